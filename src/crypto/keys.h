@@ -1,0 +1,48 @@
+#ifndef HASHMINT_CRYPTO_KEYS_H
+#define HASHMINT_CRYPTO_KEYS_H
+/* Public-key operations over libsecp256k1, as Bitcoin's script needs them:
+ * lax DER parsing, low-S normalisation, ECDSA and BIP 340 Schnorr
+ * verification, x-only keys and the BIP 341 taproot tweak check.
+ * Verification needs no secrets; signing (tests, wallet) wipes every secret. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Process-wide verification context, created once (thread-safe after). */
+void keys_init(void);
+
+/** Returns true if p is a public key secp256k1 can parse (33 or 65 bytes, hybrid keys too). */
+bool keys_pubkey_valid(const uint8_t *p, size_t len);
+/**
+ * Verifies an ECDSA signature (DER, parsed laxly as Bitcoin does, without the
+ * sighash byte) over a 32-byte message with a serialized public key. A high-S
+ * signature is normalised before verification (Bitcoin's consensus accepts it;
+ * LOW_S is a separate script rule). Returns true only if valid.
+ */
+bool keys_ecdsa_verify(const uint8_t *sig, size_t sig_len, const uint8_t msg[32], const uint8_t *pubkey, size_t pubkey_len);
+/** Returns true if the DER signature parses laxly and its S is low (<= n/2). */
+bool keys_ecdsa_sig_has_low_s(const uint8_t *sig, size_t sig_len);
+/** Verifies a 64-byte BIP 340 signature over a 32-byte message with an x-only key. */
+bool keys_schnorr_verify(const uint8_t sig[64], const uint8_t msg[32], const uint8_t xonly[32]);
+/** Returns true if the 32 bytes are a valid x-only public key. */
+bool keys_xonly_valid(const uint8_t xonly[32]);
+/**
+ * BIP 341: checks that `output` (x-only, 32 bytes) equals internal + t*G where
+ * t = tagged_hash("TapTweak", internal || merkle_root), with the given parity.
+ * merkle_root may be NULL (key-path-only output). Returns true if so.
+ */
+bool keys_taproot_tweak_check(const uint8_t output[32], int output_parity, const uint8_t internal[32], const uint8_t *merkle_root);
+
+/* Signing, for tests, tools and (later) the wallet. */
+/** Derives the 33-byte compressed (or 65-byte) public key of a 32-byte secret. */
+bool keys_pubkey_create(uint8_t *out, size_t *out_len, const uint8_t seckey[32], bool compressed);
+/** Signs msg with low-S ECDSA (RFC 6979); writes DER into out (72 bytes max). */
+bool keys_ecdsa_sign(uint8_t out[72], size_t *out_len, const uint8_t msg[32], const uint8_t seckey[32]);
+/** Derives the x-only public key of a secret. */
+bool keys_xonly_create(uint8_t out[32], const uint8_t seckey[32]);
+/** BIP 340 signs msg with seckey (aux randomness may be NULL). */
+bool keys_schnorr_sign(uint8_t out[64], const uint8_t msg[32], const uint8_t seckey[32], const uint8_t *aux32);
+/** Signs msg with the key tweaked for a taproot output (BIP 341 key path). */
+bool keys_schnorr_sign_tweaked(uint8_t out[64], const uint8_t msg[32], const uint8_t seckey[32], const uint8_t *merkle_root, const uint8_t *aux32);
+
+#endif
