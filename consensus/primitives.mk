@@ -1,5 +1,6 @@
 libhm_consensus_a_SOURCES += \
   consensus/amount.h \
+  consensus/token_prefix.c consensus/token_prefix.h \
   consensus/tx.c consensus/tx.h \
   consensus/tx_check.c consensus/tx_check.h \
   consensus/validation.c consensus/validation.h
