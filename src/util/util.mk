@@ -8,7 +8,8 @@ libhm_util_a_SOURCES += \
   src/util/rbuf.c src/util/rbuf.h \
   src/util/wbuf.c src/util/wbuf.h
 
-check_PROGRAMS += qa/unit/util/rbuf_tests qa/unit/util/wbuf_tests qa/unit/util/hex_tests
+check_PROGRAMS += qa/unit/util/rbuf_tests qa/unit/util/wbuf_tests qa/unit/util/hex_tests \
+  qa/unit/util/log_tests qa/unit/util/alloc_tests
 qa_unit_util_rbuf_tests_SOURCES = qa/unit/util/rbuf_tests.c qa/unit/unit.h
 qa_unit_util_rbuf_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_util_rbuf_tests_LDADD = $(UNIT_LIBS)
@@ -18,3 +19,9 @@ qa_unit_util_wbuf_tests_LDADD = $(UNIT_LIBS)
 qa_unit_util_hex_tests_SOURCES = qa/unit/util/hex_tests.c qa/unit/unit.h
 qa_unit_util_hex_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_util_hex_tests_LDADD = $(UNIT_LIBS)
+qa_unit_util_log_tests_SOURCES = qa/unit/util/log_tests.c qa/unit/unit.h
+qa_unit_util_log_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_util_log_tests_LDADD = $(UNIT_LIBS)
+qa_unit_util_alloc_tests_SOURCES = qa/unit/util/alloc_tests.c qa/unit/unit.h
+qa_unit_util_alloc_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_util_alloc_tests_LDADD = $(UNIT_LIBS)
