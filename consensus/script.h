@@ -42,9 +42,10 @@ enum opcode {
 
 /**
  * Reads one operation at *pc (advancing it) from a script ending at end.
- * Out: *op the opcode; for pushes, *data/*data_len the pushed bytes (a view
+ * Out: *op the opcode; for pushes, *data and *data_len the pushed bytes (a view
  * into the script; NULL/0 otherwise). Returns false on a truncated push
- * (*op is then OP_INVALIDOPCODE) or at the end of the script.
+ * (*op is then OP_INVALIDOPCODE and *pc is moved to end) or at the end of
+ * the script.
  */
 __attribute__((warn_unused_result)) bool script_get_op(const uint8_t **pc, const uint8_t *end, enum opcode *op,
                                                        const uint8_t **data, size_t *data_len);
@@ -73,15 +74,19 @@ unsigned script_sigop_count(const uint8_t *s, size_t len, bool accurate);
  *  by script_sig when spk is P2SH (0 otherwise or if script_sig is not push-only). */
 unsigned script_p2sh_sigop_count(const uint8_t *spk, size_t spk_len, const uint8_t *script_sig, size_t sig_len);
 /** BIP 141 witness sigops of one input (P2WPKH: 1; P2WSH: accurate count of
- *  the witness script; P2SH-wrapped too). flags: the SCRIPT_VERIFY_* in force. */
+ *  the witness script; P2SH-wrapped too; 0 without SCRIPT_VERIFY_WITNESS).
+ *  flags: the SCRIPT_VERIFY_* in force; under SCRIPT_VERIFY_TOKENS a valid
+ *  extension prefix on spk is skipped first. witness may be NULL. */
 unsigned script_witness_sigop_count(const uint8_t *script_sig, size_t sig_len, const uint8_t *spk, size_t spk_len,
                                     const struct witness *witness, uint32_t flags);
 
 /** Minimal little-endian sign-magnitude encoding of n into out (9 bytes max). Returns the length. */
 size_t script_num_encode(uint8_t out[9], int64_t n);
 /**
- * Decodes a script number of at most max_len bytes. require_minimal: reject
- * non-minimal encodings (MINIMALDATA). Returns false if too long or not minimal.
+ * Decodes a script number of at most max_len bytes (Core's CScriptNum: 4 for
+ * arithmetic, 5 for CLTV/CSV; never more than 8). require_minimal: reject
+ * non-minimal encodings (MINIMALDATA). Out: *out (0 on failure). Returns
+ * false if too long or not minimal (the interpreter's SCRIPT_ERR_SCRIPTNUM).
  */
 __attribute__((warn_unused_result)) bool script_num_decode(int64_t *out, const uint8_t *p, size_t len, bool require_minimal,
                                                            size_t max_len);
@@ -89,6 +94,16 @@ __attribute__((warn_unused_result)) bool script_num_decode(int64_t *out, const u
 void script_push_data(struct wbuf *w, const uint8_t *p, size_t n);
 /** Appends the push of an integer as CScript << int64 does (OP_0, OP_1NEGATE, OP_1..16 or a number push). */
 void script_push_int(struct wbuf *w, int64_t n);
+/**
+ * BIP 66 strict DER signature encoding (Core's IsValidSignatureEncoding):
+ * sig includes its trailing sighash byte. Returns true if canonical.
+ */
+bool script_sig_der_is_valid(const uint8_t *sig, size_t len);
+/** Returns true if the last byte of sig, without ANYONECANPAY, is ALL, NONE or SINGLE. */
+bool script_sig_hashtype_is_defined(const uint8_t *sig, size_t len);
+/** BIP 342 OP_SUCCESSx: returns true for the opcodes that make a tapscript succeed unconditionally. */
+bool script_is_op_success(unsigned op);
+
 /**
  * Renders a script as Bitcoin Core's ScriptToAsmStr (decoderawtransaction's
  * "asm"); attempt_sighash_decode: show signature hash types ("[ALL]") as

@@ -11,6 +11,8 @@ enum script_error {
     SCRIPT_ERR_UNKNOWN_ERROR,
     SCRIPT_ERR_EVAL_FALSE,
     SCRIPT_ERR_OP_RETURN,
+    /* A number operand too long or not minimally encoded (Core's scriptnum_error) */
+    SCRIPT_ERR_SCRIPTNUM,
     /* Max sizes */
     SCRIPT_ERR_SCRIPT_SIZE,
     SCRIPT_ERR_PUSH_SIZE,

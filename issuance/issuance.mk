@@ -1,1 +1,16 @@
-# (filled in by its area)
+# issuance/: assets and (later) the token, vault, mint and oracle rules.
+libhm_issuance_a_SOURCES += \
+  issuance/asset.c issuance/asset.h
+
+check_PROGRAMS += qa/unit/issuance/asset_tests qa/unit/consensus/token_prefix_tests
+qa_unit_issuance_asset_tests_SOURCES = qa/unit/issuance/asset_tests.c qa/unit/unit.h
+qa_unit_issuance_asset_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_issuance_asset_tests_LDADD = $(UNIT_LIBS)
+qa_unit_consensus_token_prefix_tests_SOURCES = qa/unit/consensus/token_prefix_tests.c qa/unit/unit.h
+qa_unit_consensus_token_prefix_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_consensus_token_prefix_tests_LDADD = $(UNIT_LIBS)
+
+FUZZ_TARGETS += qa/fuzz/fuzz_token_prefix
+qa_fuzz_fuzz_token_prefix_SOURCES = qa/fuzz/fuzz_token_prefix.c
+qa_fuzz_fuzz_token_prefix_LDADD = $(HM_CORE_LIBS)
+qa_fuzz_fuzz_token_prefix_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)

@@ -4,6 +4,8 @@
 What counts as a test:
   - each Check test case of every unit-test program (qa/unit/**/*_tests),
     read from Check's summary line "Checks: N, Failures: F, Errors: E";
+  - each case of a vector file, from the lines "<file>.json: PASSED/TOTAL"
+    that the vector tests print;
   - the layer check of #include lines (contrib/check-includes.py);
   - each functional test script qa/functional/*_test.py (exit code 0 = pass);
   - with --fuzz-builddir, each libFuzzer harness run for --fuzz-seconds.
@@ -16,9 +18,12 @@ import os
 import re
 import subprocess
 import sys
+import shutil
+import tempfile
 import time
 
 CHECK_SUMMARY = re.compile(r"(\d+)%: Checks: (\d+), Failures: (\d+), Errors: (\d+)")
+VECTOR_COUNT = re.compile(r"^(\S+\.json): (\d+)/(\d+)$", re.M)
 
 
 def functional_python():
@@ -47,6 +52,9 @@ def unit_job(path, builddir):
             failed = 1
     else:
         passed, failed = 0, 1
+    for _, ok, total in VECTOR_COUNT.findall(out):
+        passed += int(ok)
+        failed += int(total) - int(ok)
     return os.path.relpath(path, builddir), passed, failed, out, secs
 
 
@@ -67,6 +75,7 @@ def main():
     args = ap.parse_args()
 
     jobs = []
+    scratches = []
     units = sorted(p for p in glob.glob(os.path.join(args.builddir, "qa/unit/**/*_tests"), recursive=True)
                    if os.access(p, os.X_OK) and not p.endswith(".c"))
     env = dict(os.environ, HASHMINT_BUILDDIR=args.builddir, HASHMINT_SRCDIR=args.srcdir)
@@ -88,9 +97,13 @@ def main():
                     continue
                 name = os.path.basename(f)
                 corpus = os.path.join(args.srcdir, "qa/fuzz/corpus", name[len("fuzz_"):])
-                cmd = [f, f"-max_total_time={args.fuzz_seconds}", "-rss_limit_mb=2048", "-print_final_stats=0"]
+                # libFuzzer writes new inputs into its first corpus directory:
+                # give it a scratch one, and the checked-in seeds second.
+                scratch = tempfile.mkdtemp(prefix=name + "-")
+                scratches.append(scratch)
+                cmd = [f, f"-max_total_time={args.fuzz_seconds}", "-rss_limit_mb=2048", scratch]
                 if os.path.isdir(corpus):
-                    cmd.append(corpus)  # read-only seeds; new inputs stay in memory
+                    cmd.append(corpus)
                 jobs.append(pool.submit(script_job, "fuzz " + name, cmd, args.fuzz_builddir,
                                         args.fuzz_seconds + 120))
 
@@ -105,6 +118,8 @@ def main():
                 # vector tests report their per-file counts; keep them visible
                 if failed or args.verbose or re.match(r"^\S+\.json: \d+/\d+", line):
                     print("     " + line)
+    for d in scratches:
+        shutil.rmtree(d, ignore_errors=True)
     print(f"{total_pass} passed, {total_fail} failed")
     return 1 if total_fail or not jobs else 0
 

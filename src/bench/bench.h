@@ -25,5 +25,8 @@ uint64_t bench_iters(uint64_t base);
 
 /* Area entry points (bench_<area>.c). */
 void bench_tx_run(void);
+void bench_hash_run(void);
+void bench_keys_run(void);
+void bench_script_run(void);
 
 #endif

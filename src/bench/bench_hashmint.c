@@ -15,6 +15,9 @@ static const struct {
     void (*run)(void);
 } areas[] = {
     { "tx", bench_tx_run },
+    { "hash", bench_hash_run },
+    { "keys", bench_keys_run },
+    { "script", bench_script_run },
 };
 
 static double now_sec(void)

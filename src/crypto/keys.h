@@ -32,15 +32,34 @@ bool keys_xonly_valid(const uint8_t xonly[32]);
  * merkle_root may be NULL (key-path-only output). Returns true if so.
  */
 bool keys_taproot_tweak_check(const uint8_t output[32], int output_parity, const uint8_t internal[32], const uint8_t *merkle_root);
+/**
+ * BIP 341: computes the taproot output key internal + t*G (t as above).
+ * Out: output (x-only), *parity (0 even, 1 odd Y; parity may be NULL).
+ * Returns false (output zeroed) if internal is not a valid x-only key.
+ */
+bool keys_taproot_output_create(uint8_t output[32], int *parity, const uint8_t internal[32], const uint8_t *merkle_root);
+/**
+ * Parses a DER signature exactly as keys_ecdsa_verify does and writes its
+ * R || S (32 bytes each, big-endian) into out. An R or S longer than 32 bytes
+ * or not below the group order yields all zeros (a signature nothing
+ * verifies) with true. Returns false (out zeroed) only if sig is not laxly DER.
+ */
+bool keys_ecdsa_sig_lax_compact(uint8_t out[64], const uint8_t *sig, size_t sig_len);
 
 /* Signing, for tests, tools and (later) the wallet. */
-/** Derives the 33-byte compressed (or 65-byte) public key of a 32-byte secret. */
+/**
+ * Derives the public key of a 32-byte secret: 33 bytes compressed, else 65.
+ * Out: out (room for 33 or 65 bytes), *out_len the bytes written (0 on
+ * failure). Returns false if seckey is zero or not below the group order.
+ */
 bool keys_pubkey_create(uint8_t *out, size_t *out_len, const uint8_t seckey[32], bool compressed);
-/** Signs msg with low-S ECDSA (RFC 6979); writes DER into out (72 bytes max). */
+/** Signs msg with low-S ECDSA (RFC 6979); writes DER into out (72 bytes max),
+ *  its length into *out_len. Returns false (and *out_len = 0) for a bad key. */
 bool keys_ecdsa_sign(uint8_t out[72], size_t *out_len, const uint8_t msg[32], const uint8_t seckey[32]);
-/** Derives the x-only public key of a secret. */
+/** Derives the x-only public key of a secret. Returns false (out zeroed) for a bad key. */
 bool keys_xonly_create(uint8_t out[32], const uint8_t seckey[32]);
-/** BIP 340 signs msg with seckey (aux randomness may be NULL). */
+/** BIP 340 signs msg with seckey (aux randomness may be NULL). The signature is
+ *  verified before returning. Returns false (out zeroed) for a bad key. */
 bool keys_schnorr_sign(uint8_t out[64], const uint8_t msg[32], const uint8_t seckey[32], const uint8_t *aux32);
 /** Signs msg with the key tweaked for a taproot output (BIP 341 key path). */
 bool keys_schnorr_sign_tweaked(uint8_t out[64], const uint8_t msg[32], const uint8_t seckey[32], const uint8_t *merkle_root, const uint8_t *aux32);
