@@ -7,8 +7,10 @@
 #include "consensus/script.h"
 #include "src/crypto/keys.h"
 #include "src/crypto/ripemd160.h"
+#include "src/crypto/sha1.h"
 #include "src/crypto/sha256.h"
 #include "src/util/alloc.h"
+#include "src/util/bytes.h"
 
 #define SEQUENCE_LOCKTIME_DISABLE_FLAG (UINT64_C(1) << 31)
 /* BIP 342: each executed signature check with a non-empty signature costs this much budget. */
@@ -821,7 +823,7 @@ static bool eval_loop(struct eval_ctx *c, struct interp_stack *stack, struct int
                 if (op == OP_RIPEMD160) {
                     ripemd160(h, p, e->len);
                 } else if (op == OP_SHA1) {
-                    interp_sha1(h, p, e->len);
+                    sha1(h, p, e->len);
                 } else if (op == OP_SHA256) {
                     sha256(h, p, e->len);
                     h_len = 32;
@@ -903,6 +905,7 @@ bool interp_eval(struct interp_stack *stack, const uint8_t *script, size_t scrip
 {
     if ((sigversion == SIGVERSION_BASE || sigversion == SIGVERSION_WITNESS_V0) && script_len > MAX_SCRIPT_SIZE)
         return set_err(err, SCRIPT_ERR_SCRIPT_SIZE);
+    script = bytes_or_empty(script);
     struct eval_ctx c;
     c.script = script;
     c.end = script + script_len;

@@ -54,8 +54,6 @@ void interp_stack_push_view(struct interp_stack *s, const uint8_t *p, size_t len
 /** Core's CastToBool: any non-zero byte, except a lone sign bit at the end, is true. */
 bool interp_cast_to_bool(const struct stack_elem *e);
 
-/** SHA-1 of len bytes at p into out (OP_SHA1). */
-void interp_sha1(uint8_t out[20], const uint8_t *p, size_t len);
 
 /**
  * Core's EvalScript. Executes script on stack. code_prefix/code_prefix_len:

@@ -10,6 +10,7 @@
 #include "consensus/token_prefix.h"
 #include "src/crypto/keys.h"
 #include "src/crypto/sha256.h"
+#include "src/util/bytes.h"
 
 #define ANNEX_TAG 0x50
 #define TAPROOT_LEAF_MASK 0xfe
@@ -50,6 +51,7 @@ static bool execute_witness_script(const struct bytes *items, size_t count, cons
                                    struct script_exec_data *execdata, const struct code_prefix *prefix,
                                    enum script_error *err)
 {
+    script = bytes_or_empty(script);
     if (sigversion == SIGVERSION_TAPSCRIPT) {
         /* OP_SUCCESSx anywhere (before a parse error) makes the script succeed,
          * overriding every other rule, stack limits included. */
@@ -305,6 +307,8 @@ static bool verify(const uint8_t *script_sig, size_t script_sig_len, const uint8
     static const struct witness empty_witness = { NULL, 0 };
     if (!witness)
         witness = &empty_witness;
+    script_sig = bytes_or_empty(script_sig);
+    spk = bytes_or_empty(spk);
     struct code_prefix prefix = { NULL, 0 };
     if (flags & SCRIPT_VERIFY_TOKENS) {
         struct token_prefix tp;

@@ -6,6 +6,7 @@
 #include "consensus/interpreter.h"
 #include "consensus/token_prefix.h"
 #include "src/util/alloc.h"
+#include "src/util/bytes.h"
 #include "src/util/wbuf.h"
 
 bool script_get_op(const uint8_t **pc, const uint8_t *end, enum opcode *op, const uint8_t **data, size_t *data_len)
@@ -174,6 +175,7 @@ bool script_is_p2sh(const uint8_t *s, size_t len)
 
 bool script_is_push_only(const uint8_t *s, size_t len)
 {
+    s = bytes_or_empty(s);
     const uint8_t *pc = s, *end = s + len;
     while (pc < end) {
         enum opcode op;
@@ -211,6 +213,7 @@ bool script_is_unspendable(const uint8_t *s, size_t len)
 unsigned script_sigop_count(const uint8_t *s, size_t len, bool accurate)
 {
     unsigned n = 0;
+    s = bytes_or_empty(s);
     const uint8_t *pc = s, *end = s + len;
     enum opcode last = OP_INVALIDOPCODE;
     while (pc < end) {
@@ -234,6 +237,7 @@ unsigned script_sigop_count(const uint8_t *s, size_t len, bool accurate)
  * Returns false if the script is not push-only. */
 static bool last_push(const uint8_t *s, size_t len, const uint8_t **data, size_t *data_len)
 {
+    s = bytes_or_empty(s);
     const uint8_t *pc = s, *end = s + len;
     *data = NULL;
     *data_len = 0;
@@ -451,6 +455,7 @@ char *script_to_asm(const uint8_t *s, size_t len, bool attempt_sighash_decode)
 {
     struct wbuf w;
     wbuf_init(&w);
+    s = bytes_or_empty(s);
     const uint8_t *pc = s, *end = s + len;
     /* OP_RETURN data is never decoded as a signature. */
     bool decode = attempt_sighash_decode && !script_is_unspendable(s, len);

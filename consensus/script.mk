@@ -4,7 +4,7 @@ libhm_consensus_a_SOURCES += \
   consensus/script.c consensus/script.h \
   consensus/script_error.c consensus/script_error.h \
   consensus/interpreter.c consensus/interpreter.h consensus/interpreter_internal.h \
-  consensus/interpreter_sha1.c consensus/interpreter_stack.c consensus/interpreter_verify.c
+  consensus/interpreter_stack.c consensus/interpreter_verify.c
 
 check_PROGRAMS += qa/unit/consensus/script_tests qa/unit/consensus/interpreter_tests
 qa_unit_consensus_script_tests_SOURCES = qa/unit/consensus/script_tests.c qa/unit/unit.h

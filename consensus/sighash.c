@@ -6,6 +6,7 @@
 #include "consensus/token_prefix.h"
 #include "src/crypto/keys.h"
 #include "src/crypto/sha256.h"
+#include "src/util/bytes.h"
 
 /* BIP 68 / BIP 112 sequence fields. */
 #define SEQUENCE_LOCKTIME_DISABLE_FLAG (UINT32_C(1) << 31)
@@ -172,6 +173,7 @@ truncated:
  */
 static void put_legacy_script_code(struct sha256_ctx *h, const uint8_t *s, size_t len, size_t prefix_len)
 {
+    s = bytes_or_empty(s);
     if (prefix_len > len)
         prefix_len = len;
     const uint8_t *begin = s + prefix_len, *end = s + len, *pc = begin;

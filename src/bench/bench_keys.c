@@ -6,6 +6,7 @@
  * the pthread_once check). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <secp256k1.h>
 #include <secp256k1_extrakeys.h>
@@ -98,6 +99,33 @@ static void schnorr_raw_loop(void *data, uint64_t iters)
         b->failures += !secp256k1_schnorrsig_verify(b->ctx, b->ssig, b->msg, 32, &b->xpk);
 }
 
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* On a shared machine wall-clock runs taken one after the other drift apart
+ * with the load; alternating short blocks of each loop and summing thread CPU
+ * time gives ratios that hold still. Prints them against loop 0 (keys). */
+static void interleaved(const char *what, void (*loops[3])(void *, uint64_t), struct keys_bench *b)
+{
+    double t[3] = { 0, 0, 0 };
+    uint64_t block = bench_iters(200);
+    for (int round = 0; round < 10; round++) {
+        for (int i = 0; i < 3; i++) {
+            double t0 = cpu_now();
+            loops[i](b, block);
+            t[i] += cpu_now() - t0;
+        }
+    }
+    if (t[0] <= 0)
+        return;
+    printf("  %-46s %6.2fx raw pre-parsed, %.2fx raw + parse (thread CPU, interleaved)\n", what, t[1] / t[0],
+           t[2] / t[0]);
+}
+
 void bench_keys_run(void)
 {
     bool ecdsa = bench_selected("ecdsa_verify"), schnorr = bench_selected("schnorr_verify");
@@ -114,6 +142,8 @@ void bench_keys_run(void)
                                   &b, 5, bench_iters(4000));
         bench_ratio("ecdsa_verify keys vs raw pre-parsed", w, "raw secp256k1", r);
         bench_ratio("ecdsa_verify keys vs raw with parsing", w, "raw secp256k1 + parse", rp);
+        void (*loops[3])(void *, uint64_t) = { ecdsa_keys_loop, ecdsa_raw_loop, ecdsa_raw_parse_loop };
+        interleaved("ecdsa_verify keys", loops, &b);
     }
     if (schnorr) {
         double w = run_benchmark("schnorr_verify (keys_schnorr_verify, x-only key)", schnorr_keys_loop, NULL, NULL, &b,
@@ -124,6 +154,8 @@ void bench_keys_run(void)
                                   &b, 5, bench_iters(4000));
         bench_ratio("schnorr_verify keys vs raw pre-parsed", w, "raw secp256k1", r);
         bench_ratio("schnorr_verify keys vs raw with parsing", w, "raw secp256k1 + parse", rp);
+        void (*loops[3])(void *, uint64_t) = { schnorr_keys_loop, schnorr_raw_loop, schnorr_raw_parse_loop };
+        interleaved("schnorr_verify keys", loops, &b);
     }
     if (b.failures)
         printf("bench_keys: %d verifications FAILED; figures are invalid\n", b.failures);

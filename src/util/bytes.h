@@ -5,11 +5,22 @@
 #include <stdint.h>
 
 struct bytes {
-    uint8_t *data; /* owned; NULL when len == 0 is allowed */
+    uint8_t *data; /* owned; points at bytes_empty when len == 0 */
     size_t len;
 };
 
-/** Sets b to a heap copy of the n bytes at p. */
+/* What an empty byte string points at: never NULL, so `data + len` and
+ * memcmp/memcpy on empty strings stay defined. */
+extern uint8_t bytes_empty[1];
+
+/** Returns p, or bytes_empty for NULL: lets (pointer, length) APIs accept
+ *  NULL with length 0 without undefined pointer arithmetic. */
+static inline const uint8_t *bytes_or_empty(const uint8_t *p)
+{
+    return p ? p : bytes_empty;
+}
+
+/** Sets b to a heap copy of the n bytes at p (no allocation when n == 0). */
 void bytes_set(struct bytes *b, const uint8_t *p, size_t n);
 /** Frees b's memory and leaves it empty. */
 void bytes_clear(struct bytes *b);
