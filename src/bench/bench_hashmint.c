@@ -72,7 +72,7 @@ double run_benchmark(const char *name, void (*fn)(void *data, uint64_t iters), v
 
 void bench_ratio(const char *name, double value, const char *baseline_name, double baseline)
 {
-    printf("  %-46s %6.2fx %s\n", name, baseline > 0 ? value / baseline : 0, baseline_name);
+    printf("  %-46s %8.3gx %s\n", name, baseline > 0 ? value / baseline : 0, baseline_name);
 }
 
 void bench_throughput(const char *name, double ops_per_sec, double bytes_per_op)
