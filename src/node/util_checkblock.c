@@ -24,26 +24,11 @@ static bool check_assets(struct val_state *st, const struct block *b, const stru
 
 int util_cmd_checkblock(int argc, char **argv)
 {
-    const char *chain_name, *arg;
-    if (!util_args_one(&chain_name, &arg, argc, argv, true, "hashmint-util checkblock [--chain=NAME] <file|hex>"))
-        return UTIL_EXIT_USAGE;
     struct util_chain chain;
-    if (!util_chain_select(&chain, chain_name))
-        return UTIL_EXIT_USAGE;
-    uint8_t *raw;
-    size_t len;
-    char err[256];
-    if (!util_read_input(&raw, &len, arg, err, sizeof(err))) {
-        fprintf(stderr, "error: %s\n", err);
-        return UTIL_EXIT_FAIL;
-    }
     struct block b;
-    bool decoded = block_decode(&b, raw, len, true);
-    mem_free(raw);
-    if (!decoded) {
-        fprintf(stderr, "error: Block decode failed\n");
-        return UTIL_EXIT_FAIL;
-    }
+    int rc = util_load_block(&chain, &b, argc, argv, "hashmint-util checkblock [--chain=NAME] <file|hex>");
+    if (rc != UTIL_EXIT_OK)
+        return rc;
     struct val_state st;
     val_state_init(&st);
     /* Core's CheckBlock with proof of work and Merkle root, then (hashmint

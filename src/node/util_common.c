@@ -169,3 +169,24 @@ int util_print_json(json_t *v)
     ok = fflush(stdout) == 0 && ok;
     return ok ? UTIL_EXIT_OK : UTIL_EXIT_FAIL;
 }
+
+int util_load_block(struct util_chain *chain, struct block *b, int argc, char **argv, const char *usage)
+{
+    const char *chain_name, *arg;
+    if (!util_args_one(&chain_name, &arg, argc, argv, true, usage) || !util_chain_select(chain, chain_name))
+        return UTIL_EXIT_USAGE;
+    uint8_t *raw;
+    size_t len;
+    char err[256];
+    if (!util_read_input(&raw, &len, arg, err, sizeof(err))) {
+        fprintf(stderr, "error: %s\n", err);
+        return UTIL_EXIT_FAIL;
+    }
+    bool ok = block_decode(b, raw, len, true);
+    mem_free(raw);
+    if (!ok) {
+        fprintf(stderr, "error: Block decode failed\n");
+        return UTIL_EXIT_FAIL;
+    }
+    return UTIL_EXIT_OK;
+}

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "consensus/address.h"
+#include "consensus/block.h"
 #include "consensus/params.h"
 #include "src/rpc/json_tx.h"
 
@@ -43,6 +44,14 @@ bool util_args_one(const char **chain_name, const char **arg, int argc, char **a
  * *len. Returns false with a message in err (room for errlen) otherwise.
  */
 bool util_read_input(uint8_t **out, size_t *len, const char *arg, char *err, size_t errlen);
+
+/**
+ * The shared front half of the block commands: parses "[--chain=NAME]
+ * <file|hex>", selects the chain and decodes the block.
+ * Out: *chain, *b (block_clear when done). Returns UTIL_EXIT_OK, or the exit
+ * code to return after a message on stderr (*b is then empty).
+ */
+int util_load_block(struct util_chain *chain, struct block *b, int argc, char **argv, const char *usage);
 
 /** Prints v pretty (2-space indent, as bitcoin-cli) and a newline on stdout;
  *  drops the reference. Returns UTIL_EXIT_OK, or UTIL_EXIT_FAIL if the write failed. */

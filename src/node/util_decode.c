@@ -98,27 +98,12 @@ int util_cmd_decodetx(int argc, char **argv)
 
 int util_cmd_decodeblock(int argc, char **argv)
 {
-    const char *chain_name, *arg;
-    if (!util_args_one(&chain_name, &arg, argc, argv, true, "hashmint-util decodeblock [--chain=NAME] <file|hex>"))
-        return UTIL_EXIT_USAGE;
     struct util_chain chain;
-    if (!util_chain_select(&chain, chain_name))
-        return UTIL_EXIT_USAGE;
-    uint8_t *raw;
-    size_t len;
-    char err[256];
-    if (!util_read_input(&raw, &len, arg, err, sizeof(err))) {
-        fprintf(stderr, "error: %s\n", err);
-        return UTIL_EXIT_FAIL;
-    }
     struct block b;
-    bool ok = block_decode(&b, raw, len, true);
-    mem_free(raw);
-    if (!ok) {
-        fprintf(stderr, "error: Block decode failed\n");
-        return UTIL_EXIT_FAIL;
-    }
-    int rc = util_print_json(rpc_block_to_json(&b, &chain.style, true));
+    int rc = util_load_block(&chain, &b, argc, argv, "hashmint-util decodeblock [--chain=NAME] <file|hex>");
+    if (rc != UTIL_EXIT_OK)
+        return rc;
+    rc = util_print_json(rpc_block_to_json(&b, &chain.style, true));
     block_clear(&b);
     return rc;
 }
