@@ -1,31 +1,22 @@
 # src/node/: the programs. hashmint-util: offline tools (doc/hashmint-util.md).
-# The src/rpc/ JSON renderers are compiled here until the RPC server gives
-# them a library of their own.
 bin_PROGRAMS += hashmint-util
 hashmint_util_SOURCES = \
   src/node/hashmint_util.c \
   src/node/util_common.c src/node/util_common.h \
   src/node/util_decode.c \
   src/node/util_checkblock.c \
-  src/node/util_verifytx.c \
-  src/rpc/json_block.c src/rpc/json_block.h \
-  src/rpc/json_tx.c src/rpc/json_tx.h \
-  src/rpc/json_write.c src/rpc/json_write.h \
-  src/rpc/script_type.c src/rpc/script_type.h
-hashmint_util_LDADD = $(HM_CORE_LIBS) $(JANSSON_LIBS)
+  src/node/util_verifytx.c
+hashmint_util_LDADD = libhm_rpc.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
 
 check_PROGRAMS += qa/unit/rpc/json_write_tests qa/unit/rpc/script_type_tests
-qa_unit_rpc_json_write_tests_SOURCES = qa/unit/rpc/json_write_tests.c qa/unit/unit.h \
-  src/rpc/json_write.c src/rpc/json_write.h
+qa_unit_rpc_json_write_tests_SOURCES = qa/unit/rpc/json_write_tests.c qa/unit/unit.h
 qa_unit_rpc_json_write_tests_CFLAGS = $(UNIT_CFLAGS)
-qa_unit_rpc_json_write_tests_LDADD = $(UNIT_LIBS)
-qa_unit_rpc_script_type_tests_SOURCES = qa/unit/rpc/script_type_tests.c qa/unit/unit.h \
-  src/rpc/script_type.c src/rpc/script_type.h
+qa_unit_rpc_json_write_tests_LDADD = libhm_rpc.a $(UNIT_LIBS)
+qa_unit_rpc_script_type_tests_SOURCES = qa/unit/rpc/script_type_tests.c qa/unit/unit.h
 qa_unit_rpc_script_type_tests_CFLAGS = $(UNIT_CFLAGS)
-qa_unit_rpc_script_type_tests_LDADD = $(UNIT_LIBS)
+qa_unit_rpc_script_type_tests_LDADD = libhm_rpc.a $(UNIT_LIBS)
 
 FUZZ_TARGETS += qa/fuzz/fuzz_json_tx
-qa_fuzz_fuzz_json_tx_SOURCES = qa/fuzz/fuzz_json_tx.c \
-  src/rpc/json_tx.c src/rpc/json_write.c src/rpc/script_type.c
-qa_fuzz_fuzz_json_tx_LDADD = $(HM_CORE_LIBS) $(JANSSON_LIBS)
+qa_fuzz_fuzz_json_tx_SOURCES = qa/fuzz/fuzz_json_tx.c
+qa_fuzz_fuzz_json_tx_LDADD = libhm_rpc.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
 qa_fuzz_fuzz_json_tx_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)

@@ -1,0 +1,1 @@
+# src/node/: hashmintd and hashmint-cli

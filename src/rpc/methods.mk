@@ -1,0 +1,1 @@
+# src/rpc/: RPC method categories and REST

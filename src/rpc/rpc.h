@@ -1,0 +1,113 @@
+#ifndef HASHMINT_RPC_RPC_H
+#define HASHMINT_RPC_RPC_H
+/* The JSON-RPC method table. Each category file (rpc_blockchain.c,
+ * rpc_rawtx.c, ...) exports one registration function that adds its
+ * commands; the HTTP server (rpc_server.c) parses requests, looks the method
+ * up here and calls the handler on a worker thread. Errors use Bitcoin
+ * Core's codes and messages. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+/* Bitcoin Core's error codes (src/rpc/protocol.h). */
+enum rpc_error_code {
+    RPC_INVALID_REQUEST = -32600,
+    RPC_METHOD_NOT_FOUND = -32601,
+    RPC_INVALID_PARAMS = -32602,
+    RPC_INTERNAL_ERROR = -32603,
+    RPC_PARSE_ERROR = -32700,
+    RPC_MISC_ERROR = -1,
+    RPC_TYPE_ERROR = -3,
+    RPC_INVALID_ADDRESS_OR_KEY = -5,
+    RPC_OUT_OF_MEMORY = -7,
+    RPC_INVALID_PARAMETER = -8,
+    RPC_DATABASE_ERROR = -20,
+    RPC_DESERIALIZATION_ERROR = -22,
+    RPC_VERIFY_ERROR = -25,
+    RPC_VERIFY_REJECTED = -26,
+    RPC_VERIFY_ALREADY_IN_CHAIN = -27,
+    RPC_IN_WARMUP = -28,
+    RPC_METHOD_DEPRECATED = -32,
+    RPC_CLIENT_NOT_CONNECTED = -9,
+    RPC_CLIENT_IN_INITIAL_DOWNLOAD = -10,
+    RPC_CLIENT_NODE_ALREADY_ADDED = -23,
+    RPC_CLIENT_NODE_NOT_ADDED = -24,
+    RPC_CLIENT_NODE_NOT_CONNECTED = -29,
+    RPC_CLIENT_INVALID_IP_OR_SUBNET = -30,
+    RPC_CLIENT_P2P_DISABLED = -31,
+    RPC_WALLET_ERROR = -4,
+    RPC_WALLET_NOT_FOUND = -18,
+};
+
+/** An error a handler reports: code and message (Core's text where Core has one). */
+struct rpc_error {
+    int code;
+    char message[256];
+};
+
+/** Sets err and returns NULL, so a handler can `return rpc_fail(err, RPC_INVALID_PARAMETER, "...");`. */
+json_t *rpc_fail(struct rpc_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+struct chainstate;
+struct mempool;
+struct chain_params;
+
+/**
+ * What a handler may reach. The node (src/node) fills it once at start-up;
+ * handlers run on worker threads, so whatever they touch locks itself.
+ * Pointers may be NULL while a subsystem is not running (then answer
+ * RPC_IN_WARMUP or RPC_MISC_ERROR as Core does).
+ */
+struct rpc_context {
+    const struct chain_params *params;
+    struct chainstate *chain;
+    struct mempool *mempool;
+    int64_t start_time; /* unix seconds, for uptime */
+    /* Callbacks into the node (src/rpc never includes src/node). */
+    void *node;
+    void (*request_shutdown)(void *node);
+    /** Returns the ZMQ notifiers as getzmqnotifications' array (new reference). */
+    json_t *(*zmq_notifications)(void *node);
+};
+
+/**
+ * A method handler. params is the request's "params": always a JSON array
+ * here (the server converts named parameters to positions using the
+ * command's arg_names). Returns the result (a new reference; json_null() for
+ * null) or NULL with *err set.
+ */
+typedef json_t *(*rpc_handler)(struct rpc_context *ctx, json_t *params, struct rpc_error *err);
+
+#define RPC_MAX_ARGS 12
+
+struct rpc_command {
+    const char *category; /* "blockchain", "control", "mining", "rawtransactions", "util", "zmq", ... */
+    const char *name;
+    rpc_handler handler;
+    const char *arg_names[RPC_MAX_ARGS]; /* positional order, for named parameters; NULL-terminated */
+    const char *help;                    /* full help text as `help <name>` prints it */
+};
+
+struct rpc_table;
+
+/** Creates an empty table. */
+struct rpc_table *rpc_table_new(void);
+/** Frees the table (NULL is a no-op). */
+void rpc_table_free(struct rpc_table *t);
+/** Adds a command (the struct is borrowed: use static storage). */
+void rpc_table_add(struct rpc_table *t, const struct rpc_command *cmd);
+/** Looks up a method by name; NULL if unknown. */
+const struct rpc_command *rpc_table_find(const struct rpc_table *t, const char *name);
+/** Calls fn for every command in category-then-name order. */
+void rpc_table_each(const struct rpc_table *t, void (*fn)(const struct rpc_command *cmd, void *arg), void *arg);
+
+/* Registration functions, one per category file. */
+void rpc_register_control(struct rpc_table *t);
+void rpc_register_util(struct rpc_table *t);
+void rpc_register_rawtx(struct rpc_table *t);
+void rpc_register_blockchain(struct rpc_table *t);
+void rpc_register_mining(struct rpc_table *t);
+
+#endif

@@ -1,0 +1,1 @@
+# src/store/: LevelDB, block and undo files
