@@ -200,6 +200,18 @@ bool keys_pubkey_valid(const uint8_t *p, size_t len)
     return pubkey_parse(get_ctx(), &pk, p, len);
 }
 
+bool keys_pubkey_decompress(uint8_t out[65], const uint8_t *p, size_t len)
+{
+    secp256k1_pubkey pk;
+    uint8_t tmp[65];
+    size_t outlen = sizeof(tmp);
+    if (!pubkey_parse(get_ctx(), &pk, p, len) ||
+        !secp256k1_ec_pubkey_serialize(get_ctx(), tmp, &outlen, &pk, SECP256K1_EC_UNCOMPRESSED) || outlen != 65)
+        return false;
+    memcpy(out, tmp, 65);
+    return true;
+}
+
 bool keys_ecdsa_verify(const uint8_t *sig, size_t sig_len, const uint8_t msg[32], const uint8_t *pubkey,
                        size_t pubkey_len)
 {

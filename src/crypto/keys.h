@@ -13,6 +13,9 @@ void keys_init(void);
 
 /** Returns true if p is a public key secp256k1 can parse (33 or 65 bytes, hybrid keys too). */
 bool keys_pubkey_valid(const uint8_t *p, size_t len);
+/** Writes the 65-byte uncompressed form of a valid public key (33 or 65
+ *  bytes). Returns false, out untouched, if the key does not parse. */
+bool keys_pubkey_decompress(uint8_t out[65], const uint8_t *p, size_t len);
 /**
  * Verifies an ECDSA signature (DER, parsed laxly as Bitcoin does, without the
  * sighash byte) over a 32-byte message with a serialized public key. A high-S

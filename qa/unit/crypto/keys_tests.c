@@ -575,10 +575,30 @@ START_TEST(concurrent_first_use)
 }
 END_TEST
 
+START_TEST(decompress_matches_uncompressed_creation)
+{
+    uint8_t sec[32] = { 0 };
+    sec[31] = 7;
+    uint8_t comp[65], full[65], out[65];
+    size_t clen, flen;
+    ck_assert(keys_pubkey_create(comp, &clen, sec, true));
+    ck_assert(keys_pubkey_create(full, &flen, sec, false));
+    ck_assert_uint_eq(clen, 33);
+    ck_assert_uint_eq(flen, 65);
+    ck_assert(keys_pubkey_decompress(out, comp, clen));
+    ck_assert_mem_eq(out, full, 65);
+    ck_assert(keys_pubkey_decompress(out, full, flen));
+    ck_assert_mem_eq(out, full, 65);
+    comp[0] = 0x05; /* not a key prefix */
+    ck_assert(!keys_pubkey_decompress(out, comp, clen));
+}
+END_TEST
+
 static Suite *keys_suite(void)
 {
     Suite *s = suite_create("keys");
     TCase *tc = tcase_create("ecdsa");
+    tcase_add_test(tc, decompress_matches_uncompressed_creation);
     tcase_add_test(tc, ecdsa_rfc6979_known_answers);
     tcase_add_test(tc, ecdsa_round_trips);
     tcase_add_test(tc, ecdsa_bad_keys_fail_cleanly);
