@@ -35,7 +35,7 @@ enum val_result {
 struct val_state {
     enum val_mode mode;
     enum val_result result;
-    char reject[80]; /* Bitcoin Core's reject reason */
+    char reject[256]; /* Bitcoin Core's reject reason (script failures carry the script error text) */
     char debug[160]; /* optional detail for logs */
 };
 

@@ -47,12 +47,25 @@ struct rpc_error {
     char message[256];
 };
 
-/** Sets err and returns NULL, so a handler can `return rpc_fail(err, RPC_INVALID_PARAMETER, "...");`. */
+/** Sets err and returns NULL, so a handler can `return rpc_fail(err, RPC_INVALID_PARAMETER, "...");`.
+ *  A message longer than message[] (a help text) is kept whole for the
+ *  reply: see rpc_error_text(). */
 json_t *rpc_fail(struct rpc_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/** Returns err's full message: the untruncated text of the last rpc_fail()
+ *  on err from this thread if it was longer than message[], else
+ *  err->message. Borrowed until the next rpc_fail() on this thread. */
+const char *rpc_error_text(const struct rpc_error *err);
+
+/** Frees this thread's stashed long message; a thread that called
+ *  rpc_fail() calls it before exiting (the server's workers do). */
+void rpc_error_thread_clear(void);
 
 struct chainstate;
 struct mempool;
 struct chain_params;
+struct rpc_table;
+struct rpc_server;
 
 /**
  * What a handler may reach. The node (src/node) fills it once at start-up;
@@ -70,6 +83,12 @@ struct rpc_context {
     void (*request_shutdown)(void *node);
     /** Returns the ZMQ notifiers as getzmqnotifications' array (new reference). */
     json_t *(*zmq_notifications)(void *node);
+    /* Set by rpc_server_start() (or the caller of rpc_jsonrpc_process()):
+     * the table being served (help, getrpcinfo), the server itself. */
+    struct rpc_table *table;
+    struct rpc_server *server;
+    /** The debug.log path for getrpcinfo's "logpath" (NULL: ""); borrowed. */
+    const char *log_path;
 };
 
 /**
@@ -102,6 +121,29 @@ void rpc_table_add(struct rpc_table *t, const struct rpc_command *cmd);
 const struct rpc_command *rpc_table_find(const struct rpc_table *t, const char *name);
 /** Calls fn for every command in category-then-name order. */
 void rpc_table_each(const struct rpc_table *t, void (*fn)(const struct rpc_command *cmd, void *arg), void *arg);
+
+/**
+ * Runs one call as Core's CRPCTable::execute does: RPC_IN_WARMUP while
+ * warming up, RPC_METHOD_NOT_FOUND "Method not found" for an unknown method,
+ * named parameters (a JSON object) mapped to positions by arg_names (Core's
+ * messages: "Unknown named parameter x", "Parameter x specified multiple
+ * times", the "args" key for leading positional ones). The call is listed
+ * in rpc_table_active_commands() while it runs. params: array, object or
+ * NULL (no parameters); borrowed. Returns the result (new reference) or
+ * NULL with *err set (rpc_error_text() for the full message). Thread-safe.
+ */
+json_t *rpc_table_execute(struct rpc_table *t, struct rpc_context *ctx, const char *method, json_t *params,
+                          struct rpc_error *err);
+
+/** Returns getrpcinfo's "active_commands": [{"method", "duration" (us)}]
+ *  for calls now running (new reference). Thread-safe. */
+json_t *rpc_table_active_commands(struct rpc_table *t);
+
+/** Sets the warm-up status (status NULL: warm-up finished). While set, every
+ *  call fails with RPC_IN_WARMUP and status as the message. Thread-safe. */
+void rpc_table_set_warmup(struct rpc_table *t, const char *status);
+/** Returns true while warming up, with the status into status[0..cap). */
+bool rpc_table_in_warmup(struct rpc_table *t, char *status, size_t cap);
 
 /* Registration functions, one per category file. */
 void rpc_register_control(struct rpc_table *t);

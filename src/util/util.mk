@@ -1,5 +1,6 @@
 libhm_util_a_SOURCES += \
   src/util/alloc.c src/util/alloc.h \
+  src/util/base64.c src/util/base64.h \
   src/util/bytes.c src/util/bytes.h \
   src/util/endian.h \
   src/util/hash256.c src/util/hash256.h \

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""ZeroMQ notifications: hashblock, hashtx, rawblock, rawtx and sequence.
+
+Every message has three parts with a per-topic little-endian counter that
+increases by one (checked by ZMQSubscriber on every message). The sequence
+topic is followed through mempool acceptance (A), replacement (R then A),
+block connection (C) and a reorganisation by invalidateblock (D for every
+disconnected block, C for every connected one); hashblock announces only the
+final tip of a reorganisation and nothing when blocks are only disconnected.
+"""
+import os
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from framework import (ADDRESS_GENESIS, ADDRESS_UNSPENDABLE, HashmintTestFramework, MiniWallet,  # noqa: E402
+                       ZMQSubscriber, assert_equal, assert_greater_than, assert_in, assert_true, free_port, log)
+
+TOPICS_B = ["hashblock", "hashtx", "rawblock", "rawtx"]
+
+
+def parse_seq(body):
+    """sequence body -> (hash hex, label, mempool sequence or None)."""
+    h, label = body[:32].hex(), chr(body[32])
+    if label in "AR":
+        assert_equal(len(body), 41, "sequence A/R body length")
+        return h, label, struct.unpack("<Q", body[33:41])[0]
+    assert_equal(len(body), 33, "sequence C/D body length")
+    return h, label, None
+
+
+class ZMQTest(HashmintTestFramework):
+    """zmq_test"""
+
+    def set_test_params(self):
+        self.addr_seq = f"tcp://127.0.0.1:{free_port()}"
+        self.addr_b = f"tcp://127.0.0.1:{free_port()}"
+        self.extra_args = [[f"-zmqpubsequence={self.addr_seq}", "-zmqpubsequencehwm=2000"]
+                           + [f"-zmqpub{t}={self.addr_b}" for t in TOPICS_B]]
+
+    def sync(self, node):
+        """Slow joiner: mine until both subscribers hear something, then drain."""
+        for _ in range(50):
+            node.generatetoaddress(1, ADDRESS_UNSPENDABLE)
+            a = self.seq.drain(0.3)
+            b = self.sb.drain(0.3)
+            if a and b:
+                return
+        raise AssertionError("ZMQ subscribers never received anything")
+
+    def seq_events(self, quiet=0.5):
+        return [parse_seq(body) for topic, body, _ in self.seq.drain(quiet)]
+
+    def b_events(self, quiet=0.5):
+        out = {t: [] for t in TOPICS_B}
+        for topic, body, _ in self.sb.drain(quiet):
+            out[topic].append(body)
+        return out
+
+    def check_mseq(self, events):
+        for h, label, ms in events:
+            if ms is not None:
+                assert_greater_than(ms, self.last_mseq, "mempool sequence increases")
+                self.last_mseq = ms
+
+    def run_test(self):
+        node = self.nodes[0]
+        w = MiniWallet(node)
+        w.generate(101)
+
+        notes = node.getzmqnotifications()
+        got = {n["type"]: n for n in notes}
+        for t in TOPICS_B:
+            assert_equal(got[f"pub{t}"]["address"], self.addr_b)
+            assert_equal(got[f"pub{t}"]["hwm"], 1000)
+        assert_equal(got["pubsequence"]["address"], self.addr_seq)
+        assert_equal(got["pubsequence"]["hwm"], 2000, "-zmqpubsequencehwm")
+        assert_equal(len(notes), 5)
+
+        self.seq = ZMQSubscriber(self.addr_seq, ["sequence"])
+        self.sb = ZMQSubscriber(self.addr_b, TOPICS_B)
+        time.sleep(0.2)
+        self.sync(node)
+        self.last_mseq = -1
+
+        # -- a mempool acceptance --
+        t = w.send_self_transfer(fee=2000)
+        ev = self.seq_events()
+        assert_equal([(h, lab) for h, lab, _ in ev], [(t["txid"], "A")], "sequence A for the new tx")
+        self.check_mseq(ev)
+        # Core: the event carries the sequence the mempool had before the addition
+        ms = node.getrawmempool(False, True)["mempool_sequence"]
+        assert_equal(ev[0][2], ms - 1, "A carries the mempool sequence (getrawmempool's minus one)")
+        b = self.b_events()
+        assert_equal([x.hex() for x in b["hashtx"]], [t["txid"]])
+        assert_equal([x.hex() for x in b["rawtx"]], [t["hex"]])
+        assert_equal(b["hashblock"], [])
+        log("mempool acceptance ok")
+
+        # -- two blocks on branch a (a1 mines t) --
+        a1 = node.generatetoaddress(1, ADDRESS_UNSPENDABLE)[0]
+        ev = self.seq_events()
+        assert_equal([(h, lab) for h, lab, _ in ev], [(a1, "C")], "C for a1 (no R for block inclusion)")
+        b = self.b_events()
+        assert_equal([x.hex() for x in b["hashblock"]], [a1])
+        assert_equal([x.hex() for x in b["rawblock"]], [node.getblock(a1, 0)])
+        a1_txids = node.getblock(a1)["tx"]
+        assert_equal([x.hex() for x in b["hashtx"]], a1_txids, "hashtx for every tx of the connected block")
+        assert_equal(len(b["rawtx"]), len(a1_txids))
+        a2 = node.generatetoaddress(1, ADDRESS_UNSPENDABLE)[0]
+        assert_equal([(h, lab) for h, lab, _ in self.seq_events()], [(a2, "C")])
+        assert_equal([x.hex() for x in self.b_events()["hashblock"]], [a2])
+
+        # -- invalidate a1: D a2, D a1, then t back in the mempool; no hashblock --
+        node.invalidateblock(a1)
+        ev = self.seq_events()
+        self.check_mseq(ev)
+        assert_equal([(h, lab) for h, lab, _ in ev], [(a2, "D"), (a1, "D"), (t["txid"], "A")],
+                     "sequence through the disconnection")
+        b = self.b_events()
+        assert_equal(b["hashblock"], [], "no hashblock when blocks are only disconnected")
+        assert_equal(b["rawblock"], [])
+        log("disconnection ok")
+
+        # -- branch b: three blocks, b1 mines t --
+        # a different payout address, so b1 is not a copy of the invalid a1
+        bs = [node.generatetoaddress(1, ADDRESS_GENESIS)[0] for _ in range(3)]
+        assert_equal([(h, lab) for h, lab, _ in self.seq_events()], [(h, "C") for h in bs])
+        assert_equal([x.hex() for x in self.b_events()["hashblock"]], bs)
+        node.reconsiderblock(a1)          # a is shorter: nothing changes
+        assert_equal(node.getbestblockhash(), bs[-1])
+        self.check_mseq(self.seq_events())
+        assert_equal(self.b_events()["hashblock"], [])
+
+        # -- reorg back to a by invalidating b1 --
+        node.invalidateblock(bs[0])
+        assert_equal(node.getbestblockhash(), a2)
+        ev = self.seq_events()
+        self.check_mseq(ev)
+        blocks = [(h, lab) for h, lab, _ in ev if lab in "CD"]
+        assert_equal(blocks, [(bs[2], "D"), (bs[1], "D"), (bs[0], "D"), (a1, "C"), (a2, "C")],
+                     "every disconnected and connected block of the reorg, in order")
+        txev = [(h, lab) for h, lab, _ in ev if lab in "AR"]
+        assert_true(txev in ([], [(t["txid"], "A")]), f"mempool events during the reorg: {txev}")
+        b = self.b_events()
+        assert_equal([x.hex() for x in b["hashblock"]], [a2], "hashblock announces only the new tip")
+        assert_equal([x.hex() for x in b["rawblock"]], [node.getblock(a2, 0)])
+        assert_equal(node.getrawmempool(), [])
+        log("reorg ok")
+
+        # -- replacement: A u, R u, A u2 --
+        utxo = w.get_utxo()
+        u1 = w.create_self_transfer(utxo=utxo, fee=1000)
+        node.sendrawtransaction(u1["hex"])
+        u2 = w.create_self_transfer(utxo=utxo, fee=5000)
+        node.sendrawtransaction(u2["hex"])
+        ev = self.seq_events()
+        self.check_mseq(ev)
+        assert_equal([(h, lab) for h, lab, _ in ev], [(u1["txid"], "A"), (u1["txid"], "R"), (u2["txid"], "A")],
+                     "sequence through a replacement")
+        b = self.b_events()
+        assert_equal([x.hex() for x in b["hashtx"]], [u1["txid"], u2["txid"]])
+        assert_in(u2["txid"], node.getrawmempool())
+        log("replacement ok")
+        self.seq.close()
+        self.sb.close()
+
+
+if __name__ == "__main__":
+    ZMQTest().main()

@@ -1,0 +1,589 @@
+/* Accepting headers and blocks, connecting and disconnecting them (Bitcoin
+ * Core's AcceptBlockHeader, AcceptBlock, ConnectBlock, DisconnectBlock and
+ * the candidate set ActivateBestChain chooses from). Every function here
+ * runs with the chain lock held. */
+#include <stdio.h>
+#include <string.h>
+
+#include "consensus/amount.h"
+#include "consensus/block_check.h"
+#include "consensus/interpreter.h"
+#include "consensus/tx_verify.h"
+#include "issuance/asset.h"
+#include "src/chain/chainstate_internal.h"
+#include "src/chain/undo.h"
+#include "src/store/disk.h"
+#include "src/util/alloc.h"
+#include "src/util/log.h"
+
+/* Core's BIP34_IMPLIES_BIP30_LIMIT: from this height BIP 34 no longer rules
+ * out duplicate coinbases, so BIP 30 is checked again. */
+#define BIP34_IMPLIES_BIP30_LIMIT 1983702
+
+/* ---- the candidate set ---- */
+
+bool cs_better(const struct block_index *a, const struct block_index *b)
+{
+    int c = arith256_cmp(&a->chain_work, &b->chain_work);
+    if (c != 0)
+        return c > 0;
+    if (a->sequence_id != b->sequence_id)
+        return a->sequence_id < b->sequence_id;
+    return (uintptr_t)a < (uintptr_t)b;
+}
+
+static bool qualifies(const struct chainstate *cs, const struct block_index *bi)
+{
+    if (!block_index_is_valid(bi, BLOCK_VALID_TRANSACTIONS) || bi->chain_tx == 0 || !(bi->status & BLOCK_HAVE_DATA))
+        return false;
+    const struct block_index *tip = active_chain_tip(&cs->chain);
+    return !tip || tip == bi || !cs_better(tip, bi);
+}
+
+void cs_candidate_remove(struct chainstate *cs, struct block_index *bi)
+{
+    for (size_t i = 0; i < cs->ncand; i++) {
+        if (cs->cand[i] == bi) {
+            cs->cand[i] = cs->cand[--cs->ncand];
+            return;
+        }
+    }
+}
+
+void cs_candidate_add(struct chainstate *cs, struct block_index *bi)
+{
+    if (!qualifies(cs, bi))
+        return;
+    for (size_t i = 0; i < cs->ncand; i++)
+        if (cs->cand[i] == bi)
+            return;
+    if (cs->ncand == cs->capcand) {
+        cs->capcand = cs->capcand ? cs->capcand * 2 : 16;
+        cs->cand = mem_realloc(cs->cand, cs->capcand * sizeof(*cs->cand));
+    }
+    cs->cand[cs->ncand++] = bi;
+}
+
+void cs_candidates_prune(struct chainstate *cs)
+{
+    const struct block_index *tip = active_chain_tip(&cs->chain);
+    if (!tip)
+        return;
+    for (size_t i = 0; i < cs->ncand;) {
+        if (cs->cand[i] != tip && cs_better(tip, cs->cand[i]))
+            cs->cand[i] = cs->cand[--cs->ncand];
+        else
+            i++;
+    }
+}
+
+static bool rebuild_one(struct block_index *bi, void *arg)
+{
+    cs_candidate_add(arg, bi);
+    return true;
+}
+
+void cs_candidates_rebuild(struct chainstate *cs)
+{
+    cs->ncand = 0;
+    block_map_each(cs->map, rebuild_one, cs);
+    struct block_index *tip = active_chain_tip(&cs->chain);
+    if (tip)
+        cs_candidate_add(cs, tip);
+}
+
+/* ---- data arrival and failures ---- */
+
+static void unlinked_add(struct chainstate *cs, struct block_index *parent, struct block_index *child)
+{
+    if (cs->nunlinked == cs->capunlinked) {
+        cs->capunlinked = cs->capunlinked ? cs->capunlinked * 2 : 16;
+        cs->unlinked = mem_realloc(cs->unlinked, cs->capunlinked * sizeof(*cs->unlinked));
+    }
+    cs->unlinked[cs->nunlinked].parent = parent;
+    cs->unlinked[cs->nunlinked].child = child;
+    cs->nunlinked++;
+}
+
+void cs_received_block_data(struct chainstate *cs, struct block_index *bi)
+{
+    if (bi->prev && bi->prev->chain_tx == 0) {
+        unlinked_add(cs, bi->prev, bi);
+        return;
+    }
+    /* bi and any descendants that were waiting for it now have all data. */
+    size_t cap = 16, n = 0;
+    struct block_index **queue = mem_alloc(cap * sizeof(*queue));
+    queue[n++] = bi;
+    while (n > 0) {
+        struct block_index *e = queue[--n];
+        e->chain_tx = (e->prev ? e->prev->chain_tx : 0) + e->tx_count;
+        e->sequence_id = cs->next_sequence_id++;
+        cs_candidate_add(cs, e);
+        for (size_t i = 0; i < cs->nunlinked;) {
+            if (cs->unlinked[i].parent == e) {
+                if (n == cap) {
+                    cap *= 2;
+                    queue = mem_realloc(queue, cap * sizeof(*queue));
+                }
+                queue[n++] = cs->unlinked[i].child;
+                cs->unlinked[i] = cs->unlinked[--cs->nunlinked];
+            } else {
+                i++;
+            }
+        }
+    }
+    mem_free(queue);
+}
+
+struct best_header_scan {
+    struct block_index *best;
+};
+
+static bool scan_best_header(struct block_index *bi, void *arg)
+{
+    struct best_header_scan *s = arg;
+    if ((bi->status & BLOCK_FAILED_MASK) || !block_index_is_valid(bi, BLOCK_VALID_TREE))
+        return true;
+    if (!s->best || arith256_cmp(&bi->chain_work, &s->best->chain_work) > 0)
+        s->best = bi;
+    return true;
+}
+
+static void recompute_best_header(struct chainstate *cs)
+{
+    struct best_header_scan s = { active_chain_tip(&cs->chain) };
+    block_map_each(cs->map, scan_best_header, &s);
+    cs->best_header = s.best;
+}
+
+struct mark_ctx {
+    struct chainstate *cs;
+    struct block_index *root;
+};
+
+static bool mark_child(struct block_index *bi, void *arg)
+{
+    struct mark_ctx *m = arg;
+    if (bi->height > m->root->height && block_index_get_ancestor(bi, m->root->height) == m->root &&
+        !(bi->status & BLOCK_FAILED_CHILD)) {
+        bi->status |= BLOCK_FAILED_CHILD;
+        bi->dirty = true;
+        cs_candidate_remove(m->cs, bi);
+    }
+    return true;
+}
+
+void cs_mark_invalid(struct chainstate *cs, struct block_index *bi, const struct val_state *st)
+{
+    bi->status |= BLOCK_FAILED_VALID;
+    bi->dirty = true;
+    cs_candidate_remove(cs, bi);
+    struct mark_ctx m = { cs, bi };
+    block_map_each(cs->map, mark_child, &m);
+    if (!cs->best_invalid || arith256_cmp(&bi->chain_work, &cs->best_invalid->chain_work) > 0)
+        cs->best_invalid = bi;
+    if (st) {
+        cs->last_invalid = bi;
+        cs->last_invalid_state = *st;
+        char hex[65];
+        hash256_to_hex(hex, &bi->hash);
+        log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "InvalidBlockFound: invalid block=%s height=%d: %s%s%s", hex,
+                   bi->height, st->reject, st->debug[0] ? ", " : "", st->debug);
+    }
+    if (cs->best_header && (cs->best_header == bi || block_index_get_ancestor(cs->best_header, bi->height) == bi))
+        recompute_best_header(cs);
+}
+
+/* ---- accepting ---- */
+
+bool cs_accept_header(struct chainstate *cs, struct val_state *st, struct block_index **out,
+                      const struct block_header *h)
+{
+    const struct chain_params *p = cs->params;
+    struct hash256 hash;
+    block_header_hash(&hash, h);
+    struct block_index *e = block_map_find(cs->map, &hash);
+    *out = e;
+    if (e) {
+        if (e->status & BLOCK_FAILED_MASK)
+            return val_invalid(st, VAL_BLOCK_CACHED_INVALID, "duplicate");
+        return true;
+    }
+    if (!block_check_header(st, h, p))
+        return false;
+    struct block_index *prev = block_map_find(cs->map, &h->prev_hash);
+    if (!prev)
+        return val_invalid(st, VAL_BLOCK_MISSING_PREV, "prev-blk-not-found");
+    if (prev->status & BLOCK_FAILED_MASK)
+        return val_invalid(st, VAL_BLOCK_INVALID_PREV, "bad-prevblk");
+    struct block_prev_context ctx;
+    block_index_prev_context(&ctx, prev, p);
+    if (!block_check_header_contextual(st, h, &ctx, p, cs_adjusted_time(cs)))
+        return false;
+    e = block_map_insert(cs->map, h, NULL);
+    block_index_raise_validity(e, BLOCK_VALID_TREE);
+    if (!cs->best_header || arith256_cmp(&e->chain_work, &cs->best_header->chain_work) > 0)
+        cs->best_header = e;
+    *out = e;
+    return true;
+}
+
+/* Stores a block's bytes (or records where they already are) and marks the entry. */
+static bool store_block(struct chainstate *cs, struct block_index *bi, const struct block *b, const uint8_t *raw,
+                        size_t raw_len, const struct flat_pos *known_pos)
+{
+    struct wbuf w;
+    wbuf_init(&w);
+    if (!raw) {
+        block_serialize(&w, b, true);
+        raw = w.data;
+        raw_len = w.len;
+    }
+    struct flat_pos pos;
+    struct store_error err;
+    store_error_clear(&err);
+    bool ok = true;
+    if (known_pos) {
+        pos = *known_pos;
+        flatfile_account_block(cs->ff, &pos, raw_len, (uint32_t)bi->height, b->header.time);
+    } else if (!store_disk_space_ok(cs->blocks_dir, raw_len, NULL, &err)) {
+        ok = cs_fatal(cs, "%s", err.kind == STORE_ERR_DISK_FULL ? "Disk space is too low!" : err.msg);
+    } else if (flatfile_write_block(cs->ff, &pos, raw, raw_len, (uint32_t)bi->height, b->header.time, &err) < 0) {
+        ok = cs_fatal(cs, "Failed to write block: %s", err.msg);
+    }
+    wbuf_clear(&w);
+    if (!ok)
+        return false;
+    bi->file = pos.file;
+    bi->data_pos = pos.pos;
+    bi->undo_pos = 0;
+    bi->tx_count = (uint32_t)b->tx_count;
+    bi->status |= BLOCK_HAVE_DATA;
+    bi->status &= ~(uint32_t)BLOCK_HAVE_UNDO;
+    if (bi->height >= cs->params->deployments.segwit)
+        bi->status |= BLOCK_OPT_WITNESS;
+    block_index_raise_validity(bi, BLOCK_VALID_TRANSACTIONS);
+    bi->dirty = true;
+    cs_received_block_data(cs, bi);
+    return true;
+}
+
+bool cs_accept_block(struct chainstate *cs, struct val_state *st, struct block_index **out, bool *new_block,
+                     const struct block *b, const uint8_t *raw, size_t raw_len, const struct flat_pos *known_pos)
+{
+    const struct chain_params *p = cs->params;
+    *new_block = false;
+    *out = NULL;
+    if (cs->fatal)
+        return val_error(st, "the node is shutting down after a fatal error");
+    struct hash256 hash;
+    block_header_hash(&hash, &b->header);
+    struct block_index *bi;
+    if (hash256_eq(&hash, &cs->genesis_hash)) {
+        /* Genesis comes from the chain parameters: trusted, no parent. */
+        bool created;
+        bi = block_map_insert(cs->map, &b->header, &created);
+        block_index_raise_validity(bi, BLOCK_VALID_TREE);
+        if (!cs->best_header)
+            cs->best_header = bi;
+    } else {
+        if (!cs_accept_header(cs, st, &bi, &b->header))
+            return false;
+    }
+    *out = bi;
+    if (bi->status & BLOCK_HAVE_DATA)
+        return true;
+    if (bi->height > 0) {
+        struct block_prev_context ctx;
+        block_index_prev_context(&ctx, bi->prev, p);
+        if (!block_check(st, b, p, true, true) || !block_check_contextual(st, b, &ctx, p)) {
+            if (st->mode == VAL_INVALID && st->result != VAL_BLOCK_MUTATED)
+                cs_mark_invalid(cs, bi, st);
+            return false;
+        }
+    }
+    if (!store_block(cs, bi, b, raw, raw_len, known_pos))
+        return val_error(st, "failed to store block");
+    *new_block = true;
+    return true;
+}
+
+/* ---- connecting ---- */
+
+bool cs_is_bip30_exception(const struct chainstate *cs, const struct block_index *bi)
+{
+    /* The two Bitcoin blocks whose coinbases duplicated earlier ones (Core's IsBIP30Repeat/Unspendable). */
+    static const struct {
+        int32_t height;
+        const char *hash;
+    } ex[] = {
+        { 91842, "00000000000a4d0a398161ffc163c503763b1f4360639393e0e4c8e300e0caec" },
+        { 91880, "00000000000743f190a18c5577a3c2d2a1f610ae9601ac046a38084ccb7cd721" },
+        { 91722, "00000000000271a2dc26e7667f8419f2e15416dc6955e5a6c6cdf3f2574dd08e" },
+        { 91812, "00000000000af0aed4792b1acee3d966af36cf5def14935db8de83d6f9306f2f" },
+    };
+    if (cs->params->is_hashmint)
+        return false;
+    for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+        if (bi->height != ex[i].height)
+            continue;
+        struct hash256 h;
+        if (hash256_from_hex(&h, ex[i].hash) && hash256_eq(&h, &bi->hash))
+            return true;
+    }
+    return false;
+}
+
+static int64_t mtp_at(void *ctx, int32_t height)
+{
+    const struct block_index *a = block_index_get_ancestor(ctx, height);
+    return a ? block_index_median_time_past(a) : 0;
+}
+
+/* Scratch space of one ConnectBlock: per-transaction digests and the spent
+ * outputs they borrow must outlive the queued script checks. */
+struct connect_scratch {
+    struct tx_precomputed *pre;
+    struct txout **spent;
+    size_t ntx;
+    struct script_check *checks;
+    size_t nchecks, capchecks;
+    struct spent_coin *sc;
+    int32_t *prev_heights;
+    size_t capin;
+};
+
+static void scratch_clear(struct connect_scratch *s)
+{
+    for (size_t i = 0; i < s->ntx; i++)
+        mem_free(s->spent[i]);
+    mem_free(s->spent);
+    mem_free(s->pre);
+    mem_free(s->checks);
+    mem_free(s->sc);
+    mem_free(s->prev_heights);
+}
+
+static bool connect_genesis(struct chainstate *cs, struct coins_cache *view, struct block_index *bi, const struct block *b)
+{
+    /* Bitcoin's genesis coinbase never entered the UTXO set; hashmint's outputs are spendable from height 0. */
+    if (cs->params->genesis_outputs_spendable)
+        for (size_t i = 0; i < b->tx_count; i++)
+            coins_cache_add_tx(view, &b->txs[i], 0, true);
+    coins_cache_set_best_block(view, &bi->hash);
+    return true;
+}
+
+bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_cache *view, struct block_index *bi,
+                      const struct block *b, bool just_check)
+{
+    const struct chain_params *p = cs->params;
+    if (!block_check(st, b, p, !just_check, !just_check))
+        return false;
+    struct hash256 best, prev_hash;
+    coins_cache_best_block(view, &best);
+    memset(&prev_hash, 0, sizeof(prev_hash));
+    if (bi->prev)
+        prev_hash = bi->prev->hash;
+    if (!hash256_eq(&best, &prev_hash))
+        return val_error(st, "coins view is not at the block's parent");
+    if (!bi->prev)
+        return connect_genesis(cs, view, bi, b);
+
+    int32_t height = bi->height;
+    /* BIP 30: no transaction may overwrite an unspent one, unless BIP 34's
+     * height-in-coinbase already makes that impossible. */
+    bool enforce_bip30 = (height < p->deployments.bip34 || height >= BIP34_IMPLIES_BIP30_LIMIT) &&
+                         !cs_is_bip30_exception(cs, bi);
+    if (enforce_bip30) {
+        for (size_t i = 0; i < b->tx_count; i++)
+            for (size_t o = 0; o < b->txs[i].vout_count; o++) {
+                struct outpoint op = { b->txs[i].txid, (uint32_t)o };
+                if (coins_cache_have(view, &op))
+                    return val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "bad-txns-BIP30", "tried to overwrite transaction");
+            }
+    }
+
+    uint32_t flags = chain_params_script_flags(p, height, &bi->hash);
+    bool enforce_locks = height >= p->deployments.csv;
+    int64_t prev_mtp = block_index_median_time_past(bi->prev);
+    struct block_undo undo;
+    block_undo_init(&undo);
+    struct connect_scratch s;
+    memset(&s, 0, sizeof(s));
+    s.ntx = b->tx_count;
+    s.pre = mem_calloc(b->tx_count, sizeof(*s.pre));
+    s.spent = mem_calloc(b->tx_count, sizeof(*s.spent));
+    int64_t fees = 0, sigops = 0;
+    bool ok = false;
+    struct val_state txst;
+    val_state_init(&txst);
+
+    for (size_t i = 0; i < b->tx_count; i++) {
+        const struct tx *tx = &b->txs[i];
+        bool coinbase = i == 0;
+        if (!coinbase) {
+            if (tx->vin_count > s.capin) {
+                s.capin = tx->vin_count;
+                s.sc = mem_realloc(s.sc, s.capin * sizeof(*s.sc));
+                s.prev_heights = mem_realloc(s.prev_heights, s.capin * sizeof(*s.prev_heights));
+            }
+            struct tx_undo *tu = block_undo_add_tx(&undo, tx->vin_count);
+            struct coin *spent_coins = tu->prevout; /* stable: the array is not reallocated */
+            for (size_t j = 0; j < tx->vin_count; j++) {
+                int r = coins_cache_spend(view, &tx->vin[j].prevout, &spent_coins[j]);
+                if (r < 0) {
+                    val_error(st, "coins database read failed");
+                    goto out;
+                }
+                if (r == 0) {
+                    val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "bad-txns-inputs-missingorspent",
+                                      "tx %zu input %zu: inputs missing/spent", i, j);
+                    goto out;
+                }
+                s.sc[j].out = &spent_coins[j].out;
+                s.sc[j].height = (int32_t)spent_coins[j].height;
+                s.sc[j].is_coinbase = spent_coins[j].coinbase;
+                s.prev_heights[j] = (int32_t)spent_coins[j].height;
+            }
+            int64_t fee;
+            if (!tx_check_inputs(&txst, &fee, tx, s.sc, height, p)) {
+                val_invalid_debug(st, VAL_BLOCK_CONSENSUS, txst.reject, "tx %zu: %s", i, txst.debug);
+                goto out;
+            }
+            fees += fee;
+            if (!money_range(fees)) {
+                val_invalid(st, VAL_BLOCK_CONSENSUS, "bad-txns-accumulated-fee-outofrange");
+                goto out;
+            }
+            struct sequence_lock lock;
+            tx_sequence_locks_calculate(&lock, s.prev_heights, tx, enforce_locks, mtp_at, bi->prev);
+            if (!tx_sequence_locks_evaluate(&lock, height, prev_mtp)) {
+                val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "bad-txns-nonfinal",
+                                  "contains a non-BIP68-final transaction");
+                goto out;
+            }
+        }
+        sigops += tx_sigop_cost(tx, coinbase ? NULL : s.sc, flags);
+        if (sigops > (int64_t)p->max_block_sigops_cost) {
+            val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "bad-blk-sigops", "too many sigops");
+            goto out;
+        }
+        if (p->tokens_enabled && !asset_tx_check_outputs(&txst, tx, (const uint8_t(*)[32])cs->asset_ids,
+                                                         cs->asset_count)) {
+            val_invalid_debug(st, VAL_BLOCK_CONSENSUS, txst.reject, "tx %zu: %s", i, txst.debug);
+            goto out;
+        }
+        if (!coinbase) {
+            uint8_t key[32];
+            script_cache_key(cs->script_cache, key, &tx->wtxid, flags);
+            if (!script_cache_contains(cs->script_cache, key)) {
+                s.spent[i] = mem_alloc(tx->vin_count * sizeof(struct txout));
+                for (size_t j = 0; j < tx->vin_count; j++)
+                    s.spent[i][j] = *s.sc[j].out; /* shallow: the scripts stay owned by the undo coins */
+                tx_precomputed_init(&s.pre[i], tx, s.spent[i], tx->vin_count);
+                if (s.nchecks + tx->vin_count > s.capchecks) {
+                    s.capchecks = (s.nchecks + tx->vin_count) * 2;
+                    s.checks = mem_realloc(s.checks, s.capchecks * sizeof(*s.checks));
+                }
+                for (size_t j = 0; j < tx->vin_count; j++) {
+                    struct script_check *c = &s.checks[s.nchecks++];
+                    c->tx = tx;
+                    c->in_index = j;
+                    c->spent = &s.spent[i][j];
+                    c->flags = flags;
+                    c->pre = &s.pre[i];
+                }
+            }
+        }
+        if (!coins_cache_add_tx(view, tx, height, false)) {
+            val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "bad-txns-BIP30", "tried to overwrite transaction");
+            goto out;
+        }
+    }
+
+    int64_t cb_out;
+    int64_t reward = fees + chain_params_block_subsidy(p, height);
+    if (!tx_value_out(&b->txs[0], &cb_out) || cb_out > reward) {
+        val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "bad-cb-amount", "coinbase pays too much (actual=%lld vs limit=%lld)",
+                          (long long)cb_out, (long long)reward);
+        goto out;
+    }
+    size_t failed = 0;
+    enum script_error serr = SCRIPT_ERR_OK;
+    if (!check_queue_run(cs->checkq, s.checks, s.nchecks, &failed, &serr)) {
+        const struct script_check *c = &s.checks[failed];
+        val_invalid(st, VAL_BLOCK_CONSENSUS, "mandatory-script-verify-flag-failed");
+        snprintf(st->reject, sizeof(st->reject), "mandatory-script-verify-flag-failed (%s)", script_error_string(serr));
+        char txh[65];
+        hash256_to_hex(txh, &c->tx->txid);
+        snprintf(st->debug, sizeof(st->debug), "input %zu of tx %s", c->in_index, txh);
+        goto out;
+    }
+    if (!just_check) {
+        if (!(bi->status & BLOCK_HAVE_UNDO)) {
+            struct flat_pos pos;
+            struct store_error err;
+            store_error_clear(&err);
+            if (undo_write(cs->ff, &pos, bi->file, &undo, &bi->prev->hash, &err) < 0) {
+                cs_fatal(cs, "Failed to write undo data: %s", err.msg);
+                val_error(st, "failed to write undo data");
+                goto out;
+            }
+            bi->undo_pos = pos.pos;
+            bi->status |= BLOCK_HAVE_UNDO;
+            bi->dirty = true;
+        }
+        block_index_raise_validity(bi, BLOCK_VALID_SCRIPTS);
+    }
+    coins_cache_set_best_block(view, &bi->hash);
+    ok = true;
+out:
+    scratch_clear(&s);
+    block_undo_clear(&undo);
+    return ok;
+}
+
+enum undo_result cs_disconnect_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi,
+                                     const struct block *b)
+{
+    if (!bi->prev)
+        return UNDO_FAILED; /* never disconnect genesis */
+    struct block_undo u;
+    struct store_error err;
+    store_error_clear(&err);
+    struct flat_pos pos = { bi->file, bi->undo_pos };
+    if (!(bi->status & BLOCK_HAVE_UNDO) || undo_read(cs->ff, &u, &pos, &bi->prev->hash, &err) < 0) {
+        log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "DisconnectBlock(): no undo data for height %d: %s", bi->height,
+                   err.msg);
+        return UNDO_FAILED;
+    }
+    enum undo_result r = undo_disconnect_block(view, b, bi->height, &u, &bi->prev->hash, cs_is_bip30_exception(cs, bi));
+    block_undo_clear(&u);
+    return r;
+}
+
+bool cs_rollforward_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi)
+{
+    struct block b;
+    if (!cs_read_block(cs, &b, bi))
+        return false;
+    if (!bi->prev) {
+        connect_genesis(cs, view, bi, &b);
+    } else {
+        for (size_t i = 0; i < b.tx_count; i++) {
+            const struct tx *tx = &b.txs[i];
+            if (i > 0)
+                for (size_t j = 0; j < tx->vin_count; j++)
+                    if (coins_cache_spend(view, &tx->vin[j].prevout, NULL) < 0) {
+                        block_clear(&b);
+                        return false;
+                    }
+            /* Every addition may overwrite: the coin may already be there. */
+            coins_cache_add_tx(view, tx, bi->height, true);
+        }
+    }
+    block_clear(&b);
+    return true;
+}

@@ -1,0 +1,139 @@
+#ifndef HASHMINT_CHAIN_CHAINSTATE_INTERNAL_H
+#define HASHMINT_CHAIN_CHAINSTATE_INTERNAL_H
+/* Private to src/chain/chainstate*.c: the chainstate's fields and the
+ * functions its files share. Everything here runs with the chain lock held. */
+#include <pthread.h>
+
+#include "src/chain/chainstate.h"
+#include "src/chain/script_check.h"
+#include "src/store/block_index_db.h"
+#include "src/store/coins_db.h"
+#include "src/store/flatfile.h"
+#include "src/store/txindex_db.h"
+
+/* A parent -> child pair whose child has data but the parent does not yet
+ * (Core's m_blocks_unlinked). */
+struct unlinked {
+    struct block_index *parent;
+    struct block_index *child;
+};
+
+struct chainstate {
+    pthread_mutex_t lock; /* recursive: the chain lock */
+    struct chainstate_options opt;
+    const struct chain_params *params;
+    char *datadir;
+    char *blocks_dir;
+
+    struct flatfile *ff;
+    struct block_index_db *index_db;
+    struct coins_db *coins_db;
+    struct txindex_db *txindex;
+    struct coins_cache *coins; /* the main cache over coins_db */
+    size_t coins_budget;       /* bytes the main cache may use before a flush */
+
+    struct block_map *map;
+    struct active_chain chain;
+    struct block_index *best_header;
+    struct block_index *best_invalid;
+    struct hash256 genesis_hash;
+
+    /* Blocks that could become the tip (Core's setBlockIndexCandidates). */
+    struct block_index **cand;
+    size_t ncand, capcand;
+    struct unlinked *unlinked;
+    size_t nunlinked, capunlinked;
+
+    int32_t next_sequence_id;
+    int32_t reverse_sequence_id; /* preciousblock */
+    struct arith256 last_precious_work;
+
+    /* The reason the last block marked BLOCK_FAILED_VALID failed. */
+    struct block_index *last_invalid;
+    struct val_state last_invalid_state;
+
+    struct script_cache *script_cache;
+    struct check_queue *checkq;
+    uint8_t (*asset_ids)[32];
+    size_t asset_count;
+
+    bool reindex_pending;
+    bool ibd_done;
+    bool fatal;
+    int64_t last_write;  /* unix seconds of the last index+coins write */
+    int64_t last_log;    /* for progress lines */
+    int32_t last_log_height;
+};
+
+/** Current unix time. */
+int64_t cs_now(void);
+/** Network-adjusted time (opt.adjusted_time or cs_now). */
+int64_t cs_adjusted_time(const struct chainstate *cs);
+/** Records a fatal error once: logs it, calls the callback. Returns false. */
+bool cs_fatal(struct chainstate *cs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/** Adds bi to the candidate set if it qualifies (data, chain_tx, not failed, work >= tip). */
+void cs_candidate_add(struct chainstate *cs, struct block_index *bi);
+/** Removes bi from the candidate set. */
+void cs_candidate_remove(struct chainstate *cs, struct block_index *bi);
+/** Drops candidates that compare worse than the tip. */
+void cs_candidates_prune(struct chainstate *cs);
+/** Rebuilds the candidate set from the whole map. */
+void cs_candidates_rebuild(struct chainstate *cs);
+/** Returns true if a is a better chain tip than b (more work, then earlier sequence id). */
+bool cs_better(const struct block_index *a, const struct block_index *b);
+
+/** Updates chain_tx of bi (which just got its data) and of descendants waiting for it; adds candidates. */
+void cs_received_block_data(struct chainstate *cs, struct block_index *bi);
+/** Marks bi BLOCK_FAILED_VALID and every descendant BLOCK_FAILED_CHILD; updates best_invalid. */
+void cs_mark_invalid(struct chainstate *cs, struct block_index *bi, const struct val_state *st);
+
+/**
+ * Accepts a header (Core's AcceptBlockHeader). Out: *out. Returns false with st set.
+ */
+bool cs_accept_header(struct chainstate *cs, struct val_state *st, struct block_index **out,
+                      const struct block_header *h);
+/**
+ * Checks and stores a block (Core's AcceptBlock). known_pos: the block already
+ * sits at this position in our own blk files (-reindex), else NULL (write it).
+ * raw/raw_len: the block's serialisation if the caller has it (else it is built).
+ * Out: *out, *new_block. Returns false with st set (or on a fatal error).
+ */
+bool cs_accept_block(struct chainstate *cs, struct val_state *st, struct block_index **out, bool *new_block,
+                     const struct block *b, const uint8_t *raw, size_t raw_len, const struct flat_pos *known_pos);
+
+/**
+ * Connects b (index bi, whose parent is view's best block) on view (Core's
+ * ConnectBlock). just_check: validate only (no undo written, no index
+ * changes). Returns false with st set (VAL_ERROR for a read/write failure).
+ */
+bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_cache *view, struct block_index *bi,
+                      const struct block *b, bool just_check);
+/** Disconnects the block bi from view with its undo data. Returns UNDO_OK/UNCLEAN/FAILED. */
+enum undo_result cs_disconnect_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi,
+                                     const struct block *b);
+/** Re-applies a block's effects idempotently (Core's RollforwardBlock). Returns false on a read error. */
+bool cs_rollforward_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi);
+
+/** ActivateBestChain with the chain lock held; hint/hint_index: a block the caller holds (may be NULL). */
+bool cs_activate_best_chain(struct chainstate *cs, const struct block *hint, const struct block_index *hint_index);
+/** Stores the profile's genesis block (not connected). Returns false on a fatal error. */
+bool cs_insert_genesis(struct chainstate *cs);
+/** Connects the stored genesis block when the chain is empty (open). Returns false on a fatal error. */
+bool cs_activate_genesis(struct chainstate *cs);
+/** The flush itself (chainstate_flush without taking the lock). */
+bool cs_flush(struct chainstate *cs, enum chainstate_flush_mode mode);
+/** Rolls an interrupted coins flush forward (Core's ReplayBlocks). Returns false with err. */
+bool cs_replay(struct chainstate *cs, char *err, size_t errlen);
+/** Brings the txindex up to the tip (after open or reindex). */
+void cs_txindex_catch_up(struct chainstate *cs);
+/** Adds a connected block's transactions to the txindex. Returns false on a write error (fatal). */
+bool cs_txindex_add_block(struct chainstate *cs, const struct block *b, const struct block_index *bi);
+/** Reads a block by index without the lock (positions copied under it). */
+bool cs_read_block(struct chainstate *cs, struct block *out, const struct block_index *bi);
+/** Logs an UpdateTip line (every block outside IBD, every few seconds during it). */
+void cs_log_tip(struct chainstate *cs, bool force);
+/** Returns true if the block is one of Bitcoin's BIP 30 exceptions (duplicate coinbases). */
+bool cs_is_bip30_exception(const struct chainstate *cs, const struct block_index *bi);
+
+#endif

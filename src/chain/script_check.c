@@ -1,0 +1,311 @@
+/* Parallel script checks and the script cache. */
+#include "src/chain/script_check.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "consensus/interpreter.h"
+#include "src/crypto/sha256.h"
+#include "src/util/alloc.h"
+#include "src/util/endian.h"
+
+bool script_check_run(const struct script_check *c, enum script_error *err)
+{
+    const struct txin *in = &c->tx->vin[c->in_index];
+    struct tx_sig_checker tc;
+    struct sig_checker checker;
+    tx_sig_checker_init(&tc, &checker, c->tx, c->in_index, c->spent->value, c->pre, c->flags);
+    return script_verify(in->script_sig.data, in->script_sig.len, c->spent->script_pubkey.data,
+                         c->spent->script_pubkey.len, &in->witness, c->flags, &checker, err);
+}
+
+/* ---- the pool ----
+ * The master publishes a batch (items, count) and bumps `generation`;
+ * workers and the master take chunks by advancing `next` under the mutex and
+ * report completion by lowering `pending`. The master returns only when
+ * pending reaches zero, so no worker touches the items after that. */
+
+struct check_queue {
+    pthread_mutex_t mu;
+    pthread_cond_t work_cv;
+    pthread_cond_t done_cv;
+    pthread_t *threads;
+    int nthreads;
+    bool stop;
+    const struct script_check *items;
+    size_t count;
+    size_t next;
+    size_t pending;
+    size_t chunk;
+    bool failed;
+    size_t failed_index;
+    enum script_error failed_err;
+};
+
+/* Takes a chunk; returns false if nothing is left. Called with mu held. */
+static bool take(struct check_queue *q, size_t *begin, size_t *end)
+{
+    if (!q->items || q->next >= q->count)
+        return false;
+    *begin = q->next;
+    *end = q->next + q->chunk < q->count ? q->next + q->chunk : q->count;
+    q->next = *end;
+    return true;
+}
+
+/* Runs [begin, end) without the lock, then reports. Called with mu held, returns with it held. */
+static void process(struct check_queue *q, size_t begin, size_t end)
+{
+    bool skip = q->failed;
+    pthread_mutex_unlock(&q->mu);
+    bool ok = true;
+    size_t bad = 0;
+    enum script_error err = SCRIPT_ERR_OK;
+    for (size_t i = begin; i < end && !skip; i++) {
+        if (!script_check_run(&q->items[i], &err)) {
+            ok = false;
+            bad = i;
+            break;
+        }
+    }
+    pthread_mutex_lock(&q->mu);
+    if (!ok && !q->failed) {
+        q->failed = true;
+        q->failed_index = bad;
+        q->failed_err = err;
+    }
+    q->pending -= end - begin;
+    if (q->pending == 0)
+        pthread_cond_broadcast(&q->done_cv);
+}
+
+static void *worker_main(void *arg)
+{
+    struct check_queue *q = arg;
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        size_t b, e;
+        while (!q->stop && !take(q, &b, &e))
+            pthread_cond_wait(&q->work_cv, &q->mu);
+        if (q->stop)
+            break;
+        process(q, b, e);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+struct check_queue *check_queue_new(int workers)
+{
+    struct check_queue *q = mem_calloc(1, sizeof(*q));
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->work_cv, NULL);
+    pthread_cond_init(&q->done_cv, NULL);
+    if (workers < 0)
+        workers = 0;
+    q->threads = mem_calloc(workers ? (size_t)workers : 1, sizeof(pthread_t));
+    for (int i = 0; i < workers; i++) {
+        if (pthread_create(&q->threads[q->nthreads], NULL, worker_main, q) != 0)
+            break; /* run with fewer workers */
+        q->nthreads++;
+    }
+    return q;
+}
+
+void check_queue_free(struct check_queue *q)
+{
+    if (!q)
+        return;
+    pthread_mutex_lock(&q->mu);
+    q->stop = true;
+    pthread_cond_broadcast(&q->work_cv);
+    pthread_mutex_unlock(&q->mu);
+    for (int i = 0; i < q->nthreads; i++)
+        pthread_join(q->threads[i], NULL);
+    mem_free(q->threads);
+    pthread_cond_destroy(&q->work_cv);
+    pthread_cond_destroy(&q->done_cv);
+    pthread_mutex_destroy(&q->mu);
+    mem_free(q);
+}
+
+int check_queue_workers(const struct check_queue *q) { return q->nthreads; }
+
+bool check_queue_run(struct check_queue *q, const struct script_check *checks, size_t n, size_t *failed,
+                     enum script_error *err)
+{
+    if (n == 0)
+        return true;
+    pthread_mutex_lock(&q->mu);
+    q->items = checks;
+    q->count = n;
+    q->next = 0;
+    q->pending = n;
+    q->failed = false;
+    q->failed_index = 0;
+    q->failed_err = SCRIPT_ERR_OK;
+    size_t parts = (size_t)(q->nthreads + 1) * 4;
+    q->chunk = n / parts;
+    if (q->chunk < 1)
+        q->chunk = 1;
+    if (q->chunk > 64)
+        q->chunk = 64;
+    if (q->nthreads)
+        pthread_cond_broadcast(&q->work_cv);
+    size_t b, e;
+    while (take(q, &b, &e))
+        process(q, b, e);
+    while (q->pending > 0)
+        pthread_cond_wait(&q->done_cv, &q->mu);
+    bool ok = !q->failed;
+    if (!ok) {
+        if (failed)
+            *failed = q->failed_index;
+        if (err)
+            *err = q->failed_err;
+    }
+    q->items = NULL;
+    q->count = q->next = 0;
+    pthread_mutex_unlock(&q->mu);
+    return ok;
+}
+
+/* ---- the cache: open addressing over 32-byte keys, random eviction ---- */
+
+struct script_cache {
+    pthread_mutex_t mu;
+    uint8_t salt[32];
+    uint8_t (*keys)[32]; /* all-zero = empty slot */
+    size_t cap;          /* power of two, > max */
+    size_t max;
+    size_t count;
+    uint64_t evict_seed;
+};
+
+struct script_cache *script_cache_new(size_t max_entries)
+{
+    struct script_cache *sc = mem_calloc(1, sizeof(*sc));
+    pthread_mutex_init(&sc->mu, NULL);
+    if (max_entries < 16)
+        max_entries = 16;
+    sc->max = max_entries;
+    sc->cap = 32;
+    while (sc->cap < max_entries * 2)
+        sc->cap *= 2;
+    sc->keys = mem_calloc(sc->cap, 32);
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t r = read(fd, sc->salt, sizeof(sc->salt));
+        (void)r;
+        close(fd);
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    sc->salt[0] ^= (uint8_t)ts.tv_nsec;
+    sc->evict_seed = (uint64_t)ts.tv_nsec | 1;
+    return sc;
+}
+
+void script_cache_free(struct script_cache *sc)
+{
+    if (!sc)
+        return;
+    pthread_mutex_destroy(&sc->mu);
+    mem_free(sc->keys);
+    mem_free(sc);
+}
+
+void script_cache_key(const struct script_cache *sc, uint8_t key[32], const struct hash256 *wtxid, uint32_t flags)
+{
+    struct sha256_ctx ctx;
+    uint8_t f[4];
+    le32_write(f, flags);
+    sha256_init(&ctx);
+    sha256_write(&ctx, sc->salt, sizeof(sc->salt));
+    sha256_write(&ctx, wtxid->b, 32);
+    sha256_write(&ctx, f, 4);
+    sha256_finalize(&ctx, key);
+    /* All zeros marks an empty slot; a real digest of zero is not a concern. */
+    key[0] |= (uint8_t)(key[0] == 0 && key[1] == 0);
+}
+
+static bool is_empty(const uint8_t k[32])
+{
+    static const uint8_t zero[32];
+    return memcmp(k, zero, 32) == 0;
+}
+
+static size_t probe(const struct script_cache *sc, const uint8_t key[32])
+{
+    size_t i = (size_t)le64_read(key) & (sc->cap - 1);
+    while (!is_empty(sc->keys[i]) && memcmp(sc->keys[i], key, 32) != 0)
+        i = (i + 1) & (sc->cap - 1);
+    return i;
+}
+
+bool script_cache_contains(struct script_cache *sc, const uint8_t key[32])
+{
+    pthread_mutex_lock(&sc->mu);
+    bool found = !is_empty(sc->keys[probe(sc, key)]);
+    pthread_mutex_unlock(&sc->mu);
+    return found;
+}
+
+/* Removes the entry at slot i, shifting later probe-chain members back so
+ * lookups stay correct without tombstones. */
+static void remove_at(struct script_cache *sc, size_t i)
+{
+    size_t mask = sc->cap - 1;
+    memset(sc->keys[i], 0, 32);
+    size_t j = i;
+    for (;;) {
+        j = (j + 1) & mask;
+        if (is_empty(sc->keys[j]))
+            break;
+        size_t home = (size_t)le64_read(sc->keys[j]) & mask;
+        /* Move j back to i if its home is not in (i, j] cyclically. */
+        bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!between) {
+            memcpy(sc->keys[i], sc->keys[j], 32);
+            memset(sc->keys[j], 0, 32);
+            i = j;
+        }
+    }
+    sc->count--;
+}
+
+void script_cache_add(struct script_cache *sc, const uint8_t key[32])
+{
+    pthread_mutex_lock(&sc->mu);
+    size_t i = probe(sc, key);
+    if (is_empty(sc->keys[i])) {
+        if (sc->count >= sc->max) {
+            /* Evict a pseudo-random occupied slot (xorshift). */
+            for (;;) {
+                sc->evict_seed ^= sc->evict_seed << 13;
+                sc->evict_seed ^= sc->evict_seed >> 7;
+                sc->evict_seed ^= sc->evict_seed << 17;
+                size_t v = (size_t)sc->evict_seed & (sc->cap - 1);
+                if (!is_empty(sc->keys[v])) {
+                    remove_at(sc, v);
+                    break;
+                }
+            }
+            i = probe(sc, key);
+        }
+        memcpy(sc->keys[i], key, 32);
+        sc->count++;
+    }
+    pthread_mutex_unlock(&sc->mu);
+}
+
+size_t script_cache_size(struct script_cache *sc)
+{
+    pthread_mutex_lock(&sc->mu);
+    size_t n = sc->count;
+    pthread_mutex_unlock(&sc->mu);
+    return n;
+}

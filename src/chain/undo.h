@@ -1,0 +1,63 @@
+#ifndef HASHMINT_CHAIN_UNDO_H
+#define HASHMINT_CHAIN_UNDO_H
+/* Block undo data on disk and its use when disconnecting (Bitcoin Core's
+ * WriteUndoDataForBlock / UndoReadFromDisk / ApplyTxInUndo). The types
+ * (struct block_undo, struct tx_undo) and Core's CBlockUndo serialisation
+ * come from src/store/coin.h; the rev*.dat record with its checksum
+ * SHA256d(parent block hash || undo) from src/store/flatfile.h. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "consensus/block.h"
+#include "src/chain/coins_view.h"
+#include "src/store/coin.h"
+#include "src/store/error.h"
+#include "src/store/flatfile.h"
+#include "src/util/hash256.h"
+
+/**
+ * Serialises u and appends it to rev<file>.dat with the checksum keyed to
+ * parent_hash (the hash of the block's parent). Out: *pos.
+ * Returns 0, or -1 with err (a write failure: fatal for the caller).
+ */
+int undo_write(struct flatfile *ff, struct flat_pos *pos, int file, const struct block_undo *u,
+               const struct hash256 *parent_hash, struct store_error *err);
+/**
+ * Reads the undo record at pos, verifies its checksum against parent_hash
+ * and parses it. Out: *out (block_undo_clear it; empty on failure).
+ * Returns 0, or -1 with err (STORE_ERR_CORRUPT for checksum/parse failures).
+ */
+int undo_read(struct flatfile *ff, struct block_undo *out, const struct flat_pos *pos,
+              const struct hash256 *parent_hash, struct store_error *err);
+
+/** How disconnecting a block went (Core's DisconnectResult). */
+enum undo_result {
+    UNDO_OK = 0,      /* the UTXO set is exactly as before the block */
+    UNDO_UNCLEAN = 1, /* coins were missing or already present: fine during replay */
+    UNDO_FAILED = 2,  /* the undo data does not fit the block, or a read failed */
+};
+
+/**
+ * Restores one spent coin (Core's ApplyTxInUndo): *coin is MOVED into the
+ * view at op. Unlike Core there is no fallback for legacy undo records
+ * without height (hashmint never wrote them, and a height of 0 is a real
+ * genesis coin on hashmint chains). Returns UNDO_OK, UNDO_UNCLEAN if the outpoint was already unspent (it is
+ * overwritten), UNDO_FAILED on a read error.
+ */
+enum undo_result undo_apply_coin(struct coins_cache *view, struct coin *coin, const struct outpoint *op);
+
+/**
+ * Reverts a block on view (Core's DisconnectBlock): removes every output the
+ * block created (checking it matches the stored coin unless replaying) and
+ * restores the coins its inputs spent from u, last transaction first.
+ * height: the block's height. bip30_exception: the block is one of the two
+ * Bitcoin blocks whose coinbase duplicated an earlier one (91722, 91812), so
+ * a mismatch of its coinbase outputs is not "unclean". Sets view's best block to the block's parent
+ * (parent_hash). u is consumed (its coins are moved out).
+ * Returns UNDO_OK, UNDO_UNCLEAN (tolerated in replay), UNDO_FAILED.
+ */
+enum undo_result undo_disconnect_block(struct coins_cache *view, const struct block *b, int32_t height,
+                                       struct block_undo *u, const struct hash256 *parent_hash, bool bip30_exception);
+
+#endif

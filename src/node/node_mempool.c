@@ -1,0 +1,93 @@
+#include "src/node/node_mempool.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "src/chain/chainstate.h"
+#include "src/chain/events.h"
+#include "src/chain/mempool.h"
+#include "src/node/args.h"
+#include "src/util/alloc.h"
+#include "src/util/log.h"
+
+struct node_mempool {
+    struct mempool *mp;
+    struct events *ev;
+    int sub_id;
+    char path[4096];
+};
+
+bool node_mempool_start(struct node_mempool **out, struct chainstate *cs, struct events *ev, const struct args *a,
+                        const char *chaindir, char *err, size_t errlen)
+{
+    *out = NULL;
+    const struct chain_params *p = chainstate_params(cs);
+    struct mempool_options o;
+    mempool_options_init(&o, p);
+    mempool_chain_from_chainstate(&o.chain, cs);
+    mempool_notify_from_events(&o.notify, ev);
+
+    int64_t max_mb, expiry_h;
+    if (!args_get_int(a, &max_mb, "maxmempool", ARGS_DEFAULT_MAX_MEMPOOL_MB) || max_mb < 0 ||
+        !args_get_int(a, &expiry_h, "mempoolexpiry", ARGS_DEFAULT_MEMPOOL_EXPIRY_HOURS) || expiry_h < 0) {
+        snprintf(err, errlen, "Invalid -maxmempool or -mempoolexpiry value");
+        return false;
+    }
+    /* Core: the pool must hold 40 maximal descendant packages. */
+    int64_t floor_bytes = (int64_t)MEMPOOL_DEFAULT_DESCENDANT_SIZE_LIMIT_KVB * 1000 * 40;
+    if (max_mb * 1000000 < floor_bytes) {
+        snprintf(err, errlen, "-maxmempool must be at least %d MB", (int)((floor_bytes + 999999) / 1000000));
+        return false;
+    }
+    o.max_size_bytes = (uint64_t)max_mb * 1000000;
+    o.expiry_seconds = expiry_h * 3600;
+    const char *fee = args_get(a, "minrelaytxfee", NULL);
+    if (fee) {
+        int64_t v;
+        if (!args_parse_money(&v, fee)) {
+            snprintf(err, errlen, "Invalid amount for -minrelaytxfee=<amount>: '%s'", fee);
+            return false;
+        }
+        o.min_relay_feerate = v;
+    }
+
+    struct node_mempool *m = mem_calloc(1, sizeof(*m));
+    m->mp = mempool_new(&o);
+    m->ev = ev;
+    m->sub_id = mempool_subscribe_events(m->mp, ev);
+    snprintf(m->path, sizeof(m->path), "%s/mempool.dat", chaindir);
+
+    if (args_get_bool(a, "persistmempool", true)) {
+        size_t ok = 0, failed = 0, expired = 0;
+        char lerr[512];
+        /* mempool_load logs what it imported; a damaged file is skipped, as Core does. */
+        if (mempool_load(m->mp, m->path, &ok, &failed, &expired, lerr, sizeof(lerr)) != 0) {
+            log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "Failed to load mempool from %s: %s", m->path, lerr);
+            mempool_set_loaded(m->mp);
+        }
+    } else {
+        mempool_set_loaded(m->mp);
+    }
+    *out = m;
+    return true;
+}
+
+struct mempool *node_mempool_get(struct node_mempool *m)
+{
+    return m ? m->mp : NULL;
+}
+
+void node_mempool_stop(struct node_mempool *m, bool dump)
+{
+    if (!m)
+        return;
+    events_unsubscribe(m->ev, m->sub_id);
+    if (dump) {
+        char err[512];
+        /* mempool_dump logs its own success line. */
+        if (mempool_dump(m->mp, m->path, err, sizeof(err)) != 0)
+            log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "Failed to dump mempool: %s. Continuing anyway.", err);
+    }
+    mempool_free(m->mp);
+    mem_free(m);
+}

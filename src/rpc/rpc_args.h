@@ -1,0 +1,142 @@
+#ifndef HASHMINT_RPC_RPC_ARGS_H
+#define HASHMINT_RPC_RPC_ARGS_H
+/* Argument handling shared by the method files (rpc_blockchain.c,
+ * rpc_rawtx.c, ...), reproducing what Bitcoin Core's RPCHelpMan does before
+ * and while a handler runs:
+ *
+ *  - a wrong number of arguments throws the method's help text as a plain
+ *    error (RPC_MISC_ERROR, -1), as Core's runtime_error(ToString()) does;
+ *  - every present, non-null argument must have its declared JSON type, or
+ *    the call fails with RPC_TYPE_ERROR (-3) and Core's message
+ *      Wrong type passed:
+ *      {
+ *          "Position 1 (height)": "JSON value of type string is not of expected type number"
+ *      }
+ *  - amounts, hashes and hex strings are parsed with Core's messages
+ *    (AmountFromValue, ParseHashV, ParseHexV).
+ *
+ * A handler declares its arguments once in a static table and calls
+ * rpc_args_check() first; the getters below then never see a wrong type. */
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "src/rpc/json_tx.h"
+#include "src/rpc/rpc.h"
+#include "consensus/tx.h"
+#include "src/util/hash256.h"
+
+struct chain_params;
+
+/** The JSON type an argument must have (Core's RPCArg::Type, as checked). */
+enum rpc_arg_type {
+    RPC_ARG_ANY = 0, /* not checked (Core's AMOUNT and RANGE) */
+    RPC_ARG_STR,     /* STR, STR_HEX */
+    RPC_ARG_NUM,
+    RPC_ARG_BOOL,
+    RPC_ARG_OBJ,
+    RPC_ARG_ARR,
+};
+
+/** One declared argument. names: Core's m_names ("verbosity|verbose"). */
+struct rpc_arg {
+    const char *names;
+    enum rpc_arg_type type;
+    bool optional;
+};
+
+/**
+ * Checks params (a JSON array) against the n declared args: the count must
+ * lie between the number of leading required args and n, and every present
+ * non-null value must match its type. Returns true if so; otherwise false
+ * with *err set: RPC_MISC_ERROR with help as the message for a bad count,
+ * RPC_TYPE_ERROR "Wrong type passed: ..." for types. A null or absent
+ * required argument is left to the handler (Core behaves the same way).
+ */
+__attribute__((warn_unused_result)) bool rpc_args_check(struct rpc_error *err, const json_t *params,
+                                                        const struct rpc_arg *args, size_t n, const char *help);
+
+/** Core's uvTypeName: "null", "bool", "object", "array", "string" or "number" (NULL is "null"). */
+const char *rpc_json_type_name(const json_t *v);
+
+/** Returns params[i], or NULL if it is absent or JSON null (borrowed). */
+const json_t *rpc_arg(const json_t *params, size_t i);
+
+/**
+ * Reads params[i] as an integer (def if absent/null). A number with a
+ * fractional part or beyond int64 fails like Core's getInt: RPC_MISC_ERROR
+ * "JSON integer out of range". Out: *out. Returns false with *err set.
+ */
+__attribute__((warn_unused_result)) bool rpc_arg_int(struct rpc_error *err, int64_t *out, const json_t *params,
+                                                     size_t i, int64_t def);
+/** Returns params[i] as a bool (def if absent/null; type already checked). */
+bool rpc_arg_bool(const json_t *params, size_t i, bool def);
+/** Returns params[i] as a string (def if absent/null; borrowed). */
+const char *rpc_arg_str(const json_t *params, size_t i, const char *def);
+
+/**
+ * Core's AmountFromValue: v is a JSON number or a decimal string of coins
+ * with at most 8 decimals. Out: *out in base units. Returns false with
+ * *err = RPC_TYPE_ERROR "Amount is not a number or string", "Invalid
+ * amount" or "Amount out of range" (negative or above MAX_MONEY).
+ */
+__attribute__((warn_unused_result)) bool rpc_parse_amount(struct rpc_error *err, int64_t *out, const json_t *v);
+
+/**
+ * Parses a decimal string with at most `decimals` digits after the point
+ * (Core's ParseFixedPoint without exponents) into an integer scaled by
+ * 10^decimals. Returns false on any other text or on overflow beyond 10^17.
+ */
+__attribute__((warn_unused_result)) bool rpc_parse_fixed_point(int64_t *out, const char *s, int decimals);
+
+/**
+ * Core's ParseHashV: v must be a 64-digit hex string (display order).
+ * name: the argument's name for the message. Out: *out in internal order.
+ * Returns false with *err = RPC_INVALID_PARAMETER "<name> must be of length
+ * 64 (not N, for 'S')" or "<name> must be hexadecimal string (not 'S')".
+ */
+__attribute__((warn_unused_result)) bool rpc_parse_hash(struct rpc_error *err, struct hash256 *out, const json_t *v,
+                                                        const char *name);
+
+/**
+ * Core's ParseHexV: v must be an even-length hex string. Returns a heap
+ * buffer (mem_free) and its length in *len, or NULL with *err =
+ * RPC_INVALID_PARAMETER "<name> must be hexadecimal string (not 'S') and
+ * length of it must be divisible by 2" (RPC_TYPE_ERROR if not a string).
+ */
+uint8_t *rpc_parse_hex(struct rpc_error *err, size_t *len, const json_t *v, const char *name);
+
+/** Fills *style for a chain: the chain's address prefixes and its token
+ *  flag (style borrows params, which are constant tables). */
+void rpc_tx_style_init(struct rpc_tx_style *style, const struct chain_params *params);
+
+/** Returns a JSON string of a hash in display order (new reference). */
+json_t *rpc_json_hash(const struct hash256 *h);
+/** Returns a JSON string of the hex of p (new reference). */
+json_t *rpc_json_hex(const uint8_t *p, size_t len);
+
+/**
+ * Core's DecodeHexTx: decodes hex with the extended (witness) and/or the
+ * legacy serialisation, each required to consume every byte; when both
+ * work, prefers the one whose scripts all parse (HasValidOps), else the
+ * extended one. Out: *out (tx_clear it on success). Returns false (out
+ * empty) if neither decodes.
+ */
+__attribute__((warn_unused_result)) bool rpc_decode_hex_tx(struct tx *out, const char *hex, bool try_no_witness,
+                                                           bool try_witness);
+
+/** Sets *err to RPC_IN_WARMUP "Loading block index..." and returns false if ctx has no chainstate. */
+bool rpc_need_chain(const struct rpc_context *ctx, struct rpc_error *err);
+/** Sets *err to Core's -33 "Mempool disabled or instance not found" and returns false if ctx has no mempool. */
+bool rpc_need_mempool(const struct rpc_context *ctx, struct rpc_error *err);
+#define RPC_CLIENT_MEMPOOL_DISABLED (-33)
+
+/* Help-text example lines, as Core's HelpExampleCli / HelpExampleRpc print
+ * them (hashmint-cli and main's RPC port). */
+#define RPC_HELP_CLI(method, args) "> hashmint-cli " method " " args "\n"
+#define RPC_HELP_RPC(method, args)                                                                       \
+    "> curl --user myusername --data-binary '{\"jsonrpc\": \"2.0\", \"id\": \"curltest\", \"method\": \"" \
+    method "\", \"params\": [" args "]}' -H 'content-type: application/json' http://127.0.0.1:8732/\n"
+
+#endif

@@ -1,0 +1,193 @@
+/* hashmint-cli's argument conversion table (Core's vRPCConvertParams for
+ * the methods hashmint serves). */
+#include "src/rpc/rpc_client.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct convert_param {
+    const char *method;
+    int idx;
+    const char *name;
+};
+
+static const struct convert_param convert_params[] = {
+    /* blockchain */
+    { "getblockhash", 0, "height" },
+    { "getblock", 1, "verbosity" },
+    { "getblock", 1, "verbose" },
+    { "getblockheader", 1, "verbose" },
+    { "gettxout", 1, "n" },
+    { "gettxout", 2, "include_mempool" },
+    { "gettxoutsetinfo", 1, "hash_or_height" },
+    { "gettxoutsetinfo", 2, "use_index" },
+    { "getrawmempool", 0, "verbose" },
+    { "getrawmempool", 1, "mempool_sequence" },
+    { "getmempoolancestors", 1, "verbose" },
+    { "getmempooldescendants", 1, "verbose" },
+    { "verifychain", 0, "checklevel" },
+    { "verifychain", 1, "nblocks" },
+    { "getblockstats", 0, "hash_or_height" },
+    { "getblockstats", 1, "stats" },
+    { "getchaintxstats", 0, "nblocks" },
+    { "waitforblockheight", 0, "height" },
+    { "waitforblockheight", 1, "timeout" },
+    { "waitforblock", 1, "timeout" },
+    { "waitfornewblock", 0, "timeout" },
+    { "pruneblockchain", 0, "height" },
+    { "scantxoutset", 1, "scanobjects" },
+    { "gettxoutproof", 0, "txids" },
+    { "gettxspendingprevout", 0, "outputs" },
+    /* raw transactions */
+    { "getrawtransaction", 1, "verbosity" },
+    { "getrawtransaction", 1, "verbose" },
+    { "createrawtransaction", 0, "inputs" },
+    { "createrawtransaction", 1, "outputs" },
+    { "createrawtransaction", 2, "locktime" },
+    { "createrawtransaction", 3, "replaceable" },
+    { "decoderawtransaction", 1, "iswitness" },
+    { "signrawtransactionwithkey", 1, "privkeys" },
+    { "signrawtransactionwithkey", 2, "prevtxs" },
+    { "sendrawtransaction", 1, "maxfeerate" },
+    { "sendrawtransaction", 2, "maxburnamount" },
+    { "testmempoolaccept", 0, "rawtxs" },
+    { "testmempoolaccept", 1, "maxfeerate" },
+    { "combinerawtransaction", 0, "txs" },
+    /* mining */
+    { "generatetoaddress", 0, "nblocks" },
+    { "generatetoaddress", 2, "maxtries" },
+    { "generatetodescriptor", 0, "num_blocks" },
+    { "generatetodescriptor", 2, "maxtries" },
+    { "generateblock", 1, "transactions" },
+    { "generateblock", 2, "submit" },
+    { "getblocktemplate", 0, "template_request" },
+    { "getnetworkhashps", 0, "nblocks" },
+    { "getnetworkhashps", 1, "height" },
+    { "prioritisetransaction", 1, "dummy" },
+    { "prioritisetransaction", 2, "fee_delta" },
+    /* util */
+    { "createmultisig", 0, "nrequired" },
+    { "createmultisig", 1, "keys" },
+    { "deriveaddresses", 1, "range" },
+    { "estimatesmartfee", 0, "conf_target" },
+    /* control */
+    { "logging", 0, "include" },
+    { "logging", 1, "exclude" },
+    { "stop", 0, "wait" },
+    /* network and test helpers */
+    { "setmocktime", 0, "timestamp" },
+    { "mockscheduler", 0, "delta_time" },
+    { "setnetworkactive", 0, "state" },
+    { "disconnectnode", 1, "nodeid" },
+    { "setban", 2, "bantime" },
+    { "setban", 3, "absolute" },
+    { "getnodeaddresses", 0, "count" },
+    { "addpeeraddress", 1, "port" },
+    { "addpeeraddress", 2, "tried" },
+    { "echojson", 0, "arg0" },
+    { "echojson", 1, "arg1" },
+    { "echojson", 2, "arg2" },
+    { "echojson", 3, "arg3" },
+    { "echojson", 4, "arg4" },
+    { "echojson", 5, "arg5" },
+    { "echojson", 6, "arg6" },
+    { "echojson", 7, "arg7" },
+    { "echojson", 8, "arg8" },
+    { "echojson", 9, "arg9" },
+};
+
+#define N_CONVERT (sizeof(convert_params) / sizeof(convert_params[0]))
+
+bool rpc_client_convert_index(const char *method, size_t idx)
+{
+    for (size_t i = 0; i < N_CONVERT; i++) {
+        if ((size_t)convert_params[i].idx == idx && !strcmp(convert_params[i].method, method))
+            return true;
+    }
+    return false;
+}
+
+bool rpc_client_convert_name(const char *method, const char *name)
+{
+    for (size_t i = 0; i < N_CONVERT; i++) {
+        if (!strcmp(convert_params[i].name, name) && !strcmp(convert_params[i].method, method))
+            return true;
+    }
+    return false;
+}
+
+json_t *rpc_client_parse_json(const char *s, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    json_t *v = json_loads(s, JSON_DECODE_ANY, &jerr);
+    if (!v && errlen)
+        snprintf(err, errlen, "Error parsing JSON: %s", s);
+    return v;
+}
+
+/* A string argument; jansson refuses invalid UTF-8, so say so. */
+static json_t *text_value(const char *s, char *err, size_t errlen)
+{
+    json_t *v = json_string(s);
+    if (!v && errlen)
+        snprintf(err, errlen, "Invalid UTF-8 in argument: %s", s);
+    return v;
+}
+
+static json_t *arg_value(const char *method, size_t idx, const char *s, char *err, size_t errlen)
+{
+    if (rpc_client_convert_index(method, idx))
+        return rpc_client_parse_json(s, err, errlen);
+    return text_value(s, err, errlen);
+}
+
+json_t *rpc_client_convert_values(const char *method, const char *const *args, size_t n, char *err, size_t errlen)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = arg_value(method, i, args[i], err, errlen);
+        if (!v) {
+            json_decref(arr);
+            return NULL;
+        }
+        json_array_append_new(arr, v);
+    }
+    return arr;
+}
+
+json_t *rpc_client_convert_named(const char *method, const char *const *args, size_t n, char *err, size_t errlen)
+{
+    json_t *obj = json_object();
+    json_t *positional = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(args[i], '=');
+        if (!eq) {
+            json_t *v = arg_value(method, json_array_size(positional), args[i], err, errlen);
+            if (!v)
+                goto fail;
+            json_array_append_new(positional, v);
+            continue;
+        }
+        char name[256];
+        size_t nlen = (size_t)(eq - args[i]);
+        if (nlen >= sizeof(name))
+            nlen = sizeof(name) - 1;
+        memcpy(name, args[i], nlen);
+        name[nlen] = '\0';
+        json_t *v = rpc_client_convert_name(method, name) ? rpc_client_parse_json(eq + 1, err, errlen)
+                                                          : text_value(eq + 1, err, errlen);
+        if (!v)
+            goto fail;
+        json_object_set_new(obj, name, v);
+    }
+    /* An explicit "args=..." wins over the implicit positional list. */
+    if (json_array_size(positional) > 0 && !json_object_get(obj, "args"))
+        json_object_set_new(obj, "args", positional);
+    else
+        json_decref(positional);
+    return obj;
+fail:
+    json_decref(positional);
+    json_decref(obj);
+    return NULL;
+}

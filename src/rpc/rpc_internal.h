@@ -1,0 +1,44 @@
+#ifndef HASHMINT_RPC_RPC_INTERNAL_H
+#define HASHMINT_RPC_RPC_INTERNAL_H
+/* Shared between the method files of one category that is split over
+ * several .c files (the category's rpc_register_* function adds them all). */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "src/rpc/rpc.h"
+
+/** sendrawtransaction, testmempoolaccept, getrawtransaction (rpc_rawtx_chain.c). */
+extern const struct rpc_command rpc_rawtx_chain_commands[];
+extern const size_t rpc_rawtx_chain_command_count;
+
+/** The mempool methods of the blockchain category (rpc_mempool.c). */
+extern const struct rpc_command rpc_mempool_commands[];
+extern const size_t rpc_mempool_command_count;
+
+/**
+ * Describes a script as Core's InferDescriptor does without keys: pk(),
+ * multi(), raw() for scripts without an address, addr() otherwise, with
+ * its checksum. Returns a heap string (mem_free).
+ */
+struct chain_params;
+char *rpc_infer_descriptor(const struct chain_params *params, const unsigned char *script, size_t len);
+
+struct mempool;
+struct hash256;
+/** getmempoolentry's object for txid, or NULL if absent (chain lock held by the caller). */
+json_t *rpc_mempool_entry_json(struct mempool *mp, const struct hash256 *txid);
+/** getmempoolinfo's object (also /rest/mempool/info.json). Returns a new reference. */
+json_t *rpc_mempool_info_json(struct mempool *mp);
+
+struct chainstate;
+struct block_index;
+/** getblockchaininfo's object (also /rest/chaininfo.json). Takes the chain lock. */
+json_t *rpc_blockchain_info_json(struct chainstate *cs);
+/** Core's blockheaderToJSON for bi (chain lock held by the caller). */
+json_t *rpc_block_header_json(struct chainstate *cs, const struct block_index *bi);
+/** getblock verbosity 1 (tx_details false) or 2; NULL if the block cannot be read. Chain lock held. */
+json_t *rpc_block_json(struct rpc_context *ctx, const struct block_index *bi, bool tx_details);
+
+#endif

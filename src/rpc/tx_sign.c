@@ -1,0 +1,445 @@
+/* Input signing (see tx_sign.h). The solver mirrors Core's SignStep: find
+ * the template of the script being satisfied, produce its stack, recurse
+ * into P2SH redeem scripts and witness scripts. */
+#include "src/rpc/tx_sign.h"
+
+#include <string.h>
+
+#include "consensus/interpreter.h"
+#include "consensus/script.h"
+#include "consensus/sighash.h"
+#include "consensus/token_prefix.h"
+#include "src/crypto/keys.h"
+#include "src/crypto/ripemd160.h"
+#include "src/crypto/sha256.h"
+#include "src/rpc/rpc_keys.h"
+#include "src/rpc/script_type.h"
+#include "src/util/alloc.h"
+
+struct tx_signer_key {
+    uint8_t sec[32];
+    uint8_t pub[65];
+    size_t pub_len;
+    uint8_t hash160[20];
+};
+
+void tx_signer_init(struct tx_signer *s, bool tokens)
+{
+    memset(s, 0, sizeof(*s));
+    s->tokens = tokens;
+    s->flags = TX_SIGN_STANDARD_FLAGS | (tokens ? SCRIPT_VERIFY_TOKENS : 0);
+}
+
+void tx_signer_clear(struct tx_signer *s)
+{
+    if (s->keys)
+        mem_wipe(s->keys, s->key_count * sizeof(*s->keys));
+    mem_free(s->keys);
+    for (size_t i = 0; i < s->script_count; i++)
+        bytes_clear(&s->scripts[i]);
+    mem_free(s->scripts);
+    memset(s, 0, sizeof(*s));
+}
+
+bool tx_signer_add_key(struct tx_signer *s, const uint8_t seckey[32], bool compressed)
+{
+    struct tx_signer_key k;
+    if (!keys_pubkey_create(k.pub, &k.pub_len, seckey, compressed))
+        return false;
+    memcpy(k.sec, seckey, 32);
+    ripemd160_hash160(k.hash160, k.pub, k.pub_len);
+    s->keys = mem_realloc(s->keys, (s->key_count + 1) * sizeof(*s->keys));
+    s->keys[s->key_count++] = k;
+    /* Core's key store implicitly knows each compressed key's P2WPKH
+     * program, which is the redeem script of a P2SH-P2WPKH output. */
+    if (compressed) {
+        struct wbuf w;
+        wbuf_init(&w);
+        rpc_script_p2wpkh(&w, k.hash160);
+        tx_signer_add_script(s, w.data, w.len);
+        wbuf_clear(&w);
+    }
+    mem_wipe(&k, sizeof(k));
+    return true;
+}
+
+void tx_signer_add_script(struct tx_signer *s, const uint8_t *p, size_t len)
+{
+    s->scripts = mem_realloc(s->scripts, (s->script_count + 1) * sizeof(*s->scripts));
+    s->scripts[s->script_count].data = NULL;
+    s->scripts[s->script_count].len = 0;
+    bytes_set(&s->scripts[s->script_count], p, len);
+    s->script_count++;
+}
+
+bool tx_sign_parse_sighash(int *out, const char *s)
+{
+    static const struct {
+        const char *name;
+        int value;
+    } table[] = {
+        {"DEFAULT", SIGHASH_DEFAULT},
+        {"ALL", SIGHASH_ALL},
+        {"ALL|ANYONECANPAY", SIGHASH_ALL | SIGHASH_ANYONECANPAY},
+        {"NONE", SIGHASH_NONE},
+        {"NONE|ANYONECANPAY", SIGHASH_NONE | SIGHASH_ANYONECANPAY},
+        {"SINGLE", SIGHASH_SINGLE},
+        {"SINGLE|ANYONECANPAY", SIGHASH_SINGLE | SIGHASH_ANYONECANPAY},
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        if (!strcmp(s, table[i].name)) {
+            *out = table[i].value;
+            return true;
+        }
+    }
+    *out = SIGHASH_ALL;
+    return false;
+}
+
+static const struct tx_signer_key *key_by_pub(const struct tx_signer *s, const uint8_t *pub, size_t len)
+{
+    for (size_t i = 0; i < s->key_count; i++)
+        if (s->keys[i].pub_len == len && !memcmp(s->keys[i].pub, pub, len))
+            return &s->keys[i];
+    return NULL;
+}
+
+static const struct tx_signer_key *key_by_hash(const struct tx_signer *s, const uint8_t h[20])
+{
+    for (size_t i = 0; i < s->key_count; i++)
+        if (!memcmp(s->keys[i].hash160, h, 20))
+            return &s->keys[i];
+    return NULL;
+}
+
+static const struct bytes *script_by_hash160(const struct tx_signer *s, const uint8_t h[20])
+{
+    uint8_t x[20];
+    for (size_t i = 0; i < s->script_count; i++) {
+        ripemd160_hash160(x, s->scripts[i].data, s->scripts[i].len);
+        if (!memcmp(x, h, 20))
+            return &s->scripts[i];
+    }
+    return NULL;
+}
+
+static const struct bytes *script_by_sha256(const struct tx_signer *s, const uint8_t h[32])
+{
+    uint8_t x[32];
+    for (size_t i = 0; i < s->script_count; i++) {
+        sha256(x, s->scripts[i].data, s->scripts[i].len);
+        if (!memcmp(x, h, 32))
+            return &s->scripts[i];
+    }
+    return NULL;
+}
+
+/* A stack being built: items to push (scriptSig) or witness items. */
+struct stack {
+    struct bytes items[MAX_PUBKEYS_PER_MULTISIG + 3];
+    size_t count;
+};
+
+static void stack_push(struct stack *st, const uint8_t *p, size_t len)
+{
+    if (st->count >= sizeof(st->items) / sizeof(st->items[0]))
+        return;
+    st->items[st->count].data = NULL;
+    st->items[st->count].len = 0;
+    bytes_set(&st->items[st->count], p, len);
+    st->count++;
+}
+
+static void stack_clear(struct stack *st)
+{
+    for (size_t i = 0; i < st->count; i++)
+        bytes_clear(&st->items[i]);
+    st->count = 0;
+}
+
+/* What one signing step needs to hash. */
+struct sign_ctx {
+    const struct tx_signer *s;
+    const struct tx *tx;
+    size_t in;
+    int64_t amount;
+    int hash_type;
+    const struct tx_precomputed *pre;
+    const uint8_t *prefix; /* the spent output's extension prefix (TOKENS) */
+    size_t prefix_len;
+};
+
+/* The sighash of code (the scriptCode without prefix) under sigversion. */
+static void script_hash(uint8_t out[32], const struct sign_ctx *c, const uint8_t *code, size_t len,
+                        enum sig_version sv, int hash_type)
+{
+    struct wbuf w;
+    wbuf_init(&w);
+    wbuf_put(&w, c->prefix, c->prefix_len);
+    wbuf_put(&w, code, len);
+    if (sv == SIGVERSION_BASE)
+        sighash_legacy(out, c->tx, c->in, w.data, w.len, c->prefix_len, hash_type);
+    else
+        sighash_witness_v0(out, c->tx, c->in, w.data, w.len, c->amount, hash_type, c->pre);
+    wbuf_clear(&w);
+}
+
+/* Signs with k; appends the DER signature plus hash-type byte to st. */
+static bool sign_push(struct stack *st, const struct sign_ctx *c, const struct tx_signer_key *k, const uint8_t *code,
+                      size_t len, enum sig_version sv)
+{
+    int ht = c->hash_type == SIGHASH_DEFAULT ? SIGHASH_ALL : c->hash_type;
+    uint8_t hash[32], sig[73];
+    size_t sig_len;
+    script_hash(hash, c, code, len, sv, ht);
+    if (!keys_ecdsa_sign(sig, &sig_len, hash, k->sec))
+        return false;
+    sig[sig_len++] = (uint8_t)ht;
+    stack_push(st, sig, sig_len);
+    return true;
+}
+
+/* An existing signature in `old` that is valid for pub over code, if any. */
+static const struct bytes *existing_sig(const struct stack *old, const struct sign_ctx *c, const uint8_t *pub,
+                                        size_t pub_len, const uint8_t *code, size_t len, enum sig_version sv)
+{
+    for (size_t i = 0; i < old->count; i++) {
+        const struct bytes *b = &old->items[i];
+        if (b->len < 9 || b->len > 73 || b->data[0] != 0x30)
+            continue;
+        uint8_t hash[32];
+        script_hash(hash, c, code, len, sv, b->data[b->len - 1]);
+        if (keys_ecdsa_verify(b->data, b->len - 1, hash, pub, pub_len))
+            return b;
+    }
+    return NULL;
+}
+
+/* Builds the stack satisfying the non-P2SH, non-witness template `code`.
+ * Returns true if fully solved (false leaves a partial stack in *st). */
+static bool solve_inner(struct stack *st, const struct sign_ctx *c, const struct stack *old, const uint8_t *code,
+                        size_t len, enum sig_version sv)
+{
+    const struct tx_signer *s = c->s;
+    switch (script_type_solve(code, len)) {
+    case SCRIPT_TYPE_PUBKEY: {
+        const struct tx_signer_key *k = key_by_pub(s, code + 1, code[0]);
+        return k && sign_push(st, c, k, code, len, sv);
+    }
+    case SCRIPT_TYPE_PUBKEYHASH: {
+        const struct tx_signer_key *k = key_by_hash(s, code + 3);
+        if (!k || !sign_push(st, c, k, code, len, sv))
+            return false;
+        stack_push(st, k->pub, k->pub_len);
+        return true;
+    }
+    case SCRIPT_TYPE_MULTISIG: {
+        /* OP_m <keys> OP_n CHECKMULTISIG: the dummy, then up to m signatures in key order. */
+        int m = code[0] - OP_1 + 1;
+        int have = 0;
+        stack_push(st, NULL, 0);
+        const uint8_t *pc = code + 1, *end = code + len;
+        enum opcode op;
+        const uint8_t *data;
+        size_t data_len;
+        while (have < m && script_get_op(&pc, end, &op, &data, &data_len)) {
+            if (!data || (data_len != 33 && data_len != 65))
+                continue;
+            const struct bytes *prev = existing_sig(old, c, data, data_len, code, len, sv);
+            if (prev) {
+                stack_push(st, prev->data, prev->len);
+                have++;
+                continue;
+            }
+            const struct tx_signer_key *k = key_by_pub(s, data, data_len);
+            if (k && sign_push(st, c, k, code, len, sv))
+                have++;
+        }
+        return have == m;
+    }
+    default:
+        return false;
+    }
+}
+
+/* Reads the pushes of a scriptSig into st (for carrying partial signatures). */
+static void stack_from_script(struct stack *st, const uint8_t *p, size_t len)
+{
+    const uint8_t *pc = p, *end = p + len;
+    enum opcode op;
+    const uint8_t *data;
+    size_t data_len;
+    while (script_get_op(&pc, end, &op, &data, &data_len))
+        if (data)
+            stack_push(st, data, data_len);
+}
+
+static void set_script_sig(struct txin *in, const struct stack *st)
+{
+    struct wbuf w;
+    wbuf_init(&w);
+    for (size_t i = 0; i < st->count; i++)
+        script_push_data(&w, st->items[i].data, st->items[i].len);
+    bytes_clear(&in->script_sig);
+    bytes_set(&in->script_sig, w.data, w.len);
+    wbuf_clear(&w);
+}
+
+static void set_witness(struct txin *in, const struct stack *st)
+{
+    for (size_t i = 0; i < in->witness.count; i++)
+        bytes_clear(&in->witness.items[i]);
+    mem_free(in->witness.items);
+    in->witness.items = NULL;
+    in->witness.count = 0;
+    for (size_t i = 0; i < st->count; i++)
+        txin_witness_push(in, st->items[i].data, st->items[i].len);
+}
+
+/* Solves a witness program (v0 key hash or script hash) into *wit. */
+static void solve_witness(struct stack *wit, const struct sign_ctx *c, const struct stack *old, int version,
+                          const uint8_t *prog, size_t prog_len)
+{
+    if (version != 0)
+        return;
+    if (prog_len == 20) {
+        const struct tx_signer_key *k = key_by_hash(c->s, prog);
+        if (!k || k->pub_len != 33)
+            return; /* segwit needs a compressed key */
+        uint8_t code[25] = {OP_DUP, OP_HASH160, 20};
+        memcpy(code + 3, prog, 20);
+        code[23] = OP_EQUALVERIFY;
+        code[24] = OP_CHECKSIG;
+        if (sign_push(wit, c, k, code, sizeof(code), SIGVERSION_WITNESS_V0))
+            stack_push(wit, k->pub, k->pub_len);
+        return;
+    }
+    if (prog_len == 32) {
+        const struct bytes *ws = script_by_sha256(c->s, prog);
+        if (!ws)
+            return;
+        solve_inner(wit, c, old, ws->data, ws->len, SIGVERSION_WITNESS_V0);
+        stack_push(wit, ws->data, ws->len);
+    }
+}
+
+static bool sign_taproot(struct txin *in, const struct sign_ctx *c, const uint8_t *xonly)
+{
+    for (size_t i = 0; i < c->s->key_count; i++) {
+        const struct tx_signer_key *k = &c->s->keys[i];
+        uint8_t internal[32], out[32];
+        if (!keys_xonly_create(internal, k->sec) || !keys_taproot_output_create(out, NULL, internal, NULL) ||
+            memcmp(out, xonly, 32) != 0)
+            continue;
+        uint8_t hash[32], sig[65];
+        struct script_exec_data ed;
+        memset(&ed, 0, sizeof(ed));
+        ed.annex_init = true;
+        if (!sighash_taproot(hash, c->tx, c->in, (uint8_t)c->hash_type, SIGVERSION_TAPROOT, &ed, c->pre))
+            return false;
+        if (!keys_schnorr_sign_tweaked(sig, hash, k->sec, NULL, NULL))
+            return false;
+        size_t sig_len = 64;
+        if (c->hash_type != SIGHASH_DEFAULT)
+            sig[sig_len++] = (uint8_t)c->hash_type;
+        struct stack st = {.count = 0};
+        stack_push(&st, sig, sig_len);
+        set_witness(in, &st);
+        stack_clear(&st);
+        bytes_clear(&in->script_sig);
+        return true;
+    }
+    return false;
+}
+
+static const char *verify_error(enum script_error e)
+{
+    if (e == SCRIPT_ERR_INVALID_STACK_OPERATION)
+        return "Unable to sign input, invalid stack size (possibly missing key)";
+    if (e == SCRIPT_ERR_SIG_NULLFAIL)
+        return "CHECK(MULTI)SIG failing with non-zero signature (possibly need more signatures)";
+    return script_error_string(e);
+}
+
+const char *tx_sign_input(const struct tx_signer *s, struct tx *tx, size_t i, const struct txout *spent,
+                          const bool *have, bool amount_known, int hash_type)
+{
+    bool all = true;
+    for (size_t j = 0; j < tx->vin_count; j++)
+        all = all && have[j];
+    /* taproot hashing needs every spent output; the array is only read */
+    struct tx_precomputed pre;
+    tx_precomputed_init(&pre, tx, all ? spent : NULL, all ? tx->vin_count : 0);
+
+    const struct txout *prev = &spent[i];
+    struct txin *in = &tx->vin[i];
+    struct sign_ctx c = {s, tx, i, prev->value, hash_type, &pre, NULL, 0};
+    const uint8_t *spk = bytes_or_empty(prev->script_pubkey.data);
+    size_t spk_len = prev->script_pubkey.len;
+    if (s->tokens) {
+        struct token_prefix tp;
+        size_t plen;
+        if (token_prefix_parse(&tp, &plen, spk, spk_len) == TOKEN_PREFIX_OK) {
+            c.prefix = spk;
+            c.prefix_len = plen;
+        }
+    }
+    const uint8_t *lock = spk + c.prefix_len;
+    size_t lock_len = spk_len - c.prefix_len;
+
+    /* Core signs SIGHASH_SINGLE only when the input has a matching output. */
+    bool sign = (hash_type & 0x1f) != SIGHASH_SINGLE || i < tx->vout_count;
+    struct stack old = {.count = 0}, sig = {.count = 0}, wit = {.count = 0};
+    stack_from_script(&old, bytes_or_empty(in->script_sig.data), in->script_sig.len);
+    for (size_t j = 0; j < in->witness.count; j++)
+        stack_push(&old, in->witness.items[j].data, in->witness.items[j].len);
+
+    int version;
+    const uint8_t *prog;
+    size_t prog_len;
+    if (!sign) {
+        /* leave the input as it is */
+    } else if (script_is_witness_program(lock, lock_len, &version, &prog, &prog_len)) {
+        if (version == 1 && prog_len == 32) {
+            if (all)
+                sign_taproot(in, &c, prog);
+        } else {
+            solve_witness(&wit, &c, &old, version, prog, prog_len);
+            if (wit.count) {
+                set_witness(in, &wit);
+                bytes_clear(&in->script_sig);
+            }
+        }
+    } else if (script_is_p2sh(lock, lock_len)) {
+        const struct bytes *redeem = script_by_hash160(s, lock + 2);
+        if (redeem) {
+            if (script_is_witness_program(redeem->data, redeem->len, &version, &prog, &prog_len)) {
+                solve_witness(&wit, &c, &old, version, prog, prog_len);
+                if (wit.count)
+                    set_witness(in, &wit);
+            } else {
+                solve_inner(&sig, &c, &old, redeem->data, redeem->len, SIGVERSION_BASE);
+            }
+            stack_push(&sig, redeem->data, redeem->len);
+            set_script_sig(in, &sig);
+        }
+    } else {
+        solve_inner(&sig, &c, &old, lock, lock_len, SIGVERSION_BASE);
+        if (sig.count)
+            set_script_sig(in, &sig);
+    }
+    stack_clear(&old);
+    stack_clear(&sig);
+    stack_clear(&wit);
+
+    if (!amount_known && in->witness.count)
+        return "Missing amount";
+    struct tx_sig_checker tc;
+    struct sig_checker checker;
+    tx_sig_checker_init(&tc, &checker, tx, i, prev->value, &pre, s->flags);
+    enum script_error e = SCRIPT_ERR_OK;
+    if (script_verify(bytes_or_empty(in->script_sig.data), in->script_sig.len, spk, spk_len, &in->witness, s->flags,
+                      &checker, &e))
+        return NULL;
+    return verify_error(e);
+}

@@ -1,0 +1,60 @@
+#ifndef HASHMINT_RPC_TX_SIGN_H
+#define HASHMINT_RPC_TX_SIGN_H
+/* Signing transaction inputs with given keys (signrawtransactionwithkey),
+ * Bitcoin Core's SignTransaction in C: P2PK, P2PKH, P2SH around any of
+ * these or a witness program, P2WPKH, P2WSH, bare and wrapped multisig
+ * (signatures already present in the input are kept and completed), and
+ * P2TR key path. Under TOKENS (hashmint chains) an output's extension
+ * prefix is skipped for template matching and prepended to every legacy and
+ * BIP 143 scriptCode, exactly as the interpreter hashes it.
+ *
+ * After signing, each input is verified with the standard script flags and
+ * Core's per-input error text is reported. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "consensus/tx.h"
+
+/* Core's STANDARD_SCRIPT_VERIFY_FLAGS (policy.h). */
+#define TX_SIGN_STANDARD_FLAGS 0x1fffdfu /* bits 0-20 except SIGPUSHONLY */
+
+/** A key store and the scripts signing may need. Embedded: tx_signer_init/clear. */
+struct tx_signer {
+    struct tx_signer_key *keys;
+    size_t key_count;
+    struct bytes *scripts; /* redeem and witness scripts, looked up by hash */
+    size_t script_count;
+    bool tokens;        /* the chain uses extension prefixes */
+    uint32_t flags;     /* verification flags (TX_SIGN_STANDARD_FLAGS, + TOKENS) */
+};
+
+/** Starts an empty signer for a chain with (tokens) or without prefixes. */
+void tx_signer_init(struct tx_signer *s, bool tokens);
+/** Wipes the keys and frees everything. */
+void tx_signer_clear(struct tx_signer *s);
+/** Adds a private key; its public key is compressed or not as given (a compressed key's P2WPKH
+ *  program is added as a script too, for P2SH-P2WPKH). Returns false for an invalid key. */
+bool tx_signer_add_key(struct tx_signer *s, const uint8_t seckey[32], bool compressed);
+/** Adds a redeem or witness script (copied). */
+void tx_signer_add_script(struct tx_signer *s, const uint8_t *p, size_t len);
+
+/**
+ * Core's ParseSighashString: "DEFAULT", "ALL", "NONE", "SINGLE", each but
+ * DEFAULT optionally with "|ANYONECANPAY". Out: *out. Returns false for any
+ * other string.
+ */
+__attribute__((warn_unused_result)) bool tx_sign_parse_sighash(int *out, const char *s);
+
+/**
+ * Signs what it can of input i (< tx->vin_count) and verifies it. spent:
+ * the output each input spends (vin_count entries; have[j] false where the
+ * coin is unknown, which only matters for taproot). amount_known: false
+ * when the caller had no amount for input i (Core's "Missing amount" for
+ * witness inputs). Returns NULL if the input is complete and valid,
+ * otherwise Core's error string (static) for the errors array.
+ */
+const char *tx_sign_input(const struct tx_signer *s, struct tx *tx, size_t i, const struct txout *spent,
+                          const bool *have, bool amount_known, int hash_type);
+
+#endif
