@@ -5,8 +5,8 @@
 # signrawtransactionwithkey + sendrawtransaction, mine it, print the chain
 # state and the transaction's confirmations, and stop the node.
 #
-#   contrib/run-regtest.sh            # build in the source tree if needed
-#   HASHMINT_BUILDDIR=build contrib/run-regtest.sh
+#   contrib/run-regtest.sh            # builds in ./build (or an in-place configured tree) if needed
+#   HASHMINT_BUILDDIR=build-debug contrib/run-regtest.sh   # use that build directory
 #   KEEP_DATADIR=1 contrib/run-regtest.sh   # keep the node's data directory
 #
 # Every step checks its result; on any failure the script prints what failed
@@ -14,7 +14,15 @@
 set -eu
 
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
-BUILDDIR=${HASHMINT_BUILDDIR:-$SRCDIR}
+# Build directory: $HASHMINT_BUILDDIR, else the source tree if it was
+# configured in place (./configure && make), else $SRCDIR/build (out of tree).
+if [ -n "${HASHMINT_BUILDDIR:-}" ]; then
+    BUILDDIR=$HASHMINT_BUILDDIR
+elif [ -f "$SRCDIR/Makefile" ]; then
+    BUILDDIR=$SRCDIR
+else
+    BUILDDIR=$SRCDIR/build
+fi
 case $BUILDDIR in /*) ;; *) BUILDDIR=$(pwd)/$BUILDDIR ;; esac
 
 # The regtest well-known key (doc/chain-params.md, "Keys: regtest"):
@@ -39,10 +47,11 @@ die() {
 if [ ! -x "$BUILDDIR/hashmintd" ] || [ -f "$BUILDDIR/Makefile" ]; then
     step "building hashmintd in $BUILDDIR"
     if [ ! -f "$BUILDDIR/Makefile" ]; then
-        [ "$BUILDDIR" = "$SRCDIR" ] || die "no Makefile in $BUILDDIR (configure it first)"
-        cd "$SRCDIR"
-        [ -x ./configure ] || ./autogen.sh || die "./autogen.sh failed (run contrib/install-deps.sh?)"
-        ./configure --quiet || die "./configure failed (run contrib/install-deps.sh?)"
+        if [ ! -x "$SRCDIR/configure" ]; then
+            (cd "$SRCDIR" && ./autogen.sh) || die "./autogen.sh failed (run contrib/install-deps.sh?)"
+        fi
+        mkdir -p "$BUILDDIR"
+        (cd "$BUILDDIR" && "$SRCDIR/configure" --quiet) || die "configure failed (run contrib/install-deps.sh?)"
     fi
     make -C "$BUILDDIR" -j2 hashmintd hashmint-cli >/dev/null || die "make hashmintd hashmint-cli failed"
 fi

@@ -28,5 +28,6 @@ void bench_tx_run(void);
 void bench_hash_run(void);
 void bench_keys_run(void);
 void bench_script_run(void);
+void bench_chain_run(void);
 
 #endif

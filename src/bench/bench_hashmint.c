@@ -18,6 +18,7 @@ static const struct {
     { "hash", bench_hash_run },
     { "keys", bench_keys_run },
     { "script", bench_script_run },
+    { "chain", bench_chain_run },
 };
 
 static double now_sec(void)

@@ -7,8 +7,7 @@ hashmintd_SOURCES = \
   src/node/init.c src/node/init.h \
   src/node/args.c src/node/args.h \
   src/node/node_mempool.c src/node/node_mempool.h
-# -lm: the mempool's fee-rate rounding (llround).
-hashmintd_LDADD = $(HM_NODE_LIBS) -lm
+hashmintd_LDADD = $(HM_NODE_LIBS)
 
 check_PROGRAMS += qa/unit/node/args_tests qa/unit/node/init_tests
 qa_unit_node_args_tests_SOURCES = qa/unit/node/args_tests.c qa/unit/unit.h \
@@ -20,7 +19,7 @@ qa_unit_node_init_tests_SOURCES = qa/unit/node/init_tests.c qa/unit/unit.h \
   src/node/args.c src/node/args.h \
   src/node/node_mempool.c src/node/node_mempool.h
 qa_unit_node_init_tests_CFLAGS = $(UNIT_CFLAGS)
-qa_unit_node_init_tests_LDADD = $(UNIT_NODE_LIBS) -lm
+qa_unit_node_init_tests_LDADD = $(UNIT_NODE_LIBS)
 
 FUZZ_TARGETS += qa/fuzz/fuzz_args_config
 qa_fuzz_fuzz_args_config_SOURCES = qa/fuzz/fuzz_args_config.c src/node/args.c src/node/args.h

@@ -4,4 +4,4 @@ libhm_zmq_a_SOURCES += src/zmq/zmq_notifier.c src/zmq/zmq_notifier.h
 check_PROGRAMS += qa/unit/zmq/zmq_notifier_tests
 qa_unit_zmq_zmq_notifier_tests_SOURCES = qa/unit/zmq/zmq_notifier_tests.c qa/unit/unit.h
 qa_unit_zmq_zmq_notifier_tests_CFLAGS = $(UNIT_CFLAGS)
-qa_unit_zmq_zmq_notifier_tests_LDADD = $(UNIT_NODE_LIBS) -lm
+qa_unit_zmq_zmq_notifier_tests_LDADD = $(UNIT_NODE_LIBS)
