@@ -7,7 +7,8 @@ What counts as a test:
   - each case of a vector file, from the lines "<file>.json: PASSED/TOTAL"
     that the vector tests print;
   - the layer check of #include lines (contrib/check-includes.py);
-  - each functional test script qa/functional/*_test.py (exit code 0 = pass);
+  - each functional test script qa/functional/*_test.py (exit code 0 = pass,
+    77 = skipped because the machine cannot run it, reported as skipped);
   - with --fuzz-builddir, each libFuzzer harness run for --fuzz-seconds.
 Programs run in parallel (--jobs, default: CPU count).
 """
@@ -58,8 +59,15 @@ def unit_job(path, builddir):
     return os.path.relpath(path, builddir), passed, failed, out, secs
 
 
+# A test that cannot run on this machine (e.g. it needs to mount a tmpfs)
+# exits with 77, automake's "skipped": counted apart, neither passed nor failed.
+SKIP_EXIT = 77
+
+
 def script_job(name, cmd, cwd, timeout, env=None):
     rc, out, secs = run(cmd, cwd, timeout, env)
+    if rc == SKIP_EXIT:
+        return name, 0, 0, out, secs
     return name, int(rc == 0), int(rc != 0), out, secs
 
 
@@ -107,20 +115,22 @@ def main():
                 jobs.append(pool.submit(script_job, "fuzz " + name, cmd, args.fuzz_builddir,
                                         args.fuzz_seconds + 120))
 
-        total_pass = total_fail = 0
+        total_pass = total_fail = total_skip = 0
         for fut in jobs:
             name, passed, failed, out, secs = fut.result()
             total_pass += passed
             total_fail += failed
-            status = "ok  " if failed == 0 else "FAIL"
+            skipped = passed == 0 and failed == 0
+            total_skip += skipped
+            status = "skip" if skipped else "ok  " if failed == 0 else "FAIL"
             print(f"{status} {name}: {passed} passed, {failed} failed ({secs:.1f}s)", flush=True)
             for line in out.splitlines():
                 # vector tests report their per-file counts; keep them visible
-                if failed or args.verbose or re.match(r"^\S+\.json: \d+/\d+", line):
+                if failed or skipped or args.verbose or re.match(r"^\S+\.json: \d+/\d+", line):
                     print("     " + line)
     for d in scratches:
         shutil.rmtree(d, ignore_errors=True)
-    print(f"{total_pass} passed, {total_fail} failed")
+    print(f"{total_pass} passed, {total_fail} failed" + (f", {total_skip} skipped" if total_skip else ""))
     return 1 if total_fail or not jobs else 0
 
 
