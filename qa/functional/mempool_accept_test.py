@@ -88,6 +88,18 @@ class MempoolAcceptTest(HashmintTestFramework):
         tx = Tx(2, [w.spend_input(u)], [TxOut(100, OP_TRUE_SPK), TxOut(u.value - 100 - 10000, OP_TRUE_SPK)])
         self.check(tx, "dust")
 
+        # -- token prefixes (doc/issuance.md): malformed or naming an unknown
+        #    asset; the mempool applies the same output rule as blocks --
+        unknown_asset = bytes([0xEF, 0x01]) + bytes([0x11]) * 32 + bytes([0x01]) + OP_TRUE_SPK
+        tx = Tx(2, [w.spend_input(u)], [TxOut(u.value - 10000, unknown_asset)])
+        self.check(tx, "bad-txns-token-unknown-asset")
+        # A malformed prefix is not a standard output either, and standardness
+        # is checked first (as Core runs IsStandardTx before contextual checks).
+        truncated = bytes([0xEF, 0x01]) + bytes([0x11]) * 10
+        tx = Tx(2, [w.spend_input(u)], [TxOut(u.value - 10000, truncated)])
+        self.check(tx, "scriptpubkey")
+        assert_equal(len(node.generatetoaddress(1, w.address)), 1, "mining still works after the rejections")
+
         # -- minimum relay fee: fee 0 --
         tx = Tx(2, [w.spend_input(u)], [TxOut(u.value, OP_TRUE_SPK)])
         self.check(tx, "min relay fee not met")

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "consensus/interpreter.h"
+#include "issuance/asset.h"
 #include "src/chain/chainstate_internal.h"
 #include "src/store/disk.h"
 #include "src/util/alloc.h"
@@ -801,6 +802,13 @@ int64_t chainstate_mtp_at_height(struct chainstate *cs, int32_t height)
     int64_t t = bi ? block_index_median_time_past(bi) : 0;
     chainstate_unlock(cs);
     return t;
+}
+
+bool chainstate_check_tx_outputs(struct chainstate *cs, struct val_state *st, const struct tx *tx)
+{
+    if (!cs->params->tokens_enabled)
+        return true;
+    return asset_tx_check_outputs(st, tx, (const uint8_t(*)[32])cs->asset_ids, cs->asset_count);
 }
 
 bool chainstate_check_tx_scripts(struct chainstate *cs, struct val_state *st, const struct tx *tx,

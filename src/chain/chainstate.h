@@ -304,6 +304,15 @@ uint32_t chainstate_next_block_script_flags(struct chainstate *cs);
 int64_t chainstate_mtp_at_height(struct chainstate *cs, int32_t height);
 
 /**
+ * The issuance layer's output rule (doc/issuance.md): on a hashmint chain,
+ * every token-prefixed output of tx must parse and name one of the chain's
+ * assets. Used by block connection and by the mempool, so a transaction a
+ * block would reject never waits in the pool. Returns true if tx passes (or
+ * the chain has no tokens); else false with st's reject reason.
+ */
+bool chainstate_check_tx_outputs(struct chainstate *cs, struct val_state *st, const struct tx *tx);
+
+/**
  * Verifies every input script of tx against the coins it spends with `flags`
  * (Core's CheckInputScripts), consulting and (if cache_store) filling the
  * script cache keyed by salted SHA-256(wtxid || flags): a transaction the

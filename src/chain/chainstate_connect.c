@@ -9,7 +9,6 @@
 #include "consensus/block_check.h"
 #include "consensus/interpreter.h"
 #include "consensus/tx_verify.h"
-#include "issuance/asset.h"
 #include "src/chain/chainstate_internal.h"
 #include "src/chain/undo.h"
 #include "src/store/disk.h"
@@ -470,8 +469,7 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
             val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "bad-blk-sigops", "too many sigops");
             goto out;
         }
-        if (p->tokens_enabled && !asset_tx_check_outputs(&txst, tx, (const uint8_t(*)[32])cs->asset_ids,
-                                                         cs->asset_count)) {
+        if (!chainstate_check_tx_outputs(cs, &txst, tx)) {
             val_invalid_debug(st, VAL_BLOCK_CONSENSUS, txst.reject, "tx %zu: %s", i, txst.debug);
             goto out;
         }

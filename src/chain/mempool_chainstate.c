@@ -59,6 +59,12 @@ static bool cs_check_scripts(void *ctx, struct val_state *st, const struct tx *t
     return chainstate_check_tx_scripts(ctx, st, tx, coins, flags, cache_store);
 }
 
+static bool cs_check_issuance(void *ctx, struct val_state *st, const struct tx *tx, const struct spent_coin *coins)
+{
+    (void)coins; /* vault and mint rules arrive with the issuance issue */
+    return chainstate_check_tx_outputs(ctx, st, tx);
+}
+
 static bool cs_test_block(void *ctx, struct val_state *st, const struct block *b)
 {
     return chainstate_test_block_validity(ctx, st, b, false, true);
@@ -75,6 +81,7 @@ void mempool_chain_from_chainstate(struct mempool_chain *out, struct chainstate 
     out->mtp_at = cs_mtp_at;
     out->check_scripts = cs_check_scripts;
     out->test_block = cs_test_block;
+    out->check_tx_issuance = cs_check_issuance;
 }
 
 static void ev_added(void *ctx, const struct tx *tx, uint64_t seq)
