@@ -21,6 +21,7 @@
 #include "src/chain/chainstate.h"
 #include "src/chain/events.h"
 #include "src/node/args.h"
+#include "src/node/net_glue.h"
 #include "src/node/node_mempool.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_server.h"
@@ -58,6 +59,7 @@ struct node {
     struct rpc_context ctx;
     struct rpc_server *rpc;
     struct zmq_notifier *zmq;
+    struct net_glue *net; /* P2P; started on the event thread once the chain is loaded */
     int blocknotify_sub;
 
     pthread_t loader;
@@ -349,6 +351,24 @@ static void set_warmup(struct node *n, const char *status)
         rpc_table_set_warmup(n->table, status);
 }
 
+/* Starts P2P on the event thread (connman runs there). Failure shuts the node down. */
+static void net_start_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct node *n = arg;
+    (void)fd;
+    (void)what;
+    char err[512];
+    if (n->stop || n->net)
+        return;
+    if (!net_glue_start(&n->net, n->args, n->chain_name, n->chaindir, n->params, n->chain, node_mempool_get(n->mempool),
+                        n->events, n->base, err, sizeof(err))) {
+        init_error("%s", err);
+        request_shutdown_code(n, 1);
+        return;
+    }
+    n->ctx.net = (void *)net_glue_rpc(n->net); /* the network RPCs */
+}
+
 /* Opens and activates the chain, loads the mempool, starts ZMQ, ends the
  * warm-up, then runs -reindex / -loadblock. Failures shut the node down
  * with exit code 1. */
@@ -416,6 +436,10 @@ static void *loader_main(void *arg)
 
     n->ctx.chain = cs;
     n->ctx.mempool = node_mempool_get(n->mempool);
+    if (event_base_once(n->base, -1, EV_TIMEOUT, net_start_cb, n, NULL) != 0) {
+        init_error("Cannot start the P2P network");
+        goto fail;
+    }
     if (n->table)
         rpc_table_set_warmup(n->table, NULL);
     log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "init message: Done loading");
@@ -653,6 +677,7 @@ static bool start_rpc(struct node *n)
     rpc_register_rawtx(n->table);
     rpc_register_blockchain(n->table);
     rpc_register_mining(n->table);
+    rpc_register_net(n->table);
     rpc_register_rest(n->table);
     rpc_table_set_warmup(n->table, "Loading block index...");
 
@@ -734,6 +759,10 @@ static void shutdown_node(struct node *n)
         rpc_server_stop(n->rpc);
         n->rpc = NULL;
     }
+    /* Then P2P (before the loader, mempool and chain): no peer feeds them while they shut down. */
+    n->ctx.net = NULL;
+    net_glue_stop(n->net);
+    n->net = NULL;
     if (n->loader_started)
         pthread_join(n->loader, NULL);
     if (n->blocknotify_sub > 0)

@@ -89,6 +89,8 @@ struct rpc_context {
     struct rpc_server *server;
     /** The debug.log path for getrpcinfo's "logpath" (NULL: ""); borrowed. */
     const char *log_path;
+    /** The P2P layer for the network RPCs: a struct rpc_net * (src/rpc/rpc_net.h); NULL while P2P is off. */
+    void *net;
 };
 
 /**
@@ -151,5 +153,6 @@ void rpc_register_util(struct rpc_table *t);
 void rpc_register_rawtx(struct rpc_table *t);
 void rpc_register_blockchain(struct rpc_table *t);
 void rpc_register_mining(struct rpc_table *t);
+void rpc_register_net(struct rpc_table *t);
 
 #endif

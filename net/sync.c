@@ -1,0 +1,974 @@
+/* Headers-first sync and block relay: see net/sync.h. */
+#include "net/sync.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "consensus/block.h"
+#include "net/connman.h"
+#include "net/messages.h"
+#include "net/node_iface.h"
+#include "src/util/alloc.h"
+#include "src/util/hash256.h"
+#include "src/util/log.h"
+#include "src/util/wbuf.h"
+
+/* inv types (Core's GetDataMsg), as unsigned constants for bit masking. */
+#define INV_BLOCK 2u
+#define INV_FILTERED_BLOCK 3u
+#define INV_CMPCT_BLOCK 4u
+#define INV_WITNESS_FLAG (1u << 30)
+#define INV_WITNESS_BLOCK (INV_BLOCK | INV_WITNESS_FLAG)
+
+/* Stall timeout grows on each stall disconnect (Core's BLOCK_STALLING_TIMEOUT_MAX) and decays on progress. */
+#define STALL_TIMEOUT_MAX_US (64 * 1000000LL)
+/* Seconds between IBD progress lines. */
+#define PROGRESS_INTERVAL_US (5 * 1000000LL)
+/* A best header younger than this lets every peer start headers sync (Core: 24 h). */
+#define RECENT_HEADER_SECONDS (24 * 3600)
+/* Headers sync with one peer may take this long before it is given up (Core's HEADERS_DOWNLOAD_TIMEOUT_BASE). */
+#define HEADERS_SYNC_TIMEOUT_US (15 * 60 * 1000000LL)
+
+struct sync_peer {
+    int64_t id;
+    bool have_best; /* the best header we know the peer has */
+    struct hash256 best_hash;
+    int32_t best_height;
+    struct arith256 best_work;
+    bool have_common; /* the last block we both have (our block data, its header chain) */
+    struct hash256 common_hash;
+    int32_t common_height;
+    bool have_sent; /* the best header we sent it (announcements, getheaders answers) */
+    struct hash256 sent_hash;
+    struct hash256 last_inv; /* last tip announced by inv (no repeats) */
+    bool sync_started;
+    int64_t sync_start_us;
+    int unconnecting;
+    size_t in_flight;
+    int64_t stalling_since_us;
+    /* Presync: a low-work chain held in memory (see net/sync.h). */
+    struct block_header *pre;
+    size_t npre, cappre;
+    struct arith256 pre_work;
+    struct hash256 pre_last;
+    struct hash256 pre_parent; /* the known header the buffered chain builds on */
+};
+
+struct in_flight {
+    struct hash256 hash;
+    struct sync_peer *peer;
+    int64_t since_us;
+};
+
+struct net_sync {
+    struct connman *cm;
+    const struct node_iface *node;
+    struct arith256 min_work;
+    net_sync_punish_fn punish;
+    void *punish_ctx;
+
+    struct in_flight *fl;
+    size_t nfl, capfl;
+    int nsync_started;
+    int64_t stall_timeout_us;
+
+    pthread_mutex_t mu; /* guards the pending tip only (net_sync_new_tip runs on chain threads) */
+    bool tip_pending;
+    struct hash256 pending_tip;
+    int32_t pending_height;
+    bool pending_ibd;
+
+    int64_t last_progress_us;
+    int32_t last_progress_height;
+    int32_t last_header_log_height;
+};
+
+/* Bitcoin Core v28's nMinimumChainWork for mainnet; hashmint's chains have no history yet. */
+static const char BITCOIN_MIN_WORK_HEX[] = "000000000000000000000000000000000000000088e186b70e0862c193ec44d6";
+
+void net_sync_min_chain_work(struct arith256 *out, const char *chain)
+{
+    arith256_set_u64(out, 0);
+    if (!chain || strcmp(chain, "bitcoin") != 0)
+        return;
+    /* Parse the big-endian hex into the little-endian hash layout arith256_from_hash reads. */
+    struct hash256 h;
+    for (size_t i = 0; i < 32; i++) {
+        unsigned v;
+        if (sscanf(BITCOIN_MIN_WORK_HEX + 2 * i, "%2x", &v) != 1)
+            return;
+        h.b[31 - i] = (uint8_t)v;
+    }
+    arith256_from_hash(out, &h);
+}
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static struct sync_peer *sp_of(struct peer *p)
+{
+    return p->sync_state;
+}
+
+static void hex_of(char out[65], const struct hash256 *h)
+{
+    hash256_to_hex(out, h);
+}
+
+static void punish(struct net_sync *s, struct peer *p, const char *reason)
+{
+    if (peer_has_permission(p, PEER_PERM_NOBAN)) {
+        log_printf(LOG_NET, LOG_LEVEL_INFO, "peer=%" PRId64 " (noban) misbehaved: %s; not punished", p->id, reason);
+        return;
+    }
+    log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Misbehaving: peer=%" PRId64 ": %s", p->id, reason);
+    if (s->punish)
+        s->punish(s->punish_ctx, p, reason);
+    else
+        connman_disconnect(s->cm, p, reason);
+}
+
+static void send_wbuf(struct net_sync *s, struct peer *p, const char *cmd, struct wbuf *w)
+{
+    connman_send(s->cm, p, cmd, w->data, w->len);
+    wbuf_clear(w);
+}
+
+/* ---- what we know about a peer's chain ---- */
+
+static void update_best(struct net_sync *s, struct sync_peer *sp, const struct node_header_info *h)
+{
+    (void)s;
+    if (!sp->have_best || arith256_cmp(&h->chain_work, &sp->best_work) > 0) {
+        sp->have_best = true;
+        sp->best_hash = h->hash;
+        sp->best_height = h->height;
+        sp->best_work = h->chain_work;
+    }
+}
+
+/* Returns true if the peer is known to have header `hash` at `height` (from what it sent or we sent it). */
+static bool peer_has_header(struct net_sync *s, struct sync_peer *sp, const struct hash256 *hash, int32_t height)
+{
+    struct node_header_info a;
+    if (sp->have_best && s->node->ancestor(s->node->ctx, &a, &sp->best_hash, height) && hash256_eq(&a.hash, hash))
+        return true;
+    if (sp->have_sent && s->node->ancestor(s->node->ctx, &a, &sp->sent_hash, height) && hash256_eq(&a.hash, hash))
+        return true;
+    return false;
+}
+
+/* ---- getheaders ---- */
+
+/* Sends getheaders with a locator starting at `from` (NULL: the active tip), optionally preceded by
+ * `first` (a header the node has not stored: presync). */
+static void send_getheaders(struct net_sync *s, struct peer *p, const struct hash256 *first, const struct hash256 *from,
+                            const struct hash256 *stop)
+{
+    struct hash256 *loc = NULL;
+    size_t n = 0;
+    if (!s->node->locator(s->node->ctx, &loc, &n, from))
+        return;
+    struct hash256 *all = loc;
+    if (first) {
+        all = mem_alloc((n + 1) * sizeof(*all));
+        all[0] = *first;
+        memcpy(all + 1, loc, n * sizeof(*loc));
+        n++;
+        if (n > NET_MAX_LOCATOR_SZ)
+            n = NET_MAX_LOCATOR_SZ;
+    }
+    struct hash256 zero;
+    memset(&zero, 0, sizeof(zero));
+    struct wbuf w;
+    wbuf_init(&w);
+    net_msg_getheaders_serialize(&w, (uint32_t)NET_PROTOCOL_VERSION, all, n, stop ? stop : &zero);
+    send_wbuf(s, p, "getheaders", &w);
+    if (all != loc)
+        mem_free(all);
+    mem_free(loc);
+}
+
+/* Asks for headers from our best header's parent on (so the reply is never empty when the peer agrees). */
+static void send_getheaders_best(struct net_sync *s, struct peer *p, const struct hash256 *stop)
+{
+    struct node_header_info best;
+    if (!s->node->best_header(s->node->ctx, &best))
+        return;
+    const struct hash256 *from = &best.hash;
+    if (best.height > 0)
+        from = &best.header.prev_hash;
+    send_getheaders(s, p, NULL, from, stop);
+}
+
+static void start_headers_sync(struct net_sync *s, struct peer *p, int64_t now_us)
+{
+    struct sync_peer *sp = sp_of(p);
+    if (!sp || sp->sync_started)
+        return;
+    sp->sync_started = true;
+    sp->sync_start_us = now_us;
+    s->nsync_started++;
+    log_printf(LOG_NET, LOG_LEVEL_INFO, "initial getheaders to peer=%" PRId64 " (startheight:%d)", p->id,
+               p->start_height);
+    send_getheaders_best(s, p, NULL);
+}
+
+/* ---- block requests ---- */
+
+static struct in_flight *fl_find(struct net_sync *s, const struct hash256 *h)
+{
+    for (size_t i = 0; i < s->nfl; i++)
+        if (hash256_eq(&s->fl[i].hash, h))
+            return &s->fl[i];
+    return NULL;
+}
+
+static void fl_remove_at(struct net_sync *s, size_t i)
+{
+    if (s->fl[i].peer && s->fl[i].peer->in_flight > 0)
+        s->fl[i].peer->in_flight--;
+    s->fl[i] = s->fl[--s->nfl];
+}
+
+static void fl_add(struct net_sync *s, struct sync_peer *sp, const struct hash256 *h, int64_t now_us)
+{
+    if (s->nfl == s->capfl) {
+        s->capfl = s->capfl ? s->capfl * 2 : 64;
+        s->fl = mem_realloc(s->fl, s->capfl * sizeof(*s->fl));
+    }
+    s->fl[s->nfl++] = (struct in_flight){ .hash = *h, .peer = sp, .since_us = now_us };
+    sp->in_flight++;
+}
+
+/* Core's FindNextBlocksToDownload + getdata: fills p's free request slots from its better chain.
+ * Sets *staller to the peer holding the first block of a full window (NULL if none). */
+static void request_blocks(struct net_sync *s, struct peer *p, int64_t now_us, struct sync_peer **staller)
+{
+    struct sync_peer *sp = sp_of(p);
+    *staller = NULL;
+    if (!sp || !sp->have_best || sp->in_flight >= NET_SYNC_MAX_IN_FLIGHT)
+        return;
+    const struct node_iface *n = s->node;
+    struct arith256 tip_work;
+    if (n->tip(n->ctx, NULL, &tip_work) < 0)
+        return;
+    if (arith256_cmp(&sp->best_work, &tip_work) < 0)
+        return; /* nothing better than what we have */
+
+    /* The last common block: keep it if still on the peer's chain, else recompute. */
+    struct node_header_info a;
+    if (sp->have_common &&
+        !(n->ancestor(n->ctx, &a, &sp->best_hash, sp->common_height) && hash256_eq(&a.hash, &sp->common_hash)))
+        sp->have_common = false;
+    if (!sp->have_common) {
+        if (!n->fork_point(n->ctx, &a, &sp->best_hash))
+            return;
+        sp->have_common = true;
+        sp->common_hash = a.hash;
+        sp->common_height = a.height;
+    }
+
+    struct net_inv req[NET_SYNC_MAX_IN_FLIGHT];
+    size_t nreq = 0;
+    int32_t window_end = sp->common_height + NET_SYNC_BLOCK_WINDOW;
+    int32_t end = sp->best_height < window_end ? sp->best_height : window_end;
+    bool contiguous = true;
+    struct sync_peer *waiting_for = NULL;
+    for (int32_t h = sp->common_height + 1; h <= end && sp->in_flight < NET_SYNC_MAX_IN_FLIGHT; h++) {
+        if (!n->ancestor(n->ctx, &a, &sp->best_hash, h) || a.failed)
+            break;
+        if (a.have_data || a.in_active_chain) {
+            if (contiguous) {
+                sp->common_hash = a.hash;
+                sp->common_height = a.height;
+            }
+            continue;
+        }
+        contiguous = false;
+        struct in_flight *f = fl_find(s, &a.hash);
+        if (f) {
+            if (!waiting_for)
+                waiting_for = f->peer;
+            continue;
+        }
+        bool witness = (p->services & NET_NODE_WITNESS) != 0;
+        req[nreq].type = witness ? INV_WITNESS_BLOCK : INV_BLOCK;
+        req[nreq].hash = a.hash;
+        nreq++;
+        fl_add(s, sp, &a.hash, now_us);
+    }
+    if (nreq) {
+        struct wbuf w;
+        wbuf_init(&w);
+        net_msg_inv_serialize(&w, req, nreq);
+        send_wbuf(s, p, "getdata", &w);
+        log_printf(LOG_NET, LOG_LEVEL_DEBUG, "requesting %zu blocks from peer=%" PRId64, nreq, p->id);
+    } else if (waiting_for && waiting_for != sp && end == window_end && sp->in_flight == 0) {
+        /* Our window is full of blocks others were asked for: the first one's holder stalls us. */
+        *staller = waiting_for;
+    }
+}
+
+/* ---- handlers ---- */
+
+static bool h_getheaders(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
+{
+    struct net_sync *s = ctx;
+    struct sync_peer *sp = sp_of(p);
+    struct net_msg_getheaders m;
+    if (!net_msg_getheaders_parse(&m, payload, len))
+        return false; /* includes a locator above NET_MAX_LOCATOR_SZ: Core disconnects */
+    if (s->node->is_initial_download(s->node->ctx) && !peer_has_permission(p, PEER_PERM_DOWNLOAD)) {
+        log_printf(LOG_NET, LOG_LEVEL_DEBUG, "Ignoring getheaders from peer=%" PRId64 " because node is in initial block download",
+                   p->id);
+        net_msg_getheaders_clear(&m);
+        return true;
+    }
+    struct block_header *hs = mem_alloc(NODE_MAX_HEADERS_RESULTS * sizeof(*hs));
+    size_t n = s->node->headers_after_locator(s->node->ctx, hs, NODE_MAX_HEADERS_RESULTS, m.locator, m.count,
+                                              &m.hash_stop);
+    struct wbuf w;
+    wbuf_init(&w);
+    net_msg_headers_serialize(&w, hs, n);
+    send_wbuf(s, p, "headers", &w);
+    if (n && sp) {
+        struct hash256 last;
+        block_header_hash(&last, &hs[n - 1]);
+        struct node_header_info li, cur;
+        if (s->node->header_info(s->node->ctx, &li, &last)) {
+            bool better = true;
+            if (sp->have_sent && s->node->header_info(s->node->ctx, &cur, &sp->sent_hash))
+                better = arith256_cmp(&li.chain_work, &cur.chain_work) > 0;
+            if (better) {
+                sp->have_sent = true;
+                sp->sent_hash = last;
+            }
+        }
+    }
+    mem_free(hs);
+    net_msg_getheaders_clear(&m);
+    return true;
+}
+
+static void presync_drop(struct sync_peer *sp)
+{
+    mem_free(sp->pre);
+    sp->pre = NULL;
+    sp->npre = sp->cappre = 0;
+}
+
+static bool presync_append(struct sync_peer *sp, const struct block_header *h, size_t n)
+{
+    if (sp->npre + n > NET_SYNC_PRESYNC_MAX)
+        return false;
+    if (sp->npre + n > sp->cappre) {
+        sp->cappre = sp->npre + n;
+        sp->pre = mem_realloc(sp->pre, sp->cappre * sizeof(*sp->pre));
+    }
+    memcpy(sp->pre + sp->npre, h, n * sizeof(*h));
+    sp->npre += n;
+    return true;
+}
+
+/* Reacts to a header (or block) validation failure: Core's MaybePunishNodeForBlock. */
+static void punish_for_block(struct net_sync *s, struct peer *p, const struct val_state *st, const char *what)
+{
+    switch (st->result) {
+    case VAL_BLOCK_CONSENSUS:
+    case VAL_BLOCK_MUTATED:
+    case VAL_BLOCK_CACHED_INVALID:
+    case VAL_BLOCK_INVALID_HEADER:
+    case VAL_BLOCK_INVALID_PREV:
+    case VAL_BLOCK_MISSING_PREV: {
+        char reason[320];
+        snprintf(reason, sizeof(reason), "%s: %s", what, st->reject);
+        punish(s, p, reason);
+        break;
+    }
+    default:
+        log_printf(LOG_NET, LOG_LEVEL_INFO, "peer=%" PRId64 " sent %s that failed (%s); not punished", p->id, what,
+                   st->reject);
+        break;
+    }
+}
+
+static bool h_headers(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
+{
+    struct net_sync *s = ctx;
+    struct sync_peer *sp = sp_of(p);
+    const struct node_iface *n = s->node;
+    uint64_t claimed;
+    if (!net_msg_headers_count(&claimed, payload, len))
+        return false;
+    if (claimed > NET_MAX_HEADERS_RESULTS) {
+        char reason[64];
+        snprintf(reason, sizeof(reason), "headers message size = %" PRIu64, claimed);
+        punish(s, p, reason);
+        return true;
+    }
+    struct net_msg_headers m;
+    if (!net_msg_headers_parse(&m, payload, len))
+        return false;
+    if (!sp || m.count == 0) {
+        if (sp && sp->npre) {
+            log_printf(LOG_NET, LOG_LEVEL_INFO, "Ignoring low-work chain of %zu headers from peer=%" PRId64, sp->npre, p->id);
+            presync_drop(sp);
+        }
+        net_msg_headers_clear(&m);
+        return true;
+    }
+    struct hash256 *hashes = mem_alloc(m.count * sizeof(*hashes));
+    for (size_t i = 0; i < m.count; i++) {
+        block_header_hash(&hashes[i], &m.headers[i]);
+        if (i && !hash256_eq(&m.headers[i].prev_hash, &hashes[i - 1])) {
+            punish(s, p, "non-continuous headers sequence");
+            goto out;
+        }
+    }
+    int64_t now = mono_us();
+    const struct hash256 *last_hash = &hashes[m.count - 1];
+
+    /* Continuing a presync? */
+    bool presync = sp->npre && hash256_eq(&m.headers[0].prev_hash, &sp->pre_last);
+    struct node_header_info parent;
+    if (!presync) {
+        if (sp->npre)
+            presync_drop(sp);
+        if (!n->header_info(n->ctx, &parent, &m.headers[0].prev_hash)) {
+            sp->unconnecting++;
+            log_printf(LOG_NET, LOG_LEVEL_DEBUG, "received unconnecting headers from peer=%" PRId64 " (%d in a row)", p->id,
+                       sp->unconnecting);
+            if (sp->unconnecting >= NET_SYNC_MAX_UNCONNECTING) {
+                char reason[64];
+                snprintf(reason, sizeof(reason), "%d non-connecting headers", sp->unconnecting);
+                sp->unconnecting = 0;
+                punish(s, p, reason);
+                goto out;
+            }
+            send_getheaders_best(s, p, NULL);
+            goto out;
+        }
+        sp->pre_parent = parent.hash;
+        sp->pre_work = parent.chain_work;
+    }
+    sp->unconnecting = 0;
+
+    /* Work of the chain ending at the last header. */
+    struct arith256 work = sp->pre_work, w;
+    for (size_t i = 0; i < m.count; i++) {
+        arith256_work_from_compact(&w, m.headers[i].bits);
+        arith256_add(&work, &work, &w);
+    }
+    if (arith256_cmp(&work, &s->min_work) < 0) {
+        /* Low-work: never stored. A full message may be the start of a long chain: buffer it (bounded). */
+        if (m.count == NET_MAX_HEADERS_RESULTS && presync_append(sp, m.headers, m.count)) {
+            sp->pre_work = work;
+            sp->pre_last = *last_hash;
+            send_getheaders(s, p, &sp->pre_last, &sp->pre_parent, NULL);
+        } else {
+            log_printf(LOG_NET, LOG_LEVEL_INFO, "Ignoring low-work chain (%zu headers) from peer=%" PRId64,
+                       sp->npre + m.count, p->id);
+            presync_drop(sp);
+        }
+        goto out;
+    }
+
+    struct val_state st;
+    struct node_header_info last;
+    bool ok = true;
+    if (presync) {
+        /* The buffered chain now has enough work: store it, 2000 at a time (each builds on the last). */
+        for (size_t off = 0; ok && off < sp->npre; off += NET_MAX_HEADERS_RESULTS) {
+            size_t k = sp->npre - off < NET_MAX_HEADERS_RESULTS ? sp->npre - off : NET_MAX_HEADERS_RESULTS;
+            ok = n->accept_headers(n->ctx, &st, &last, sp->pre + off, k, NULL);
+        }
+        presync_drop(sp);
+        if (ok)
+            ok = n->accept_headers(n->ctx, &st, &last, m.headers, m.count, NULL);
+    } else {
+        ok = n->accept_headers(n->ctx, &st, &last, m.headers, m.count,
+                               arith256_is_zero(&s->min_work) ? NULL : &s->min_work);
+    }
+    if (!ok) {
+        punish_for_block(s, p, &st, "invalid header received");
+        goto out;
+    }
+    update_best(s, sp, &last);
+    if (m.count == NET_MAX_HEADERS_RESULTS) {
+        send_getheaders(s, p, NULL, &last.hash, NULL); /* there may be more */
+    }
+    if (last.height - s->last_header_log_height >= 10000 ||
+        (m.count == NET_MAX_HEADERS_RESULTS && last.height - s->last_header_log_height >= 2000)) {
+        s->last_header_log_height = last.height;
+        log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Synchronizing blockheaders, height: %d (peer=%" PRId64 ")", last.height,
+                   p->id);
+    }
+    struct sync_peer *staller;
+    request_blocks(s, p, now, &staller);
+out:
+    mem_free(hashes);
+    net_msg_headers_clear(&m);
+    return true;
+}
+
+/* Logs sync progress every PROGRESS_INTERVAL_US while blocks arrive far behind the best header (or in IBD). */
+static void progress_log(struct net_sync *s, int64_t now_us, bool force)
+{
+    const struct node_iface *n = s->node;
+    if (!force && s->last_progress_us && now_us - s->last_progress_us < PROGRESS_INTERVAL_US)
+        return;
+    int32_t h = n->tip(n->ctx, NULL, NULL);
+    if (h == s->last_progress_height && s->last_progress_us)
+        return;
+    struct node_header_info best;
+    int32_t hh = n->best_header(n->ctx, &best) ? best.height : h;
+    double secs = s->last_progress_us ? (double)(now_us - s->last_progress_us) / 1e6 : 0;
+    double rate = secs > 0 ? (double)(h - s->last_progress_height) / secs : 0;
+    double pct = hh > 0 ? 100.0 * (double)h / (double)hh : 100.0;
+    log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Synchronizing blocks: height=%d headers=%d progress=%.2f%% (%.1f blocks/s)", h,
+               hh, pct, rate);
+    s->last_progress_us = now_us;
+    s->last_progress_height = h;
+}
+
+/* True while the chain is well behind the best header: IBD, or catching up after being offline. */
+static bool catching_up(struct net_sync *s)
+{
+    const struct node_iface *n = s->node;
+    if (n->is_initial_download(n->ctx))
+        return true;
+    struct node_header_info best;
+    int32_t h = n->tip(n->ctx, NULL, NULL);
+    return n->best_header(n->ctx, &best) && best.height - h >= 100;
+}
+
+struct set_time {
+    int64_t t;
+};
+
+static void set_last_block_time(void *ctx, struct peer *p)
+{
+    p->last_block_time = ((struct set_time *)ctx)->t;
+}
+
+/* Blocks up to this far above the tip are taken unrequested (Core's MIN_BLOCKS_TO_KEEP). */
+#define UNREQUESTED_MAX_AHEAD 288
+
+/* An unrequested block is processed only if its chain would have more work than our tip and it is
+ * not too far ahead (so a peer cannot fill the disk with cheap side-chain blocks). */
+static bool unrequested_block_wanted(struct net_sync *s, const struct block_header *hdr)
+{
+    const struct node_iface *n = s->node;
+    struct node_header_info parent;
+    struct arith256 tip_work, work;
+    int32_t tip_h = n->tip(n->ctx, NULL, &tip_work);
+    if (!n->header_info(n->ctx, &parent, &hdr->prev_hash))
+        return true; /* unknown parent: process_block reports the missing parent (we then ask for headers) */
+    if (parent.height + 1 > tip_h + UNREQUESTED_MAX_AHEAD)
+        return false;
+    arith256_work_from_compact(&work, hdr->bits);
+    arith256_add(&work, &work, &parent.chain_work);
+    return arith256_cmp(&work, &tip_work) > 0;
+}
+
+static bool h_block(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
+{
+    struct net_sync *s = ctx;
+    struct sync_peer *sp = sp_of(p);
+    const struct node_iface *n = s->node;
+    struct block b;
+    if (!net_msg_block_parse(&b, payload, len))
+        return false;
+    struct hash256 h;
+    block_hash(&h, &b);
+    int64_t now = mono_us();
+    bool requested = false;
+    for (size_t i = 0; i < s->nfl; i++) {
+        if (hash256_eq(&s->fl[i].hash, &h)) {
+            requested = s->fl[i].peer == sp;
+            fl_remove_at(s, i);
+            break;
+        }
+    }
+    if (!requested && !unrequested_block_wanted(s, &b.header)) {
+        /* Core's AcceptBlock rule for unrequested blocks: no disk space for low-work or far-ahead blocks. */
+        log_printf(LOG_NET, LOG_LEVEL_DEBUG, "ignoring unrequested low-work block from peer=%" PRId64, p->id);
+        block_clear(&b);
+        return true;
+    }
+    if (sp)
+        sp->stalling_since_us = 0;
+    struct val_state st;
+    enum node_block_result r = n->process_block(n->ctx, &st, &b);
+    block_clear(&b);
+    char hex[65];
+    switch (r) {
+    case NODE_BLOCK_NEW: {
+        struct set_time t = { .t = (int64_t)time(NULL) };
+        connman_with_peer(s->cm, p->id, set_last_block_time, &t);
+        s->stall_timeout_us = s->stall_timeout_us * 85 / 100;
+        if (s->stall_timeout_us < NET_SYNC_STALL_SECONDS * 1000000LL)
+            s->stall_timeout_us = NET_SYNC_STALL_SECONDS * 1000000LL;
+        struct node_header_info info;
+        if (sp && n->header_info(n->ctx, &info, &h))
+            update_best(s, sp, &info);
+        if (catching_up(s))
+            progress_log(s, now, false);
+        break;
+    }
+    case NODE_BLOCK_DUPLICATE:
+        break;
+    case NODE_BLOCK_INVALID:
+        hex_of(hex, &h);
+        log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "received invalid block %s from peer=%" PRId64 ": %s", hex, p->id,
+                   st.reject);
+        punish_for_block(s, p, &st, "invalid block");
+        return true;
+    case NODE_BLOCK_ERROR:
+        if (st.result == VAL_BLOCK_MISSING_PREV)
+            send_getheaders_best(s, p, &h);
+        break;
+    }
+    struct sync_peer *staller;
+    request_blocks(s, p, now, &staller);
+    return true;
+}
+
+bool net_sync_on_inv(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len)
+{
+    struct sync_peer *sp = sp_of(p);
+    struct net_msg_inv m;
+    if (!net_msg_inv_parse(&m, payload, len))
+        return false;
+    const struct hash256 *unknown = NULL;
+    for (size_t i = 0; i < m.count && sp; i++) {
+        if ((m.items[i].type & ~INV_WITNESS_FLAG) != INV_BLOCK)
+            continue;
+        struct node_header_info info;
+        if (s->node->header_info(s->node->ctx, &info, &m.items[i].hash))
+            update_best(s, sp, &info);
+        else
+            unknown = &m.items[i].hash; /* Core asks headers for the last unknown one */
+    }
+    if (unknown)
+        send_getheaders_best(s, p, unknown);
+    net_msg_inv_clear(&m);
+    return true;
+}
+
+bool net_sync_on_getdata(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len)
+{
+    struct net_msg_inv m;
+    if (!net_msg_inv_parse(&m, payload, len))
+        return false;
+    struct net_inv *nf = NULL;
+    size_t nnf = 0;
+    for (size_t i = 0; i < m.count; i++) {
+        uint32_t base = m.items[i].type & ~INV_WITNESS_FLAG;
+        if (base != INV_BLOCK && base != INV_CMPCT_BLOCK && base != INV_FILTERED_BLOCK)
+            continue;
+        if (connman_send_paused(s->cm, p))
+            break; /* the peer does not read: serve no more now (it may ask again) */
+        uint8_t *raw = NULL;
+        size_t rlen = 0;
+        if (!s->node->read_block_raw(s->node->ctx, &raw, &rlen, &m.items[i].hash)) {
+            if (!nf)
+                nf = mem_alloc(m.count * sizeof(*nf));
+            nf[nnf++] = m.items[i];
+            continue;
+        }
+        if (m.items[i].type & INV_WITNESS_FLAG) {
+            connman_send(s->cm, p, "block", raw, rlen);
+        } else {
+            /* MSG_BLOCK: the serialisation without witnesses. */
+            struct block b;
+            if (block_decode(&b, raw, rlen, true)) {
+                struct wbuf w;
+                wbuf_init(&w);
+                block_serialize(&w, &b, false);
+                send_wbuf(s, p, "block", &w);
+                block_clear(&b);
+            }
+        }
+        mem_free(raw);
+    }
+    if (nnf) {
+        struct wbuf w;
+        wbuf_init(&w);
+        net_msg_inv_serialize(&w, nf, nnf);
+        send_wbuf(s, p, "notfound", &w);
+    }
+    mem_free(nf);
+    net_msg_inv_clear(&m);
+    return true;
+}
+
+/* ---- peers ---- */
+
+void net_sync_peer_connected(struct net_sync *s, struct peer *p)
+{
+    (void)s;
+    struct sync_peer *sp = mem_calloc(1, sizeof(*sp));
+    sp->id = p->id;
+    p->sync_state = sp;
+}
+
+void net_sync_peer_handshake_done(struct net_sync *s, struct peer *p)
+{
+    struct sync_peer *sp = sp_of(p);
+    if (!sp)
+        return;
+    /* Core's rule: during IBD one outbound peer syncs headers; with a recent best header, every peer. */
+    struct node_header_info best;
+    bool recent = s->node->best_header(s->node->ctx, &best) &&
+                  (int64_t)best.header.time > (int64_t)time(NULL) - RECENT_HEADER_SECONDS;
+    if (!p->inbound && (s->nsync_started == 0 || recent))
+        start_headers_sync(s, p, mono_us());
+}
+
+void net_sync_peer_disconnected(struct net_sync *s, struct peer *p)
+{
+    struct sync_peer *sp = sp_of(p);
+    if (!sp)
+        return;
+    for (size_t i = 0; i < s->nfl;) {
+        if (s->fl[i].peer == sp)
+            fl_remove_at(s, i);
+        else
+            i++;
+    }
+    if (sp->sync_started)
+        s->nsync_started--;
+    presync_drop(sp);
+    mem_free(sp);
+    p->sync_state = NULL;
+}
+
+void net_sync_peer_stats(struct net_sync *s, const struct peer *p, struct net_sync_peer_stats *out)
+{
+    (void)s;
+    const struct sync_peer *sp = p->sync_state;
+    out->synced_headers = sp && sp->have_best ? sp->best_height : -1;
+    out->synced_blocks = sp && sp->have_common ? sp->common_height : -1;
+    out->in_flight = sp ? sp->in_flight : 0;
+    out->presyncing = sp && sp->npre > 0;
+}
+
+/* ---- announcements ---- */
+
+static void announce_tip(struct net_sync *s, struct peer *p, const struct hash256 *tip, int32_t height)
+{
+    struct sync_peer *sp = sp_of(p);
+    if (!sp || peer_has_header(s, sp, tip, height))
+        return;
+    const struct node_iface *n = s->node;
+    if (p->prefer_headers) {
+        struct block_header hs[NET_SYNC_MAX_BLOCKS_TO_ANNOUNCE];
+        size_t k = 0;
+        bool connects = false;
+        /* Walk back from the tip to the first block the peer has; at most 8 new ones (Core's rule). */
+        for (int32_t h = height; h >= 0; h--) {
+            struct node_header_info a;
+            if (!n->ancestor(n->ctx, &a, tip, h))
+                break;
+            if (peer_has_header(s, sp, &a.hash, h)) {
+                connects = true;
+                break;
+            }
+            if (k == NET_SYNC_MAX_BLOCKS_TO_ANNOUNCE)
+                break;
+            hs[k++] = a.header;
+        }
+        if (connects && k > 0) {
+            struct block_header rev[NET_SYNC_MAX_BLOCKS_TO_ANNOUNCE];
+            for (size_t i = 0; i < k; i++)
+                rev[i] = hs[k - 1 - i];
+            struct wbuf w;
+            wbuf_init(&w);
+            net_msg_headers_serialize(&w, rev, k);
+            send_wbuf(s, p, "headers", &w);
+            sp->have_sent = true;
+            sp->sent_hash = *tip;
+            return;
+        }
+    }
+    if (hash256_eq(&sp->last_inv, tip))
+        return;
+    struct net_inv inv = { .type = INV_BLOCK, .hash = *tip };
+    struct wbuf w;
+    wbuf_init(&w);
+    net_msg_inv_serialize(&w, &inv, 1);
+    send_wbuf(s, p, "inv", &w);
+    sp->last_inv = *tip;
+}
+
+void net_sync_new_tip(struct net_sync *s, const struct hash256 *tip, int32_t height, bool initial_download)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->tip_pending = true;
+    s->pending_tip = *tip;
+    s->pending_height = height;
+    s->pending_ibd = initial_download;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- the tick ---- */
+
+struct peer_list {
+    struct peer **v;
+    size_t n, cap;
+};
+
+static void collect_peer(void *ctx, struct peer *p)
+{
+    struct peer_list *l = ctx;
+    if (!p->handshake_done || p->disconnect || !p->sync_state)
+        return;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = mem_realloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n++] = p;
+}
+
+void net_sync_tick(struct net_sync *s, int64_t now_us)
+{
+    (void)now_us;
+    int64_t now = mono_us(); /* handlers use the same clock */
+    const struct node_iface *n = s->node;
+    struct peer_list l = { 0 };
+    /* Pointers stay valid: peers are freed only by the event loop, which is this thread. */
+    connman_for_each_peer(s->cm, collect_peer, &l);
+
+    bool pending;
+    struct hash256 tip;
+    int32_t tip_height;
+    bool tip_ibd;
+    pthread_mutex_lock(&s->mu);
+    pending = s->tip_pending;
+    tip = s->pending_tip;
+    tip_height = s->pending_height;
+    tip_ibd = s->pending_ibd;
+    s->tip_pending = false;
+    pthread_mutex_unlock(&s->mu);
+    if (pending && !tip_ibd)
+        for (size_t i = 0; i < l.n; i++)
+            announce_tip(s, l.v[i], &tip, tip_height);
+
+    bool ibd = n->is_initial_download(n->ctx);
+    struct node_header_info best;
+    bool recent = n->best_header(n->ctx, &best) && (int64_t)best.header.time > (int64_t)time(NULL) - RECENT_HEADER_SECONDS;
+    size_t outbound = 0;
+    for (size_t i = 0; i < l.n; i++)
+        outbound += !l.v[i]->inbound;
+    for (size_t i = 0; i < l.n; i++) {
+        struct peer *p = l.v[i];
+        struct sync_peer *sp = sp_of(p);
+        /* Headers sync: one peer during IBD (outbound preferred), every peer once headers are recent. */
+        if (!sp->sync_started && (s->nsync_started == 0 || recent) && (!p->inbound || outbound == 0))
+            start_headers_sync(s, p, now);
+        else if (sp->sync_started && ibd && !recent && s->nsync_started == 1 &&
+                 now - sp->sync_start_us > HEADERS_SYNC_TIMEOUT_US && !peer_has_permission(p, PEER_PERM_NOBAN) &&
+                 l.n > 1) {
+            connman_disconnect(s->cm, p, "Timeout downloading headers");
+            continue;
+        }
+    }
+
+    /* Block download, then stall detection. */
+    int64_t timeout_us = 0;
+    {
+        size_t downloading = 0;
+        for (size_t i = 0; i < l.n; i++)
+            downloading += sp_of(l.v[i])->in_flight > 0;
+        int64_t spacing = n->params ? n->params->target_spacing : 600;
+        timeout_us = spacing * 1000000LL * (2 + (int64_t)(downloading ? downloading - 1 : 0)) / 2;
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        struct sync_peer *staller = NULL;
+        request_blocks(s, l.v[i], now, &staller);
+        if (staller && staller->stalling_since_us == 0) {
+            staller->stalling_since_us = now;
+            log_printf(LOG_NET, LOG_LEVEL_DEBUG, "Stall started peer=%" PRId64, staller->id);
+        }
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        struct peer *p = l.v[i];
+        struct sync_peer *sp = sp_of(p);
+        if (sp->stalling_since_us && now - sp->stalling_since_us > s->stall_timeout_us) {
+            log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Peer=%" PRId64 " is stalling block download, disconnecting", p->id);
+            connman_disconnect(s->cm, p, "stalling block download");
+            sp->stalling_since_us = 0;
+            if (s->stall_timeout_us < STALL_TIMEOUT_MAX_US)
+                s->stall_timeout_us *= 2;
+            continue;
+        }
+        for (size_t j = 0; j < s->nfl; j++) {
+            if (s->fl[j].peer == sp && now - s->fl[j].since_us > timeout_us) {
+                char hex[65];
+                hex_of(hex, &s->fl[j].hash);
+                log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Timeout downloading block %s from peer=%" PRId64 ", disconnecting",
+                           hex, p->id);
+                connman_disconnect(s->cm, p, "block download timeout");
+                break;
+            }
+        }
+    }
+    if (ibd || catching_up(s))
+        progress_log(s, now, false);
+    mem_free(l.v);
+}
+
+/* ---- life cycle ---- */
+
+static bool h_inv(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
+{
+    return net_sync_on_inv(ctx, p, payload, len);
+}
+
+static bool h_getdata(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
+{
+    return net_sync_on_getdata(ctx, p, payload, len);
+}
+
+struct net_sync *net_sync_new(struct connman *cm, const struct node_iface *node, const struct arith256 *min_work,
+                              net_sync_punish_fn punish_fn, void *punish_ctx)
+{
+    struct net_sync *s = mem_calloc(1, sizeof(*s));
+    s->cm = cm;
+    s->node = node;
+    if (min_work)
+        s->min_work = *min_work;
+    else
+        arith256_set_u64(&s->min_work, 0);
+    s->punish = punish_fn;
+    s->punish_ctx = punish_ctx;
+    s->stall_timeout_us = NET_SYNC_STALL_SECONDS * 1000000LL;
+    pthread_mutex_init(&s->mu, NULL);
+    connman_set_handler(cm, "getheaders", h_getheaders, s);
+    connman_set_handler(cm, "headers", h_headers, s);
+    connman_set_handler(cm, "block", h_block, s);
+    /* Defaults for the shared commands; the dispatch owner may replace them with a combined handler. */
+    connman_set_handler(cm, "inv", h_inv, s);
+    connman_set_handler(cm, "getdata", h_getdata, s);
+    return s;
+}
+
+void net_sync_free(struct net_sync *s)
+{
+    if (!s)
+        return;
+    mem_free(s->fl);
+    pthread_mutex_destroy(&s->mu);
+    mem_free(s);
+}

@@ -1,0 +1,121 @@
+#ifndef HASHMINT_NET_SYNC_H
+#define HASHMINT_NET_SYNC_H
+/* Headers-first chain sync and block relay (the block half of Bitcoin Core's
+ * PeerManager), on top of the connection manager (net/connman.h) and the
+ * node interface (net/node_iface.h).
+ *
+ *  - Headers: after the handshake an outbound peer (during IBD only one peer
+ *    at a time, as Core) gets `getheaders` with our locator; `headers`
+ *    replies are checked (<= 2000, continuous, connecting) and handed to the
+ *    chain; a full reply asks for more. Unconnecting headers are answered
+ *    with `getheaders`; 10 in a row discourage the peer. Invalid headers
+ *    discourage the peer.
+ *  - Low-work header spam: a header chain whose total work stays below the
+ *    chain's minimum chain work (net_sync_min_chain_work) is never stored.
+ *    Simplified presync: up to NET_SYNC_PRESYNC_MAX headers of such a chain
+ *    are kept in memory for the peer that sends them (one presync per peer);
+ *    once the chain's work reaches the threshold they are handed to the chain,
+ *    else they are dropped when the peer stops, exceeds the bound or
+ *    disconnects. (Core's HeadersSyncState uses commitments instead of a
+ *    memory bound; this is the documented simplification.)
+ *  - Blocks: blocks of peers' better header chains are fetched in parallel,
+ *    inside a window of NET_SYNC_BLOCK_WINDOW blocks after the last block we
+ *    have in common with the peer, at most NET_SYNC_MAX_IN_FLIGHT per peer
+ *    (getdata MSG_WITNESS_BLOCK). A peer holding the first block of a full
+ *    window for NET_SYNC_STALL_SECONDS while others wait is disconnected
+ *    (stalling); a request unanswered for the block download timeout
+ *    disconnects its peer; either way the block is requested elsewhere.
+ *  - Serving: getheaders (not during IBD unless the peer has the download
+ *    permission) and getdata for blocks (notfound for unknown ones).
+ *  - Announcing: a new tip is announced with `headers` to peers that sent
+ *    `sendheaders` (BIP 130) when they know its parent chain (up to 8 new
+ *    blocks), else with `inv` of the tip; nothing during IBD.
+ *  - A block that fails validation discourages the peer that sent it
+ *    (except with the noban permission) and is never announced.
+ *  - During IBD a progress line (height, headers, progress %, blocks/s) is
+ *    logged every few seconds.
+ *
+ * Threading: everything runs on the connman's event thread except
+ * net_sync_new_tip (any thread; only records the news). */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "consensus/arith256.h"
+#include "net/peer.h"
+
+struct connman;
+struct node_iface;
+struct net_sync;
+
+/** Blocks ahead of the last common block that may be requested (Core's BLOCK_DOWNLOAD_WINDOW). */
+#define NET_SYNC_BLOCK_WINDOW 1024
+/** Block requests in flight per peer (Core's MAX_BLOCKS_IN_TRANSIT_PER_PEER). */
+#define NET_SYNC_MAX_IN_FLIGHT 16
+/** A peer blocking the window this long while others wait is disconnected (Core's BLOCK_STALLING_TIMEOUT). */
+#define NET_SYNC_STALL_SECONDS 2
+/** Unconnecting `headers` messages in a row before the peer is discouraged. */
+#define NET_SYNC_MAX_UNCONNECTING 10
+/** Low-work headers kept in memory per peer while presyncing. */
+#define NET_SYNC_PRESYNC_MAX 20000
+/** New blocks announced by `headers` at most; more: inv (Core's MAX_BLOCKS_TO_ANNOUNCE). */
+#define NET_SYNC_MAX_BLOCKS_TO_ANNOUNCE 8
+
+/** How sync punishes a peer: discourage its address and disconnect it (unless it has noban). */
+typedef void (*net_sync_punish_fn)(void *ctx, struct peer *p, const char *reason);
+
+/**
+ * Out: *out = the minimum chain work of the chain named `chain` ("main",
+ * "test", "regtest", "bitcoin"): 0 for hashmint's chains (no history yet),
+ * Bitcoin Core's value for "bitcoin". Unknown names give 0.
+ */
+void net_sync_min_chain_work(struct arith256 *out, const char *chain);
+
+/**
+ * Creates the sync layer over cm and node (both borrowed; they must outlive
+ * it). punish (may be NULL: connman_disconnect only) is called for
+ * misbehaving peers. min_work: the anti-DoS threshold (copied).
+ * Registers its handlers on cm: getheaders, headers, block, sendheaders.
+ * `inv`, `getdata` and `notfound` are shared with transaction relay: the
+ * owner of the dispatch calls net_sync_on_inv / net_sync_on_getdata for them.
+ */
+struct net_sync *net_sync_new(struct connman *cm, const struct node_iface *node, const struct arith256 *min_work,
+                              net_sync_punish_fn punish, void *punish_ctx);
+/** Frees the sync layer (NULL is a no-op). Call after connman_stop. */
+void net_sync_free(struct net_sync *s);
+
+/** connman on_connected: allocates p->sync_state (connman lock held; no sends). */
+void net_sync_peer_connected(struct net_sync *s, struct peer *p);
+/** connman on_handshake_done: maybe starts headers sync with p. */
+void net_sync_peer_handshake_done(struct net_sync *s, struct peer *p);
+/** connman on_disconnected: drops p's requests (re-requested elsewhere) and frees p->sync_state. */
+void net_sync_peer_disconnected(struct net_sync *s, struct peer *p);
+/** connman on_tick: announcements, block download scheduling, stall and timeout checks, progress log. */
+void net_sync_tick(struct net_sync *s, int64_t now_us);
+
+/** `inv`: handles the block items (unknown blocks: getheaders). Returns false if the message is malformed. */
+bool net_sync_on_inv(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len);
+/**
+ * `getdata`: serves the block items (MSG_BLOCK / MSG_WITNESS_BLOCK) and
+ * sends `notfound` for unknown blocks. Tx items are left to the relay layer.
+ * Returns false if the message is malformed.
+ */
+bool net_sync_on_getdata(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len);
+
+/**
+ * The chain's tip changed (chain event). Any thread, chain lock possibly held:
+ * only records it; the next tick announces it to peers.
+ */
+void net_sync_new_tip(struct net_sync *s, const struct hash256 *tip, int32_t height, bool initial_download);
+
+/** Per-peer numbers for getpeerinfo. */
+struct net_sync_peer_stats {
+    int32_t synced_headers; /* height of the best header we know the peer has, -1 if none */
+    int32_t synced_blocks;  /* height of the last block we have in common with it, -1 if none */
+    size_t in_flight;       /* block requests outstanding */
+    bool presyncing;        /* holding low-work headers from it */
+};
+/** Out: *out for p. */
+void net_sync_peer_stats(struct net_sync *s, const struct peer *p, struct net_sync_peer_stats *out);
+
+#endif

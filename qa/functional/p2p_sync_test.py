@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Headers-first sync and block relay between real hashmintd processes.
+
+- Two nodes: node1 -connect=node0; 200 blocks mined on node0 reach node1
+  (getheaders/headers, parallel getdata); blocks mined on node1 are relayed
+  back to node0 (BIP 130 headers announcement or inv).
+- Four nodes in a line A <- B <- C <- D (each connects to the previous one):
+  a 1,000-block chain mined on D reaches A through every hop.
+- A late joiner connecting to two synced peers catches up and logs progress.
+- A split: two sides mine competing chains while disconnected; once a link
+  joins them every node reorganises to the most-work chain.
+- An invalid block (coinbase pays one unit too much, valid proof of work)
+  sent by a raw P2P peer is rejected, not relayed to the next node, and the
+  sender is disconnected (loopback peers are disconnected, not discouraged).
+"""
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from framework import (ADDRESS_OP_TRUE, HashmintTestFramework, assert_equal, assert_not_equal,  # noqa: E402
+                       assert_true, log, wait_until)
+from p2p_client import P2PConnection, make_header, sha256d  # noqa: E402
+from p2p_util import connect_args, p2p_listen_args, wait_for_tip  # noqa: E402
+
+
+def read_compact(b, i):
+    v = b[i]
+    if v < 0xfd:
+        return v, i + 1
+    n = {0xfd: 2, 0xfe: 4, 0xff: 8}[v]
+    return int.from_bytes(b[i + 1:i + 1 + n], "little"), i + 1 + n
+
+
+def overpaying_block(raw):
+    """Takes a serialized one-transaction block, adds 1 base unit to the coinbase's
+    first output, recomputes the Merkle root and re-solves the header."""
+    hdr, body = raw[:80], bytearray(raw[80:])
+    ntx, i = read_compact(body, 0)
+    assert ntx == 1, "expected a coinbase-only block"
+    tx_start = i
+    i += 4  # version
+    segwit = body[i] == 0 and body[i + 1] == 1
+    if segwit:
+        i += 2
+    vin_start = i
+    nin, i = read_compact(body, i)
+    for _ in range(nin):
+        i += 36
+        sl, i = read_compact(body, i)
+        i += sl + 4
+    nout, i = read_compact(body, i)
+    value = int.from_bytes(body[i:i + 8], "little")
+    body[i:i + 8] = (value + 1).to_bytes(8, "little")
+    for _ in range(nout):
+        i += 8
+        sl, i = read_compact(body, i)
+        i += sl
+    outs_end = i
+    # the txid covers version | inputs | outputs | locktime (no marker/flag/witness)
+    locktime = body[len(body) - 4:]
+    stripped = bytes(body[tx_start:tx_start + 4]) + bytes(body[vin_start:outs_end]) + bytes(locktime)
+    merkle = sha256d(stripped)
+    version, = struct.unpack("<i", hdr[:4])
+    prev = hdr[4:36]
+    ntime, bits = struct.unpack("<II", hdr[68:76])
+    new_hdr = make_header(prev, merkle, ntime=ntime, bits=bits, version=version)
+    return new_hdr + bytes(body)
+
+
+class P2PSyncTest(HashmintTestFramework):
+    """p2p_sync_test"""
+
+    start_nodes_at_setup = False
+
+    def set_test_params(self):
+        self.num_nodes = 0
+
+    def run_test(self):
+        self.two_nodes()
+        self.line_of_four()
+        self.split_and_reorg()
+        self.invalid_block()
+
+    def two_nodes(self):
+        n0 = self.add_node(p2p_listen_args())
+        n0.start()
+        n1 = self.add_node(connect_args(n0) + p2p_listen_args())
+        n1.start()
+        n0.generatetoaddress(200, ADDRESS_OP_TRUE)
+        tip = wait_for_tip([n0, n1], timeout=120)
+        assert_equal(n1.getblockcount(), 200)
+        log("200 blocks synced node0 -> node1")
+        h = n1.generatetoaddress(3, ADDRESS_OP_TRUE)[-1]
+        assert_not_equal(h, tip)
+        wait_for_tip([n1, n0], timeout=60)
+        assert_equal(n0.getblockcount(), 203)
+        log("blocks mined on node1 relayed to node0")
+        n1.stop()
+        n0.stop()
+
+    def line_of_four(self):
+        a = self.add_node(p2p_listen_args())
+        a.start()
+        b = self.add_node(connect_args(a) + p2p_listen_args())
+        b.start()
+        c = self.add_node(connect_args(b) + p2p_listen_args())
+        c.start()
+        d = self.add_node(connect_args(c) + p2p_listen_args())
+        d.start()
+        line = [a, b, c, d]
+        # Mine on the outbound end in chunks so announcements flow while mining.
+        for _ in range(10):
+            d.generatetoaddress(100, ADDRESS_OP_TRUE)
+        assert_equal(d.getblockcount(), 1000)
+        wait_for_tip([d, c, b, a], timeout=300)
+        log("1000-block chain synced along a line of four nodes")
+
+        # A late joiner with two synced peers catches up and logs its progress.
+        e = self.add_node(connect_args(a, b) + ["-debug=net"])
+        e.start()
+        wait_for_tip([d, e], timeout=300)
+        text = open(e.debug_log).read()
+        assert_true("Synchronizing blocks" in text and "progress=" in text, "progress lines in the late joiner's log")
+        served = {ln.rsplit("peer=", 1)[1].split()[0] for ln in text.splitlines() if "requesting" in ln and "blocks from peer=" in ln}
+        assert_true(len(served) >= 2, f"blocks requested from several peers (got {sorted(served)})")
+        log("late joiner caught up from two peers")
+        e.stop()
+        for n in line:
+            n.stop()
+
+    def split_and_reorg(self):
+        # Two pairs, mined apart, then joined by restarting one node with an extra -connect.
+        p = self.add_node(p2p_listen_args())
+        p.start()
+        q = self.add_node(connect_args(p) + p2p_listen_args())
+        q.start()
+        r = self.add_node(p2p_listen_args())
+        r.start()
+        s = self.add_node(connect_args(r) + p2p_listen_args())
+        s.start()
+        p.generatetoaddress(20, ADDRESS_OP_TRUE)
+        wait_for_tip([p, q])
+        r.generatetoaddress(30, ADDRESS_OP_TRUE)  # more work on this side
+        wait_for_tip([r, s])
+        assert_not_equal(p.getbestblockhash(), r.getbestblockhash())
+        # Join the sides: q also connects to s.
+        q.stop()
+        q.extra_args = connect_args(p, s) + p2p_listen_args()
+        q.start()
+        best = wait_for_tip([r, s, q, p], tip=r.getbestblockhash(), timeout=120)
+        assert_equal(p.getblockcount(), 30)
+        log(f"split healed: every node on the most-work chain {best[:16]}")
+        for n in (p, q, r, s):
+            n.stop()
+
+    def invalid_block(self):
+        a = self.add_node(p2p_listen_args())
+        a.start()
+        b = self.add_node(connect_args(a))
+        b.start()
+        x = self.add_node()  # isolated: makes a block on the same genesis
+        x.start()
+        h = x.generatetoaddress(1, ADDRESS_OP_TRUE)[0]
+        bad = overpaying_block(bytes.fromhex(x.getblock(h, 0)))
+        x.stop()
+        conn = P2PConnection.connect_to(a)
+        conn.handshake()
+        conn.send_message("block", bad)
+        assert_true(conn.wait_for_disconnect(timeout=20), "the sender of an invalid block is disconnected")
+        assert_equal(a.getblockcount(), 0)
+        wait_until(lambda: "bad-cb-amount" in open(a.debug_log).read(), timeout=10, what="reject reason logged")
+        assert_true("Misbehaving" in open(a.debug_log).read(), "punishment logged")
+        # b never hears of it; a is healthy and still relays good blocks
+        good = a.generatetoaddress(2, ADDRESS_OP_TRUE)[-1]
+        wait_for_tip([a, b], tip=good, timeout=60)
+        assert_equal(b.getblockcount(), 2)
+        log("invalid block rejected, not relayed, sender disconnected")
+        b.stop()
+        a.stop()
+
+
+if __name__ == "__main__":
+    P2PSyncTest().main()

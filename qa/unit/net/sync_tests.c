@@ -1,0 +1,687 @@
+/* Tests for net/sync.c: the sync layer driven message by message over a fake
+ * connection manager (this file defines the connman_* functions sync.c calls,
+ * so the real connman is not linked) and a node_iface over a real regtest
+ * chainstate (qa/unit/chain/chain_test_util.h). */
+#include "net/sync.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "consensus/arith256.h"
+#include "consensus/block.h"
+#include "net/connman.h"
+#include "net/messages.h"
+#include "net/node_iface.h"
+#include "qa/unit/chain/chain_test_util.h"
+#include "qa/unit/unit.h"
+#include "src/chain/block_index.h"
+#include "src/chain/chainstate.h"
+#include "src/crypto/sha256.h"
+#include "src/util/alloc.h"
+#include "src/util/wbuf.h"
+
+/* ---- a fake connman ---- */
+
+#define MAX_PEERS 4
+#define MAX_SENT 4096
+#define MAX_HANDLERS 16
+
+struct sent {
+    int64_t peer;
+    char command[16];
+    uint8_t *payload;
+    size_t len;
+};
+
+static struct {
+    struct peer *peers[MAX_PEERS];
+    size_t npeers;
+    struct sent sent[MAX_SENT];
+    size_t nsent;
+    struct {
+        char command[16];
+        connman_handler_fn fn;
+        void *ctx;
+    } handlers[MAX_HANDLERS];
+    size_t nhandlers;
+    int disconnects;
+    int punishments;
+    char last_punish[128];
+} F;
+
+void connman_set_handler(struct connman *cm, const char *command, connman_handler_fn fn, void *ctx)
+{
+    (void)cm;
+    ck_assert_uint_lt(F.nhandlers, MAX_HANDLERS);
+    snprintf(F.handlers[F.nhandlers].command, sizeof(F.handlers[0].command), "%s", command);
+    F.handlers[F.nhandlers].fn = fn;
+    F.handlers[F.nhandlers].ctx = ctx;
+    F.nhandlers++;
+}
+
+bool connman_send(struct connman *cm, struct peer *p, const char *command, const uint8_t *payload, size_t len)
+{
+    (void)cm;
+    if (F.nsent == MAX_SENT)
+        return false;
+    struct sent *s = &F.sent[F.nsent++];
+    s->peer = p->id;
+    snprintf(s->command, sizeof(s->command), "%s", command);
+    s->payload = mem_dup(len ? payload : (const uint8_t *)"", len ? len : 1);
+    s->len = len;
+    return true;
+}
+
+void connman_disconnect(struct connman *cm, struct peer *p, const char *reason)
+{
+    (void)cm;
+    (void)reason;
+    p->disconnect = true;
+    F.disconnects++;
+}
+
+bool connman_send_paused(struct connman *cm, const struct peer *p)
+{
+    (void)cm;
+    (void)p;
+    return false;
+}
+
+void connman_for_each_peer(struct connman *cm, void (*fn)(void *ctx, struct peer *p), void *ctx)
+{
+    (void)cm;
+    for (size_t i = 0; i < F.npeers; i++)
+        fn(ctx, F.peers[i]);
+}
+
+bool connman_with_peer(struct connman *cm, int64_t id, void (*fn)(void *ctx, struct peer *p), void *ctx)
+{
+    (void)cm;
+    for (size_t i = 0; i < F.npeers; i++)
+        if (F.peers[i]->id == id) {
+            fn(ctx, F.peers[i]);
+            return true;
+        }
+    return false;
+}
+
+static void clear_sent(void)
+{
+    for (size_t i = 0; i < F.nsent; i++)
+        mem_free(F.sent[i].payload);
+    F.nsent = 0;
+}
+
+/* Returns the last message `command` sent to peer, or NULL. */
+static struct sent *last_sent(int64_t peer, const char *command)
+{
+    for (size_t i = F.nsent; i-- > 0;)
+        if (F.sent[i].peer == peer && !strcmp(F.sent[i].command, command))
+            return &F.sent[i];
+    return NULL;
+}
+
+static size_t count_sent(int64_t peer, const char *command)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < F.nsent; i++)
+        n += F.sent[i].peer == peer && !strcmp(F.sent[i].command, command);
+    return n;
+}
+
+static bool deliver(struct peer *p, const char *command, const uint8_t *payload, size_t len)
+{
+    for (size_t i = 0; i < F.nhandlers; i++)
+        if (!strcmp(F.handlers[i].command, command))
+            return F.handlers[i].fn(F.handlers[i].ctx, p, payload, len);
+    ck_abort_msg("no handler for %s", command);
+    return false;
+}
+
+static void punish_cb(void *ctx, struct peer *p, const char *reason)
+{
+    (void)ctx;
+    F.punishments++;
+    snprintf(F.last_punish, sizeof(F.last_punish), "%s", reason);
+    p->disconnect = true;
+}
+
+/* ---- a node_iface over the test chainstate ---- */
+
+static void fill(struct chainstate *cs, struct node_header_info *out, const struct block_index *bi)
+{
+    if (!out)
+        return;
+    out->hash = bi->hash;
+    out->header = bi->header;
+    out->height = bi->height;
+    out->chain_work = bi->chain_work;
+    out->have_data = (bi->status & BLOCK_HAVE_DATA) != 0;
+    out->failed = (bi->status & BLOCK_FAILED_MASK) != 0;
+    out->in_active_chain = chainstate_in_active_chain(cs, bi);
+}
+
+static int32_t ni_tip(void *ctx, struct hash256 *hash, struct arith256 *work)
+{
+    struct block_index *t = chainstate_tip(ctx);
+    if (hash)
+        *hash = t->hash;
+    if (work)
+        *work = t->chain_work;
+    return t->height;
+}
+
+static bool ni_best_header(void *ctx, struct node_header_info *out)
+{
+    fill(ctx, out, chainstate_best_header(ctx));
+    return true;
+}
+
+static bool ni_header_info(void *ctx, struct node_header_info *out, const struct hash256 *hash)
+{
+    struct block_index *b = chainstate_lookup(ctx, hash);
+    if (b)
+        fill(ctx, out, b);
+    return b != NULL;
+}
+
+static bool ni_ancestor(void *ctx, struct node_header_info *out, const struct hash256 *hash, int32_t height)
+{
+    struct block_index *b = chainstate_lookup(ctx, hash);
+    struct block_index *a = b ? block_index_get_ancestor(b, height) : NULL;
+    if (a)
+        fill(ctx, out, a);
+    return a != NULL;
+}
+
+static bool ni_fork_point(void *ctx, struct node_header_info *out, const struct hash256 *hash)
+{
+    struct block_index *b = chainstate_lookup(ctx, hash);
+    struct block_index *f = b ? chainstate_find_fork(ctx, b) : NULL;
+    if (f)
+        fill(ctx, out, f);
+    return f != NULL;
+}
+
+static bool ni_locator(void *ctx, struct hash256 **hashes, size_t *count, const struct hash256 *from)
+{
+    struct block_index *b = from ? chainstate_lookup(ctx, from) : chainstate_tip(ctx);
+    *hashes = NULL;
+    *count = 0;
+    if (b)
+        block_index_locator(hashes, count, b);
+    return b != NULL;
+}
+
+static size_t ni_headers_after(void *ctx, struct block_header *out, size_t max, const struct hash256 *loc, size_t n,
+                               const struct hash256 *stop)
+{
+    (void)loc;
+    (void)n;
+    (void)stop;
+    size_t k = 0;
+    for (struct block_index *b = chainstate_at_height(ctx, 1); b && k < max; b = chainstate_next(ctx, b))
+        out[k++] = b->header;
+    return k;
+}
+
+static bool ni_accept_headers(void *ctx, struct val_state *st, struct node_header_info *last,
+                              const struct block_header *h, size_t n, const struct arith256 *min_work)
+{
+    (void)min_work;
+    struct block_index *l = NULL;
+    bool ok = chainstate_process_headers(ctx, st, &l, h, n);
+    if (ok && l)
+        fill(ctx, last, l);
+    return ok;
+}
+
+static enum node_block_result ni_process_block(void *ctx, struct val_state *st, const struct block *b)
+{
+    bool is_new = false;
+    val_state_init(st);
+    if (chainstate_process_new_block(ctx, st, &is_new, b, true))
+        return st->mode == VAL_INVALID ? NODE_BLOCK_INVALID : is_new ? NODE_BLOCK_NEW : NODE_BLOCK_DUPLICATE;
+    return st->result == VAL_BLOCK_MISSING_PREV ? NODE_BLOCK_ERROR : NODE_BLOCK_INVALID;
+}
+
+static bool ni_read_block_raw(void *ctx, uint8_t **data, size_t *len, const struct hash256 *hash)
+{
+    struct block_index *b = chainstate_lookup(ctx, hash);
+    return b && chainstate_read_block_raw(ctx, data, len, b);
+}
+
+static bool ni_ibd(void *ctx)
+{
+    (void)ctx;
+    return false;
+}
+
+/* ---- fixture ---- */
+
+static struct test_chain T;
+static struct node_iface NI;
+static struct net_sync *S;
+
+static struct peer *add_peer(int64_t id, bool inbound, bool prefer_headers)
+{
+    struct peer *p = mem_calloc(1, sizeof(*p));
+    p->id = id;
+    p->inbound = inbound;
+    p->type = inbound ? PEER_INBOUND : PEER_OUTBOUND_FULL_RELAY;
+    p->handshake_done = true;
+    p->services = NET_NODE_NETWORK | NET_NODE_WITNESS;
+    p->prefer_headers = prefer_headers;
+    F.peers[F.npeers++] = p;
+    net_sync_peer_connected(S, p);
+    net_sync_peer_handshake_done(S, p);
+    return p;
+}
+
+static void setup_with(uint64_t min_work_u64)
+{
+    memset(&F, 0, sizeof(F));
+    tc_setup(&T, "regtest");
+    NI = (struct node_iface){
+        .ctx = T.cs,
+        .params = T.p,
+        .tip = ni_tip,
+        .best_header = ni_best_header,
+        .header_info = ni_header_info,
+        .ancestor = ni_ancestor,
+        .fork_point = ni_fork_point,
+        .locator = ni_locator,
+        .headers_after_locator = ni_headers_after,
+        .accept_headers = ni_accept_headers,
+        .process_block = ni_process_block,
+        .read_block_raw = ni_read_block_raw,
+        .is_initial_download = ni_ibd,
+    };
+    struct arith256 mw;
+    arith256_set_u64(&mw, min_work_u64);
+    S = net_sync_new((struct connman *)&F, &NI, &mw, punish_cb, NULL);
+}
+
+static void teardown(void)
+{
+    for (size_t i = 0; i < F.npeers; i++) {
+        net_sync_peer_disconnected(S, F.peers[i]);
+        mem_free(F.peers[i]);
+    }
+    F.npeers = 0;
+    net_sync_free(S);
+    clear_sent();
+    tc_teardown(&T);
+}
+
+/* n solved regtest headers on prev (times after prev's). */
+static struct block_header *make_headers(const struct hash256 *prev, uint32_t start_time, size_t n, uint32_t salt)
+{
+    struct block_header *h = mem_calloc(n, sizeof(*h));
+    struct hash256 p = *prev;
+    for (size_t i = 0; i < n; i++) {
+        h[i].version = 0x20000000;
+        h[i].prev_hash = p;
+        memset(h[i].merkle_root.b, (int)(salt & 0xff), sizeof(h[i].merkle_root.b));
+        h[i].time = start_time + (uint32_t)i + 1;
+        h[i].bits = 0x207fffff;
+        struct arith256 target, hv;
+        arith256_set_compact(&target, h[i].bits, NULL, NULL);
+        for (h[i].nonce = 0;; h[i].nonce++) {
+            block_header_hash(&p, &h[i]);
+            arith256_from_hash(&hv, &p);
+            if (arith256_cmp(&hv, &target) <= 0)
+                break;
+        }
+    }
+    return h;
+}
+
+static void send_headers(struct peer *p, const struct block_header *h, size_t n)
+{
+    struct wbuf w;
+    wbuf_init(&w);
+    net_msg_headers_serialize(&w, h, n);
+    ck_assert(deliver(p, "headers", w.data, w.len));
+    wbuf_clear(&w);
+}
+
+/* ---- tests ---- */
+
+START_TEST(test_initial_getheaders_outbound_only)
+{
+    setup_with(0);
+    struct peer *in = add_peer(1, true, false);
+    struct peer *out = add_peer(2, false, false);
+    ck_assert_uint_eq(count_sent(in->id, "getheaders"), 0);
+    ck_assert_uint_eq(count_sent(out->id, "getheaders"), 1);
+    struct net_msg_getheaders m;
+    struct sent *s = last_sent(out->id, "getheaders");
+    ck_assert(net_msg_getheaders_parse(&m, s->payload, s->len));
+    ck_assert_uint_ge(m.count, 1);
+    ck_assert(hash256_eq(&m.locator[m.count - 1], &chainstate_at_height(T.cs, 0)->hash));
+    net_msg_getheaders_clear(&m);
+    teardown();
+}
+END_TEST
+
+START_TEST(test_headers_then_parallel_download)
+{
+    setup_with(0);
+    struct peer *a = add_peer(1, false, false);
+    struct peer *b = add_peer(2, false, false);
+    struct block_index *g = chainstate_tip(T.cs);
+    /* Real blocks, so they can be delivered: build 40 on genesis without processing them. */
+    enum { N = 40 };
+    struct block blocks[N];
+    struct block_header hs[N];
+    struct test_chain *t = &T;
+    struct block_map *m = block_map_new();
+    struct block_index *prev = g;
+    for (int i = 0; i < N; i++) {
+        tc_make_block(&blocks[i], t->p, prev, NULL, 0, 0, 0, 1000 + (uint32_t)i);
+        hs[i] = blocks[i].header;
+        struct block_index *bi = block_map_insert(m, &hs[i], NULL);
+        bi->height = g->height + i + 1;
+        prev = bi;
+    }
+    block_map_free(m);
+    clear_sent();
+    send_headers(a, hs, N);
+    send_headers(b, hs, N);
+    ck_assert_int_eq(chainstate_best_header(T.cs)->height, N);
+    /* a got the first 16 in one getdata (witness blocks); b the next 16 */
+    struct net_msg_inv ga, gb;
+    struct sent *sa = last_sent(a->id, "getdata"), *sb = last_sent(b->id, "getdata");
+    ck_assert_ptr_nonnull(sa);
+    ck_assert_ptr_nonnull(sb);
+    ck_assert(net_msg_inv_parse(&ga, sa->payload, sa->len));
+    ck_assert(net_msg_inv_parse(&gb, sb->payload, sb->len));
+    ck_assert_uint_eq(ga.count, NET_SYNC_MAX_IN_FLIGHT);
+    ck_assert_uint_eq(gb.count, NET_SYNC_MAX_IN_FLIGHT);
+    ck_assert_uint_eq(ga.items[0].type, 2u | (1u << 30));
+    struct hash256 h1, h17;
+    block_header_hash(&h1, &hs[0]);
+    block_header_hash(&h17, &hs[16]);
+    ck_assert(hash256_eq(&ga.items[0].hash, &h1));
+    ck_assert(hash256_eq(&gb.items[0].hash, &h17));
+    net_msg_inv_clear(&ga);
+    net_msg_inv_clear(&gb);
+    /* Deliver every block from whoever; all connect, and the rest is requested on the way. */
+    for (int i = 0; i < N; i++) {
+        struct wbuf w;
+        wbuf_init(&w);
+        block_serialize(&w, &blocks[i], true);
+        ck_assert(deliver(i < 16 ? a : b, "block", w.data, w.len));
+        wbuf_clear(&w);
+    }
+    ck_assert_int_eq(chainstate_height(T.cs), N);
+    ck_assert_int_eq(F.punishments, 0);
+    /* getdata for a block we have and one we do not: block + notfound */
+    struct net_inv req[2] = { { .type = 2u | (1u << 30), .hash = h17 }, { .type = 2, .hash = { { 0x11 } } } };
+    struct wbuf w;
+    wbuf_init(&w);
+    net_msg_inv_serialize(&w, req, 2);
+    clear_sent();
+    ck_assert(deliver(a, "getdata", w.data, w.len));
+    wbuf_clear(&w);
+    struct sent *blk = last_sent(a->id, "block");
+    ck_assert_ptr_nonnull(blk);
+    struct block back;
+    ck_assert(net_msg_block_parse(&back, blk->payload, blk->len));
+    struct hash256 bh;
+    block_hash(&bh, &back);
+    ck_assert(hash256_eq(&bh, &h17));
+    block_clear(&back);
+    ck_assert_ptr_nonnull(last_sent(a->id, "notfound"));
+    for (int i = 0; i < N; i++)
+        block_clear(&blocks[i]);
+    teardown();
+}
+END_TEST
+
+START_TEST(test_bad_headers_punished)
+{
+    setup_with(0);
+    struct peer *a = add_peer(1, false, false);
+    struct hash256 g = chainstate_tip(T.cs)->hash;
+    uint32_t t0 = chainstate_tip(T.cs)->header.time;
+    /* 2,001 headers: punished by count alone */
+    struct wbuf w;
+    wbuf_init(&w);
+    wbuf_compact(&w, 2001);
+    ck_assert(deliver(a, "headers", w.data, w.len));
+    wbuf_clear(&w);
+    ck_assert_int_eq(F.punishments, 1);
+    ck_assert_str_eq(F.last_punish, "headers message size = 2001");
+    /* non-continuous */
+    struct block_header *h = make_headers(&g, t0, 3, 1);
+    struct block_header swapped[3] = { h[0], h[2], h[1] };
+    send_headers(a, swapped, 3);
+    ck_assert_int_eq(F.punishments, 2);
+    ck_assert_str_eq(F.last_punish, "non-continuous headers sequence");
+    /* bad proof of work */
+    struct block_header bad = h[0];
+    bad.bits = 0x1d00ffff; /* wrong difficulty for regtest */
+    send_headers(a, &bad, 1);
+    ck_assert_int_eq(F.punishments, 3);
+    ck_assert(strstr(F.last_punish, "invalid header received") != NULL);
+    /* valid ones are stored */
+    send_headers(a, h, 3);
+    ck_assert_int_eq(F.punishments, 3);
+    ck_assert_int_eq(chainstate_best_header(T.cs)->height, 3);
+    mem_free(h);
+    teardown();
+}
+END_TEST
+
+START_TEST(test_unconnecting_headers)
+{
+    setup_with(0);
+    struct peer *a = add_peer(1, false, false);
+    struct hash256 nowhere;
+    memset(&nowhere, 0x42, sizeof(nowhere));
+    struct block_header *h = make_headers(&nowhere, 1795219200, 1, 2);
+    clear_sent();
+    for (int i = 1; i < NET_SYNC_MAX_UNCONNECTING; i++) {
+        send_headers(a, h, 1);
+        ck_assert_uint_eq(count_sent(a->id, "getheaders"), (size_t)i); /* asked for the gap */
+        ck_assert_int_eq(F.punishments, 0);
+    }
+    send_headers(a, h, 1);
+    ck_assert_int_eq(F.punishments, 1);
+    ck_assert_str_eq(F.last_punish, "10 non-connecting headers");
+    mem_free(h);
+    teardown();
+}
+END_TEST
+
+START_TEST(test_low_work_presync)
+{
+    /* Regtest work is 2 per header: genesis 2; 2,500 headers on it reach 5,002. Threshold 4,500. */
+    setup_with(4500);
+    struct peer *a = add_peer(1, false, false);
+    struct peer *b = add_peer(2, false, false);
+    struct hash256 g = chainstate_tip(T.cs)->hash;
+    uint32_t t0 = chainstate_tip(T.cs)->header.time;
+    struct block_header *h = make_headers(&g, t0, 2500, 3);
+    /* A short low-work chain from b: ignored, not stored, not punished. */
+    send_headers(b, h, 100);
+    ck_assert_int_eq(chainstate_best_header(T.cs)->height, 0);
+    ck_assert_int_eq(F.punishments, 0);
+    /* A full message from a: buffered, not stored; getheaders continues from its last header. */
+    clear_sent();
+    send_headers(a, h, 2000);
+    ck_assert_int_eq(chainstate_best_header(T.cs)->height, 0);
+    struct block_index *none = chainstate_lookup(T.cs, &h[1].prev_hash);
+    ck_assert_ptr_null(none);
+    struct net_sync_peer_stats st;
+    net_sync_peer_stats(S, a, &st);
+    ck_assert(st.presyncing);
+    struct sent *s = last_sent(a->id, "getheaders");
+    ck_assert_ptr_nonnull(s);
+    struct net_msg_getheaders m;
+    ck_assert(net_msg_getheaders_parse(&m, s->payload, s->len));
+    struct hash256 last;
+    block_header_hash(&last, &h[1999]);
+    ck_assert(hash256_eq(&m.locator[0], &last));
+    net_msg_getheaders_clear(&m);
+    /* The rest lifts the chain over the threshold: all 2,500 are stored. */
+    send_headers(a, h + 2000, 500);
+    ck_assert_int_eq(chainstate_best_header(T.cs)->height, 2500);
+    net_sync_peer_stats(S, a, &st);
+    ck_assert(!st.presyncing);
+    ck_assert_int_eq(st.synced_headers, 2500);
+    ck_assert_int_eq(F.punishments, 0);
+    mem_free(h);
+    teardown();
+}
+END_TEST
+
+START_TEST(test_announce_headers_or_inv)
+{
+    setup_with(0);
+    struct peer *hp = add_peer(1, true, true);  /* sendheaders */
+    struct peer *ip = add_peer(2, true, false); /* inv */
+    tc_mine_n(&T, 2);
+    struct block_index *tip = chainstate_tip(T.cs);
+    /* Let hp know our height-1 block (it sent us headers up to there). */
+    struct block_header h1 = chainstate_at_height(T.cs, 1)->header;
+    send_headers(hp, &h1, 1);
+    clear_sent();
+    net_sync_new_tip(S, &tip->hash, tip->height, false);
+    net_sync_tick(S, 0);
+    struct sent *s = last_sent(hp->id, "headers");
+    ck_assert_ptr_nonnull(s);
+    struct net_msg_headers mh;
+    ck_assert(net_msg_headers_parse(&mh, s->payload, s->len));
+    ck_assert_uint_eq(mh.count, 1); /* only the block it lacks */
+    struct hash256 hh;
+    block_header_hash(&hh, &mh.headers[0]);
+    ck_assert(hash256_eq(&hh, &tip->hash));
+    net_msg_headers_clear(&mh);
+    s = last_sent(ip->id, "inv");
+    ck_assert_ptr_nonnull(s);
+    struct net_msg_inv mi;
+    ck_assert(net_msg_inv_parse(&mi, s->payload, s->len));
+    ck_assert_uint_eq(mi.count, 1);
+    ck_assert(hash256_eq(&mi.items[0].hash, &tip->hash));
+    net_msg_inv_clear(&mi);
+    /* Not again for the same tip. */
+    clear_sent();
+    net_sync_new_tip(S, &tip->hash, tip->height, false);
+    net_sync_tick(S, 0);
+    ck_assert_uint_eq(count_sent(hp->id, "headers") + count_sent(ip->id, "inv"), 0);
+    teardown();
+}
+END_TEST
+
+/* Builds n real blocks on the tip without processing them. Out: blocks[], hs[]. */
+static void build_blocks(struct block *blocks, struct block_header *hs, int n)
+{
+    struct block_index *g = chainstate_tip(T.cs);
+    struct block_map *m = block_map_new();
+    struct block_index *prev = g;
+    for (int i = 0; i < n; i++) {
+        tc_make_block(&blocks[i], T.p, prev, NULL, 0, 0, 0, 5000 + (uint32_t)i);
+        hs[i] = blocks[i].header;
+        struct block_index *bi = block_map_insert(m, &hs[i], NULL);
+        bi->height = g->height + i + 1;
+        prev = bi;
+    }
+    block_map_free(m);
+}
+
+static void give_block(struct peer *p, const struct block *b)
+{
+    struct wbuf w;
+    wbuf_init(&w);
+    block_serialize(&w, b, true);
+    ck_assert(deliver(p, "block", w.data, w.len));
+    wbuf_clear(&w);
+}
+
+/* Hands peer p every block of its outstanding getdata messages (newest request first), repeatedly,
+ * until it asks for nothing more. Returns how many blocks were delivered. */
+static int serve_all(struct peer *p, struct block *blocks, const struct block_header *hs, int n)
+{
+    int served = 0;
+    for (;;) {
+        struct sent *s = last_sent(p->id, "getdata");
+        if (!s)
+            return served;
+        struct net_msg_inv m;
+        ck_assert(net_msg_inv_parse(&m, s->payload, s->len));
+        s->command[0] = 0; /* consumed */
+        for (size_t i = 0; i < m.count; i++)
+            for (int k = 0; k < n; k++) {
+                struct hash256 h;
+                block_header_hash(&h, &hs[k]);
+                if (hash256_eq(&h, &m.items[i].hash)) {
+                    give_block(p, &blocks[k]);
+                    served++;
+                }
+            }
+        net_msg_inv_clear(&m);
+    }
+}
+
+START_TEST(test_stalling_peer_disconnected)
+{
+    setup_with(0);
+    enum { N = NET_SYNC_BLOCK_WINDOW + 40 };
+    struct block *blocks = mem_calloc(N, sizeof(*blocks));
+    struct block_header *hs = mem_calloc(N, sizeof(*hs));
+    build_blocks(blocks, hs, N);
+    struct peer *slow = add_peer(1, false, false);
+    struct peer *fast = add_peer(2, false, false);
+    for (int off = 0; off < N; off += 2000) {
+        int k = N - off < 2000 ? N - off : 2000;
+        send_headers(slow, hs + off, (size_t)k);
+        send_headers(fast, hs + off, (size_t)k);
+    }
+    /* slow holds blocks 1..16; fast downloads the rest of the window. */
+    int served = serve_all(fast, blocks, hs, N);
+    ck_assert_int_eq(served, NET_SYNC_BLOCK_WINDOW - NET_SYNC_MAX_IN_FLIGHT);
+    ck_assert_int_eq(chainstate_height(T.cs), 0); /* nothing connects without 1..16 */
+    net_sync_tick(S, 0); /* fast is blocked by slow: slow is marked stalling */
+    ck_assert(!slow->disconnect);
+    usleep((NET_SYNC_STALL_SECONDS * 1000 + 300) * 1000);
+    net_sync_tick(S, 0);
+    ck_assert(slow->disconnect);
+    ck_assert(!fast->disconnect);
+    /* slow goes away; its blocks are re-requested from fast and everything connects. */
+    net_sync_peer_disconnected(S, slow);
+    F.peers[0] = F.peers[1];
+    F.npeers = 1;
+    mem_free(slow);
+    net_sync_tick(S, 0);
+    serve_all(fast, blocks, hs, N);
+    net_sync_tick(S, 0);
+    serve_all(fast, blocks, hs, N);
+    ck_assert_int_eq(chainstate_height(T.cs), N);
+    for (int i = 0; i < N; i++)
+        block_clear(&blocks[i]);
+    mem_free(blocks);
+    mem_free(hs);
+    teardown();
+}
+END_TEST
+
+static Suite *sync_suite(void)
+{
+    Suite *s = suite_create("net_sync");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_initial_getheaders_outbound_only);
+    tcase_add_test(tc, test_headers_then_parallel_download);
+    tcase_add_test(tc, test_bad_headers_punished);
+    tcase_add_test(tc, test_unconnecting_headers);
+    tcase_add_test(tc, test_low_work_presync);
+    tcase_add_test(tc, test_announce_headers_or_inv);
+    tcase_add_test(tc, test_stalling_peer_disconnected);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+UNIT_MAIN(sync_suite)

@@ -1,0 +1,76 @@
+#ifndef HASHMINT_NODE_NET_GLUE_H
+#define HASHMINT_NODE_NET_GLUE_H
+/* hashmintd's wiring of the P2P layer: fills struct node_iface
+ * (net/node_iface.h) over the chainstate and the mempool, builds the
+ * connection manager from the parsed options (-listen -port -bind -connect
+ * -addnode -seednode -maxconnections -onlynet -whitelist -whitebind),
+ * composes the sync (net/sync.h), transaction relay (net/txrelay.h) and
+ * address relay (net/addrrelay.h: addrman, banman) layers behind connman's
+ * single set of callbacks, and forwards chain events
+ * (new tip, transaction added) to net/.
+ *
+ * Life cycle (src/node/init.c): net_glue_start after the chainstate and the
+ * mempool are loaded, on the event loop's thread or before it dispatches;
+ * net_glue_stop FIRST at shutdown (before the mempool and chainstate go).
+ * -chain=bitcoin never makes outbound connections (listening only when
+ * -listen is given explicitly). */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "consensus/params.h"
+
+struct addrrelay;
+struct args;
+struct chainstate;
+struct connman;
+struct event_base;
+struct events;
+struct mempool;
+struct net_glue;
+struct net_sync;
+struct txrelay;
+
+struct node_iface;
+
+/** What the node_iface functions work on (borrowed pointers). */
+struct net_glue_chain {
+    struct chainstate *cs;
+    struct mempool *mp;
+};
+
+/**
+ * Out: *out = the node interface over c->cs and c->mp (c is its ctx and must
+ * outlive it). Used by net_glue_start; exposed for unit tests.
+ */
+void net_glue_iface_init(struct node_iface *out, struct net_glue_chain *c, const struct chain_params *params);
+
+/**
+ * Creates and starts the P2P layer. All pointers are borrowed and must
+ * outlive the result (a, params, cs, mp, ev, base). chain_name: "main",
+ * "test", "regtest" or "bitcoin"; chaindir: where peers.dat and banlist.dat live. Out: *out. Returns false with err set
+ * (bad option value, cannot bind); *out is then NULL.
+ */
+__attribute__((warn_unused_result)) bool net_glue_start(struct net_glue **out, const struct args *a,
+                                                       const char *chain_name, const char *chaindir,
+                                                       const struct chain_params *params,
+                                                       struct chainstate *cs, struct mempool *mp, struct events *ev,
+                                                       struct event_base *base, char *err, size_t errlen);
+/**
+ * Unsubscribes from chain events, disconnects every peer, frees the P2P
+ * layer. Call on the event loop's thread (or after it stopped). NULL is a no-op.
+ */
+void net_glue_stop(struct net_glue *g);
+
+/** The connection manager (for the network RPCs); NULL-safe. Borrowed until net_glue_stop. */
+struct connman *net_glue_connman(struct net_glue *g);
+/** The sync layer (getpeerinfo's synced_headers/blocks); NULL-safe. */
+struct net_sync *net_glue_sync(struct net_glue *g);
+/** The transaction relay layer; NULL-safe. */
+struct txrelay *net_glue_txrelay(struct net_glue *g);
+struct rpc_net;
+/** What the network RPCs reach (src/rpc/rpc_net.h; rpc_context.net); NULL-safe. */
+const struct rpc_net *net_glue_rpc(struct net_glue *g);
+/** The address layer (addrman, banman: setban/listbanned/getnodeaddresses); NULL-safe. */
+struct addrrelay *net_glue_addrrelay(struct net_glue *g);
+
+#endif
