@@ -167,7 +167,14 @@ struct addrrelay *addrrelay_new(struct connman *cm, const struct addrrelay_optio
     ar->punish_ctx = punish_ctx;
     pthread_mutex_init(&ar->lock, NULL);
     uint8_t seed[48];
-    if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed)) {
+    if (o->seed) {
+        /* Reproducible runs: expand the given seed (splitmix64, as rnd()). */
+        ar->rng = o->seed;
+        for (size_t i = 0; i < sizeof(seed); i += 8) {
+            uint64_t v = rnd(ar);
+            memcpy(seed + i, &v, 8);
+        }
+    } else if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed)) {
         uint64_t t = (uint64_t)mono_us() ^ ((uint64_t)now_s() << 32);
         for (size_t i = 0; i < sizeof(seed); i++)
             seed[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)(i * 131);

@@ -71,6 +71,7 @@ struct addrrelay_options {
     bool allow_local;     /* keep loopback addresses (regtest functional tests run on 127.0.0.1) */
     uint16_t listen_port; /* our P2P port for self-announcement; 0: we do not listen */
     uint8_t network;      /* -onlynet: 0 = any, else the one enum net_addr_network allowed */
+    uint64_t seed;        /* 0: keys and randomness from getrandom; else derived from it (fuzzing, tests) */
 };
 
 /**

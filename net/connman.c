@@ -57,6 +57,7 @@ static bool send_locked(struct connman *cm, struct peer *p, const char *command,
     if (!net_message_frame(&p->sendq, cm->magic, command, payload, len))
         return false;
     p->msgs_sent++;
+    p->bytes_sent_per_msg[net_msg_type_index(command)] += NET_HEADER_SIZE + (uint64_t)len; /* Core counts when queued */
     log_printf(LOG_NET, LOG_LEVEL_DEBUG, "sending %s (%zu bytes) peer=%lld", command, len, (long long)p->id);
     if (p->sendq.len - p->sendq_off > cm->opt.send_hard_limit) {
         p->disconnect = true;
@@ -410,6 +411,7 @@ static size_t feed(struct connman *cm, struct peer *p, const uint8_t *data, size
         reset_recv(p);
         cm_lock(cm);
         p->msgs_recv++;
+        p->bytes_recv_per_msg[net_msg_type_index(cmd)] += NET_HEADER_SIZE + (uint64_t)len;
         cm_unlock(cm);
         if (skip) {
             char safe[NET_COMMAND_SIZE + 1];

@@ -188,6 +188,8 @@ struct connman_peer_stats {
     bool relay_txs;
     int64_t last_send, last_recv, connected_time, time_offset;
     uint64_t bytes_sent, bytes_recv;
+    uint64_t bytes_sent_per_msg[NET_MSG_TYPE_COUNT]; /* index: net_msg_type_index (net/protocol.h) */
+    uint64_t bytes_recv_per_msg[NET_MSG_TYPE_COUNT];
     int64_t last_ping_us, min_ping_us, ping_wait_us; /* -1 when none */
     int32_t version;
     char user_agent[NET_ADDR_STRLEN * 4 + 1];

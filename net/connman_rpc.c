@@ -38,6 +38,8 @@ void connman_get_stats(struct connman *cm, struct connman_peer_stats **out, size
         t->time_offset = p->time_offset;
         t->bytes_sent = p->bytes_sent;
         t->bytes_recv = p->bytes_recv;
+        memcpy(t->bytes_sent_per_msg, p->bytes_sent_per_msg, sizeof(t->bytes_sent_per_msg));
+        memcpy(t->bytes_recv_per_msg, p->bytes_recv_per_msg, sizeof(t->bytes_recv_per_msg));
         t->last_ping_us = p->last_ping_us;
         t->min_ping_us = p->min_ping_us == INT64_MAX ? -1 : p->min_ping_us;
         t->ping_wait_us = p->ping_nonce ? now_us - p->ping_start_us : -1;

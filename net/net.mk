@@ -23,3 +23,10 @@ FUZZ_TARGETS += qa/fuzz/fuzz_net_message
 qa_fuzz_fuzz_net_message_SOURCES = qa/fuzz/fuzz_net_message.c
 qa_fuzz_fuzz_net_message_LDADD = libhm_net.a $(HM_CORE_LIBS)
 qa_fuzz_fuzz_net_message_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+# The message processor (sync + txrelay + addrrelay) fed arbitrary message
+# sequences over a fake connman, chain and mempool (qa/fuzz/fuzz_net_process.c).
+FUZZ_TARGETS += qa/fuzz/fuzz_net_process
+qa_fuzz_fuzz_net_process_SOURCES = qa/fuzz/fuzz_net_process.c qa/fuzz/net_fake_node.c qa/fuzz/net_fake_node.h
+qa_fuzz_fuzz_net_process_LDADD = $(HM_NODE_LIBS) -lm
+qa_fuzz_fuzz_net_process_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)

@@ -65,6 +65,17 @@ struct node_fee_info {
     int64_t incremental_relay_feerate;
 };
 
+/** One mempool transaction as listed by node_iface.list_mempool. */
+struct node_mempool_tx {
+    struct hash256 txid;
+    struct hash256 wtxid;
+    int64_t fee;   /* modified fee, base units */
+    int64_t vsize; /* virtual size (sigop-adjusted) */
+};
+
+/** node_iface.list_mempool lists at most this many transactions (one full `inv`, Core's MAX_INV_SZ). */
+#define NODE_MEMPOOL_LIST_MAX 50000
+
 struct node_iface {
     /** Passed back as the first argument of every function. */
     void *ctx;
@@ -171,6 +182,15 @@ struct node_iface {
                        const struct hash256 *id, bool is_wtxid, bool with_witness);
     /** Out: *out, the mempool's current fee floors. */
     void (*fee_info)(void *ctx, struct node_fee_info *out);
+    /**
+     * Lists the mempool for a `mempool` request: at most max (<=
+     * NODE_MEMPOOL_LIST_MAX) transactions; if it holds more, those with the
+     * highest fee rate (modified fee / vsize). Out: *out (mem_free it; NULL
+     * if empty), *count. Returns the number of transactions in the mempool
+     * (more than *count when truncated). May be NULL (no listing: `mempool`
+     * is then answered with nothing).
+     */
+    size_t (*list_mempool)(void *ctx, struct node_mempool_tx **out, size_t *count, size_t max);
 };
 
 /* ---- the node -> net direction ----

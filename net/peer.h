@@ -105,6 +105,8 @@ struct peer {
     uint64_t bytes_recv;
     uint64_t msgs_sent;
     uint64_t msgs_recv;
+    uint64_t bytes_sent_per_msg[NET_MSG_TYPE_COUNT]; /* header + payload, by net_msg_type_index (queued) */
+    uint64_t bytes_recv_per_msg[NET_MSG_TYPE_COUNT]; /* header + payload of each complete message */
     bool prefer_evict;          /* discouraged address: first to go when inbound slots are full */
 
     /* Transport internals (connman.c). */

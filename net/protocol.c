@@ -6,6 +6,29 @@
 #include "src/crypto/sha256.h"
 #include "src/util/endian.h"
 
+/* Core's ALL_NET_MESSAGE_TYPES (v28), then the catch-all. */
+static const char *const msg_types[NET_MSG_TYPE_COUNT] = {
+    "version", "verack", "addr", "addrv2", "sendaddrv2", "inv", "getdata", "merkleblock", "getblocks",
+    "getheaders", "tx", "headers", "block", "getaddr", "mempool", "ping", "pong", "notfound", "filterload",
+    "filteradd", "filterclear", "sendheaders", "feefilter", "sendcmpct", "cmpctblock", "getblocktxn", "blocktxn",
+    "getcfilters", "cfilter", "getcfheaders", "cfheaders", "getcfcheckpt", "cfcheckpt", "wtxidrelay", "sendtxrcncl",
+    "*other*",
+};
+
+const char *net_msg_type_name(size_t i)
+{
+    return i < NET_MSG_TYPE_COUNT ? msg_types[i] : msg_types[NET_MSG_TYPE_COUNT - 1];
+}
+
+size_t net_msg_type_index(const char *command)
+{
+    /* Linear: 35 short compares per message is far below the cost of hashing the payload. */
+    for (size_t i = 0; i + 1 < NET_MSG_TYPE_COUNT; i++)
+        if (strcmp(command, msg_types[i]) == 0)
+            return i;
+    return NET_MSG_TYPE_COUNT - 1;
+}
+
 bool net_command_valid(const uint8_t field[NET_COMMAND_SIZE])
 {
     size_t i = 0;

@@ -71,6 +71,14 @@ enum net_service {
 #define NET_CMD_GETBLOCKTXN "getblocktxn"
 #define NET_CMD_BLOCKTXN "blocktxn"
 
+/** Number of message types counted per type (getpeerinfo's bytessent_per_msg): Core's
+ * ALL_NET_MESSAGE_TYPES plus "*other*" (the last index) for anything else. */
+#define NET_MSG_TYPE_COUNT 36
+/** Returns the name of per-type counter i (< NET_MSG_TYPE_COUNT); "*other*" for the last. */
+const char *net_msg_type_name(size_t i);
+/** Returns the per-type counter index of command (NET_MSG_TYPE_COUNT - 1, "*other*", if not a known type). */
+size_t net_msg_type_index(const char *command);
+
 /** A decoded message header. command is NUL terminated. */
 struct net_msg_header {
     uint8_t magic[NET_MAGIC_SIZE];

@@ -84,6 +84,9 @@ struct net_sync {
     int64_t last_progress_us;
     int32_t last_progress_height;
     int32_t last_header_log_height;
+
+    net_sync_clock_fn clock; /* NULL: CLOCK_MONOTONIC (tests and fuzzing inject one) */
+    void *clock_ctx;
 };
 
 /* Bitcoin Core v28's nMinimumChainWork for mainnet; hashmint's chains have no history yet. */
@@ -110,6 +113,12 @@ static int64_t mono_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The clock every handler and the tick use (microseconds, monotonic). */
+static int64_t sync_now(const struct net_sync *s)
+{
+    return s->clock ? s->clock(s->clock_ctx) : mono_us();
 }
 
 static struct sync_peer *sp_of(struct peer *p)
@@ -400,6 +409,42 @@ static void punish_for_block(struct net_sync *s, struct peer *p, const struct va
     }
 }
 
+void net_sync_antidos_threshold(struct net_sync *s, struct arith256 *out)
+{
+    *out = s->min_work;
+    const struct node_iface *n = s->node;
+    struct hash256 tip;
+    struct arith256 tip_work;
+    struct node_header_info info;
+    if (n->tip(n->ctx, &tip, &tip_work) < 0 || !n->header_info(n->ctx, &info, &tip))
+        return;
+    /* Core's GetAntiDoSWorkThreshold: forks from within ~144 blocks of the tip are always welcome. */
+    struct arith256 buffer;
+    arith256_work_from_compact(&buffer, info.header.bits);
+    arith256_mul_u32(&buffer, &buffer, NET_SYNC_ANTIDOS_TIP_BLOCKS);
+    struct arith256 near_tip;
+    if (arith256_cmp(&buffer, &tip_work) >= 0)
+        arith256_set_u64(&near_tip, 0);
+    else
+        arith256_sub(&near_tip, &tip_work, &buffer);
+    if (arith256_cmp(&near_tip, out) > 0)
+        *out = near_tip;
+}
+
+/* Core's IsAncestorOfBestHeaderOrTip: headers ending in a known header on our tip's or best header's
+ * chain were validated before (a peer re-sending part of our own chain), so the work check is skipped. */
+static bool already_have_chain(struct net_sync *s, const struct hash256 *last)
+{
+    const struct node_iface *n = s->node;
+    struct node_header_info info, best, a;
+    if (!n->header_info(n->ctx, &info, last) || info.failed)
+        return false;
+    if (info.in_active_chain)
+        return true;
+    return n->best_header(n->ctx, &best) && n->ancestor(n->ctx, &a, &best.hash, info.height) &&
+           hash256_eq(&a.hash, last);
+}
+
 static bool h_headers(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
 {
     struct net_sync *s = ctx;
@@ -433,7 +478,7 @@ static bool h_headers(void *ctx, struct peer *p, const uint8_t *payload, size_t 
             goto out;
         }
     }
-    int64_t now = mono_us();
+    int64_t now = sync_now(s);
     const struct hash256 *last_hash = &hashes[m.count - 1];
 
     /* Continuing a presync? */
@@ -467,7 +512,10 @@ static bool h_headers(void *ctx, struct peer *p, const uint8_t *payload, size_t 
         arith256_work_from_compact(&w, m.headers[i].bits);
         arith256_add(&work, &work, &w);
     }
-    if (arith256_cmp(&work, &s->min_work) < 0) {
+    struct arith256 threshold;
+    net_sync_antidos_threshold(s, &threshold);
+    bool validated = !presync && (peer_has_permission(p, PEER_PERM_NOBAN) || already_have_chain(s, last_hash));
+    if (!validated && arith256_cmp(&work, &threshold) < 0) {
         /* Low-work: never stored. A full message may be the start of a long chain: buffer it (bounded). */
         if (m.count == NET_MAX_HEADERS_RESULTS && presync_append(sp, m.headers, m.count)) {
             sp->pre_work = work;
@@ -495,7 +543,7 @@ static bool h_headers(void *ctx, struct peer *p, const uint8_t *payload, size_t 
             ok = n->accept_headers(n->ctx, &st, &last, m.headers, m.count, NULL);
     } else {
         ok = n->accept_headers(n->ctx, &st, &last, m.headers, m.count,
-                               arith256_is_zero(&s->min_work) ? NULL : &s->min_work);
+                               validated || arith256_is_zero(&threshold) ? NULL : &threshold);
     }
     if (!ok) {
         punish_for_block(s, p, &st, "invalid header received");
@@ -589,7 +637,7 @@ static bool h_block(void *ctx, struct peer *p, const uint8_t *payload, size_t le
         return false;
     struct hash256 h;
     block_hash(&h, &b);
-    int64_t now = mono_us();
+    int64_t now = sync_now(s);
     bool requested = false;
     for (size_t i = 0; i < s->nfl; i++) {
         if (hash256_eq(&s->fl[i].hash, &h)) {
@@ -731,7 +779,7 @@ void net_sync_peer_handshake_done(struct net_sync *s, struct peer *p)
     bool recent = s->node->best_header(s->node->ctx, &best) &&
                   (int64_t)best.header.time > (int64_t)time(NULL) - RECENT_HEADER_SECONDS;
     if (!p->inbound && (s->nsync_started == 0 || recent))
-        start_headers_sync(s, p, mono_us());
+        start_headers_sync(s, p, sync_now(s));
 }
 
 void net_sync_peer_disconnected(struct net_sync *s, struct peer *p)
@@ -844,7 +892,7 @@ static void collect_peer(void *ctx, struct peer *p)
 void net_sync_tick(struct net_sync *s, int64_t now_us)
 {
     (void)now_us;
-    int64_t now = mono_us(); /* handlers use the same clock */
+    int64_t now = sync_now(s); /* handlers use the same clock */
     const struct node_iface *n = s->node;
     struct peer_list l = { 0 };
     /* Pointers stay valid: peers are freed only by the event loop, which is this thread. */
@@ -971,4 +1019,10 @@ void net_sync_free(struct net_sync *s)
     mem_free(s->fl);
     pthread_mutex_destroy(&s->mu);
     mem_free(s);
+}
+
+void net_sync_set_clock(struct net_sync *s, net_sync_clock_fn clock, void *ctx)
+{
+    s->clock = clock;
+    s->clock_ctx = ctx;
 }

@@ -11,7 +11,11 @@
  *    with `getheaders`; 10 in a row discourage the peer. Invalid headers
  *    discourage the peer.
  *  - Low-work header spam: a header chain whose total work stays below the
- *    chain's minimum chain work (net_sync_min_chain_work) is never stored.
+ *    anti-DoS threshold (net_sync_antidos_threshold: the larger of the
+ *    chain's minimum chain work and the active tip's work minus 144 times the
+ *    tip block's work, Core's GetAntiDoSWorkThreshold) is never stored.
+ *    Exempt: peers with the noban permission, and headers ending on a header
+ *    already on our tip's or best header's chain (Core's rule).
  *    Simplified presync: up to NET_SYNC_PRESYNC_MAX headers of such a chain
  *    are kept in memory for the peer that sends them (one presync per peer);
  *    once the chain's work reaches the threshold they are handed to the chain,
@@ -61,6 +65,9 @@ struct net_sync;
 /** New blocks announced by `headers` at most; more: inv (Core's MAX_BLOCKS_TO_ANNOUNCE). */
 #define NET_SYNC_MAX_BLOCKS_TO_ANNOUNCE 8
 
+/** Blocks of tip work below the tip a header chain may fall short and still be stored (Core: 144). */
+#define NET_SYNC_ANTIDOS_TIP_BLOCKS 144
+
 /** How sync punishes a peer: discourage its address and disconnect it (unless it has noban). */
 typedef void (*net_sync_punish_fn)(void *ctx, struct peer *p, const char *reason);
 
@@ -81,8 +88,23 @@ void net_sync_min_chain_work(struct arith256 *out, const char *chain);
  */
 struct net_sync *net_sync_new(struct connman *cm, const struct node_iface *node, const struct arith256 *min_work,
                               net_sync_punish_fn punish, void *punish_ctx);
+/**
+ * Out: *out = the work a peer's header chain must reach to be stored:
+ * max(min_work given to net_sync_new, tip work - NET_SYNC_ANTIDOS_TIP_BLOCKS
+ * x work of the tip block (0 if that is negative)). Reads the tip through
+ * the node interface.
+ */
+void net_sync_antidos_threshold(struct net_sync *s, struct arith256 *out);
 /** Frees the sync layer (NULL is a no-op). Call after connman_stop. */
 void net_sync_free(struct net_sync *s);
+
+/** A monotonic clock in microseconds (ctx as given to net_sync_set_clock). */
+typedef int64_t (*net_sync_clock_fn)(void *ctx);
+/**
+ * Replaces the clock of the handlers and the tick (default, clock NULL:
+ * CLOCK_MONOTONIC), so tests and fuzz harnesses drive time. Call before use.
+ */
+void net_sync_set_clock(struct net_sync *s, net_sync_clock_fn clock, void *ctx);
 
 /** connman on_connected: allocates p->sync_state (connman lock held; no sends). */
 void net_sync_peer_connected(struct net_sync *s, struct peer *p);

@@ -23,8 +23,6 @@
 /* Core's m_recently_announced_invs: what a peer may fetch right after we announced it. */
 #define RECENTLY_ANNOUNCED_ENTRIES 3500
 #define RECENT_REJECTS_ENTRIES 120000
-/* Ids remembered for answering `mempool` (node_iface cannot list the mempool). */
-#define MEMPOOL_LOG_MAX 50000
 /* News (tx added) waiting for the next tick, at most (a big reorg re-adds many). */
 #define NEWS_MAX 100000
 
@@ -50,6 +48,7 @@ struct rpeer {
 struct txrelay {
     const struct node_iface *node;
     struct txrelay_net net;
+    void (*new_tx)(void *ctx, int64_t peer);
     uint64_t rng;
     struct rpeer **peers;
     size_t npeers, peers_cap;
@@ -60,8 +59,6 @@ struct txrelay {
     struct rollbloom *rejects;
     struct rollbloom *recent_cur, *recent_prev; /* added to the mempool in the last 2-4 minutes */
     int64_t recent_rotate_us;
-    struct queued *mlog;        /* ring of recently added txs for `mempool` */
-    size_t mlog_n, mlog_head;
     /* News from other threads (txrelay_tx_added), swapped out by the tick. */
     pthread_mutex_t lock;
     struct queued *news;
@@ -104,6 +101,11 @@ struct txrelay *txrelay_new(const struct node_iface *node, const struct txrelay_
     return tr;
 }
 
+void txrelay_set_new_tx_cb(struct txrelay *tr, void (*fn)(void *ctx, int64_t peer))
+{
+    tr->new_tx = fn;
+}
+
 static void peer_free(struct rpeer *p)
 {
     rollbloom_free(p->known);
@@ -124,7 +126,6 @@ void txrelay_free(struct txrelay *tr)
     rollbloom_free(tr->rejects);
     rollbloom_free(tr->recent_cur);
     rollbloom_free(tr->recent_prev);
-    mem_free(tr->mlog);
     mem_free(tr->news);
     pthread_mutex_destroy(&tr->lock);
     mem_free(tr);
@@ -453,6 +454,8 @@ void txrelay_on_tx(struct txrelay *tr, int64_t id, const uint8_t *payload, size_
     if (res == VAL_RESULT_UNSET) {
         /* Announcement and orphan resolution follow from the tx_added event. */
         log_printf(LOG_MEMPOOL, LOG_LEVEL_DEBUG, "accepted tx from peer=%lld", (long long)id);
+        if (tr->new_tx)
+            tr->new_tx(tr->net.ctx, id);
     } else if (res == VAL_TX_MISSING_INPUTS) {
         bool rejected_parent = false;
         for (size_t i = 0; i < tx.vin_count && !rejected_parent; i++)
@@ -509,16 +512,6 @@ static void queue_push(struct rpeer *p, const struct queued *q)
     p->queue[p->qn++] = *q;
 }
 
-static void mlog_push(struct txrelay *tr, const struct queued *q)
-{
-    if (!tr->mlog)
-        tr->mlog = mem_calloc(MEMPOOL_LOG_MAX, sizeof(*tr->mlog));
-    tr->mlog[tr->mlog_head] = *q;
-    tr->mlog_head = (tr->mlog_head + 1) % MEMPOOL_LOG_MAX;
-    if (tr->mlog_n < MEMPOOL_LOG_MAX)
-        tr->mlog_n++;
-}
-
 /* Retries the orphans that spend outputs of a transaction that just entered the mempool. */
 static void resolve_orphans(struct txrelay *tr, const struct hash256 *parent)
 {
@@ -562,7 +555,6 @@ static void process_news(struct txrelay *tr)
         txrequest_forget(tr->req, &q->txid);
         txrequest_forget(tr->req, &q->wtxid);
         txorphan_erase(tr->orphans, &q->wtxid);
-        mlog_push(tr, q);
         for (size_t k = 0; k < tr->npeers; k++)
             if (tr->peers[k]->o.relay_txs)
                 queue_push(tr->peers[k], q);
@@ -602,10 +594,17 @@ static void flush_inv(struct txrelay *tr, struct rpeer *p)
     struct wbuf w;
     wbuf_init(&w);
     if (p->send_mempool) {
-        /* Answer `mempool` from the ids we saw enter it that are still there. */
+        /* Answer `mempool` with the mempool itself (bounded, best fee rate first when truncated),
+         * minus what the peer knows and what its feefilter excludes (Core). */
         p->send_mempool = false;
-        for (size_t i = 0; i < tr->mlog_n; i++) {
-            inv_add(tr, p, items, &n, &tr->mlog[i]);
+        struct node_mempool_tx *list = NULL;
+        size_t nlist = 0;
+        if (tr->node && tr->node->list_mempool)
+            tr->node->list_mempool(tr->node->ctx, &list, &nlist, NODE_MEMPOOL_LIST_MAX);
+        for (size_t i = 0; i < nlist; i++) {
+            struct queued q = { .txid = list[i].txid, .wtxid = list[i].wtxid };
+            q.feerate = list[i].vsize > 0 ? (int64_t)((__int128)list[i].fee * 1000 / list[i].vsize) : 0;
+            inv_add(tr, p, items, &n, &q);
             if (n == TXRELAY_INV_BROADCAST_MAX) {
                 net_msg_inv_serialize(&w, items, n);
                 send_msg(tr, p->id, "inv", &w);
@@ -613,6 +612,7 @@ static void flush_inv(struct txrelay *tr, struct rpeer *p)
                 n = 0;
             }
         }
+        mem_free(list);
     }
     /* Highest fee rate first; what does not fit waits for the next trickle. */
     if (p->qn > 1)

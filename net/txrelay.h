@@ -25,9 +25,12 @@
  *    punish the peer (current Core).
  *  - `inv`/`getdata`/`notfound` with more than 50,000 entries: the peer is
  *    punished (discouraged and disconnected).
- *  - `mempool`: answered with an inv of the whole mempool's ids for peers
- *    with the mempool permission; other peers are disconnected (Core does so
- *    for peers when NODE_BLOOM is not offered).
+ *  - `mempool`: answered at the peer's next trickle with `inv`s of the
+ *    mempool's ids (node_iface.list_mempool: at most NODE_MEMPOOL_LIST_MAX,
+ *    the best fee rates when the mempool is larger; minus ids the peer knows
+ *    and those below its feefilter) for peers with the mempool permission;
+ *    other peers are disconnected (Core does so for peers when NODE_BLOOM is
+ *    not offered).
  *  - Our own `feefilter` (mempool min fee, rounded to a coarse set of values
  *    for privacy) is sent on average every 10 minutes, sooner on a big drop.
  *
@@ -111,6 +114,13 @@ struct txrelay_peer_stats {
 struct txrelay *txrelay_new(const struct node_iface *node, const struct txrelay_net *net, uint64_t seed);
 /** Frees tr (NULL is a no-op). */
 void txrelay_free(struct txrelay *tr);
+
+/**
+ * Sets the callback told when a peer's `tx` entered the mempool (Core's
+ * m_last_tx_time, which inbound eviction uses); fn NULL: none (the default).
+ * It runs on the network thread with ctx = the txrelay_net's ctx.
+ */
+void txrelay_set_new_tx_cb(struct txrelay *tr, void (*fn)(void *ctx, int64_t peer));
 
 /** Starts tracking a peer (call once, after its verack). Returns false if already known. */
 bool txrelay_peer_add(struct txrelay *tr, int64_t peer, const struct txrelay_peer_opts *opts, int64_t now_us);

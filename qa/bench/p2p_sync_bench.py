@@ -52,7 +52,8 @@ if args.builddir:
     os.environ["HASHMINT_BUILDDIR"] = os.path.abspath(args.builddir)
 
 import framework  # noqa: E402
-from framework import (OP_TRUE_SCRIPT, OP_TRUE_SPK, ADDRESS_OP_TRUE, OP_RETURN, COIN, Block, Tx, TxIn, TxOut,  # noqa: E402
+from framework import (OP_TRUE_SCRIPT, OP_TRUE_SPK, ADDRESS_OP_TRUE, OP_RETURN, COIN, Block,  # noqa: E402
+                       Tx, TxIn, TxOut,
                        TestNode, create_block, p2wsh_script, push, wait_until, log)
 
 REGTEST_MAGIC = bytes.fromhex("fab5bfda")
@@ -165,6 +166,9 @@ def main():
         except framework.TestFailure as e:
             log(f"P2P sync did not finish: {e} (node B at height {b.getblockcount()})")
             p2p_secs = None
+        stalls = [ln for ln in b.debug_log_text().splitlines() if "timeout" in ln.lower() or "stall" in ln.lower()]
+        if stalls:
+            log(f"node B logged {len(stalls)} download timeout/stall line(s), e.g.: {stalls[0][28:][:120]}")
         b.stop()
         c = BenchNode(2, tmp, binary=binary, net_args=["-listen=0", "-connect=0"])
         load_secs = timed_sync(c, [f"-loadblock={blk}"], tip, args.blocks, args.timeout)

@@ -16,9 +16,9 @@ driven through qa/functional/p2p_client.py (standard-library sockets):
                 20 such messages in a row -> disconnect + discourage
   lowwork       (a) regtest: 50 x 100 min-difficulty headers forking from
                 genesis, below tip work - 144 blocks (Core's anti-DoS threshold;
-                regtest's minimum chain work is 0): RPC keeps answering during
-                the flood, RSS grows < 64 MB, getchaintips grows at most by the
-                forks sent; Core would store none of them (KNOWN_GAPS);
+                regtest's minimum chain work is 0): none is stored, RPC keeps
+                answering during the flood, RSS grows < 64 MB, getchaintips
+                unchanged beyond the forks sent;
                 (b) a -chain=bitcoin node (Core's nMinimumChainWork) fed the real
                 headers of Bitcoin blocks 1-255 (qa data), 200 times: valid PoW,
                 connected to genesis, below the minimum work -> nothing stored,
@@ -54,10 +54,8 @@ After every case: the node process is alive, has written no sanitizer report,
 answers getblockcount within 5 s, and accepts a fresh connection (handshake +
 ping); at the end the tip is unchanged and RSS grew < 256 MB overall.
 
-Reactions the node does not implement yet are listed in KNOWN_GAPS: for those
-the test logs "GAP" instead of failing and only checks health. The strict
-version (every reaction required) is qa/functional/pending/p2p_adversarial_strict_test.py.
-Run a subset with P2P_CASES=lowwork,getdata.
+Every reaction is required: KNOWN_GAPS (reactions not implemented yet, logged
+as "GAP" instead of failing) is empty. Run a subset with P2P_CASES=lowwork,getdata.
 """
 import os
 import random
@@ -67,17 +65,15 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from framework import (ADDRESS_OP_TRUE, COIN, OP_TRUE_SCRIPT, OP_TRUE_SPK, Block, Tx, TxIn, TxOut,  # noqa: E402
-                       create_block, merkle_root, HashmintTestFramework, data_file, TestFailure, JSONRPCException, assert_equal, assert_true,  # noqa: E402
-                       log, wait_until)
+                       HashmintTestFramework, JSONRPCException, TestFailure, assert_equal, assert_true,
+                       create_block, data_file, log, merkle_root, wait_until)
 import p2p_client as p2p  # noqa: E402
 
-# Expectations the node does not meet yet (names used with self.expect()),
-# empty in the strict pending test:
-#   lowwork-tiprelative  Core ignores a headers chain below max(minimum chain work,
-#                        tip work - 144 blocks' work); hashmint applies only the
-#                        minimum chain work (0 on regtest), so short low-work forks
-#                        are stored (bounded: memory checked)
-KNOWN_GAPS = {"lowwork-tiprelative"}
+# Expectations the node does not meet yet (names used with self.expect()): a
+# name listed here is logged as "GAP" instead of failing. Empty: every reaction
+# is implemented (lowwork-tiprelative, the last one, came with the tip-relative
+# anti-DoS threshold in net/sync.c).
+KNOWN_GAPS = set()
 
 INT64_MIN, INT64_MAX = -2**63, 2**63 - 1
 
@@ -427,7 +423,8 @@ class P2PAdversarialTest(HashmintTestFramework):
         stored = sum(1 for h in firsts if self.header_known(h))
         tips = len(self.node.getchaintips())
         log(f"  low-work headers stored: {stored} of {len(firsts)} forks; getchaintips {tips0} -> {tips}")
-        self.expect("lowwork-tiprelative", stored == 0, "fork headers below tip work - 144 blocks are not stored (Core's anti-DoS threshold)")
+        self.expect("lowwork-tiprelative", stored == 0,
+                    "fork headers below tip work - 144 blocks are not stored (Core's anti-DoS threshold)")
         assert_true(tips <= tips0 + len(firsts), "getchaintips bounded by the number of forks sent")
         grew = proc_rss_kb(self.pid) - rss0
         self.expect("lowwork-rss", grew < 64 * 1024, f"RSS grew {grew // 1024} MB (< 64 MB) for 5,000 headers")
@@ -659,7 +656,8 @@ class P2PAdversarialTest(HashmintTestFramework):
         except TimeoutError:
             pass
         c.send_message("block", p2p.msg_block(good))
-        wait_until(lambda: node.getbestblockhash() == good.hash, 15, what="the real block is accepted after the mutated one")
+        wait_until(lambda: node.getbestblockhash() == good.hash, 15,
+                   what="the real block is accepted after the mutated one")
         c.close()
         log(f"  real block {good.hash[:16]} accepted at height {height + 1}")
         self.tip = good.hash

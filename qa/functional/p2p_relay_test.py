@@ -4,16 +4,21 @@
 - a transaction sent to either node reaches the other's mempool (inv by
   wtxid, trickled; getdata; tx);
 - the network RPCs answer with Core's shapes and error codes;
+- per-message-type byte counters and last_transaction in getpeerinfo;
+- `mempool` from a peer with the mempool permission is answered with an inv
+  of the whole mempool (by wtxid); from any other peer it disconnects;
 - setban disconnects the banned peer, bans survive a restart (banlist.dat),
   the outbound peer's address survives a restart (peers.dat).
 """
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from framework import (HashmintTestFramework, MiniWallet, assert_equal, assert_in, assert_raises_rpc_error,  # noqa: E402
                        assert_true, log, wait_until)
 from p2p_util import connect_args, p2p_listen_args, wait_for_tip  # noqa: E402
+import p2p_client as p2p  # noqa: E402
 
 
 class P2PRelayTest(HashmintTestFramework):
@@ -23,7 +28,7 @@ class P2PRelayTest(HashmintTestFramework):
         self.num_nodes = 0
 
     def run_test(self):
-        n0 = self.add_node(p2p_listen_args())
+        n0 = self.add_node(p2p_listen_args() + ["-whitelist=mempool@127.0.0.1"])
         n0.start()
         n1 = self.add_node(connect_args(n0) + p2p_listen_args())
         n1.start()
@@ -66,6 +71,44 @@ class P2PRelayTest(HashmintTestFramework):
         assert_equal(ni["protocolversion"], 70016)
         assert_equal(n0.ping(), None)
         log("getpeerinfo / getnetworkinfo / getnettotals shapes")
+
+        # -- per-message byte counters (header + payload, as Core) and last_transaction --
+        p = n0.getpeerinfo()[0]
+        sent, recv = p["bytessent_per_msg"], p["bytesrecv_per_msg"]
+        for k in ("version", "verack", "inv", "tx", "getdata", "ping", "pong"):
+            assert_in(k, recv)
+        for k in ("version", "verack", "inv", "tx", "getdata"):
+            assert_in(k, sent)
+        assert_equal(recv["verack"], 24, "verack is a bare header")
+        assert_true(recv["version"] > 24 + 80, "version header + payload")
+        assert_true(all(v > 0 for v in list(sent.values()) + list(recv.values())), "only non-zero types listed")
+        assert_true(sum(recv.values()) <= p["bytesrecv"], "per-type received bytes within bytesrecv")
+        assert_true(sum(sent.values()) >= p["bytessent"], "per-type sent bytes (counted when queued) >= bytessent")
+        # n0 got t2 from n1 and n1 got t from n0: both peers were useful.
+        assert_true(p["last_transaction"] > 0, "n0: last_transaction of n1 set")
+        assert_true(n1.getpeerinfo()[0]["last_transaction"] > 0, "n1: last_transaction of n0 set")
+        log("bytessent_per_msg / bytesrecv_per_msg / last_transaction")
+
+        # -- the mempool message: whitelisted (mempool@127.0.0.1) peers get the whole mempool --
+        want = {n0.getmempoolentry(x)["wtxid"] for x in n0.getrawmempool()}
+        assert_true(len(want) >= 2, "n0 has transactions")
+        with p2p.P2PConnection.connect_to(n0) as c:
+            c.handshake()
+            c.send_message("mempool")
+            got = set()
+            deadline = time.time() + 30
+            while not want <= got and time.time() < deadline:
+                _, payload = c.wait_for_message("inv", timeout=max(1, deadline - time.time()))
+                got |= {h for t_, h in p2p.parse_inv(payload) if t_ == 5}  # MSG_WTX
+            assert_true(want <= got, f"mempool answered with every wtxid ({len(got)} of {len(want)})")
+        n2 = self.add_node(p2p_listen_args())  # no whitelist
+        n2.start()
+        with p2p.P2PConnection.connect_to(n2) as c:
+            c.handshake()
+            c.send_message("mempool")
+            assert_true(c.wait_for_disconnect(10), "mempool from a non-whitelisted peer disconnects")
+        n2.stop()
+        log("mempool message answered from the mempool (whitelisted) / disconnect (others)")
 
         # -- error codes --
         assert_raises_rpc_error(-29, None, n0.disconnectnode, "1.2.3.4:5")

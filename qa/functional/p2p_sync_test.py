@@ -96,6 +96,18 @@ class P2PSyncTest(HashmintTestFramework):
         wait_for_tip([n1, n0], timeout=60)
         assert_equal(n0.getblockcount(), 203)
         log("blocks mined on node1 relayed to node0")
+
+        # -minimumchainwork above node0's chain work (204 x 2 on regtest): its headers are not stored.
+        n2 = self.add_node(connect_args(n0) + ["-minimumchainwork=0x1000", "-debug=net"])
+        n2.start()
+        wait_until(lambda: "Ignoring low-work chain" in n2.debug_log_text(), timeout=60,
+                   what="node2 ignores the low-work chain")
+        assert_equal(n2.getblockcount(), 0)
+        assert_equal(len(n2.getchaintips()), 1)
+        n2.stop()
+        n3 = self.add_node(p2p_listen_args())
+        n3.assert_start_raises_init_error(["-minimumchainwork=0xnothex"], "Invalid non-hex")
+        log("-minimumchainwork: a chain below it is not stored; a malformed value stops the node")
         n1.stop()
         n0.stop()
 

@@ -140,6 +140,10 @@ static const struct opt opts[] = {
     { "debugexclude", "=<category>", GROUP_DEBUG, OPT_MULTI,
       "Exclude debug and trace logging for a category. Can be used in conjunction with -debug=1 to output debug "
       "and trace logging for all categories except the specified category." },
+    { "minimumchainwork", "=<hex>", GROUP_DEBUG, 0,
+      "Minimum work assumed to exist on a valid chain in hex; header chains from peers with less work than this "
+      "or than the active tip's work minus 144 blocks' work are not stored (default: 0 for main, test and regtest; "
+      "-chain=bitcoin: 000000000000000000000000000000000000000088e186b70e0862c193ec44d6)" },
     { "printtoconsole", "", GROUP_DEBUG, 0,
       "Send trace/debug info to console (default: 1 when no -daemon. To disable logging to file, set "
       "-nodebuglogfile)" },

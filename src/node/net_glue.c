@@ -332,6 +332,57 @@ static void gi_fee_info(void *ctx, struct node_fee_info *out)
     out->incremental_relay_feerate = s.incremental_relay_feerate;
 }
 
+struct mempool_list {
+    struct node_mempool_tx *v;
+    size_t n, cap;
+};
+
+static void list_one(void *arg, const struct mempool_entry_info *info, const struct tx *tx)
+{
+    struct mempool_list *l = arg;
+    (void)tx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->v = mem_realloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n++] = (struct node_mempool_tx){
+        .txid = info->txid, .wtxid = info->wtxid, .fee = info->modified_fee, .vsize = info->vsize
+    };
+}
+
+/* Highest fee rate first: fee_a / vsize_a > fee_b / vsize_b, compared without division. */
+static int cmp_mempool_feerate_desc(const void *a, const void *b)
+{
+    const struct node_mempool_tx *x = a, *y = b;
+    __int128 l = (__int128)x->fee * (y->vsize > 0 ? y->vsize : 1);
+    __int128 r = (__int128)y->fee * (x->vsize > 0 ? x->vsize : 1);
+    return l > r ? -1 : l < r ? 1 : 0;
+}
+
+static size_t gi_list_mempool(void *ctx, struct node_mempool_tx **out, size_t *count, size_t max)
+{
+    struct net_glue_chain *g = ctx;
+    struct mempool_list l = { 0 };
+    if (max > NODE_MEMPOOL_LIST_MAX)
+        max = NODE_MEMPOOL_LIST_MAX;
+    /* The mempool itself is bounded by -maxmempool, so the full copy is too; sort and trim after the lock. */
+    chainstate_lock(g->cs);
+    mempool_each(g->mp, list_one, &l);
+    chainstate_unlock(g->cs);
+    size_t total = l.n;
+    if (l.n > max) {
+        qsort(l.v, l.n, sizeof(*l.v), cmp_mempool_feerate_desc);
+        l.n = max;
+    }
+    if (l.n == 0) {
+        mem_free(l.v);
+        l.v = NULL;
+    }
+    *out = l.v;
+    *count = l.n;
+    return total;
+}
+
 void net_glue_iface_init(struct node_iface *out, struct net_glue_chain *c, const struct chain_params *params)
 {
     *out = (struct node_iface){
@@ -352,6 +403,7 @@ void net_glue_iface_init(struct node_iface *out, struct net_glue_chain *c, const
         .have_tx = gi_have_tx,
         .get_tx_raw = gi_get_tx_raw,
         .fee_info = gi_fee_info,
+        .list_mempool = gi_list_mempool,
     };
 }
 
@@ -568,6 +620,19 @@ static void relay_disconnect(void *ctx, int64_t peer, const char *reason)
     connman_with_peer(r.g->cm, peer, relay_drop_fn, &r);
 }
 
+static void relay_new_tx_fn(void *ctx, struct peer *p)
+{
+    (void)ctx;
+    p->last_tx_time = (int64_t)time(NULL);
+}
+
+/* A peer's transaction entered the mempool: it is useful (inbound eviction protects such peers). */
+static void relay_new_tx(void *ctx, int64_t peer)
+{
+    struct net_glue *g = ctx;
+    connman_with_peer(g->cm, peer, relay_new_tx_fn, NULL);
+}
+
 /* ---- options ---- */
 
 static void list_get(struct str_list *l, const struct args *a, const char *name)
@@ -600,7 +665,7 @@ static bool opt_int(const struct args *a, int64_t *out, const char *name, int64_
     return true;
 }
 
-/* -minimumchainwork=<hex> (Core's option; honoured once src/node/args.c knows it). Returns false if malformed. */
+/* -minimumchainwork=<hex> (Core's option, listed in src/node/args.c). Returns false if malformed. */
 static bool parse_min_work(struct arith256 *out, const char *s)
 {
     if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
@@ -737,6 +802,7 @@ bool net_glue_start(struct net_glue **out, const struct args *a, const char *cha
     g->sync = net_sync_new(g->cm, &g->iface, &min_work, punish_peer, g);
     struct txrelay_net rn = { .ctx = g, .send = relay_send, .punish = relay_punish, .disconnect = relay_disconnect };
     g->relay = txrelay_new(&g->iface, &rn, random_u64());
+    txrelay_set_new_tx_cb(g->relay, relay_new_tx);
     /* The shared commands go to both layers. */
     connman_set_handler(g->cm, "inv", h_inv, g);
     connman_set_handler(g->cm, "getdata", h_getdata, g);

@@ -156,7 +156,11 @@ static const char help_getpeerinfo[] =
     "    \"inflight\" : [ n, ... ],\n"
     "    \"addr_relay_enabled\" : true|false, \"addr_processed\" : n, \"addr_rate_limited\" : n,\n"
     "    \"permissions\" : [ \"str\", ... ], \"minfeefilter\" : n,\n"
-    "    \"bytessent_per_msg\" : { }, \"bytesrecv_per_msg\" : { },\n"
+    "    \"bytessent_per_msg\" : {          (json object) bytes sent per message type (header included;\n"
+    "      \"msg\" : n,                      only types with a non-zero count; \"*other*\": unknown types)\n"
+    "      ...\n"
+    "    },\n"
+    "    \"bytesrecv_per_msg\" : { \"msg\" : n, ... }, (json object) bytes received per message type, likewise\n"
     "    \"connection_type\" : \"str\",        (string) inbound, outbound-full-relay, block-relay-only, manual, "
     "addr-fetch\n"
     "    \"transport_protocol_type\" : \"str\", \"session_id\" : \"str\"\n"
@@ -177,6 +181,16 @@ static void sync_stats_fn(void *ctx, struct peer *p)
     struct sync_stats_arg *a = ctx;
     net_sync_peer_stats(a->sync, p, &a->st);
     a->ok = true;
+}
+
+/* Core's bytes*_per_msg: only the message types with a non-zero count. */
+static json_t *per_msg_json(const uint64_t counts[NET_MSG_TYPE_COUNT])
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < NET_MSG_TYPE_COUNT; i++)
+        if (counts[i])
+            json_object_set_new(o, net_msg_type_name(i), json_integer((json_int_t)counts[i]));
+    return o;
 }
 
 static json_t *peer_json(struct rpc_net *n, const struct connman_peer_stats *s)
@@ -229,8 +243,8 @@ static json_t *peer_json(struct rpc_net *n, const struct connman_peer_stats *s)
         json_array_append_new(perms, json_string(names[i]));
     json_object_set_new(o, "permissions", perms);
     json_object_set_new(o, "minfeefilter", rpc_json_amount(s->fee_filter));
-    json_object_set_new(o, "bytessent_per_msg", json_object());
-    json_object_set_new(o, "bytesrecv_per_msg", json_object());
+    json_object_set_new(o, "bytessent_per_msg", per_msg_json(s->bytes_sent_per_msg));
+    json_object_set_new(o, "bytesrecv_per_msg", per_msg_json(s->bytes_recv_per_msg));
     json_object_set_new(o, "connection_type", json_string(peer_conn_type_name(s->type)));
     json_object_set_new(o, "transport_protocol_type", json_string("v1"));
     json_object_set_new(o, "session_id", json_string(""));

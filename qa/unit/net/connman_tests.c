@@ -168,6 +168,25 @@ START_TEST(handshake_and_dispatch)
     ck_assert_int_eq(pr.a.hellos, 1);
     ck_assert_uint_eq(pr.a.last_len, 3);
     ck_assert(memcmp(pr.a.last, "abc", 3) == 0);
+    /* Per-message-type bytes (header + payload): "hello" is no known type, so it counts as "*other*". */
+    const size_t other = NET_MSG_TYPE_COUNT - 1;
+    ck_assert_str_eq(net_msg_type_name(other), "*other*");
+    ck_assert_uint_eq(net_msg_type_index("hello"), other);
+    ck_assert_str_eq(net_msg_type_name(net_msg_type_index("verack")), "verack");
+    connman_get_stats(a, &st, &n);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_uint_eq(st[0].bytes_recv_per_msg[other], NET_HEADER_SIZE + 3);
+    ck_assert_uint_eq(st[0].bytes_recv_per_msg[net_msg_type_index("verack")], NET_HEADER_SIZE);
+    ck_assert_uint_gt(st[0].bytes_recv_per_msg[net_msg_type_index("version")], NET_HEADER_SIZE + 80);
+    ck_assert_uint_eq(st[0].bytes_sent_per_msg[net_msg_type_index("verack")], NET_HEADER_SIZE);
+    uint64_t sum = 0;
+    for (size_t i = 0; i < NET_MSG_TYPE_COUNT; i++)
+        sum += st[0].bytes_recv_per_msg[i];
+    ck_assert_uint_le(sum, st[0].bytes_recv);
+    mem_free(st);
+    connman_get_stats(b, &st, &n);
+    ck_assert_uint_eq(st[0].bytes_sent_per_msg[other], NET_HEADER_SIZE + 3);
+    mem_free(st);
     /* Pings are answered: wait for a round trip. */
     connman_ping_all(b);
     for (int i = 0; i < 100; i++) {

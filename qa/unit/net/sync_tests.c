@@ -47,6 +47,9 @@ static struct {
     int disconnects;
     int punishments;
     char last_punish[128];
+    int accept_calls;
+    bool last_min_work_set;
+    struct arith256 last_min_work;
 } F;
 
 void connman_set_handler(struct connman *cm, const char *command, connman_handler_fn fn, void *ctx)
@@ -228,7 +231,10 @@ static size_t ni_headers_after(void *ctx, struct block_header *out, size_t max, 
 static bool ni_accept_headers(void *ctx, struct val_state *st, struct node_header_info *last,
                               const struct block_header *h, size_t n, const struct arith256 *min_work)
 {
-    (void)min_work;
+    F.accept_calls++;
+    F.last_min_work_set = min_work != NULL;
+    if (min_work)
+        F.last_min_work = *min_work;
     struct block_index *l = NULL;
     bool ok = chainstate_process_headers(ctx, st, &l, h, n);
     if (ok && l)
@@ -538,6 +544,78 @@ START_TEST(test_low_work_presync)
 }
 END_TEST
 
+START_TEST(test_low_work_tip_relative)
+{
+    /* Minimum chain work 0, but an active chain of 200 blocks (work 2 each, genesis 2: 402).
+     * Core's anti-DoS threshold: 402 - 144 x 2 = 114, i.e. a chain of more than 56 headers. */
+    setup_with(0);
+    tc_mine_n(&T, 200);
+    struct arith256 thr, want;
+    net_sync_antidos_threshold(S, &thr);
+    arith256_set_u64(&want, 114);
+    ck_assert_int_eq(arith256_cmp(&thr, &want), 0);
+
+    struct peer *a = add_peer(1, false, false);
+    struct block_index *g = chainstate_at_height(T.cs, 0);
+    /* 50 headers forking from genesis: work 102 < 114, ignored, not stored, not punished. */
+    struct block_header *low = make_headers(&g->hash, g->header.time, 50, 7);
+    F.accept_calls = 0;
+    send_headers(a, low, 50);
+    ck_assert_int_eq(F.accept_calls, 0);
+    ck_assert_ptr_null(chainstate_lookup(T.cs, &low[1].prev_hash));
+    ck_assert_int_eq(F.punishments, 0);
+    ck_assert(!a->disconnect);
+
+    /* 60 headers from genesis: 122 >= 114: stored, and the threshold is passed down to the chain. */
+    struct block_header *enough = make_headers(&g->hash, g->header.time, 60, 8);
+    send_headers(a, enough, 60);
+    ck_assert_int_eq(F.accept_calls, 1);
+    ck_assert(F.last_min_work_set);
+    ck_assert_int_eq(arith256_cmp(&F.last_min_work, &want), 0);
+    ck_assert_ptr_nonnull(chainstate_lookup(T.cs, &enough[59].prev_hash));
+
+    /* A short fork near the tip (10 headers on block 190) is always welcome. */
+    struct block_index *b190 = chainstate_at_height(T.cs, 190);
+    struct block_header *near = make_headers(&b190->hash, b190->header.time, 10, 9);
+    send_headers(a, near, 10);
+    ck_assert_ptr_nonnull(chainstate_lookup(T.cs, &near[9].prev_hash));
+
+    /* Headers of our own active chain (a peer catching up announces what we have): not checked, fine. */
+    struct block_header own[20];
+    struct block_index *bi = chainstate_at_height(T.cs, 1);
+    for (int i = 0; i < 20; i++, bi = chainstate_next(T.cs, bi))
+        own[i] = bi->header;
+    F.accept_calls = 0;
+    send_headers(a, own, 20);
+    ck_assert_int_eq(F.accept_calls, 1);
+    ck_assert(!F.last_min_work_set);
+    ck_assert_int_eq(F.punishments, 0);
+
+    /* A noban peer bypasses the check (Core: trusted peers save the round trips). */
+    struct peer *nb = add_peer(2, false, false);
+    nb->permissions |= PEER_PERM_NOBAN;
+    struct block_header *trusted = make_headers(&g->hash, g->header.time, 50, 10);
+    send_headers(nb, trusted, 50);
+    ck_assert_ptr_nonnull(chainstate_lookup(T.cs, &trusted[49].prev_hash));
+
+    /* The threshold follows the tip: 20 more blocks raise it by 40. */
+    tc_mine_n(&T, 20);
+    net_sync_antidos_threshold(S, &thr);
+    arith256_set_u64(&want, 154);
+    ck_assert_int_eq(arith256_cmp(&thr, &want), 0);
+    struct block_header *stale = make_headers(&g->hash, g->header.time, 70, 11); /* 142 < 154 */
+    send_headers(a, stale, 70);
+    ck_assert_ptr_null(chainstate_lookup(T.cs, &stale[1].prev_hash));
+    ck_assert(!a->disconnect);
+    mem_free(low);
+    mem_free(enough);
+    mem_free(near);
+    mem_free(trusted);
+    mem_free(stale);
+    teardown();
+}
+END_TEST
+
 START_TEST(test_announce_headers_or_inv)
 {
     setup_with(0);
@@ -678,6 +756,7 @@ static Suite *sync_suite(void)
     tcase_add_test(tc, test_bad_headers_punished);
     tcase_add_test(tc, test_unconnecting_headers);
     tcase_add_test(tc, test_low_work_presync);
+    tcase_add_test(tc, test_low_work_tip_relative);
     tcase_add_test(tc, test_announce_headers_or_inv);
     tcase_add_test(tc, test_stalling_peer_disconnected);
     suite_add_tcase(s, tc);

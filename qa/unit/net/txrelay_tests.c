@@ -61,8 +61,18 @@ static void fake_disconnect(void *ctx, int64_t peer, const char *why)
     g_disconnected[g_ndisconnected++] = peer;
 }
 
+static int64_t g_new_tx[64];
+static size_t g_nnew_tx;
+
+static void fake_new_tx(void *ctx, int64_t peer)
+{
+    (void)ctx;
+    g_new_tx[g_nnew_tx++] = peer;
+}
+
 static void sent_reset(void)
 {
+    g_nnew_tx = 0;
     for (size_t i = 0; i < g_nsent; i++)
         mem_free(g_sent[i].payload);
     g_nsent = 0;
@@ -92,6 +102,7 @@ struct mtx {
     struct hash256 txid, wtxid;
     uint8_t *raw;
     size_t len;
+    int64_t fee; /* vsize is 200 for all */
 };
 
 enum accept_mode { ACCEPT_OK, ACCEPT_INVALID, ACCEPT_NEED_PARENT };
@@ -116,7 +127,8 @@ static bool f_have_tx(void *ctx, const struct hash256 *id, bool is_wtxid)
     return pool_has(id, is_wtxid);
 }
 
-static void pool_add(const struct tx *tx)
+/* Puts tx into the fake pool without telling txrelay (as mempool.dat loading at startup does). */
+static void pool_add_quiet(const struct tx *tx, int64_t fee)
 {
     struct wbuf w;
     wbuf_init(&w);
@@ -124,8 +136,31 @@ static void pool_add(const struct tx *tx)
     g_pool[g_npool].txid = tx->txid;
     g_pool[g_npool].wtxid = tx->wtxid;
     g_pool[g_npool].raw = wbuf_detach(&w, &g_pool[g_npool].len);
+    g_pool[g_npool].fee = fee;
     g_npool++;
+}
+
+static void pool_add(const struct tx *tx)
+{
+    pool_add_quiet(tx, 2000);
     txrelay_tx_added(g_tr, &tx->txid, &tx->wtxid, 2000, 200); /* 10,000 per kvB */
+}
+
+static size_t f_list_mempool(void *ctx, struct node_mempool_tx **out, size_t *count, size_t max)
+{
+    (void)ctx;
+    *out = NULL;
+    *count = 0;
+    if (g_npool == 0)
+        return 0;
+    *out = mem_calloc(g_npool, sizeof(**out));
+    for (size_t i = 0; i < g_npool && *count < max; i++) {
+        (*out)[*count] = (struct node_mempool_tx){
+            .txid = g_pool[i].txid, .wtxid = g_pool[i].wtxid, .fee = g_pool[i].fee, .vsize = 200
+        };
+        (*count)++;
+    }
+    return g_npool;
 }
 
 static bool f_accept_tx(void *ctx, struct val_state *st, const struct tx *tx)
@@ -183,6 +218,7 @@ static const struct node_iface g_iface = {
     .get_tx_raw = f_get_tx_raw,
     .fee_info = f_fee_info,
     .is_initial_download = f_ibd,
+    .list_mempool = f_list_mempool,
 };
 
 static struct txrelay *make_relay(void)
@@ -195,6 +231,7 @@ static struct txrelay *make_relay(void)
     g_accept_calls = 0;
     struct txrelay_net net = { NULL, fake_send, fake_punish, fake_disconnect };
     g_tr = txrelay_new(&g_iface, &net, 12345);
+    txrelay_set_new_tx_cb(g_tr, fake_new_tx);
     return g_tr;
 }
 
@@ -466,6 +503,21 @@ START_TEST(invalid_tx_is_not_punished_and_not_refetched)
     ck_assert_int_eq(g_accept_calls, 1);
     ck_assert_uint_eq(g_npunished, 0);
     ck_assert_uint_eq(g_ndisconnected, 0);
+    ck_assert_uint_eq(g_nnew_tx, 0); /* not useful: last_tx_time stays */
+    /* A valid one from peer 1: reported as new (last_tx_time), once; a duplicate is not. */
+    g_mode = ACCEPT_OK;
+    struct tx good;
+    make_tx(&good, &prev, 1, 100, true);
+    struct wbuf graw;
+    serialize(&good, &graw);
+    txrelay_on_tx(tr, 1, graw.data, graw.len, 0);
+    ck_assert_uint_eq(g_nnew_tx, 1);
+    ck_assert_int_eq(g_new_tx[0], 1);
+    txrelay_on_tx(tr, 1, graw.data, graw.len, 0);
+    ck_assert_uint_eq(g_nnew_tx, 1);
+    wbuf_clear(&graw);
+    tx_clear(&good);
+    g_mode = ACCEPT_INVALID;
     /* Announced again: remembered as rejected, not requested. */
     struct wbuf w;
     inv_payload(&w, TXRELAY_MSG_WTX, &tx.wtxid, 1);
@@ -623,6 +675,61 @@ START_TEST(mempool_message_permission)
 }
 END_TEST
 
+START_TEST(mempool_message_lists_whole_mempool)
+{
+    /* Transactions the relay never heard of (loaded from mempool.dat before the network started)
+     * are listed too: the answer comes from the mempool, not from a log of additions. */
+    struct txrelay *tr = make_relay();
+    struct tx old[3], cheap;
+    for (uint32_t i = 0; i < 3; i++) {
+        struct hash256 prev = hnum(10 + i);
+        make_tx(&old[i], &prev, 0, 100, i != 1);
+        pool_add_quiet(&old[i], 2000); /* 10,000 per kvB */
+    }
+    struct hash256 prev = hnum(20);
+    make_tx(&cheap, &prev, 0, 100, true);
+    pool_add_quiet(&cheap, 100); /* 500 per kvB: below the peer's feefilter */
+    struct txrelay_peer_opts o = { .inbound = true, .relay_txs = true, .wtxid_relay = true, .perm_mempool = true,
+                                   .feefilter_ok = true };
+    ck_assert(txrelay_peer_add(tr, 7, &o, 0));
+    int64_t rate = 1000;
+    struct wbuf w;
+    wbuf_init(&w);
+    net_msg_feefilter_serialize(&w, rate);
+    txrelay_on_feefilter(tr, 7, w.data, w.len);
+    wbuf_clear(&w);
+    sent_reset();
+    txrelay_on_mempool(tr, 7, 1);
+    ck_assert_uint_eq(g_ndisconnected, 0);
+    txrelay_tick(tr, txrelay_peer_next_inv(tr, 7));
+    struct net_msg_inv inv = { NULL, 0 };
+    ck_assert_uint_eq(count_sent(7, "inv", &inv), 1);
+    ck_assert_uint_eq(inv.count, 3);
+    for (uint32_t i = 0; i < 3; i++) {
+        ck_assert(hash256_eq(&inv.items[i].hash, &old[i].wtxid));
+        ck_assert_uint_eq(inv.items[i].type, TXRELAY_MSG_WTX);
+    }
+    net_msg_inv_clear(&inv);
+    /* Listed ones count as announced: getdata for them is served. */
+    struct net_inv req = { .type = TXRELAY_MSG_WTX, .hash = old[0].wtxid };
+    wbuf_init(&w);
+    net_msg_inv_serialize(&w, &req, 1);
+    sent_reset();
+    ck_assert(txrelay_on_getdata(tr, 7, w.data, w.len, txrelay_peer_next_inv(tr, 7)));
+    wbuf_clear(&w);
+    ck_assert_uint_eq(count_sent(7, "tx", NULL), 1);
+    /* A second request lists nothing new (the peer knows them all). */
+    sent_reset();
+    txrelay_on_mempool(tr, 7, 2);
+    txrelay_tick(tr, txrelay_peer_next_inv(tr, 7));
+    ck_assert_uint_eq(count_sent(7, "inv", NULL), 0);
+    for (int i = 0; i < 3; i++)
+        tx_clear(&old[i]);
+    tx_clear(&cheap);
+    txrelay_free(tr);
+}
+END_TEST
+
 static Suite *txrelay_suite(void)
 {
     Suite *s = suite_create("net/txrelay");
@@ -640,6 +747,7 @@ static Suite *txrelay_suite(void)
     tcase_add_test(tc, orphan_pool_limits);
     tcase_add_test(tc, txrequest_ready_times_and_failover);
     tcase_add_test(tc, mempool_message_permission);
+    tcase_add_test(tc, mempool_message_lists_whole_mempool);
     suite_add_tcase(s, tc);
     return s;
 }

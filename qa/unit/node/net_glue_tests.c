@@ -236,6 +236,53 @@ START_TEST(test_mempool_side)
 }
 END_TEST
 
+START_TEST(test_list_mempool)
+{
+    struct fixture f;
+    fx_setup(&f, 102);
+    const struct node_iface *n = &f.ni;
+    struct node_mempool_tx *list = NULL;
+    size_t count = 99;
+    ck_assert_uint_eq(n->list_mempool(n->ctx, &list, &count, 10), 0);
+    ck_assert_ptr_null(list);
+    ck_assert_uint_eq(count, 0);
+    /* Two spends of the coinbases of blocks 1 and 2: fees 10,000 and 50,000 (same size). */
+    struct tx tx[2];
+    const int64_t fees[2] = { 10000, 50000 };
+    for (int i = 0; i < 2; i++) {
+        struct block cb;
+        ck_assert(chainstate_read_block(f.t.cs, &cb, chainstate_at_height(f.t.cs, i + 1)));
+        struct outpoint op = { .txid = cb.txs[0].txid, .n = 0 };
+        int64_t value = cb.txs[0].vout[0].value;
+        block_clear(&cb);
+        tc_spend(&tx[i], &op, value, value - fees[i], TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+        struct val_state st;
+        ck_assert(n->accept_tx(n->ctx, &st, &tx[i]));
+    }
+    ck_assert_uint_eq(n->list_mempool(n->ctx, &list, &count, 10), 2);
+    ck_assert_uint_eq(count, 2);
+    bool seen[2] = { false, false };
+    for (size_t k = 0; k < count; k++)
+        for (int i = 0; i < 2; i++)
+            if (hash256_eq(&list[k].txid, &tx[i].txid)) {
+                ck_assert(hash256_eq(&list[k].wtxid, &tx[i].wtxid));
+                ck_assert_int_eq(list[k].fee, fees[i]);
+                ck_assert_int_gt(list[k].vsize, 0);
+                seen[i] = true;
+            }
+    ck_assert(seen[0] && seen[1]);
+    mem_free(list);
+    /* Truncated: the best fee rate is kept; the total still says 2. */
+    ck_assert_uint_eq(n->list_mempool(n->ctx, &list, &count, 1), 2);
+    ck_assert_uint_eq(count, 1);
+    ck_assert(hash256_eq(&list[0].txid, &tx[1].txid));
+    mem_free(list);
+    tx_clear(&tx[0]);
+    tx_clear(&tx[1]);
+    fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_min_chain_work)
 {
     struct arith256 w, zero;
@@ -261,6 +308,7 @@ static Suite *net_glue_suite(void)
     tcase_add_test(tc, test_tip_and_headers);
     tcase_add_test(tc, test_accept_headers_and_blocks);
     tcase_add_test(tc, test_mempool_side);
+    tcase_add_test(tc, test_list_mempool);
     tcase_add_test(tc, test_min_chain_work);
     suite_add_tcase(s, tc);
     return s;
