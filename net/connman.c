@@ -436,7 +436,11 @@ static size_t feed(struct connman *cm, struct peer *p, const uint8_t *data, size
 /* Runs the stash and, if not paused, re-arms reading. Event thread. */
 void cm_resume(struct connman *cm, struct peer *p)
 {
-    if (p->recv_stash.len > p->recv_stash_off) {
+    /* Pending getdata replies go before any further message of the peer
+     * (Core: no ProcessMessage while vRecvGetData is non-empty). */
+    if (cm->cb.on_send_ready && !p->disconnect && !paused(cm, p))
+        cm->cb.on_send_ready(cm->cb.ctx, p);
+    if (p->recv_stash.len > p->recv_stash_off && !p->disconnect && !paused(cm, p)) {
         size_t used = feed(cm, p, p->recv_stash.data + p->recv_stash_off, p->recv_stash.len - p->recv_stash_off);
         p->recv_stash_off += used;
     }

@@ -88,6 +88,12 @@ struct connman_callbacks {
     /** Every tick_ms (lock not held): schedulers, stall detection, trickle. */
     void (*on_tick)(void *ctx, int64_t now_us);
     /**
+     * p's send queue is under the soft limit again (after a write drained it,
+     * or after a read): serve pending getdata replies. Runs before any further
+     * message of p is dispatched; if it leaves p paused, none is. Lock not held.
+     */
+    void (*on_send_ready)(void *ctx, struct peer *p);
+    /**
      * A handler returned false (the peer sent something wrong): decide the
      * punishment (e.g. discourage + connman_disconnect). NULL: the peer is
      * disconnected unless it has PEER_PERM_NOBAN. Lock not held.

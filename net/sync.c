@@ -55,6 +55,9 @@ struct sync_peer {
     struct arith256 pre_work;
     struct hash256 pre_last;
     struct hash256 pre_parent; /* the known header the buffered chain builds on */
+    /* getdata items not served yet (Core's vRecvGetData), served in order from gd_off. */
+    struct net_inv *gd;
+    size_t ngd, capgd, gd_off;
 };
 
 struct in_flight {
@@ -87,6 +90,9 @@ struct net_sync {
 
     net_sync_clock_fn clock; /* NULL: CLOCK_MONOTONIC (tests and fuzzing inject one) */
     void *clock_ctx;
+
+    net_sync_tx_getdata_fn tx_getdata; /* serves the non-block getdata items; NULL: skipped */
+    void *tx_getdata_ctx;
 };
 
 /* Bitcoin Core v28's nMinimumChainWork for mainnet; hashmint's chains have no history yet. */
@@ -712,41 +718,65 @@ bool net_sync_on_inv(struct net_sync *s, struct peer *p, const uint8_t *payload,
     return true;
 }
 
-bool net_sync_on_getdata(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len)
+/* Sends one block item. Returns false if we do not have it (the caller lists it in notfound). */
+static bool serve_block(struct net_sync *s, struct peer *p, const struct net_inv *item)
 {
-    struct net_msg_inv m;
-    if (!net_msg_inv_parse(&m, payload, len))
+    uint8_t *raw = NULL;
+    size_t rlen = 0;
+    if (!s->node->read_block_raw(s->node->ctx, &raw, &rlen, &item->hash))
         return false;
+    if (item->type & INV_WITNESS_FLAG) {
+        connman_send(s->cm, p, "block", raw, rlen);
+    } else {
+        /* MSG_BLOCK: the serialisation without witnesses. */
+        struct block b;
+        if (block_decode(&b, raw, rlen, true)) {
+            struct wbuf w;
+            wbuf_init(&w);
+            block_serialize(&w, &b, false);
+            send_wbuf(s, p, "block", &w);
+            block_clear(&b);
+        }
+    }
+    mem_free(raw);
+    return true;
+}
+
+static bool is_block_item(uint32_t type)
+{
+    uint32_t base = type & ~INV_WITNESS_FLAG;
+    return base == INV_BLOCK || base == INV_CMPCT_BLOCK || base == INV_FILTERED_BLOCK;
+}
+
+/* Core's ProcessGetData: serves p's pending items in request order until its
+ * send queue passes the soft limit; the rest waits for net_sync_on_send_ready.
+ * Unknown blocks of this round go into one notfound at the end. */
+static void serve_pending(struct net_sync *s, struct peer *p, struct sync_peer *sp)
+{
     struct net_inv *nf = NULL;
     size_t nnf = 0;
-    for (size_t i = 0; i < m.count; i++) {
-        uint32_t base = m.items[i].type & ~INV_WITNESS_FLAG;
-        if (base != INV_BLOCK && base != INV_CMPCT_BLOCK && base != INV_FILTERED_BLOCK)
-            continue;
+    while (sp->gd_off < sp->ngd && !p->disconnect) {
         if (connman_send_paused(s->cm, p))
-            break; /* the peer does not read: serve no more now (it may ask again) */
-        uint8_t *raw = NULL;
-        size_t rlen = 0;
-        if (!s->node->read_block_raw(s->node->ctx, &raw, &rlen, &m.items[i].hash)) {
-            if (!nf)
-                nf = mem_alloc(m.count * sizeof(*nf));
-            nf[nnf++] = m.items[i];
+            break;
+        const struct net_inv *it = &sp->gd[sp->gd_off];
+        if (is_block_item(it->type)) {
+            sp->gd_off++;
+            if (!serve_block(s, p, it)) {
+                if (!nf)
+                    nf = mem_alloc((sp->ngd - sp->gd_off + 1) * sizeof(*nf));
+                nf[nnf++] = *it;
+            }
             continue;
         }
-        if (m.items[i].type & INV_WITNESS_FLAG) {
-            connman_send(s->cm, p, "block", raw, rlen);
-        } else {
-            /* MSG_BLOCK: the serialisation without witnesses. */
-            struct block b;
-            if (block_decode(&b, raw, rlen, true)) {
-                struct wbuf w;
-                wbuf_init(&w);
-                block_serialize(&w, &b, false);
-                send_wbuf(s, p, "block", &w);
-                block_clear(&b);
-            }
-        }
-        mem_free(raw);
+        /* A run of other (transaction) items goes to the relay layer in one call,
+         * a bounded batch at a time so the pause check still applies. */
+        size_t end = sp->gd_off;
+        while (end < sp->ngd && end - sp->gd_off < NET_SYNC_GETDATA_TX_BATCH && !is_block_item(sp->gd[end].type))
+            end++;
+        size_t first = sp->gd_off;
+        sp->gd_off = end;
+        if (s->tx_getdata)
+            s->tx_getdata(s->tx_getdata_ctx, p, sp->gd + first, end - first);
     }
     if (nnf) {
         struct wbuf w;
@@ -755,8 +785,65 @@ bool net_sync_on_getdata(struct net_sync *s, struct peer *p, const uint8_t *payl
         send_wbuf(s, p, "notfound", &w);
     }
     mem_free(nf);
+    if (sp->gd_off >= sp->ngd || p->disconnect) {
+        /* Done (or the peer is going): give the memory back. */
+        mem_free(sp->gd);
+        sp->gd = NULL;
+        sp->ngd = sp->capgd = sp->gd_off = 0;
+    }
+}
+
+bool net_sync_on_getdata(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len)
+{
+    struct net_msg_inv m;
+    if (!net_msg_inv_parse(&m, payload, len))
+        return false;
+    struct sync_peer *sp = sp_of(p);
+    if (!sp) {
+        net_msg_inv_clear(&m);
+        return true;
+    }
+    /* Compact the served prefix, then append (bounded: at most one message's worth is kept). */
+    if (sp->gd_off) {
+        memmove(sp->gd, sp->gd + sp->gd_off, (sp->ngd - sp->gd_off) * sizeof(*sp->gd));
+        sp->ngd -= sp->gd_off;
+        sp->gd_off = 0;
+    }
+    size_t take = m.count;
+    if (take > NET_SYNC_MAX_GETDATA_PENDING - sp->ngd) {
+        take = NET_SYNC_MAX_GETDATA_PENDING - sp->ngd;
+        log_printf(LOG_NET, LOG_LEVEL_DEBUG, "getdata backlog full, ignoring %zu items, peer=%" PRId64,
+                   m.count - take, p->id);
+    }
+    if (sp->ngd + take > sp->capgd) {
+        sp->capgd = sp->ngd + take;
+        sp->gd = mem_realloc(sp->gd, sp->capgd * sizeof(*sp->gd));
+    }
+    if (take)
+        memcpy(sp->gd + sp->ngd, m.items, take * sizeof(*sp->gd));
+    sp->ngd += take;
     net_msg_inv_clear(&m);
+    serve_pending(s, p, sp);
     return true;
+}
+
+void net_sync_on_send_ready(struct net_sync *s, struct peer *p)
+{
+    struct sync_peer *sp = sp_of(p);
+    if (sp && sp->gd_off < sp->ngd)
+        serve_pending(s, p, sp);
+}
+
+size_t net_sync_getdata_pending(const struct peer *p)
+{
+    const struct sync_peer *sp = p->sync_state;
+    return sp ? sp->ngd - sp->gd_off : 0;
+}
+
+void net_sync_set_tx_getdata(struct net_sync *s, net_sync_tx_getdata_fn fn, void *ctx)
+{
+    s->tx_getdata = fn;
+    s->tx_getdata_ctx = ctx;
 }
 
 /* ---- peers ---- */
@@ -796,6 +883,7 @@ void net_sync_peer_disconnected(struct net_sync *s, struct peer *p)
     if (sp->sync_started)
         s->nsync_started--;
     presync_drop(sp);
+    mem_free(sp->gd);
     mem_free(sp);
     p->sync_state = NULL;
 }

@@ -46,6 +46,7 @@
 #include <stdint.h>
 
 #include "consensus/arith256.h"
+#include "net/messages.h"
 #include "net/peer.h"
 
 struct connman;
@@ -117,12 +118,41 @@ void net_sync_tick(struct net_sync *s, int64_t now_us);
 
 /** `inv`: handles the block items (unknown blocks: getheaders). Returns false if the message is malformed. */
 bool net_sync_on_inv(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len);
+/** Most getdata items kept per peer for later serving (one message's worth, Core's MAX_INV_SZ). */
+#define NET_SYNC_MAX_GETDATA_PENDING 50000u
+/** Transaction items handed to the tx server per call (the pause check runs between calls). */
+#define NET_SYNC_GETDATA_TX_BATCH 100u
+
 /**
- * `getdata`: serves the block items (MSG_BLOCK / MSG_WITNESS_BLOCK) and
- * sends `notfound` for unknown blocks. Tx items are left to the relay layer.
- * Returns false if the message is malformed.
+ * Serves the non-block items of a getdata (transactions), in request order:
+ * items[0..n) are consecutive items of one getdata. Runs on the event thread
+ * from net_sync_on_getdata / net_sync_on_send_ready; sends its own notfound.
+ */
+typedef void (*net_sync_tx_getdata_fn)(void *ctx, struct peer *p, const struct net_inv *items, size_t n);
+/**
+ * Sets the server of the non-block getdata items (NULL: they are skipped, as
+ * when the relay layer parses the getdata itself). Call before use.
+ */
+void net_sync_set_tx_getdata(struct net_sync *s, net_sync_tx_getdata_fn fn, void *ctx);
+
+/**
+ * `getdata` (Core's vRecvGetData + ProcessGetData): the items are queued per
+ * peer (at most NET_SYNC_MAX_GETDATA_PENDING; more are ignored) and served in
+ * request order while p's send queue is under the soft limit: blocks
+ * (MSG_BLOCK / MSG_WITNESS_BLOCK) here, other items through the tx server.
+ * Unknown blocks are answered with one `notfound` per serving round. What is
+ * left when the queue fills waits for net_sync_on_send_ready; nothing is
+ * dropped. Returns false if the message is malformed.
  */
 bool net_sync_on_getdata(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len);
+/**
+ * connman on_send_ready: p's send queue drained below the soft limit; serves
+ * its pending getdata items (no-op without any). The connman dispatches none
+ * of p's further messages while p stays paused, so replies keep their order.
+ */
+void net_sync_on_send_ready(struct net_sync *s, struct peer *p);
+/** Returns how many getdata items of p wait to be served. */
+size_t net_sync_getdata_pending(const struct peer *p);
 
 /**
  * The chain's tip changed (chain event). Any thread, chain lock possibly held:

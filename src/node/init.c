@@ -467,7 +467,6 @@ static void *loader_main(void *arg)
     for (size_t i = 0; i < nload; i++)
         paths[i] = mem_strdup(loads[i]);
     for (size_t i = 0; i < nload && !n->stop; i++) {
-        log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Importing blocks file %s...", paths[i]);
         long r = chainstate_import_file(cs, paths[i], &n->stop);
         if (r < 0) {
             if (chainstate_failed(cs))

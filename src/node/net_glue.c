@@ -538,13 +538,30 @@ static bool h_inv(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
     return true;
 }
 
+/* getdata: the sync layer queues every item and serves them in request order
+ * (blocks itself, transactions through sync_tx_getdata), resuming when the
+ * peer's send queue drains (cb_send_ready). */
 static bool h_getdata(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
 {
     struct net_glue *g = ctx;
-    if (!net_sync_on_getdata(g->sync, p, payload, len))
-        return false;
-    txrelay_on_getdata(g->relay, p->id, payload, len, mono_us());
-    return true;
+    return net_sync_on_getdata(g->sync, p, payload, len);
+}
+
+static void sync_tx_getdata(void *ctx, struct peer *p, const struct net_inv *items, size_t n)
+{
+    struct net_glue *g = ctx;
+    struct wbuf w;
+    wbuf_init(&w);
+    net_msg_inv_serialize(&w, items, n);
+    txrelay_on_getdata(g->relay, p->id, w.data, w.len, mono_us());
+    wbuf_clear(&w);
+}
+
+static void cb_send_ready(void *ctx, struct peer *p)
+{
+    struct net_glue *g = ctx;
+    if (g->sync)
+        net_sync_on_send_ready(g->sync, p);
 }
 
 static bool h_notfound(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
@@ -767,6 +784,7 @@ bool net_glue_start(struct net_glue **out, const struct args *a, const char *cha
         .on_handshake_done = cb_handshake_done,
         .on_disconnected = cb_disconnected,
         .on_tick = cb_tick,
+        .on_send_ready = cb_send_ready,
         .on_bad_message = cb_bad_message,
         .start_height = cb_start_height,
         .select_address = cb_select_address,
@@ -800,6 +818,7 @@ bool net_glue_start(struct net_glue **out, const struct args *a, const char *cha
         goto fail;
     }
     g->sync = net_sync_new(g->cm, &g->iface, &min_work, punish_peer, g);
+    net_sync_set_tx_getdata(g->sync, sync_tx_getdata, g);
     struct txrelay_net rn = { .ctx = g, .send = relay_send, .punish = relay_punish, .disconnect = relay_disconnect };
     g->relay = txrelay_new(&g->iface, &rn, random_u64());
     txrelay_set_new_tx_cb(g->relay, relay_new_tx);

@@ -25,6 +25,8 @@
 #define MAX_PEERS 4
 #define MAX_SENT 4096
 #define MAX_HANDLERS 16
+#define INV_BLOCK 2u
+#define INV_WITNESS_BLOCK (INV_BLOCK | (1u << 30))
 
 struct sent {
     int64_t peer;
@@ -50,6 +52,10 @@ static struct {
     int accept_calls;
     bool last_min_work_set;
     struct arith256 last_min_work;
+    /* Send-queue model: with pause_after > 0, a peer is paused once it has been
+     * sent that many messages since the last drain (queued counts them). */
+    size_t pause_after;
+    size_t queued;
 } F;
 
 void connman_set_handler(struct connman *cm, const char *command, connman_handler_fn fn, void *ctx)
@@ -72,6 +78,7 @@ bool connman_send(struct connman *cm, struct peer *p, const char *command, const
     snprintf(s->command, sizeof(s->command), "%s", command);
     s->payload = mem_dup(len ? payload : (const uint8_t *)"", len ? len : 1);
     s->len = len;
+    F.queued++;
     return true;
 }
 
@@ -87,7 +94,7 @@ bool connman_send_paused(struct connman *cm, const struct peer *p)
 {
     (void)cm;
     (void)p;
-    return false;
+    return F.pause_after > 0 && F.queued >= F.pause_after;
 }
 
 void connman_for_each_peer(struct connman *cm, void (*fn)(void *ctx, struct peer *p), void *ctx)
@@ -746,6 +753,170 @@ START_TEST(test_stalling_peer_disconnected)
 }
 END_TEST
 
+/* The tx server: records the items it is given as fake "tx" sends, one per item. */
+static void fake_tx_getdata(void *ctx, struct peer *p, const struct net_inv *items, size_t n)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        connman_send(NULL, p, "tx", items[i].hash.b, 32);
+}
+
+/* The regression: a getdata for many blocks to a peer whose send queue fills
+ * up must not lose the rest; it is served after the queue drains, in order,
+ * with transaction items and notfound in their place. */
+START_TEST(test_getdata_resumes_after_pause)
+{
+    setup_with(0);
+    net_sync_set_tx_getdata(S, fake_tx_getdata, NULL);
+    enum { N = 12 };
+    tc_mine_n(&T, N);
+    struct hash256 hashes[N];
+    struct block_index *bi = chainstate_tip(T.cs);
+    for (int i = N; i-- > 0; bi = bi->prev)
+        hashes[i] = bi->hash;
+    struct peer *p = add_peer(7, true, false);
+    clear_sent();
+    /* blocks 0..5, tx A, an unknown block, tx B, blocks 6..11 */
+    struct net_inv items[N + 3];
+    size_t n = 0;
+    struct hash256 txa, txb, unknown;
+    memset(&txa, 0xa1, sizeof(txa));
+    memset(&txb, 0xb2, sizeof(txb));
+    memset(&unknown, 0x5e, sizeof(unknown));
+    for (int i = 0; i < 6; i++)
+        items[n++] = (struct net_inv){ INV_WITNESS_BLOCK, hashes[i] };
+    items[n++] = (struct net_inv){ 0x40000001u, txa }; /* MSG_WITNESS_TX */
+    items[n++] = (struct net_inv){ INV_WITNESS_BLOCK, unknown };
+    items[n++] = (struct net_inv){ 5u, txb }; /* MSG_WTX */
+    for (int i = 6; i < N; i++)
+        items[n++] = (struct net_inv){ INV_WITNESS_BLOCK, hashes[i] };
+    struct wbuf w;
+    wbuf_init(&w);
+    net_msg_inv_serialize(&w, items, n);
+    F.pause_after = 4;
+    F.queued = 0;
+    ck_assert(deliver(p, "getdata", w.data, w.len));
+    wbuf_clear(&w);
+    /* Paused after 4 blocks: the rest waits, nothing is dropped. */
+    ck_assert_uint_eq(count_sent(p->id, "block"), 4);
+    ck_assert_uint_eq(net_sync_getdata_pending(p), n - 4);
+    /* Still paused: a send-ready call serves nothing. */
+    net_sync_on_send_ready(S, p);
+    ck_assert_uint_eq(count_sent(p->id, "block"), 4);
+    /* Drains once: 4 more sends (blocks 4, 5, tx A, tx B; the unknown block's
+     * notfound is sent at the end of this round). */
+    F.queued = 0;
+    net_sync_on_send_ready(S, p);
+    ck_assert_uint_eq(count_sent(p->id, "block"), 6);
+    ck_assert_uint_gt(net_sync_getdata_pending(p), 0);
+    /* Drains for good. */
+    F.pause_after = 0;
+    net_sync_on_send_ready(S, p);
+    ck_assert_uint_eq(net_sync_getdata_pending(p), 0);
+    ck_assert_uint_eq(count_sent(p->id, "block"), N);
+    ck_assert_uint_eq(count_sent(p->id, "notfound"), 1);
+    /* Every reply in request order (notfound ends the round it was found in). */
+    size_t bi_next = 0, k = 0;
+    bool saw_a = false, saw_b = false;
+    for (size_t i = 0; i < F.nsent; i++) {
+        struct sent *s = &F.sent[i];
+        if (s->peer != p->id)
+            continue;
+        k++;
+        if (!strcmp(s->command, "block")) {
+            struct block b;
+            ck_assert(block_decode(&b, s->payload, s->len, true));
+            struct hash256 h;
+            block_header_hash(&h, &b.header);
+            block_clear(&b);
+            ck_assert_msg(hash256_eq(&h, &hashes[bi_next]), "block %zu out of order", bi_next);
+            bi_next++;
+            /* tx A comes after block 5, tx B before block 6 */
+            ck_assert(bi_next <= 6 || (saw_a && saw_b));
+        } else if (!strcmp(s->command, "tx")) {
+            if (!saw_a) {
+                ck_assert_uint_eq(bi_next, 6);
+                ck_assert(!memcmp(s->payload, txa.b, 32));
+                saw_a = true;
+            } else {
+                ck_assert(!saw_b);
+                ck_assert(!memcmp(s->payload, txb.b, 32));
+                saw_b = true;
+            }
+        } else if (!strcmp(s->command, "notfound")) {
+            struct net_msg_inv m;
+            ck_assert(net_msg_inv_parse(&m, s->payload, s->len));
+            ck_assert_uint_eq(m.count, 1);
+            ck_assert(hash256_eq(&m.items[0].hash, &unknown));
+            net_msg_inv_clear(&m);
+        } else {
+            ck_abort_msg("unexpected %s", s->command);
+        }
+    }
+    ck_assert_uint_eq(bi_next, N);
+    ck_assert(saw_a && saw_b);
+    ck_assert_uint_eq(k, N + 3);
+    teardown();
+}
+END_TEST
+
+/* A second getdata while items are pending is queued behind them (no reordering), and a
+ * disconnecting peer's backlog is freed. */
+START_TEST(test_getdata_backlog_appends)
+{
+    setup_with(0);
+    enum { N = 6 };
+    tc_mine_n(&T, N);
+    struct hash256 hashes[N];
+    struct block_index *bi = chainstate_tip(T.cs);
+    for (int i = N; i-- > 0; bi = bi->prev)
+        hashes[i] = bi->hash;
+    struct peer *p = add_peer(8, true, false);
+    clear_sent();
+    struct net_inv a[3], b[3];
+    for (int i = 0; i < 3; i++) {
+        a[i] = (struct net_inv){ INV_BLOCK, hashes[i] };
+        b[i] = (struct net_inv){ INV_WITNESS_BLOCK, hashes[3 + i] };
+    }
+    struct wbuf w;
+    wbuf_init(&w);
+    net_msg_inv_serialize(&w, a, 3);
+    F.pause_after = 1;
+    F.queued = 0;
+    ck_assert(deliver(p, "getdata", w.data, w.len));
+    ck_assert_uint_eq(net_sync_getdata_pending(p), 2);
+    wbuf_clear(&w);
+    net_msg_inv_serialize(&w, b, 3);
+    ck_assert(deliver(p, "getdata", w.data, w.len));
+    wbuf_clear(&w);
+    ck_assert_uint_eq(net_sync_getdata_pending(p), 5);
+    F.pause_after = 0;
+    net_sync_on_send_ready(S, p);
+    ck_assert_uint_eq(net_sync_getdata_pending(p), 0);
+    size_t j = 0;
+    for (size_t i = 0; i < F.nsent; i++) {
+        if (F.sent[i].peer != p->id || strcmp(F.sent[i].command, "block"))
+            continue;
+        struct block blk;
+        ck_assert(block_decode(&blk, F.sent[i].payload, F.sent[i].len, true));
+        struct hash256 h;
+        block_header_hash(&h, &blk.header);
+        block_clear(&blk);
+        ck_assert(hash256_eq(&h, &hashes[j]));
+        j++;
+    }
+    ck_assert_uint_eq(j, N);
+    /* Leave a backlog behind: teardown's disconnect frees it (ASan checks). */
+    F.pause_after = 1;
+    F.queued = 0;
+    net_msg_inv_serialize(&w, a, 3);
+    ck_assert(deliver(p, "getdata", w.data, w.len));
+    wbuf_clear(&w);
+    ck_assert_uint_eq(net_sync_getdata_pending(p), 2);
+    teardown();
+}
+END_TEST
+
 static Suite *sync_suite(void)
 {
     Suite *s = suite_create("net_sync");
@@ -759,6 +930,8 @@ static Suite *sync_suite(void)
     tcase_add_test(tc, test_low_work_tip_relative);
     tcase_add_test(tc, test_announce_headers_or_inv);
     tcase_add_test(tc, test_stalling_peer_disconnected);
+    tcase_add_test(tc, test_getdata_resumes_after_pause);
+    tcase_add_test(tc, test_getdata_backlog_appends);
     suite_add_tcase(s, tc);
     return s;
 }
