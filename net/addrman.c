@@ -16,6 +16,7 @@
 #include "src/crypto/sha256.h"
 #include "src/crypto/siphash.h"
 #include "src/util/alloc.h"
+#include "src/util/file.h"
 #include "src/util/log.h"
 #include "src/util/rbuf.h"
 #include "src/util/wbuf.h"
@@ -708,26 +709,7 @@ bool addrman_save(struct addrman *am, const char *path)
     struct wbuf w;
     wbuf_init(&w);
     addrman_serialize(am, &w);
-    char tmp[4096];
-    snprintf(tmp, sizeof(tmp), "%s.new", path);
-    bool ok = false;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd >= 0) {
-        size_t off = 0;
-        while (off < w.len) {
-            ssize_t n = write(fd, w.data + off, w.len - off);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                break;
-            off += (size_t)n;
-        }
-        ok = off == w.len && fsync(fd) == 0;
-        ok = close(fd) == 0 && ok;
-        ok = ok && rename(tmp, path) == 0;
-        if (!ok)
-            unlink(tmp);
-    }
+    bool ok = file_write_atomic(path, w.data, w.len, 0600) == 0;
     if (!ok)
         log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "Failed to write %s: %s", path, strerror(errno));
     wbuf_clear(&w);

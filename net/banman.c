@@ -15,6 +15,7 @@
 #include "net/rollbloom.h"
 #include "src/crypto/siphash.h"
 #include "src/util/alloc.h"
+#include "src/util/file.h"
 #include "src/util/log.h"
 #include "src/util/wbuf.h"
 
@@ -179,32 +180,11 @@ static bool save_locked(struct banman *bm)
     struct wbuf w;
     wbuf_init(&w);
     serialize_locked(bm, &w);
-    size_t plen = strlen(bm->path) + 8;
-    char *tmp = mem_alloc(plen);
-    snprintf(tmp, plen, "%s.new", bm->path);
-    bool ok = false;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd >= 0) {
-        size_t off = 0;
-        while (off < w.len) {
-            ssize_t n = write(fd, w.data + off, w.len - off);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                break;
-            off += (size_t)n;
-        }
-        ok = off == w.len && fsync(fd) == 0;
-        ok = close(fd) == 0 && ok;
-        ok = ok && rename(tmp, bm->path) == 0;
-        if (!ok)
-            unlink(tmp);
-    }
+    bool ok = file_write_atomic(bm->path, w.data, w.len, 0600) == 0;
     if (ok)
         bm->dirty = false;
     else
         log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "Failed to write ban list %s: %s", bm->path, strerror(errno));
-    mem_free(tmp);
     wbuf_clear(&w);
     return ok;
 }

@@ -12,6 +12,7 @@
 #include "src/chain/mempool.h"
 #include "src/chain/mempool_internal.h"
 #include "src/util/alloc.h"
+#include "src/util/file.h"
 #include "src/util/log.h"
 #include "src/util/rbuf.h"
 #include "src/util/wbuf.h"
@@ -26,42 +27,6 @@ static int cmp_depth(const void *a, const void *b)
     if (x->anc_count != y->anc_count)
         return x->anc_count < y->anc_count ? -1 : 1;
     return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* fsyncs the directory holding path, so the rename itself is durable. */
-static int fsync_dir_of(const char *path)
-{
-    char *dir = mem_strdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL) {
-        dir[0] = '.';
-        dir[1] = '\0';
-    } else if (slash == dir) {
-        slash[1] = '\0';
-    } else {
-        *slash = '\0';
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    mem_free(dir);
-    if (fd < 0)
-        return -1;
-    int r = fsync(fd);
-    close(fd);
-    return r;
 }
 
 int mempool_dump(struct mempool *mp, const char *path, char *err, size_t errlen)
@@ -93,34 +58,14 @@ int mempool_dump(struct mempool *mp, const char *path, char *err, size_t errlen)
     mp_unlock(mp);
     mem_free(v);
 
-    size_t tmp_len = strlen(path) + 5;
-    char *tmp = mem_alloc(tmp_len);
-    snprintf(tmp, tmp_len, "%s.new", path);
     int rc = -1;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-        goto out;
-    }
-    if (write_all(fd, w.data, w.len) != 0 || fsync(fd) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    if (fsync_dir_of(path) != 0) {
-        snprintf(err, errlen, "cannot sync the directory of %s: %s", path, strerror(errno));
+    if (file_write_atomic(path, w.data, w.len, 0600) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         goto out;
     }
     log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Dumped mempool: %zu transactions, %zu bytes to %s", count, w.len, path);
     rc = 0;
 out:
-    mem_free(tmp);
     wbuf_clear(&w);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "src/crypto/hmac.h"
 #include "src/util/alloc.h"
 #include "src/util/base64.h"
+#include "src/util/file.h"
 #include "src/util/hex.h"
 
 /* One accepted login. For a password entry salt is NULL and secret is the
@@ -166,29 +167,10 @@ bool rpc_auth_cookie_write(char password[65], const char *path)
     hex_encode(password, rnd, sizeof(rnd));
     mem_wipe(rnd, sizeof(rnd));
 
-    size_t plen = strlen(path);
-    char *tmp = mem_alloc(plen + 5);
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    bool ok = false;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-        char line[sizeof(RPC_COOKIE_USER) + 65];
-        int n = snprintf(line, sizeof(line), "%s:%s", RPC_COOKIE_USER, password);
-        /* fchmod in case the file existed with wider permissions. */
-        ok = fchmod(fd, 0600) == 0 && write(fd, line, (size_t)n) == n;
-        mem_wipe(line, sizeof(line));
-        if (close(fd) != 0)
-            ok = false;
-        if (ok)
-            ok = rename(tmp, path) == 0;
-        if (!ok) {
-            int saved = errno;
-            unlink(tmp);
-            errno = saved;
-        }
-    }
-    mem_free(tmp);
+    char line[sizeof(RPC_COOKIE_USER) + 65];
+    int n = snprintf(line, sizeof(line), "%s:%s", RPC_COOKIE_USER, password);
+    bool ok = file_write_atomic(path, line, (size_t)n, 0600) == 0;
+    mem_wipe(line, sizeof(line));
     return ok;
 }
 
