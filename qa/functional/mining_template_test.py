@@ -98,6 +98,23 @@ class MiningTemplateTest(HashmintTestFramework):
         assert_true(out["value"] > Decimal(50), "fee collected")
         log("submitblock ok")
 
+        # -blockmintxfee: packages paying less are left out of templates and
+        # generated blocks (Core's BlockAssembler option), but stay in the pool.
+        node.restart(["-blockmintxfee=0.0005"])
+        cheap = w.send_self_transfer(fee_rate=Decimal("0.0001"))
+        rich = w.send_self_transfer(fee_rate=Decimal("0.001"))
+        tmpl = node.getblocktemplate({"rules": ["segwit"]})
+        in_tmpl = {t["txid"] for t in tmpl["transactions"]}
+        assert_true(rich["txid"] in in_tmpl and cheap["txid"] not in in_tmpl,
+                    f"-blockmintxfee filters the template: {in_tmpl}")
+        blk = node.getblock(node.generatetoaddress(1, ADDRESS_OP_TRUE)[0])
+        assert_true(rich["txid"] in blk["tx"] and cheap["txid"] not in blk["tx"], "generated block honours -blockmintxfee")
+        assert_true(cheap["txid"] in node.getrawmempool(), "the cheap tx waits in the mempool")
+        node.restart(["-blockmaxweight=4000"])
+        blk = node.getblock(node.generatetoaddress(1, ADDRESS_OP_TRUE)[0])
+        assert_equal(len(blk["tx"]), 1, "-blockmaxweight=4000 leaves room for the coinbase only")
+        log("-blockmintxfee and -blockmaxweight ok")
+
 
 if __name__ == "__main__":
     MiningTemplateTest().main()

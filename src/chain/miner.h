@@ -131,10 +131,11 @@ bool miner_grind(struct block *b, uint64_t *extra_nonce, int32_t height, const s
  * *mined (blocks actually mined). stop (may be NULL): polled between blocks.
  * Returns true if all were mined; false with st set if a block was not
  * accepted ("ProcessNewBlock, block not accepted" in st->debug) or max_tries
- * ran out (st valid, *mined < count).
+ * ran out (st valid, *mined < count). o: assembly options (-blockmaxweight,
+ * -blockmintxfee); NULL for the defaults.
  */
 bool miner_generate(struct chainstate *cs, struct mempool *mp, struct val_state *st, struct hash256 *hashes,
                     size_t *mined, const uint8_t *spk, size_t spk_len, size_t count, uint64_t max_tries,
-                    const volatile bool *stop);
+                    const struct miner_options *o, const volatile bool *stop);
 
 #endif

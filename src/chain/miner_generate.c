@@ -9,7 +9,7 @@
 
 bool miner_generate(struct chainstate *cs, struct mempool *mp, struct val_state *st, struct hash256 *hashes,
                     size_t *mined, const uint8_t *spk, size_t spk_len, size_t count, uint64_t max_tries,
-                    const volatile bool *stop)
+                    const struct miner_options *o, const volatile bool *stop)
 {
     const struct chain_params *p = chainstate_params(cs);
     uint64_t tries = max_tries;
@@ -17,7 +17,7 @@ bool miner_generate(struct chainstate *cs, struct mempool *mp, struct val_state 
     val_state_init(st);
     while (*mined < count && !(stop && *stop) && !chainstate_failed(cs)) {
         struct block_template t;
-        if (!miner_create_block(&t, st, mp, spk, spk_len, NULL))
+        if (!miner_create_block(&t, st, mp, spk, spk_len, o))
             return false;
         uint64_t extra = 1; /* Core's IncrementExtraNonce starts the count at 1 */
         miner_set_extra_nonce(&t.block, t.height, extra);

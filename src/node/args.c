@@ -164,10 +164,9 @@ static const struct opt opts[] = {
       "(default: 0.00001)" },
 
     { "blockmaxweight", "=<n>", GROUP_BLOCK, 0,
-      "Set maximum BIP141 block weight (default: 3996000). Accepted; the RPC miner does not read it yet" },
+      "Set maximum BIP141 block weight (default: 3996000)" },
     { "blockmintxfee", "=<amt>", GROUP_BLOCK, 0,
-      "Set lowest fee rate (in HMC/kvB) for transactions to be included in block creation. (default: 0.00001). "
-      "Accepted; the RPC miner does not read it yet" },
+      "Set lowest fee rate (in HMC/kvB) for transactions to be included in block creation. (default: 0.00001)" },
 
     { "rest", "", GROUP_RPC, 0, "Accept public REST requests (default: 0)" },
     { "rpcallowip", "=<ip>", GROUP_RPC, OPT_MULTI,

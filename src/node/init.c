@@ -20,6 +20,7 @@
 #include "consensus/params.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/events.h"
+#include "src/chain/miner.h"
 #include "src/node/args.h"
 #include "src/node/net_glue.h"
 #include "src/node/node_mempool.h"
@@ -57,6 +58,7 @@ struct node {
     struct node_mempool *mempool;
     struct rpc_table *table;
     struct rpc_context ctx;
+    struct miner_options miner; /* -blockmaxweight, -blockmintxfee for the RPC block assembly */
     struct rpc_server *rpc;
     struct zmq_notifier *zmq;
     struct net_glue *net; /* P2P; started on the event thread once the chain is loaded */
@@ -640,6 +642,17 @@ static bool check_option_values(struct node *n)
             return false;
         }
     }
+    /* Block assembly (Core's BlockAssembler options); the miner caps the
+     * weight at the chain's limit. */
+    miner_options_init(&n->miner);
+    int64_t weight, minfee;
+    if (!get_int(n, &weight, "blockmaxweight", (int64_t)n->miner.max_block_weight))
+        return false;
+    n->miner.max_block_weight = (uint64_t)weight;
+    const char *fee = args_get(n->args, "blockmintxfee", NULL);
+    if (fee && args_parse_money(&minfee, fee))
+        n->miner.min_feerate = minfee;
+    n->ctx.miner = &n->miner;
     uint16_t port;
     if (args_is_set(n->args, "rpcport") && !get_port(n, &port, "rpcport", n->params->rpc_port))
         return false;

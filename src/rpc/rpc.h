@@ -73,6 +73,8 @@ struct rpc_server;
  * Pointers may be NULL while a subsystem is not running (then answer
  * RPC_IN_WARMUP or RPC_MISC_ERROR as Core does).
  */
+struct miner_options;
+
 struct rpc_context {
     const struct chain_params *params;
     struct chainstate *chain;
@@ -91,6 +93,8 @@ struct rpc_context {
     const char *log_path;
     /** The P2P layer for the network RPCs: a struct rpc_net * (src/rpc/rpc_net.h); NULL while P2P is off. */
     void *net;
+    /** Block assembly options (-blockmaxweight, -blockmintxfee); NULL: the defaults. */
+    const struct miner_options *miner;
 };
 
 /**

@@ -53,7 +53,7 @@ static json_t *generate(struct rpc_context *ctx, struct rpc_error *err, const ui
     struct val_state st;
     val_state_init(&st);
     bool ok = miner_generate(ctx->chain, ctx->mempool, &st, hashes, &mined, spk, spk_len, (size_t)count,
-                             max_tries > 0 ? (uint64_t)max_tries : 0, NULL);
+                             max_tries > 0 ? (uint64_t)max_tries : 0, ctx->miner, NULL);
     json_t *r = NULL;
     if (!ok && !val_is_valid(&st)) {
         rpc_fail(err, RPC_INTERNAL_ERROR, "ProcessNewBlock, block not accepted");
@@ -231,7 +231,7 @@ static json_t *rpc_generateblock(struct rpc_context *ctx, json_t *params, struct
     chainstate_lock(ctx->chain);
     struct val_state st;
     val_state_init(&st);
-    if (!miner_create_block_with_txs(&t, &st, ctx->mempool, spk.data, spk.len, txs, n, NULL)) {
+    if (!miner_create_block_with_txs(&t, &st, ctx->mempool, spk.data, spk.len, txs, n, ctx->miner)) {
         chainstate_unlock(ctx->chain);
         char msg[600];
         snprintf(msg, sizeof(msg), "%s%s%s", st.reject, st.debug[0] ? ", " : "", st.debug);
@@ -511,7 +511,7 @@ static json_t *rpc_getblocktemplate(struct rpc_context *ctx, json_t *params, str
     val_state_init(&st);
     chainstate_lock(ctx->chain);
     struct block_index *tip = chainstate_tip(ctx->chain);
-    if (!miner_create_block(&t, &st, ctx->mempool, op_true, 1, NULL)) {
+    if (!miner_create_block(&t, &st, ctx->mempool, op_true, 1, ctx->miner)) {
         chainstate_unlock(ctx->chain);
         return rpc_fail(err, RPC_OUT_OF_MEMORY, "Out of memory");
     }

@@ -66,7 +66,7 @@ START_TEST(mine_spend_reorg)
     struct hash256 hashes[101];
     size_t mined = 0;
     ck_assert_msg(miner_generate(t.cs, mp, &st, hashes, &mined, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK), 101,
-                                 MINER_DEFAULT_MAX_TRIES, NULL),
+                                 MINER_DEFAULT_MAX_TRIES, NULL, NULL),
                   "%s %s", st.reject, st.debug);
     ck_assert_uint_eq(mined, 101);
     ck_assert_int_eq(chainstate_height(t.cs), 101);
@@ -92,7 +92,7 @@ START_TEST(mine_spend_reorg)
     ck_assert_uint_eq(tpl.block.tx_count, 2);
     ck_assert_int_eq(tpl.total_fees, 10000);
     block_template_clear(&tpl);
-    ck_assert(miner_generate(t.cs, mp, &st, hashes, &mined, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK), 1, 0, NULL));
+    ck_assert(miner_generate(t.cs, mp, &st, hashes, &mined, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK), 1, 0, NULL, NULL));
     ck_assert_int_eq(chainstate_height(t.cs), 102);
     if (t.events) {
         ck_assert(!mempool_has(mp, &spend.txid));
