@@ -9,7 +9,6 @@ Environment: HASHMINT_BUILDDIR (default: the current directory, where the
 runner starts us), HASHMINT_SRCDIR (default: two levels above this file).
 Exits non-zero on any failure.
 """
-import hashlib
 import json
 import os
 import re
@@ -18,6 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from framework import base58check, push, ser_compact  # noqa: E402
 
 BUILDDIR = os.environ.get("HASHMINT_BUILDDIR", os.getcwd())
 SRCDIR = os.environ.get("HASHMINT_SRCDIR",
@@ -55,20 +57,6 @@ def data_file(*parts):
 
 # ---- serialisation helpers ---------------------------------------------------
 
-def sha256d(b):
-    return hashlib.sha256(hashlib.sha256(b).digest()).digest()
-
-
-def compact(n):
-    if n < 253:
-        return bytes([n])
-    if n <= 0xffff:
-        return b"\xfd" + struct.pack("<H", n)
-    if n <= 0xffffffff:
-        return b"\xfe" + struct.pack("<I", n)
-    return b"\xff" + struct.pack("<Q", n)
-
-
 def read_compact(b, i):
     c = b[i]
     if c < 253:
@@ -97,15 +85,15 @@ def tx_prevouts(raw):
 
 
 def txout(value, script):
-    return struct.pack("<q", value) + compact(len(script)) + script
+    return struct.pack("<q", value) + ser_compact(len(script)) + script
 
 
 def make_tx(inputs, outputs, version=1, locktime=0):
     """inputs: (txid display hex, n, scriptSig); outputs: (value, script)."""
-    b = struct.pack("<i", version) + compact(len(inputs))
+    b = struct.pack("<i", version) + ser_compact(len(inputs))
     for txid, n, sig in inputs:
-        b += bytes.fromhex(txid)[::-1] + struct.pack("<I", n) + compact(len(sig)) + sig + b"\xff\xff\xff\xff"
-    b += compact(len(outputs))
+        b += bytes.fromhex(txid)[::-1] + struct.pack("<I", n) + ser_compact(len(sig)) + sig + b"\xff\xff\xff\xff"
+    b += ser_compact(len(outputs))
     for value, script in outputs:
         b += txout(value, script)
     return b + struct.pack("<I", locktime)
@@ -123,17 +111,6 @@ _names = ("NOP VER IF NOTIF VERIF VERNOTIF ELSE ENDIF VERIFY RETURN TOALTSTACK F
 for _k, _name in enumerate(_names):
     OPCODES[_name] = 0x61 + _k
 OPCODES["NOP2"], OPCODES["NOP3"] = 0xb1, 0xb2
-
-
-def push_data(d):
-    n = len(d)
-    if n < 0x4c:
-        return bytes([n]) + d
-    if n <= 0xff:
-        return b"\x4c" + bytes([n]) + d
-    if n <= 0xffff:
-        return b"\x4d" + struct.pack("<H", n) + d
-    return b"\x4e" + struct.pack("<I", n) + d
 
 
 def script_num(n):
@@ -160,11 +137,11 @@ def parse_script(s):
             elif n == -1 or 1 <= n <= 16:
                 out += bytes([0x4f if n == -1 else 0x50 + n])
             else:
-                out += push_data(script_num(n))
+                out += push(script_num(n))
         elif w.startswith("0x") and len(w) > 2:
             out += bytes.fromhex(w[2:])
         elif len(w) >= 2 and w[0] == "'" and w[-1] == "'":
-            out += push_data(w[1:-1].encode())
+            out += push(w[1:-1].encode())
         else:
             name = w[3:] if w.startswith("OP_") else w
             if name not in OPCODES:
@@ -178,19 +155,6 @@ ALL_FLAGS = ["P2SH", "STRICTENC", "DERSIG", "LOW_S", "SIGPUSHONLY", "MINIMALDATA
              "CHECKSEQUENCEVERIFY", "WITNESS", "DISCOURAGE_UPGRADABLE_WITNESS_PROGRAM", "WITNESS_PUBKEYTYPE",
              "CONST_SCRIPTCODE", "TAPROOT", "DISCOURAGE_UPGRADABLE_PUBKEYTYPE", "DISCOURAGE_OP_SUCCESS",
              "DISCOURAGE_UPGRADABLE_TAPROOT_VERSION"]
-
-B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-
-
-def base58check(payload):
-    b = payload + sha256d(payload)[:4]
-    n = int.from_bytes(b, "big")
-    s = ""
-    while n:
-        n, r = divmod(n, 58)
-        s = B58[r] + s
-    return "1" * (len(b) - len(b.lstrip(b"\0"))) + s
-
 
 # ---- the tests -----------------------------------------------------------------
 
