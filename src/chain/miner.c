@@ -10,6 +10,7 @@
 #include "consensus/params.h"
 #include "consensus/pow.h"
 #include "consensus/script.h"
+#include "consensus/token_prefix.h"
 #include "consensus/tx_verify.h"
 #include "src/chain/mempool_internal.h"
 #include "src/util/alloc.h"
@@ -61,6 +62,43 @@ void miner_coinbase_build(struct tx *out, int32_t height, uint64_t extra_nonce, 
     tx_add_output(out, value, spk, spk_len);
     tx_update_hashes(out);
     wbuf_clear(&w);
+}
+
+void miner_vault_script(struct wbuf *out, const uint8_t asset_id[32], const uint8_t *lock, size_t lock_len)
+{
+    struct token_prefix prefix;
+    memset(&prefix, 0, sizeof(prefix));
+    prefix.kind = TOKEN_KIND_VAULT;
+    memcpy(prefix.asset_id, asset_id, 32);
+    prefix.amount = 0; /* a coinbase vault opens without debt */
+    token_prefix_serialize(out, &prefix);
+    wbuf_put(out, lock, lock_len);
+}
+
+void miner_vault_split(int64_t *payout_value, int64_t *vault_value, int64_t value, uint32_t share_pct)
+{
+    if (share_pct > 100)
+        share_pct = 100;
+    /* value <= 21e14 base units, so value * 100 cannot overflow. */
+    *vault_value = value * (int64_t)share_pct / 100;
+    *payout_value = value - *vault_value;
+}
+
+/* Splits the coinbase's single output into the payout and the vault. */
+static void coinbase_add_vault(struct tx *cb, const struct miner_options *o)
+{
+    int64_t payout, vault;
+    miner_vault_split(&payout, &vault, cb->vout[0].value, o->vault_share_pct);
+    if (vault == 0)
+        return;
+    if (payout == 0) { /* all of it in the vault: no empty payout output */
+        bytes_clear(&cb->vout[0].script_pubkey);
+        bytes_set(&cb->vout[0].script_pubkey, o->vault_script, o->vault_script_len);
+    } else {
+        cb->vout[0].value = payout;
+        tx_add_output(cb, vault, o->vault_script, o->vault_script_len);
+    }
+    tx_update_hashes(cb);
 }
 
 void miner_set_extra_nonce(struct block *b, int32_t height, uint64_t extra_nonce)
@@ -260,6 +298,8 @@ static bool finish_block(struct block_template *out, struct val_state *st, struc
 
     struct tx cb;
     miner_coinbase_build(&cb, height, 0, out->coinbase_value, spk, spk_len);
+    if (o->vault_script_len > 0)
+        coinbase_add_vault(&cb, o);
     if (o->reserve_commitment) {
         o->reserve_commitment(o->reserve_ctx, &cb, height);
         tx_update_hashes(&cb);

@@ -26,6 +26,7 @@
 #include "consensus/block.h"
 #include "consensus/validation.h"
 #include "src/chain/mempool.h"
+#include "src/util/wbuf.h"
 
 /** Core's DEFAULT_BLOCK_MAX_WEIGHT (-blockmaxweight): the limit less 4000. */
 #define MINER_DEFAULT_BLOCK_MAX_WEIGHT (4000000 - 4000)
@@ -52,6 +53,16 @@ struct miner_options {
      */
     void (*reserve_commitment)(void *ctx, struct tx *coinbase, int32_t height);
     void *reserve_ctx;
+    /**
+     * -vaultaddress/-vaultshare and generatetovault: when vault_script_len is
+     * not 0, vault_share_pct (1..100) percent of the coinbase value, rounded
+     * down, goes to one VAULT output with this scriptPubKey (prefix with
+     * debt 0, then the owner's locking script; see miner_vault_script). The
+     * rest pays spk; an output that would be worth 0 is left out.
+     */
+    const uint8_t *vault_script;
+    size_t vault_script_len;
+    uint32_t vault_share_pct;
 };
 
 /** Fills *o with the defaults. */
@@ -104,6 +115,20 @@ bool miner_create_block_with_txs(struct block_template *out, struct val_state *s
  */
 void miner_coinbase_build(struct tx *out, int32_t height, uint64_t extra_nonce, int64_t value, const uint8_t *spk,
                           size_t spk_len);
+
+/**
+ * Builds the scriptPubKey of a coinbase vault: a VAULT prefix for asset_id
+ * with debt 0, followed by the owner's locking script lock. Out: *out
+ * (appended to).
+ */
+void miner_vault_script(struct wbuf *out, const uint8_t asset_id[32], const uint8_t *lock, size_t lock_len);
+
+/**
+ * Splits a coinbase value between the miner's output and its vault:
+ * Out: *vault_value = value * share_pct / 100 (rounded down; share_pct is
+ * capped at 100), *payout_value = the rest.
+ */
+void miner_vault_split(int64_t *payout_value, int64_t *vault_value, int64_t value, uint32_t share_pct);
 
 /**
  * Replaces the coinbase scriptSig with height + extra_nonce (Core's

@@ -167,6 +167,10 @@ static const struct opt opts[] = {
       "Set maximum BIP141 block weight (default: 3996000)" },
     { "blockmintxfee", "=<amt>", GROUP_BLOCK, 0,
       "Set lowest fee rate (in HMC/kvB) for transactions to be included in block creation. (default: 0.00001)" },
+    { "vaultaddress", "=<address>", GROUP_BLOCK, 0,
+      "Lock part of every coinbase this node builds (generate*) in a vault owned by <address> (see -vaultshare)" },
+    { "vaultshare", "=<percent>", GROUP_BLOCK, 0,
+      "Percent of the coinbase value locked in the -vaultaddress vault, 1 to 100 (default: 100)" },
 
     { "rest", "", GROUP_RPC, 0, "Accept public REST requests (default: 0)" },
     { "rpcallowip", "=<ip>", GROUP_RPC, OPT_MULTI,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "consensus/address.h"
 #include "consensus/params.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/events.h"
@@ -58,7 +59,8 @@ struct node {
     struct node_mempool *mempool;
     struct rpc_table *table;
     struct rpc_context ctx;
-    struct miner_options miner; /* -blockmaxweight, -blockmintxfee for the RPC block assembly */
+    struct miner_options miner; /* -blockmaxweight, -blockmintxfee, -vaultaddress for the RPC block assembly */
+    struct wbuf vault_script;   /* -vaultaddress: the coinbase vault's scriptPubKey (miner.vault_script) */
     struct rpc_server *rpc;
     struct zmq_notifier *zmq;
     struct net_glue *net; /* P2P; started on the event thread once the chain is loaded */
@@ -286,6 +288,38 @@ static bool get_port(struct node *n, uint16_t *out, const char *name, uint16_t d
         return false;
     }
     *out = (uint16_t)v;
+    return true;
+}
+
+/* -vaultaddress=ADDR, -vaultshare=PERCENT: every coinbase this node builds
+ * locks that share in a VAULT output of the chain's asset owned by ADDR. */
+static bool init_vault_options(struct node *n)
+{
+    const char *addr = args_get(n->args, "vaultaddress", NULL);
+    int64_t share;
+    if (!get_int(n, &share, "vaultshare", 100))
+        return false;
+    if (share < 1 || share > 100) {
+        init_error("Invalid value for -vaultshare: '%s' (a percent from 1 to 100 is required)",
+                   args_get(n->args, "vaultshare", ""));
+        return false;
+    }
+    if (!addr || !*addr)
+        return true;
+    if (n->params->asset_count == 0) {
+        init_error("-vaultaddress needs a chain with issuance assets (not -chain=%s)", n->params->name);
+        return false;
+    }
+    uint8_t spk[ADDRESS_MAX_SCRIPT];
+    size_t spk_len;
+    if (!address_to_script(spk, &spk_len, &n->params->address, addr)) {
+        init_error("Invalid address for -vaultaddress: '%s'", addr);
+        return false;
+    }
+    miner_vault_script(&n->vault_script, n->params->assets[0].asset_id, spk, spk_len);
+    n->miner.vault_script = n->vault_script.data;
+    n->miner.vault_script_len = n->vault_script.len;
+    n->miner.vault_share_pct = (uint32_t)share;
     return true;
 }
 
@@ -652,6 +686,8 @@ static bool check_option_values(struct node *n)
     const char *fee = args_get(n->args, "blockmintxfee", NULL);
     if (fee && args_parse_money(&minfee, fee))
         n->miner.min_feerate = minfee;
+    if (!init_vault_options(n))
+        return false;
     n->ctx.miner = &n->miner;
     uint16_t port;
     if (args_is_set(n->args, "rpcport") && !get_port(n, &port, "rpcport", n->params->rpc_port))
@@ -814,6 +850,7 @@ static void shutdown_node(struct node *n)
 int node_main(int argc, char **argv)
 {
     struct node *n = mem_calloc(1, sizeof(*n));
+    wbuf_init(&n->vault_script);
     n->lock_fd = -1;
     n->daemon_fd = -1;
     pthread_mutex_init(&n->mu, NULL);
@@ -913,6 +950,7 @@ out:
         close(n->lock_fd);
     log_close();
     args_free(n->args);
+    wbuf_clear(&n->vault_script);
     pthread_mutex_destroy(&n->mu);
     mem_free(n);
     return rc;

@@ -44,7 +44,7 @@ static json_t *target_json(uint32_t bits)
 
 /* Mines count blocks to spk (Core's generateBlocks). */
 static json_t *generate(struct rpc_context *ctx, struct rpc_error *err, const uint8_t *spk, size_t spk_len,
-                        int64_t count, int64_t max_tries)
+                        int64_t count, int64_t max_tries, const struct miner_options *o)
 {
     if (count < 0)
         count = 0;
@@ -53,7 +53,7 @@ static json_t *generate(struct rpc_context *ctx, struct rpc_error *err, const ui
     struct val_state st;
     val_state_init(&st);
     bool ok = miner_generate(ctx->chain, ctx->mempool, &st, hashes, &mined, spk, spk_len, (size_t)count,
-                             max_tries > 0 ? (uint64_t)max_tries : 0, ctx->miner, NULL);
+                             max_tries > 0 ? (uint64_t)max_tries : 0, o, NULL);
     json_t *r = NULL;
     if (!ok && !val_is_valid(&st)) {
         rpc_fail(err, RPC_INTERNAL_ERROR, "ProcessNewBlock, block not accepted");
@@ -105,7 +105,7 @@ static json_t *rpc_generatetoaddress(struct rpc_context *ctx, json_t *params, st
     size_t spk_len;
     if (!address_to_script(spk, &spk_len, &ctx->params->address, rpc_arg_str(params, 1, "")))
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Error: Invalid address");
-    return generate(ctx, err, spk, spk_len, n, tries);
+    return generate(ctx, err, spk, spk_len, n, tries, ctx->miner);
 }
 
 static const struct rpc_arg generatetodescriptor_args[] = {
@@ -149,8 +149,72 @@ static json_t *rpc_generatetodescriptor(struct rpc_context *ctx, json_t *params,
         wbuf_clear(&spk);
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "%s", e);
     }
-    json_t *r = generate(ctx, err, spk.data, spk.len, n, tries);
+    json_t *r = generate(ctx, err, spk.data, spk.len, n, tries, ctx->miner);
     wbuf_clear(&spk);
+    return r;
+}
+
+/* ---- generatetovault (regtest) ---- */
+
+static const struct rpc_arg generatetovault_args[] = {
+    {"nblocks", RPC_ARG_NUM, false},
+    {"address", RPC_ARG_STR, false},
+    {"share", RPC_ARG_NUM, true},
+    {"maxtries", RPC_ARG_NUM, true},
+};
+static const char generatetovault_help[] =
+    "generatetovault nblocks \"address\" ( share maxtries )\n"
+    "\n"
+    "Mine blocks whose coinbase opens a vault (regtest only): share percent of each\n"
+    "coinbase value goes to a VAULT output of the chain's asset with debt 0, locked to\n"
+    "address; the rest pays address as an ordinary output. See doc/issuance.md.\n"
+    "\n"
+    "Arguments:\n"
+    "1. nblocks     (numeric, required) How many blocks are generated.\n"
+    "2. address     (string, required) The vault owner's address (also paid the rest).\n"
+    "3. share       (numeric, optional, default=100) Percent of the coinbase value locked in the vault, 1 to 100.\n"
+    "4. maxtries    (numeric, optional, default=1000000) How many iterations to try.\n"
+    "\n"
+    "Result:\n"
+    "[           (json array) hashes of blocks generated\n"
+    "  \"hex\",    (string) blockhash\n"
+    "  ...\n"
+    "]\n"
+    "\n"
+    "Examples:\n"
+    "\n"
+    "Open 10 vaults with the whole coinbase\n" RPC_HELP_CLI("generatetovault", "10 \"myaddress\"")
+    "Lock half of each coinbase\n" RPC_HELP_CLI("generatetovault", "10 \"myaddress\" 50");
+
+static json_t *rpc_generatetovault(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    if (!rpc_args_check(err, params, generatetovault_args, 4, generatetovault_help) || !rpc_need_chain(ctx, err) ||
+        !rpc_need_mempool(ctx, err))
+        return NULL;
+    const struct chain_params *p = ctx->params;
+    if (strcmp(p->name, "regtest") != 0)
+        return rpc_fail(err, RPC_METHOD_NOT_FOUND, "generatetovault is only available on regtest");
+    if (p->asset_count == 0)
+        return rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance assets");
+    int64_t n, share, tries;
+    if (!rpc_arg_int(err, &n, params, 0, 0) || !rpc_arg_int(err, &share, params, 2, 100) ||
+        !rpc_arg_int(err, &tries, params, 3, DEFAULT_MAX_TRIES))
+        return NULL;
+    if (share < 1 || share > 100)
+        return rpc_fail(err, RPC_INVALID_PARAMETER, "share must be between 1 and 100");
+    uint8_t spk[ADDRESS_MAX_SCRIPT];
+    size_t spk_len;
+    if (!address_to_script(spk, &spk_len, &p->address, rpc_arg_str(params, 1, "")))
+        return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Error: Invalid address");
+    struct wbuf vault;
+    wbuf_init(&vault);
+    miner_vault_script(&vault, p->assets[0].asset_id, spk, spk_len);
+    struct miner_options o = *ctx->miner;
+    o.vault_script = vault.data;
+    o.vault_script_len = vault.len;
+    o.vault_share_pct = (uint32_t)share;
+    json_t *r = generate(ctx, err, spk, spk_len, n, tries, &o);
+    wbuf_clear(&vault);
     return r;
 }
 
@@ -696,6 +760,8 @@ static const struct rpc_command mining_commands[] = {
      generatetoaddress_help},
     {"generating", "generatetodescriptor", rpc_generatetodescriptor, {"num_blocks", "descriptor", "maxtries", NULL},
      generatetodescriptor_help},
+    {"generating", "generatetovault", rpc_generatetovault, {"nblocks", "address", "share", "maxtries", NULL},
+     generatetovault_help},
     {"mining", "getblocktemplate", rpc_getblocktemplate, {"template_request", NULL}, getblocktemplate_help},
     {"mining", "getmininginfo", rpc_getmininginfo, {NULL}, getmininginfo_help},
     {"mining", "submitblock", rpc_submitblock, {"hexdata", "dummy", NULL}, submitblock_help},

@@ -5,6 +5,7 @@
 #include "consensus/merkle.h"
 #include "consensus/params.h"
 #include "consensus/pow.h"
+#include "consensus/token_prefix.h"
 #include "qa/unit/chain/fake_chain.h"
 #include "qa/unit/unit.h"
 #include "src/util/alloc.h"
@@ -178,6 +179,72 @@ START_TEST(hooks)
 }
 END_TEST
 
+START_TEST(vault_split)
+{
+    int64_t payout, vault;
+    miner_vault_split(&payout, &vault, 1000000000, 100);
+    ck_assert_int_eq(vault, 1000000000);
+    ck_assert_int_eq(payout, 0);
+    miner_vault_split(&payout, &vault, 1000000001, 40);
+    ck_assert_int_eq(vault, 400000000); /* rounded down */
+    ck_assert_int_eq(payout, 600000001);
+    miner_vault_split(&payout, &vault, 99, 1);
+    ck_assert_int_eq(vault, 0);
+    ck_assert_int_eq(payout, 99);
+    miner_vault_split(&payout, &vault, 500, 250); /* capped at 100 */
+    ck_assert_int_eq(vault, 500);
+    ck_assert_int_eq(payout, 0);
+    /* The largest coinbase value cannot overflow. */
+    miner_vault_split(&payout, &vault, INT64_C(2100000000000000), 99);
+    ck_assert_int_eq(vault + payout, INT64_C(2100000000000000));
+}
+END_TEST
+
+START_TEST(vault_coinbase)
+{
+    uint8_t asset[32];
+    memset(asset, 0xa5, sizeof(asset));
+    struct wbuf vs;
+    wbuf_init(&vs);
+    miner_vault_script(&vs, asset, FAKE_SPK, sizeof(FAKE_SPK));
+    struct token_prefix prefix;
+    size_t plen;
+    ck_assert_int_eq(token_prefix_parse(&prefix, &plen, vs.data, vs.len), TOKEN_PREFIX_OK);
+    ck_assert_int_eq(prefix.kind, TOKEN_KIND_VAULT);
+    ck_assert_uint_eq(prefix.amount, 0);
+    ck_assert_mem_eq(prefix.asset_id, asset, 32);
+    ck_assert_uint_eq(vs.len - plen, sizeof(FAKE_SPK));
+    ck_assert_mem_eq(vs.data + plen, FAKE_SPK, sizeof(FAKE_SPK));
+
+    struct miner_options o;
+    miner_options_init(&o);
+    o.vault_script = vs.data;
+    o.vault_script_len = vs.len;
+    o.vault_share_pct = 30;
+    struct block_template t;
+    struct val_state st;
+    ck_assert(miner_create_block(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), &o));
+    const struct tx *cb = &t.block.txs[0];
+    /* payout, vault, witness commitment */
+    ck_assert_uint_eq(cb->vout_count, 3);
+    ck_assert_int_eq(cb->vout[0].value + cb->vout[1].value, t.coinbase_value);
+    ck_assert_int_eq(cb->vout[1].value, t.coinbase_value * 30 / 100);
+    ck_assert_mem_eq(cb->vout[1].script_pubkey.data, vs.data, vs.len);
+    ck_assert_mem_eq(cb->vout[0].script_pubkey.data, FAKE_SPK, sizeof(FAKE_SPK));
+    block_template_clear(&t);
+
+    o.vault_share_pct = 100; /* no empty payout output */
+    ck_assert(miner_create_block(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), &o));
+    cb = &t.block.txs[0];
+    ck_assert_uint_eq(cb->vout_count, 2);
+    ck_assert_int_eq(cb->vout[0].value, t.coinbase_value);
+    ck_assert_uint_eq(cb->vout[0].script_pubkey.len, vs.len);
+    ck_assert_mem_eq(cb->vout[0].script_pubkey.data, vs.data, vs.len);
+    block_template_clear(&t);
+    wbuf_clear(&vs);
+}
+END_TEST
+
 static Suite *miner_suite(void)
 {
     Suite *s = suite_create("miner");
@@ -186,6 +253,8 @@ static Suite *miner_suite(void)
     tcase_add_test(tc, orders_by_ancestor_feerate);
     tcase_add_test(tc, respects_weight_limit);
     tcase_add_test(tc, hooks);
+    tcase_add_test(tc, vault_split);
+    tcase_add_test(tc, vault_coinbase);
     suite_add_tcase(s, tc);
     return s;
 }
