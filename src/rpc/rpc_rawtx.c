@@ -22,6 +22,7 @@
 #include "src/rpc/rpc_internal.h"
 #include "src/rpc/rpc_keys.h"
 #include "src/rpc/script_type.h"
+#include "src/rpc/token_output.h"
 #include "src/rpc/tx_sign.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
@@ -319,6 +320,14 @@ static json_t *rpc_decodescript(struct rpc_context *ctx, json_t *params, struct 
     "       {                       (json object)\n" \
     "         \"data\": \"hex\",        (string, required) A key-value pair. The key must be \"data\", the value is hex-encoded data\n" \
     "       },\n" \
+    "       {                       (json object) hashmint: an output with token data (doc/issuance.md)\n" \
+    "         \"address\": {          (json object, required) The key is the address whose script follows the prefix\n" \
+    "           \"value\": amount,     (numeric or string, optional, default=0) HMC carried by the output (a vault's collateral)\n" \
+    "           \"kind\": \"str\",       (string, required) \"token\", \"vault\", \"issuer\" or \"oracle\"\n" \
+    "           \"asset_id\": \"hex\",   (string, optional, default=the chain's first asset) The asset id\n" \
+    "           \"amount\"|\"debt\"|\"flags\"|\"price\": n (numeric, required) The payload of that kind\n" \
+    "         },\n" \
+    "       },\n" \
     "       ...\n" \
     "     ]\n" \
     "3. locktime                    (numeric, optional, default=0) Raw locktime. Non-0 value also locktime-activates inputs\n" \
@@ -350,6 +359,61 @@ static const char createrawtransaction_help[] =
                      "\"[{\\\"txid\\\":\\\"myid\\\",\\\"vout\\\":0}]\" \"[{\\\"data\\\":\\\"00010203\\\"}]\"")
             RPC_HELP_RPC("createrawtransaction",
                          "\"[{\\\"txid\\\":\\\"myid\\\",\\\"vout\\\":0}]\", \"[{\\\"address\\\":0.01}]\"");
+
+/* Adds the output for one key of createrawtransaction's outputs: "data",
+ * an address with an amount, or an address with a token object
+ * (src/rpc/token_output.h). As Core, "data" and plain addresses may each
+ * appear once; token outputs may repeat an address (a mint pays the vault
+ * and the tokens to one owner). */
+static bool add_output(struct rpc_error *err, struct tx *tx, const struct chain_params *p, json_t *seen, const char *k,
+                       const json_t *v)
+{
+    bool token = json_is_object(v);
+    if (!token) {
+        if (json_object_get(seen, k)) {
+            if (!strcmp(k, "data"))
+                rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, duplicate key: data");
+            else
+                rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, duplicated address: %.100s", k);
+            return false;
+        }
+        json_object_set_new(seen, k, json_true());
+    }
+    if (!strcmp(k, "data")) {
+        size_t len;
+        uint8_t *data = rpc_parse_hex(err, &len, v, "Data");
+        if (!data)
+            return false;
+        struct wbuf w;
+        wbuf_init(&w);
+        wbuf_u8(&w, OP_RETURN);
+        script_push_data(&w, data, len);
+        tx_add_output(tx, 0, w.data, w.len);
+        wbuf_clear(&w);
+        mem_free(data);
+        return true;
+    }
+    uint8_t spk[ADDRESS_MAX_SCRIPT];
+    size_t spk_len;
+    if (!p || !address_to_script(spk, &spk_len, &p->address, k)) {
+        rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Invalid Hashmint address: %.100s", k);
+        return false;
+    }
+    int64_t amount;
+    if (!token) {
+        if (!rpc_parse_amount(err, &amount, v))
+            return false;
+        tx_add_output(tx, amount, spk, spk_len);
+        return true;
+    }
+    struct wbuf w;
+    wbuf_init(&w);
+    bool ok = rpc_token_output_parse(err, &w, &amount, v, spk, spk_len, p);
+    if (ok)
+        tx_add_output(tx, amount, w.data, w.len);
+    wbuf_clear(&w);
+    return ok;
+}
 
 /* Core's ConstructTransaction: fills tx from the four parameters. */
 static bool construct_tx(struct rpc_error *err, struct tx *tx, const struct chain_params *p, const json_t *inputs,
@@ -400,80 +464,45 @@ static bool construct_tx(struct rpc_error *err, struct tx *tx, const struct chai
         tx_add_input(tx, &op, NULL, 0, seq);
     }
 
-    /* outputs: an object, or an array of one-key objects (Core merges them). */
-    json_t *merged = json_object();
+    /* outputs: an object, or an array of one-key objects, added in order. */
+    json_t *seen = json_object(); /* keys of "data" and plain address outputs so far */
+    bool ok = true;
     if (json_is_object(outputs)) {
-        json_object_update(merged, (json_t *)outputs);
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)outputs, k, v)
+        {
+            if (!(ok = add_output(err, tx, p, seen, k, v)))
+                break;
+        }
     } else if (json_is_array(outputs)) {
         const json_t *o;
         json_array_foreach(outputs, i, o)
         {
             if (!json_is_object(o)) {
-                json_decref(merged);
                 rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, key-value pair not an object as expected");
-                return false;
-            }
-            if (json_object_size(o) != 1) {
-                json_decref(merged);
+                ok = false;
+            } else if (json_object_size(o) != 1) {
                 rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, key-value pair must contain exactly one key");
-                return false;
-            }
-            const char *k;
-            json_t *v;
-            json_object_foreach((json_t *)o, k, v)
-            {
-                if (json_object_get(merged, k)) {
-                    /* Core reports the later of the two checks below; both name the key. */
-                    if (!strcmp(k, "data"))
-                        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, duplicate key: data");
-                    else
-                        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, duplicated address: %.100s", k);
-                    json_decref(merged);
-                    return false;
+                ok = false;
+            } else {
+                const char *k;
+                json_t *v;
+                json_object_foreach((json_t *)o, k, v)
+                {
+                    ok = add_output(err, tx, p, seen, k, v);
                 }
-                json_object_set(merged, k, v);
             }
+            if (!ok)
+                break;
         }
     } else {
-        json_decref(merged);
         rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, output argument must be non-null");
+        ok = false;
+    }
+    json_decref(seen);
+    if (!ok)
         return false;
-    }
-    const char *k;
-    json_t *v;
-    json_object_foreach(merged, k, v)
-    {
-        if (!strcmp(k, "data")) {
-            size_t len;
-            uint8_t *data = rpc_parse_hex(err, &len, v, "Data");
-            if (!data) {
-                json_decref(merged);
-                return false;
-            }
-            struct wbuf w;
-            wbuf_init(&w);
-            wbuf_u8(&w, OP_RETURN);
-            script_push_data(&w, data, len);
-            tx_add_output(tx, 0, w.data, w.len);
-            wbuf_clear(&w);
-            mem_free(data);
-            continue;
-        }
-        uint8_t spk[ADDRESS_MAX_SCRIPT];
-        size_t spk_len;
-        if (!p || !address_to_script(spk, &spk_len, &p->address, k)) {
-            rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Invalid Hashmint address: %.100s", k);
-            json_decref(merged);
-            return false;
-        }
-        int64_t amount;
-        if (!rpc_parse_amount(err, &amount, v)) {
-            json_decref(merged);
-            return false;
-        }
-        tx_add_output(tx, amount, spk, spk_len);
-    }
-    json_decref(merged);
     if (rbf) {
         for (i = 0; i < tx->vin_count; i++) {
             if (tx->vin[i].sequence > MAX_BIP125_RBF_SEQUENCE) {
