@@ -3,8 +3,8 @@
 
 createrawtransaction builds TOKEN, VAULT, ISSUER and ORACLE outputs from the
 documented JSON form (doc/issuance.md, "Token outputs in raw transactions"),
-in the order given, refusing every malformed field; decoderawtransaction and
-gettxout show the token data; signrawtransactionwithkey signs an input that
+in the order given, refusing every malformed field; decoderawtransaction,
+decodescript and gettxout show the token data; signrawtransactionwithkey signs an input that
 spends a prefixed output (a coinbase vault) and the spend is mined.
 """
 import os
@@ -121,6 +121,14 @@ class RawTxTokenTest(HashmintTestFramework):
             wit.append(node.decoderawtransaction(r["hex"])["vin"][0]["txinwitness"])
         assert_equal(wit[0][1], wit[1][1], "same key")
         assert_true(wit[0][0] != wit[1][0], "a different prefix gives a different signature")
+        # decodescript shows the locking script and the token data.
+        d = node.decodescript(spk)
+        assert_equal(d["token"], {"kind": "vault", "asset_id": asset, "debt": 0})
+        assert_equal(d["address"], a)
+        assert_equal(d["type"], "witness_v0_keyhash")
+        assert_true("p2sh" not in d and "segwit" not in d, "a prefixed script is not offered for wrapping")
+        d = node.decodescript(owner.p2wpkh_script().hex())
+        assert_true("token" not in d)
         # A prevtxs entry contradicting the UTXO set is refused, as Core does.
         raw = node.createrawtransaction([{"txid": txid, "vout": 0}], [{a: 1}])
         assert_raises_rpc_error(-22, "Previous output scriptPubKey mismatch", node.signrawtransactionwithkey, raw,

@@ -39,7 +39,7 @@ static json_t *json_u64(uint64_t v)
     return json_string(buf);
 }
 
-static json_t *token_to_json(const struct token_prefix *p)
+json_t *rpc_token_to_json(const struct token_prefix *p)
 {
     json_t *o = json_object();
     char id[65];
@@ -75,7 +75,7 @@ json_t *rpc_script_pubkey_to_json(json_t **token, const uint8_t *spk, size_t len
         lock = spk + prefix_len;
         lock_len = len - prefix_len;
         if (token)
-            *token = token_to_json(&prefix);
+            *token = rpc_token_to_json(&prefix);
     }
     json_t *o = json_object();
     json_object_set_new(o, "asm", json_string_take(script_to_asm(lock, lock_len, false)));

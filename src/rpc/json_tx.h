@@ -34,6 +34,10 @@ struct rpc_tx_style {
     const void *address_ctx;
 };
 
+struct token_prefix;
+/** Returns a new "token" object for a parsed prefix: kind, asset_id (display order) and its payload field. */
+json_t *rpc_token_to_json(const struct token_prefix *p);
+
 /**
  * Describes a scriptPubKey as Core's ScriptToUniv: {asm, hex, address (if
  * any), type}, with the prefix handling above. Out: *token (may be NULL) is

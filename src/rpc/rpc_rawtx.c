@@ -11,6 +11,7 @@
 #include "consensus/params.h"
 #include "consensus/script.h"
 #include "consensus/sighash.h"
+#include "consensus/token_prefix.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/mempool.h"
 #include "src/crypto/keys.h"
@@ -223,9 +224,23 @@ static json_t *rpc_decodescript(struct rpc_context *ctx, json_t *params, struct 
             return NULL;
     }
     const struct chain_params *p = ctx->params;
+    /* hashmint: a prefixed script is shown as its locking script plus a
+     * "token" object, as outputs are in decoded transactions. */
+    json_t *token = NULL;
+    struct token_prefix prefix;
+    size_t prefix_len;
+    uint8_t *full = s;
+    if (p && p->tokens_enabled && s && token_prefix_parse(&prefix, &prefix_len, s, len) == TOKEN_PREFIX_OK) {
+        token = rpc_token_to_json(&prefix);
+        s += prefix_len;
+        len -= prefix_len;
+    }
     json_t *r = script_to_univ(p, bytes_or_empty(s), len, false, NULL);
+    if (token)
+        json_object_set_new(r, "token", token);
     enum script_type t = script_type_solve(bytes_or_empty(s), len);
-    bool can_wrap = (t == SCRIPT_TYPE_MULTISIG || t == SCRIPT_TYPE_NONSTANDARD || t == SCRIPT_TYPE_PUBKEY ||
+    bool can_wrap = !token &&
+                    (t == SCRIPT_TYPE_MULTISIG || t == SCRIPT_TYPE_NONSTANDARD || t == SCRIPT_TYPE_PUBKEY ||
                      t == SCRIPT_TYPE_PUBKEYHASH || t == SCRIPT_TYPE_WITNESS_V0_KEYHASH ||
                      t == SCRIPT_TYPE_WITNESS_V0_SCRIPTHASH) &&
                     has_only_valid_ops_for_wrap(bytes_or_empty(s), len);
@@ -287,7 +302,7 @@ static json_t *rpc_decodescript(struct rpc_context *ctx, json_t *params, struct 
             json_object_set_new(r, "segwit", sr);
         }
     }
-    mem_free(s);
+    mem_free(full);
     return r;
 }
 
