@@ -100,8 +100,9 @@ static const struct chain_script_exception BITCOIN_EXCEPTIONS[] = {
 
 #define HASHMINT_COMMON                                                                                       \
     .is_hashmint = true, .target_spacing = 120, .retarget_interval = 720, .enforce_timewarp = true,            \
-    .initial_subsidy = 50 * COIN, .subsidy_halving_interval = 1050000, .coinbase_maturity = 100, .max_block_weight = 4000000,                \
-    .max_block_sigops_cost = 80000, .reject_64byte_tx = true, .genesis_outputs_spendable = true,               \
+    .initial_subsidy = 10 * COIN, .subsidy_halving_interval = 1050000, .coinbase_maturity = 100,                \
+    .max_block_weight = 4000000, .max_block_sigops_cost = 80000, .reject_64byte_tx = true,                    \
+    .genesis_outputs_spendable = true, .genesis_outputs_mature = true,                                        \
     .tokens_enabled = true,                                                                                   \
     .deployments = { .bip34 = 1, .bip66 = 1, .bip65 = 1, .csv = 1, .segwit = 1, .taproot = 1 },               \
     .script_exceptions = NULL, .script_exception_count = 0
@@ -123,11 +124,11 @@ static const struct chain_params PROFILES[] = {
         .assets = MAIN_ASSETS,
         .asset_count = 1,
         .genesis = {
-            .version = 1, .time = 1795219200, .bits = 0x1e0fffff, .nonce = 2186711,
+            .version = 1, .time = 1795219200, .bits = 0x1e0fffff, .nonce = 578084,
             .script_sig = MAIN_SCRIPT_SIG, .script_sig_len = sizeof(MAIN_SCRIPT_SIG) - 1,
-            .reward = 50 * COIN, .reward_script = MAIN_GENESIS_SCRIPT, .reward_script_len = sizeof(MAIN_GENESIS_SCRIPT),
-            .hash_hex = "0000021980129555a1f7c1c0220ff29501fae99ae60db57b3c2f51fca30e5e6e",
-            .merkle_root_hex = "b3844e67e1200e7b073bf5c0913a7bbd74fdbf9cf7bcfd1abc5991a48aa84411",
+            .reward_script = MAIN_GENESIS_SCRIPT, .reward_script_len = sizeof(MAIN_GENESIS_SCRIPT),
+            .hash_hex = "00000ef0db2a5fdf8f2dd429c495a2734020b7cea9317ad30f6347cfd02133ba",
+            .merkle_root_hex = "b4feb50ac78e07d1eaace00d6d0803a92a9fc8e88f8544bf857fb33089175a28",
         },
     },
     {
@@ -146,11 +147,11 @@ static const struct chain_params PROFILES[] = {
         .assets = TEST_ASSETS,
         .asset_count = 1,
         .genesis = {
-            .version = 1, .time = 1795219200, .bits = 0x1e0fffff, .nonce = 2827612,
+            .version = 1, .time = 1795219200, .bits = 0x1e0fffff, .nonce = 3632001,
             .script_sig = TEST_SCRIPT_SIG, .script_sig_len = sizeof(TEST_SCRIPT_SIG) - 1,
-            .reward = 50 * COIN, .reward_script = TEST_GENESIS_SCRIPT, .reward_script_len = sizeof(TEST_GENESIS_SCRIPT),
-            .hash_hex = "000008bfa4284f2633fb9d0686d13387a5b247d97175e584d0673376acd01d9c",
-            .merkle_root_hex = "a116de7cea80daa1c01965ad138e1f9f41a6a993705b2d8059816924d8c3f846",
+            .reward_script = TEST_GENESIS_SCRIPT, .reward_script_len = sizeof(TEST_GENESIS_SCRIPT),
+            .hash_hex = "000002c4d1456fdcad7477f97166478c4dfd3934a1d8d9d8474ebfe0a95b5b14",
+            .merkle_root_hex = "73bf8d00a39b868260445469c385fee5bb89135a40db7a698b8ebf57aa140508",
         },
     },
     {
@@ -169,12 +170,12 @@ static const struct chain_params PROFILES[] = {
         .assets = REGTEST_ASSETS,
         .asset_count = 1,
         .genesis = {
-            .version = 1, .time = 1795219200, .bits = 0x207fffff, .nonce = 1,
+            .version = 1, .time = 1795219200, .bits = 0x207fffff, .nonce = 0,
             .script_sig = REGTEST_SCRIPT_SIG, .script_sig_len = sizeof(REGTEST_SCRIPT_SIG) - 1,
-            .reward = 50 * COIN, .reward_script = REGTEST_GENESIS_SCRIPT,
+            .reward_script = REGTEST_GENESIS_SCRIPT,
             .reward_script_len = sizeof(REGTEST_GENESIS_SCRIPT),
-            .hash_hex = "10487a691c2485759690f63967d498d44147f072e3f83afd5556354d24d0c2cc",
-            .merkle_root_hex = "5f4ec1f07ecc07e11b76b07ef6249a4a7df2bd63a98d7742f780ba63dcbbc1d4",
+            .hash_hex = "07d465f1d98737ccdb7d712a208fd856f043c2e3a13463ccd67d6b40bc99eb3e",
+            .merkle_root_hex = "0fc7d726b7da8c5e1984c93a787749c9643f6235599857528214ce3f0e634a3d",
         },
     },
     {
@@ -200,6 +201,7 @@ static const struct chain_params PROFILES[] = {
         .max_block_sigops_cost = 80000,
         .reject_64byte_tx = false,
         .genesis_outputs_spendable = false,
+        .genesis_outputs_mature = false,
         .tokens_enabled = false,
         .deployments = { .bip34 = 227931, .bip66 = 363725, .bip65 = 388381, .csv = 419328, .segwit = 481824,
                          .taproot = 709632 },
@@ -210,7 +212,7 @@ static const struct chain_params PROFILES[] = {
         .genesis = {
             .version = 1, .time = 1231006505, .bits = 0x1d00ffff, .nonce = 2083236893,
             .script_sig = BITCOIN_SCRIPT_SIG, .script_sig_len = sizeof(BITCOIN_SCRIPT_SIG) - 1,
-            .reward = 50 * COIN, .reward_script = BITCOIN_GENESIS_SCRIPT,
+            .reward_script = BITCOIN_GENESIS_SCRIPT,
             .reward_script_len = sizeof(BITCOIN_GENESIS_SCRIPT),
             .hash_hex = "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f",
             .merkle_root_hex = "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b",
@@ -241,6 +243,17 @@ int64_t chain_params_block_subsidy(const struct chain_params *p, int32_t height)
     if (halvings >= 64) /* a shift of 64 or more is undefined in C */
         return 0;
     return p->initial_subsidy >> halvings;
+}
+
+bool chain_params_coin_mature(const struct chain_params *p, bool is_coinbase, int32_t coin_height,
+                              int32_t spend_height)
+{
+    if (!is_coinbase)
+        return true;
+    /* Only the genesis coinbase has height 0; its outputs are protocol objects (ISSUER, ORACLE). */
+    if (coin_height == 0 && p->genesis_outputs_mature)
+        return spend_height >= 1;
+    return (int64_t)spend_height - coin_height >= p->coinbase_maturity;
 }
 
 uint32_t chain_params_script_flags(const struct chain_params *p, int32_t height, const struct hash256 *block_hash)
@@ -287,7 +300,7 @@ void chain_params_genesis_build(struct block *out, const struct chain_params *p)
     memset(&null_prevout, 0, sizeof(null_prevout));
     null_prevout.n = 0xffffffffu;
     tx_add_input(&cb, &null_prevout, g->script_sig, g->script_sig_len, SEQUENCE_FINAL);
-    tx_add_output(&cb, g->reward, g->reward_script, g->reward_script_len);
+    tx_add_output(&cb, chain_params_block_subsidy(p, 0), g->reward_script, g->reward_script_len);
     /* issuance.md "Genesis": per asset one ISSUER (not paused) and one ORACLE output */
     for (size_t i = 0; i < p->asset_count; i++) {
         const struct chain_asset *a = &p->assets[i];

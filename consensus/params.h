@@ -69,7 +69,7 @@ struct chain_genesis {
     uint32_t nonce;
     const uint8_t *script_sig; /* the coinbase input's script */
     size_t script_sig_len;
-    int64_t reward;            /* output 0's value */
+    /* output 0 pays chain_params_block_subsidy(p, 0), the initial subsidy */
     const uint8_t *reward_script;
     size_t reward_script_len;
     const char *hash_hex;        /* expected block hash, display form */
@@ -115,6 +115,7 @@ struct chain_params {
     uint32_t max_block_sigops_cost;
     bool reject_64byte_tx;          /* BIP 54: no transaction of exactly 64 stripped bytes */
     bool genesis_outputs_spendable; /* Bitcoin's genesis coinbase never entered the UTXO set */
+    bool genesis_outputs_mature;    /* genesis outputs skip coinbase maturity: spendable from height 1 */
     bool tokens_enabled;            /* SCRIPT_VERIFY_TOKENS and the issuance layer */
 
     struct chain_deployments deployments;
@@ -135,6 +136,15 @@ int64_t chain_params_target_timespan(const struct chain_params *p);
 
 /** Returns the new coins a block at `height` may create: initial_subsidy halved every halving interval. */
 int64_t chain_params_block_subsidy(const struct chain_params *p, int32_t height);
+
+/**
+ * Returns true if an output created at coin_height (by a coinbase if
+ * is_coinbase) may be spent in a block at spend_height: a coinbase output
+ * needs coinbase_maturity blocks, except a genesis output (coin_height 0) on
+ * a profile with genesis_outputs_mature, which is spendable from height 1.
+ */
+bool chain_params_coin_mature(const struct chain_params *p, bool is_coinbase, int32_t coin_height,
+                              int32_t spend_height);
 
 /**
  * Returns the script verification flags for a block (Core's

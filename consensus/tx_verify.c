@@ -122,7 +122,7 @@ bool tx_check_inputs(struct val_state *st, int64_t *fee, const struct tx *tx, co
     *fee = 0;
     for (size_t i = 0; i < tx->vin_count; i++) {
         const struct spent_coin *coin = &coins[i];
-        if (coin->is_coinbase && (int64_t)spend_height - coin->height < p->coinbase_maturity)
+        if (!chain_params_coin_mature(p, coin->is_coinbase, coin->height, spend_height))
             return val_invalid_debug(st, VAL_TX_PREMATURE_SPEND, "bad-txns-premature-spend-of-coinbase",
                                      "tried to spend coinbase at depth %lld",
                                      (long long)spend_height - coin->height);

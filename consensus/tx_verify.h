@@ -92,7 +92,8 @@ int64_t tx_sigop_cost(const struct tx *tx, const struct spent_coin *coins, uint3
 /**
  * Checks a transaction's inputs against the coins it spends (Core's
  * Consensus::CheckTxInputs): coinbase coins have matured (spend_height -
- * coin height >= the profile's coinbase maturity), every input value and
+ * coin height >= the profile's coinbase maturity; hashmint's genesis outputs
+ * are exempt, chain_params_coin_mature), every input value and
  * their sum are in money range, inputs cover outputs, the fee is in range.
  * coins: tx->vin_count entries. Out: *fee (0 on failure).
  * Returns false with st set (bad-txns-premature-spend-of-coinbase,

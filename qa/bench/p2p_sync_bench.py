@@ -52,9 +52,9 @@ if args.builddir:
     os.environ["HASHMINT_BUILDDIR"] = os.path.abspath(args.builddir)
 
 import framework  # noqa: E402
-from framework import (OP_TRUE_SCRIPT, OP_TRUE_SPK, ADDRESS_OP_TRUE, OP_RETURN, COIN, Block,  # noqa: E402
+from framework import (OP_TRUE_SCRIPT, OP_TRUE_SPK, ADDRESS_OP_TRUE, OP_RETURN, Block,  # noqa: E402
                        Tx, TxIn, TxOut,
-                       TestNode, create_block, p2wsh_script, push, wait_until, log)
+                       TestNode, block_subsidy, create_block, p2wsh_script, push, wait_until, log)
 
 REGTEST_MAGIC = bytes.fromhex("fab5bfda")
 
@@ -109,7 +109,7 @@ def build_chain(node, total, txs_per_block, pad):
                 new_lanes.append((tx.txid, 0, value))
             lanes = new_lanes
         pending = []
-        blk = create_block(tip, height, t, 0x207fffff, txs, OP_TRUE_SPK, 50 * COIN)
+        blk = create_block(tip, height, t, 0x207fffff, txs, OP_TRUE_SPK, block_subsidy(height))
         r = node.submitblock(blk.hex())
         if r is not None:
             raise RuntimeError(f"submitblock at height {height}: {r}")

@@ -43,6 +43,15 @@ SRCDIR = os.environ.get("HASHMINT_SRCDIR") or \
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TIMEOUT_FACTOR = float(os.environ.get("HASHMINT_TIMEOUT_FACTOR", "1"))
 COIN = 100_000_000
+# The hashmint chains' emission (doc/chain-params.md): 10 HMC, halving every 1,050,000 blocks.
+SUBSIDY = 10 * COIN
+HALVING_INTERVAL = 1_050_000
+
+
+def block_subsidy(height):
+    """Base units a hashmint block at `height` may create (chain_params_block_subsidy)."""
+    halvings = height // HALVING_INTERVAL
+    return 0 if halvings >= 64 else SUBSIDY >> halvings
 
 
 def _walk_up_for(name, start):
@@ -1132,8 +1141,8 @@ def sign_p2wpkh_input(tx, index, key, amount):
 # The regtest well-known keys (doc/chain-params.md "Keys: regtest").
 GENESIS_KEY = Key("622c7b4482ff8c9a55de2463d49119e99f29b72d9fefaeed70c464bf850b2cba")
 ADDRESS_GENESIS = GENESIS_KEY.p2wpkh_address()
-REGTEST_GENESIS_HASH = "10487a691c2485759690f63967d498d44147f072e3f83afd5556354d24d0c2cc"
-REGTEST_GENESIS_TXID = "5f4ec1f07ecc07e11b76b07ef6249a4a7df2bd63a98d7742f780ba63dcbbc1d4"
+REGTEST_GENESIS_HASH = "07d465f1d98737ccdb7d712a208fd856f043c2e3a13463ccd67d6b40bc99eb3e"
+REGTEST_GENESIS_TXID = "0fc7d726b7da8c5e1984c93a787749c9643f6235599857528214ce3f0e634a3d"
 
 # Anyone-can-spend P2WSH(OP_TRUE): standard to spend, needs no signature.
 OP_TRUE_SCRIPT = bytes([OP_TRUE])

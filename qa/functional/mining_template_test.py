@@ -64,7 +64,7 @@ class MiningTemplateTest(HashmintTestFramework):
         assert_equal(entry["fee"], t["fee"], "template fee in base units")
         assert_equal(entry["hash"], t["wtxid"])
         assert_equal(entry["data"], t["hex"])
-        assert_equal(tmpl["coinbasevalue"], 50 * 100_000_000 + t["fee"])
+        assert_equal(tmpl["coinbasevalue"], 10 * 100_000_000 + t["fee"])
         mi = node.getmininginfo()
         assert_equal(mi["blocks"], node.getblockcount())
         assert_equal(mi["pooledtx"], 1)
@@ -95,7 +95,7 @@ class MiningTemplateTest(HashmintTestFramework):
         assert_equal(node.submitblock(blk.hex()), "duplicate")
         out = node.gettxout(blk.txs[0].txid, 0)
         assert_equal(out["value"], coins(tmpl["coinbasevalue"]), "coinbase pays subsidy + fee")
-        assert_true(out["value"] > Decimal(50), "fee collected")
+        assert_true(out["value"] > Decimal(10), "fee collected")
         log("submitblock ok")
 
         # -blockmintxfee: packages paying less are left out of templates and

@@ -45,7 +45,7 @@ class MiningTest(HashmintTestFramework):
         mi = node.getmininginfo()
         assert_equal(mi["blocks"], 200, "getmininginfo blocks")
 
-        # Every block's coinbase pays 50 HMC to the miner; BIP 34 height in the scriptSig.
+        # Every block's coinbase pays the 10 HMC subsidy to the miner; BIP 34 height in the scriptSig.
         b1 = node.getblock(hashes[0])
         assert_equal(b1["height"], 1)
         assert_equal(b1["previousblockhash"], REGTEST_GENESIS_HASH)
@@ -54,25 +54,25 @@ class MiningTest(HashmintTestFramework):
         cb = b1v2["tx"][0]
         assert_equal(cb["txid"], cb_txid)
         assert_true(cb["vin"][0]["coinbase"].startswith("51"), f"BIP 34 height 1 in coinbase {cb['vin'][0]}")
-        assert_equal(cb["vout"][0]["value"], Decimal("50"), "block 1 subsidy")
+        assert_equal(cb["vout"][0]["value"], Decimal("10"), "block 1 subsidy")
         assert_equal(cb["vout"][0]["scriptPubKey"]["hex"], miner.p2wpkh_script().hex())
 
         out = node.gettxout(cb_txid, 0)
         assert_true(out is not None, "block 1 coinbase unspent")
-        assert_equal(out["value"], Decimal("50"))
+        assert_equal(out["value"], Decimal("10"))
         assert_equal(out["confirmations"], 200)
         assert_equal(out["coinbase"], True)
         assert_equal(out["scriptPubKey"]["hex"], miner.p2wpkh_script().hex())
 
-        # Spend it: 30 HMC to the payee, the rest minus 0.0001 fee back to the miner.
+        # Spend it: 6 HMC to the payee, the rest minus 0.0001 fee back to the miner.
         fee = Decimal("0.0001")
-        change = Decimal("50") - Decimal("30") - fee
+        change = Decimal("10") - Decimal("6") - fee
         raw = node.createrawtransaction([{"txid": cb_txid, "vout": 0}],
-                                        [{payee_addr: Decimal("30")}, {miner_addr: change}])
+                                        [{payee_addr: Decimal("6")}, {miner_addr: change}])
         dec = node.decoderawtransaction(raw)
         assert_equal(len(dec["vin"]), 1)
-        assert_equal(dec["vout"][0]["value"], Decimal("30"))
-        prevtxs = [{"txid": cb_txid, "vout": 0, "scriptPubKey": miner.p2wpkh_script().hex(), "amount": Decimal("50")}]
+        assert_equal(dec["vout"][0]["value"], Decimal("6"))
+        prevtxs = [{"txid": cb_txid, "vout": 0, "scriptPubKey": miner.p2wpkh_script().hex(), "amount": Decimal("10")}]
         unsigned = node.signrawtransactionwithkey(raw, [], prevtxs)
         assert_equal(unsigned["complete"], False, "signing without the key is incomplete")
         signed = sign_with_rpc(node, raw, [miner], prevtxs)
@@ -92,40 +92,40 @@ class MiningTest(HashmintTestFramework):
         # The coinbase collects subsidy plus the fee.
         blk2 = node.getblock(tip, 2)
         cb_value = sum(o["value"] for o in blk2["tx"][0]["vout"])
-        assert_equal(cb_value, Decimal("50") + fee, "coinbase of block 201 = subsidy + fee")
+        assert_equal(cb_value, Decimal("10") + fee, "coinbase of block 201 = subsidy + fee")
 
         assert_equal(node.gettxout(cb_txid, 0), None, "spent coinbase gone from the UTXO set")
         o0, o1 = node.gettxout(txid, 0), node.gettxout(txid, 1)
-        assert_equal(o0["value"], Decimal("30"))
+        assert_equal(o0["value"], Decimal("6"))
         assert_equal(o0["confirmations"], 1)
         assert_equal(o0["scriptPubKey"]["hex"], payee.p2wpkh_script().hex())
-        assert_equal(o1["value"], Decimal("50") - Decimal("30") - fee)
+        assert_equal(o1["value"], Decimal("10") - Decimal("6") - fee)
         assert_equal(node.gettxout(txid, 2), None, "no third output")
 
         # An immature coinbase (block 150 at height 201: 52 confirmations) cannot be spent.
         cb150 = node.getblock(hashes[149])["tx"][0]
-        raw = node.createrawtransaction([{"txid": cb150, "vout": 0}], [{payee_addr: Decimal("49.999")}])
+        raw = node.createrawtransaction([{"txid": cb150, "vout": 0}], [{payee_addr: Decimal("9.999")}])
         signed150 = sign_with_rpc(node, raw, [miner], [{"txid": cb150, "vout": 0,
-                                  "scriptPubKey": miner.p2wpkh_script().hex(), "amount": Decimal("50")}])
+                                  "scriptPubKey": miner.p2wpkh_script().hex(), "amount": Decimal("10")}])
         assert_raises_rpc_error(-26, "bad-txns-premature-spend-of-coinbase", node.sendrawtransaction, signed150)
 
-        # The regtest genesis output 0 (50 HMC to the well-known genesis key) is spendable.
+        # The regtest genesis output 0 (10 HMC to the well-known genesis key) is spendable.
         g = node.gettxout(REGTEST_GENESIS_TXID, 0)
         assert_true(g is not None, "genesis output 0 in the UTXO set")
-        assert_equal(g["value"], Decimal("50"))
-        raw = node.createrawtransaction([{"txid": REGTEST_GENESIS_TXID, "vout": 0}], [{payee_addr: Decimal("49.99")}])
+        assert_equal(g["value"], Decimal("10"))
+        raw = node.createrawtransaction([{"txid": REGTEST_GENESIS_TXID, "vout": 0}], [{payee_addr: Decimal("9.99")}])
         gsigned = sign_with_rpc(node, raw, [GENESIS_KEY], [{"txid": REGTEST_GENESIS_TXID, "vout": 0,
-                                "scriptPubKey": GENESIS_KEY.p2wpkh_script().hex(), "amount": Decimal("50")}])
+                                "scriptPubKey": GENESIS_KEY.p2wpkh_script().hex(), "amount": Decimal("10")}])
         gtxid = node.sendrawtransaction(gsigned)
         node.generatetoaddress(1, miner_addr)
         assert_equal(node.gettxout(REGTEST_GENESIS_TXID, 0), None, "genesis output spent")
-        assert_equal(node.gettxout(gtxid, 0)["value"], Decimal("49.99"))
+        assert_equal(node.gettxout(gtxid, 0)["value"], Decimal("9.99"))
 
-        # UTXO-set totals: genesis 50 + 202 blocks x 50 (fees stay inside the set).
+        # UTXO-set totals: genesis 10 + 202 blocks x 10 (fees stay inside the set).
         s = node.gettxoutsetinfo()
         assert_equal(s["height"], 202)
         assert_equal(s["bestblock"], node.getbestblockhash())
-        assert_equal(s["total_amount"], Decimal("50") * 203, "gettxoutsetinfo total_amount")
+        assert_equal(s["total_amount"], Decimal("10") * 203, "gettxoutsetinfo total_amount")
         assert_greater_than(s["txouts"], 202, "gettxoutsetinfo txouts")
 
 

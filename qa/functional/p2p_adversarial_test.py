@@ -64,9 +64,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from framework import (ADDRESS_OP_TRUE, COIN, OP_TRUE_SCRIPT, OP_TRUE_SPK, Block, Tx, TxIn, TxOut,  # noqa: E402
+from framework import (ADDRESS_OP_TRUE, OP_TRUE_SCRIPT, OP_TRUE_SPK, Block, Tx, TxIn, TxOut,  # noqa: E402
                        HashmintTestFramework, JSONRPCException, TestFailure, assert_equal, assert_true,
-                       create_block, data_file, log, merkle_root, wait_until)
+                       block_subsidy, create_block, data_file, log, merkle_root, wait_until)
 import p2p_client as p2p  # noqa: E402
 
 # Expectations the node does not meet yet (names used with self.expect()): a
@@ -629,7 +629,7 @@ class P2PAdversarialTest(HashmintTestFramework):
             cb = self._coinbase(h)
             txs.append(Tx(2, [TxIn(cb.txid, 0, b"", 0xfffffffd, [OP_TRUE_SCRIPT])],
                           [TxOut(cb.vout[0].value - 10000, OP_TRUE_SPK)]))
-        good = create_block(tip, height + 1, t, 0x207fffff, txs, OP_TRUE_SPK, 50 * COIN + 20000)
+        good = create_block(tip, height + 1, t, 0x207fffff, txs, OP_TRUE_SPK, block_subsidy(height + 1) + 20000)
         mutated = Block.from_hex(good.hex())
         mutated.txs.append(mutated.txs[-1])
         assert_equal(merkle_root([x.txid for x in mutated.txs]), good.merkle, "mutation keeps the merkle root")

@@ -556,7 +556,7 @@ static void mine(struct fake_block *out, const struct hash256 *prev, int32_t hei
     uint8_t ss[6] = { 3, (uint8_t)height, (uint8_t)(height >> 8), 0, tag, bad ? BAD_BLOCK_MARKER : 0x51 };
     tx_add_input(&cb, &null_prev, ss, sizeof(ss), SEQUENCE_FINAL);
     const uint8_t op_true = 0x51;
-    tx_add_output(&cb, 50 * 100000000LL, &op_true, 1);
+    tx_add_output(&cb, chain_params_block_subsidy(g_params, height), &op_true, 1);
     tx_update_hashes(&cb);
     block_add_tx(&b, &cb);
     tx_clear(&cb);

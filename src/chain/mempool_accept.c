@@ -583,7 +583,7 @@ static bool invalid_at_tip(struct mempool *mp, struct mp_entry *e, const struct 
     inputs_init(&in, tx->vin_count);
     bool bad = inputs_fetch(mp, &in, tx, next_height) >= 0;
     for (size_t i = 0; i < tx->vin_count && !bad; i++)
-        if (in.coins[i].is_coinbase && next_height - in.coins[i].height < mp->opt.params->coinbase_maturity)
+        if (!chain_params_coin_mature(mp->opt.params, in.coins[i].is_coinbase, in.coins[i].height, next_height))
             bad = true;
     if (!bad) {
         struct sequence_lock lock;

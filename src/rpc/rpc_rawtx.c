@@ -12,6 +12,7 @@
 #include "consensus/script.h"
 #include "consensus/sighash.h"
 #include "consensus/token_prefix.h"
+#include "consensus/tx_verify.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/mempool.h"
 #include "src/crypto/keys.h"
@@ -693,11 +694,14 @@ static bool parse_prevout(struct rpc_error *err, struct tx_signer *signer, struc
         c->have = true;
         c->amount_known = amount_known;
     }
-    bool is_p2sh = script_is_p2sh(spk, spk_len);
+    /* the redeem/witness script belongs to the locking script after a token prefix */
+    size_t lock_len;
+    const uint8_t *lock = tx_locking_script(spk, spk_len, signer->flags & SCRIPT_VERIFY_TOKENS, &lock_len);
+    bool is_p2sh = script_is_p2sh(lock, lock_len);
     int wv;
     const uint8_t *prog;
     size_t prog_len;
-    bool is_p2wsh = script_is_witness_program(spk, spk_len, &wv, &prog, &prog_len) && wv == 0 && prog_len == 32;
+    bool is_p2wsh = script_is_witness_program(lock, lock_len, &wv, &prog, &prog_len) && wv == 0 && prog_len == 32;
     mem_free(spk);
     if (!ok || !(is_p2sh || is_p2wsh))
         return ok;

@@ -80,13 +80,23 @@ START_TEST(test_genesis_coins)
     struct test_chain t;
     tc_setup(&t, "regtest");
     ck_assert_int_eq(chainstate_height(t.cs), 0);
-    struct outpoint op = { genesis_txid(t.p), 0 };
-    struct coin c;
-    coin_init(&c);
-    ck_assert(chainstate_get_coin(t.cs, &c, &op));
-    ck_assert_int_eq(c.out.value, 50 * COIN);
-    ck_assert_uint_eq(c.height, 0);
-    coin_clear(&c);
+    /* All three genesis outputs (10 HMC, ISSUER, ORACLE) are in the UTXO set at height 0. */
+    struct block g;
+    chain_params_genesis_build(&g, t.p);
+    ck_assert_uint_eq(g.txs[0].vout_count, 3);
+    for (uint32_t n = 0; n < 3; n++) {
+        struct outpoint op = { genesis_txid(t.p), n };
+        struct coin c;
+        coin_init(&c);
+        ck_assert_msg(chainstate_get_coin(t.cs, &c, &op), "genesis output %u", n);
+        ck_assert_int_eq(c.out.value, n == 0 ? 10 * COIN : 0);
+        ck_assert_uint_eq(c.out.script_pubkey.len, g.txs[0].vout[n].script_pubkey.len);
+        ck_assert(memcmp(c.out.script_pubkey.data, g.txs[0].vout[n].script_pubkey.data, c.out.script_pubkey.len) == 0);
+        ck_assert_uint_eq(c.height, 0);
+        ck_assert(c.coinbase);
+        coin_clear(&c);
+    }
+    block_clear(&g);
     tc_teardown(&t);
 
     tc_setup(&t, "bitcoin");
@@ -101,32 +111,37 @@ START_TEST(test_spend_genesis_and_coinbase)
 {
     struct test_chain t;
     tc_setup(&t, "regtest");
-    /* Genesis outputs are coinbase outputs: spendable from height 100. */
-    tc_mine_n(&t, 98);
+    /* Genesis outputs are exempt from coinbase maturity: spendable in block 1. */
     struct outpoint gop = { genesis_txid(t.p), 0 };
     struct tx spend;
-    tc_spend(&spend, &gop, 50 * COIN, 49 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
-    struct block b;
-    tc_make_block(&b, t.p, chainstate_tip(t.cs), &spend, 1, 1 * COIN, 0, 7);
-    expect_connect_failure(&t, &b, "bad-txns-premature-spend-of-coinbase");
-    block_clear(&b);
-    tc_mine(&t, NULL, 0, 0); /* tip 99 */
+    tc_spend(&spend, &gop, 10 * COIN, 9 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
     tc_mine(&t, &spend, 1, 1 * COIN);
-    ck_assert_int_eq(chainstate_height(t.cs), 100);
+    ck_assert_int_eq(chainstate_height(t.cs), 1);
     ck_assert(!chainstate_have_coin(t.cs, &gop));
     struct outpoint nop = { spend.txid, 0 };
     ck_assert(chainstate_have_coin(t.cs, &nop));
     tx_clear(&spend);
 
-    /* Block 1's coinbase matures at height 101, block 2's at 102. */
-    struct outpoint cop = { coinbase_txid(&t, 1), 0 }, cop2 = { coinbase_txid(&t, 2), 0 };
+    /* Other coinbases are not exempt: block 1's coinbase is spendable from
+     * height 101, block 2's from 102. */
+    struct outpoint cop = { coinbase_txid(&t, 1), 0 };
     int64_t v = chain_params_block_subsidy(t.p, 1);
-    tc_spend(&spend, &cop2, v, v - 1000, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
-    tc_make_block(&b, t.p, chainstate_tip(t.cs), &spend, 1, 1000, 0, 8);
-    expect_connect_failure(&t, &b, "bad-txns-premature-spend-of-coinbase");
+    ck_assert_int_eq(v, 10 * COIN);
+    int64_t v1 = v + 1 * COIN; /* block 1 collected the genesis spend's fee */
+    struct block b;
+    tc_spend(&spend, &cop, v1, v1 - 1000, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    tc_make_block(&b, t.p, chainstate_tip(t.cs), &spend, 1, 1000, 0, 6);
+    expect_connect_failure(&t, &b, "bad-txns-premature-spend-of-coinbase"); /* at height 2 */
     block_clear(&b);
     tx_clear(&spend);
-    tc_spend(&spend, &cop, v, v - 1000, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    tc_mine_n(&t, 99); /* tip 100 */
+    struct outpoint cop2 = { coinbase_txid(&t, 2), 0 };
+    tc_spend(&spend, &cop2, v, v - 1000, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    tc_make_block(&b, t.p, chainstate_tip(t.cs), &spend, 1, 1000, 0, 8);
+    expect_connect_failure(&t, &b, "bad-txns-premature-spend-of-coinbase"); /* 99 confirmations */
+    block_clear(&b);
+    tx_clear(&spend);
+    tc_spend(&spend, &cop, v1, v1 - 1000, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
     tc_mine(&t, &spend, 1, 1000);
     ck_assert_int_eq(chainstate_height(t.cs), 101);
     ck_assert(!chainstate_have_coin(t.cs, &cop));
@@ -150,8 +165,8 @@ START_TEST(test_bad_blocks)
     /* Two transactions of one block spend the same genesis output. */
     struct outpoint gop = { genesis_txid(t.p), 0 };
     struct tx two[2];
-    tc_spend(&two[0], &gop, 50 * COIN, 49 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
-    tc_spend(&two[1], &gop, 50 * COIN, 48 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    tc_spend(&two[0], &gop, 10 * COIN, 9 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    tc_spend(&two[1], &gop, 10 * COIN, 8 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
     tc_make_block(&b, t.p, chainstate_tip(t.cs), two, 2, 3 * COIN, 0, 100);
     expect_connect_failure(&t, &b, "bad-txns-inputs-missingorspent");
     block_clear(&b);
@@ -171,7 +186,7 @@ START_TEST(test_bad_blocks)
     /* An output prefix that does not parse (hashmint's asset check). */
     uint8_t bad_prefix[] = { 0xef, 0x00, 0x51 };
     struct tx tok;
-    tc_spend(&tok, &gop, 50 * COIN, 49 * COIN, bad_prefix, sizeof(bad_prefix));
+    tc_spend(&tok, &gop, 10 * COIN, 9 * COIN, bad_prefix, sizeof(bad_prefix));
     tc_make_block(&b, t.p, chainstate_tip(t.cs), &tok, 1, 1 * COIN, 0, 102);
     expect_connect_failure(&t, &b, "bad-txns-token-prefix");
     block_clear(&b);
@@ -341,7 +356,7 @@ START_TEST(test_test_block_validity_and_scripts)
     tc_mine_n(&t, 99);
     struct outpoint gop = { genesis_txid(t.p), 0 };
     struct tx spend;
-    tc_spend(&spend, &gop, 50 * COIN, 49 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    tc_spend(&spend, &gop, 10 * COIN, 9 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
     struct block b;
     tc_make_block(&b, t.p, chainstate_tip(t.cs), &spend, 1, 1 * COIN, 0, 55);
     struct val_state st;
@@ -355,12 +370,12 @@ START_TEST(test_test_block_validity_and_scripts)
     block_clear(&b);
 
     /* The mempool's script check, and its cache. */
-    struct txout out = { 50 * COIN, { (uint8_t *)TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK) } };
+    struct txout out = { 10 * COIN, { (uint8_t *)TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK) } };
     struct spent_coin sc = { &out, 0, true };
     uint32_t flags = chainstate_next_block_script_flags(t.cs);
     ck_assert(chainstate_check_tx_scripts(t.cs, &st, &spend, &sc, flags, true));
     ck_assert(chainstate_check_tx_scripts(t.cs, &st, &spend, &sc, flags, true));
-    struct txout wrong = { 49 * COIN, { (uint8_t *)TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK) } };
+    struct txout wrong = { 9 * COIN, { (uint8_t *)TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK) } };
     sc.out = &wrong;
     /* BIP 143 commits to the amount: with the wrong one the signature fails
      * (other flags, so the cached success does not apply). */
@@ -561,7 +576,7 @@ START_TEST(test_reindex)
     tc_mine_n(&t, 99);
     struct outpoint gop = { genesis_txid(t.p), 0 };
     struct tx spend;
-    tc_spend(&spend, &gop, 50 * COIN, 49 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    tc_spend(&spend, &gop, 10 * COIN, 9 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
     tc_mine(&t, &spend, 1, 1 * COIN);
     tx_clear(&spend);
     tc_mine_n(&t, 20);
@@ -601,7 +616,7 @@ START_TEST(test_txindex)
     tc_mine_n(&t, 99);
     struct outpoint gop = { genesis_txid(t.p), 0 };
     struct tx spend, found;
-    tc_spend(&spend, &gop, 50 * COIN, 49 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    tc_spend(&spend, &gop, 10 * COIN, 9 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
     struct block_index *bi = tc_mine(&t, &spend, 1, 1 * COIN);
     struct hash256 bh;
     ck_assert(chainstate_txindex_find(t.cs, &found, &bh, &spend.txid));

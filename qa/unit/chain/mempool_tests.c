@@ -583,6 +583,23 @@ START_TEST(persistence_round_trip)
 }
 END_TEST
 
+/* hashmint's genesis outputs skip coinbase maturity: the mempool takes a
+ * spend of one when the next block is block 1; a coinbase of block 1 is
+ * still immature then. */
+START_TEST(genesis_outputs_mature)
+{
+    fc.height = 0;
+    struct outpoint g = fake_chain_add_coin(&fc, 1, 0, 100000, 0, true);
+    struct tx tx;
+    fake_tx1(&tx, &g, 99000);
+    ck_assert_str_eq(accept_free(&tx), "ok");
+    fc.height = 1;
+    struct outpoint cb1 = fake_chain_add_coin(&fc, 2, 0, 100000, 1, true);
+    fake_tx1(&tx, &cb1, 99000);
+    ck_assert_str_eq(accept_free(&tx), "bad-txns-premature-spend-of-coinbase");
+}
+END_TEST
+
 static void coinbase_only(struct block *b)
 {
     block_init(b);
@@ -593,7 +610,7 @@ static void coinbase_only(struct block *b)
     null_op.n = 0xffffffffu;
     uint8_t sig[2] = { 0x01, 0x05 };
     tx_add_input(&cb, &null_op, sig, 2, SEQUENCE_FINAL);
-    tx_add_output(&cb, 50 * COIN, FAKE_SPK, sizeof(FAKE_SPK));
+    tx_add_output(&cb, chain_params_block_subsidy(fc.params, 1), FAKE_SPK, sizeof(FAKE_SPK));
     tx_update_hashes(&cb);
     block_add_tx(b, &cb);
     tx_clear(&cb);
@@ -695,6 +712,7 @@ static Suite *mempool_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, accepts_and_indexes);
+    tcase_add_test(tc, genesis_outputs_mature);
     tcase_add_test(tc, reject_reasons);
     tcase_add_test(tc, replace_by_fee);
     tcase_add_test(tc, rbf_limits_and_opt_in);

@@ -97,7 +97,7 @@ static void finish_block(struct block *b, const struct chain_params *p, bool com
 static void make_valid(struct block *b, const struct chain_params *p)
 {
     start_block(b, p);
-    add_coinbase(b, 1, 50 * 100000000LL);
+    add_coinbase(b, 1, chain_params_block_subsidy(p, 1));
     add_spend(b, 1, true);
     add_spend(b, 2, false);
     finish_block(b, p, true);

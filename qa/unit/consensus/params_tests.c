@@ -36,15 +36,15 @@ END_TEST
 
 /* Recorded genesis hashes (doc/chain-params.md). */
 static const char *const GENESIS_HASH[] = {
-    "0000021980129555a1f7c1c0220ff29501fae99ae60db57b3c2f51fca30e5e6e",
-    "000008bfa4284f2633fb9d0686d13387a5b247d97175e584d0673376acd01d9c",
-    "10487a691c2485759690f63967d498d44147f072e3f83afd5556354d24d0c2cc",
+    "00000ef0db2a5fdf8f2dd429c495a2734020b7cea9317ad30f6347cfd02133ba",
+    "000002c4d1456fdcad7477f97166478c4dfd3934a1d8d9d8474ebfe0a95b5b14",
+    "07d465f1d98737ccdb7d712a208fd856f043c2e3a13463ccd67d6b40bc99eb3e",
     "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f",
 };
 static const char *const GENESIS_MERKLE[] = {
-    "b3844e67e1200e7b073bf5c0913a7bbd74fdbf9cf7bcfd1abc5991a48aa84411",
-    "a116de7cea80daa1c01965ad138e1f9f41a6a993705b2d8059816924d8c3f846",
-    "5f4ec1f07ecc07e11b76b07ef6249a4a7df2bd63a98d7742f780ba63dcbbc1d4",
+    "b4feb50ac78e07d1eaace00d6d0803a92a9fc8e88f8544bf857fb33089175a28",
+    "73bf8d00a39b868260445469c385fee5bb89135a40db7a698b8ebf57aa140508",
+    "0fc7d726b7da8c5e1984c93a787749c9643f6235599857528214ce3f0e634a3d",
     "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b",
 };
 
@@ -150,6 +150,7 @@ START_TEST(consensus_constants)
         ck_assert(p->enforce_timewarp == hm);
         ck_assert(p->reject_64byte_tx == hm);
         ck_assert(p->genesis_outputs_spendable == hm);
+        ck_assert(p->genesis_outputs_mature == hm);
         ck_assert(p->tokens_enabled == hm);
         ck_assert_uint_eq(p->asset_count, hm ? 1 : 0);
         if (hm) {
@@ -176,27 +177,74 @@ END_TEST
 
 START_TEST(block_subsidy)
 {
+    /* hashmint (chain.md): 10 HMC, halving every 1,050,000 blocks, on all three chains */
+    for (size_t i = 0; i < 3; i++) {
+        const struct chain_params *hm = get(NAMES[i]);
+        ck_assert_int_eq(hm->initial_subsidy, 10 * COIN);
+        ck_assert_int_eq(hm->subsidy_halving_interval, 1050000);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, 0), 10 * COIN);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, 1), 10 * COIN);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, 1049999), 10 * COIN);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, 1050000), 5 * COIN);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, 2099999), 5 * COIN);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, 2100000), 250000000);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, 3150000), 125000000);
+        /* 10^9 >> 29 = 1 base unit in the 30th era, nothing from the 31st on */
+        ck_assert_int_eq(chain_params_block_subsidy(hm, 29 * 1050000), 1);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, 30 * 1050000 - 1), 1);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, 30 * 1050000), 0);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, 63 * 1050000), 0);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, INT32_MAX), 0);
+        ck_assert_int_eq(chain_params_block_subsidy(hm, -1), 0);
+    }
+    /* bitcoin keeps 50 BTC / 210,000 */
     const struct chain_params *hm = get("main"), *btc = get("bitcoin");
-    ck_assert_int_eq(chain_params_block_subsidy(hm, 0), 50 * COIN);
-    ck_assert_int_eq(chain_params_block_subsidy(hm, 1049999), 50 * COIN);
-    ck_assert_int_eq(chain_params_block_subsidy(hm, 1050000), 25 * COIN);
-    ck_assert_int_eq(chain_params_block_subsidy(hm, 2100000), 1250000000);
+    ck_assert_int_eq(chain_params_block_subsidy(btc, 0), 50 * COIN);
     ck_assert_int_eq(chain_params_block_subsidy(btc, 209999), 50 * COIN);
     ck_assert_int_eq(chain_params_block_subsidy(btc, 210000), 25 * COIN);
     ck_assert_int_eq(chain_params_block_subsidy(btc, 210000 * 33), 0);
     ck_assert_int_eq(chain_params_block_subsidy(btc, 210000 * 64), 0);
-    ck_assert_int_eq(chain_params_block_subsidy(hm, INT32_MAX), 0);
-    /* Bitcoin's total emission is 20,999,999.9769 coins. hashmint's spec
-     * pairs 50 HMC with a 5x longer halving interval, which emits five
-     * times that (doc/chain-params.md, "Open question: emission"). */
-    int64_t btc_total = 0, hm_total = 0;
-    for (int32_t h = 0; h < 64; h++) {
-        btc_total += chain_params_block_subsidy(btc, h * btc->subsidy_halving_interval) * btc->subsidy_halving_interval;
-        hm_total += chain_params_block_subsidy(hm, h * hm->subsidy_halving_interval) * hm->subsidy_halving_interval;
-    }
+
+    /* Total emission, genesis included (hashmint's genesis output is
+     * spendable), summed block by block until the subsidy reaches 0.
+     * Bitcoin's is 20,999,999.9769 coins; hashmint's, with the same kind of
+     * rounding (a right shift of 10^9 base units per era), is
+     * 20,999,999.8635 HMC: 21,000,000 HMC less 0.1365 HMC. */
+    int64_t hm_total = 0, btc_total = 0;
+    int32_t h = 0;
+    for (int64_t v; (v = chain_params_block_subsidy(hm, h)) > 0; h++)
+        hm_total += v;
+    ck_assert_int_eq(h, 30 * 1050000);
+    for (h = 0; h < 33 * 210000; h++)
+        btc_total += chain_params_block_subsidy(btc, h);
     ck_assert_int_eq(btc_total, INT64_C(2099999997690000));
-    ck_assert(btc_total <= MAX_MONEY);
-    ck_assert_int_eq(hm_total, 5 * btc_total);
+    ck_assert_int_eq(hm_total, INT64_C(2099999986350000));
+    ck_assert_int_eq(MAX_MONEY - hm_total, INT64_C(13650000));
+    ck_assert(hm_total <= MAX_MONEY);
+}
+END_TEST
+
+START_TEST(coinbase_maturity)
+{
+    for (size_t i = 0; i < 4; i++) {
+        const struct chain_params *p = get(NAMES[i]);
+        bool hm = i < 3;
+        ck_assert(p->genesis_outputs_mature == hm);
+        /* ordinary outputs: no maturity */
+        ck_assert(chain_params_coin_mature(p, false, 5, 5));
+        ck_assert(chain_params_coin_mature(p, false, 0, 1));
+        /* a coinbase output needs 100 confirmations: created at 1, spendable at 101 */
+        ck_assert(!chain_params_coin_mature(p, true, 1, 2));
+        ck_assert(!chain_params_coin_mature(p, true, 1, 100));
+        ck_assert(chain_params_coin_mature(p, true, 1, 101));
+        ck_assert(!chain_params_coin_mature(p, true, 500, 599));
+        ck_assert(chain_params_coin_mature(p, true, 500, 600));
+        /* the genesis outputs: from height 1 on hashmint chains, from 100 under the bitcoin rules */
+        ck_assert(!chain_params_coin_mature(p, true, 0, 0));
+        ck_assert(chain_params_coin_mature(p, true, 0, 1) == hm);
+        ck_assert(chain_params_coin_mature(p, true, 0, 99) == hm);
+        ck_assert(chain_params_coin_mature(p, true, 0, 100));
+    }
 }
 END_TEST
 
@@ -311,13 +359,13 @@ START_TEST(assets_and_genesis_outputs)
         chain_params_genesis_build(&b, p);
         const struct tx *cb = &b.txs[0];
         ck_assert_uint_eq(cb->vout_count, 3);
-        /* output 0: 50 HMC to P2WPKH of the genesis key */
+        /* output 0: the initial subsidy, 10 HMC, to P2WPKH of the genesis key */
         char label[64];
         snprintf(label, sizeof(label), "hashmint %s genesis key", p->name);
         uint8_t pk[33], want[22] = { 0x00, 0x14 };
         derive_pubkey(ctx, pk, label);
         hash160(want + 2, pk, 33);
-        ck_assert_int_eq(cb->vout[0].value, 50 * COIN);
+        ck_assert_int_eq(cb->vout[0].value, 10 * COIN);
         ck_assert_uint_eq(cb->vout[0].script_pubkey.len, 22);
         ck_assert(memcmp(cb->vout[0].script_pubkey.data, want, 22) == 0);
         /* output 1: ISSUER, not paused; output 2: ORACLE with the initial price */
@@ -378,6 +426,7 @@ static Suite *params_suite(void)
     tcase_add_test(tc, network_constants);
     tcase_add_test(tc, consensus_constants);
     tcase_add_test(tc, block_subsidy);
+    tcase_add_test(tc, coinbase_maturity);
     tcase_add_test(tc, script_flags);
     tcase_add_test(tc, assets_and_genesis_outputs);
     tcase_add_test(tc, asset_serialisation_layout);

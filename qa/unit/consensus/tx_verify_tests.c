@@ -227,6 +227,24 @@ START_TEST(check_inputs)
     ck_assert(tx_check_inputs(&st, &fee, &tx, coins, 110, p));
     ck_assert_int_eq(fee, 5 * COIN);
 
+    /* a genesis output (coinbase, height 0) is spendable from height 1 on
+     * hashmint chains; under the bitcoin rules it would need 100 blocks */
+    coins[0].height = 0;
+    val_state_init(&st);
+    ck_assert_msg(tx_check_inputs(&st, &fee, &tx, coins, 1, p), "%s", st.reject);
+    ck_assert_int_eq(fee, 5 * COIN);
+    val_state_init(&st);
+    ck_assert(!tx_check_inputs(&st, &fee, &tx, coins, 1, chain_params_get("bitcoin")));
+    ck_assert_str_eq(st.reject, "bad-txns-premature-spend-of-coinbase");
+    /* ...but a coinbase of block 1 is not: 100 confirmations */
+    coins[0].height = 1;
+    val_state_init(&st);
+    ck_assert(!tx_check_inputs(&st, &fee, &tx, coins, 100, p));
+    ck_assert_str_eq(st.reject, "bad-txns-premature-spend-of-coinbase");
+    val_state_init(&st);
+    ck_assert(tx_check_inputs(&st, &fee, &tx, coins, 101, p));
+    coins[0].height = 10;
+
     /* values out of range */
     oa.value = -1;
     val_state_init(&st);
