@@ -9,6 +9,7 @@
 
 #include "src/crypto/sha256.h"
 #include "src/store/disk.h"
+#include "src/store/fault.h"
 #include "src/util/alloc.h"
 #include "src/util/endian.h"
 #include "src/util/log.h"
@@ -34,6 +35,9 @@ struct flatfile {
     int blk_fd, blk_file;
     int rev_fd, rev_file;
     bool blk_unsynced, rev_unsynced, dir_unsynced;
+    /* Test-only write failures (fault.h): HASHMINT_FAULT_BLOCKFILE,
+     * HASHMINT_FAULT_UNDOFILE, HASHMINT_FAULT_FSYNC. */
+    struct store_fault fault_block, fault_undo, fault_fsync;
 };
 
 static int io_error(struct store_error *err, const char *what, const char *path)
@@ -61,6 +65,9 @@ struct flatfile *flatfile_open(const char *blocks_dir, const uint8_t magic[4], s
     ff->max_size = FLATFILE_MAX_BLOCKFILE_SIZE;
     ff->blk_fd = ff->rev_fd = -1;
     ff->blk_file = ff->rev_file = -1;
+    store_fault_init(&ff->fault_block, "HASHMINT_FAULT_BLOCKFILE");
+    store_fault_init(&ff->fault_undo, "HASHMINT_FAULT_UNDOFILE");
+    store_fault_init(&ff->fault_fsync, "HASHMINT_FAULT_FSYNC");
     return ff;
 }
 
@@ -206,6 +213,53 @@ static int write_all(int fd, const uint8_t *p, size_t len, off_t off)
     return 0;
 }
 
+/* One piece of a record. */
+struct piece {
+    const uint8_t *p;
+    size_t len;
+};
+
+/* Writes the pieces of a record one after the other from off. Under an
+ * injected fault (fault.h) only the first half of the record is written (a
+ * torn write) before it fails with EIO; with ":applied" all of it is. */
+static int write_record(int fd, off_t off, const struct piece *pc, size_t n, struct store_fault *fault)
+{
+    enum store_fault_action a = store_fault_next(fault);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += pc[i].len;
+    size_t left = a == STORE_FAULT_FAIL ? total / 2 : total;
+    for (size_t i = 0; i < n && left > 0; i++) {
+        size_t len = pc[i].len < left ? pc[i].len : left;
+        if (write_all(fd, pc[i].p, len, off) != 0)
+            return -1;
+        off += (off_t)pc[i].len;
+        left -= len;
+    }
+    if (a != STORE_FAULT_PASS) {
+        errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+/* fsync of a block or undo file, with the injected fault (fault.h). */
+static int sync_file(struct flatfile *ff, int fd)
+{
+    enum store_fault_action a = store_fault_next(&ff->fault_fsync);
+    if (a == STORE_FAULT_FAIL) {
+        errno = EIO;
+        return -1;
+    }
+    if (fsync(fd) != 0)
+        return -1;
+    if (a == STORE_FAULT_APPLY) {
+        errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
 static int read_all(int fd, uint8_t *p, size_t len, off_t off)
 {
     while (len > 0) {
@@ -235,7 +289,7 @@ static int switch_fd(struct flatfile *ff, int *fd, int *cur, bool *unsynced, con
     if (*fd >= 0 && *cur == file)
         return 0;
     if (*fd >= 0) {
-        if (*unsynced && fsync(*fd) != 0) {
+        if (*unsynced && sync_file(ff, *fd) != 0) {
             flatfile_path(path, sizeof(path), ff->dir, prefix, *cur);
             return io_error(err, "cannot fsync", path);
         }
@@ -283,9 +337,8 @@ int flatfile_write_block(struct flatfile *ff, struct flat_pos *pos, const uint8_
     uint8_t hdr[FLATFILE_HEADER_SIZE];
     memcpy(hdr, ff->magic, 4);
     le32_write(hdr + 4, (uint32_t)len);
-    off_t off = (off_t)info->size;
-    if (write_all(ff->blk_fd, hdr, sizeof(hdr), off) != 0 ||
-        write_all(ff->blk_fd, data, len, off + (off_t)FLATFILE_HEADER_SIZE) != 0) {
+    const struct piece pc[] = { { hdr, sizeof(hdr) }, { data, len } };
+    if (write_record(ff->blk_fd, (off_t)info->size, pc, 2, &ff->fault_block) != 0) {
         char path[4096];
         flatfile_path(path, sizeof(path), ff->dir, "blk", file);
         io_error(err, "cannot write block to", path);
@@ -417,10 +470,8 @@ int flatfile_write_undo(struct flatfile *ff, struct flat_pos *pos, int file, con
     memcpy(hdr, ff->magic, 4);
     le32_write(hdr + 4, (uint32_t)len);
     undo_checksum(sum, check_hash, undo, len);
-    off_t off = (off_t)info->undo_size;
-    if (write_all(ff->rev_fd, hdr, sizeof(hdr), off) != 0 ||
-        write_all(ff->rev_fd, undo, len, off + (off_t)FLATFILE_HEADER_SIZE) != 0 ||
-        write_all(ff->rev_fd, sum, sizeof(sum), off + (off_t)FLATFILE_HEADER_SIZE + (off_t)len) != 0) {
+    const struct piece pc[] = { { hdr, sizeof(hdr) }, { undo, len }, { sum, sizeof(sum) } };
+    if (write_record(ff->rev_fd, (off_t)info->undo_size, pc, 3, &ff->fault_undo) != 0) {
         char path[4096];
         flatfile_path(path, sizeof(path), ff->dir, "rev", file);
         io_error(err, "cannot write undo to", path);
@@ -464,7 +515,7 @@ int flatfile_flush(struct flatfile *ff, struct store_error *err)
     int rc = 0;
     pthread_mutex_lock(&ff->mu);
     if (ff->blk_fd >= 0 && ff->blk_unsynced) {
-        if (fsync(ff->blk_fd) != 0) {
+        if (sync_file(ff, ff->blk_fd) != 0) {
             flatfile_path(path, sizeof(path), ff->dir, "blk", ff->blk_file);
             rc = io_error(err, "cannot fsync", path);
             goto out;
@@ -472,7 +523,7 @@ int flatfile_flush(struct flatfile *ff, struct store_error *err)
         ff->blk_unsynced = false;
     }
     if (ff->rev_fd >= 0 && ff->rev_unsynced) {
-        if (fsync(ff->rev_fd) != 0) {
+        if (sync_file(ff, ff->rev_fd) != 0) {
             flatfile_path(path, sizeof(path), ff->dir, "rev", ff->rev_file);
             rc = io_error(err, "cannot fsync", path);
             goto out;

@@ -1,9 +1,12 @@
 #include "src/store/kvdb.h"
 
+#include <ctype.h>
 #include <leveldb/c.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "src/store/disk.h"
+#include "src/store/fault.h"
 #include "src/util/alloc.h"
 #include "src/util/log.h"
 
@@ -17,6 +20,9 @@ struct kvdb {
     leveldb_writeoptions_t *write_sync;
     leveldb_writeoptions_t *write_nosync;
     char *path;
+    /* Test-only write failures (fault.h): HASHMINT_FAULT_LEVELDB_<NAME>,
+     * NAME the database directory's name in capitals. */
+    struct store_fault fault;
 };
 
 struct kvdb_batch {
@@ -39,6 +45,24 @@ static int take_error(struct store_error *err, char *lerr, const char *what, con
     log_printf(LOG_DB, LOG_LEVEL_ERROR, "LevelDB %s %s: %s", what, path, lerr);
     leveldb_free(lerr);
     return -1;
+}
+
+/* Sets db->fault from HASHMINT_FAULT_LEVELDB_<NAME>: NAME is the last
+ * component of the path in capitals (CHAINSTATE, INDEX, TXINDEX). */
+static void init_fault(struct kvdb *db)
+{
+    const char *p = db->path, *end = p + strlen(p);
+    while (end > p && end[-1] == '/')
+        end--;
+    const char *base = end;
+    while (base > p && base[-1] != '/')
+        base--;
+    char name[96];
+    int n = snprintf(name, sizeof(name), "HASHMINT_FAULT_LEVELDB_");
+    for (const char *c = base; c < end && (size_t)n + 1 < sizeof(name); c++)
+        name[n++] = isalnum((unsigned char)*c) ? (char)toupper((unsigned char)*c) : '_';
+    name[n] = '\0';
+    store_fault_init(&db->fault, name);
 }
 
 static void free_handles(struct kvdb *db)
@@ -70,6 +94,7 @@ struct kvdb *kvdb_open(const char *path, size_t cache_bytes, bool wipe, struct s
         return NULL;
     struct kvdb *db = mem_calloc(1, sizeof(*db));
     db->path = mem_strdup(path);
+    init_fault(db);
 
     /* Core's split of the cache: half block cache, a quarter write buffer. */
     size_t block_cache = cache_bytes / 2, write_buffer = cache_bytes / 4;
@@ -272,9 +297,15 @@ size_t kvdb_batch_count(const struct kvdb_batch *b)
 int kvdb_write(struct kvdb *db, struct kvdb_batch *b, bool sync, struct store_error *err)
 {
     char *lerr = NULL;
-    leveldb_write(db->db, sync ? db->write_sync : db->write_nosync, b->wb, &lerr);
+    enum store_fault_action a = store_fault_next(&db->fault);
+    if (a != STORE_FAULT_FAIL)
+        leveldb_write(db->db, sync ? db->write_sync : db->write_nosync, b->wb, &lerr);
     if (lerr)
         return take_error(err, lerr, "write to", db->path);
+    if (a != STORE_FAULT_PASS) {
+        log_printf(LOG_DB, LOG_LEVEL_ERROR, "LevelDB write to %s: IO error: injected fault", db->path);
+        return store_error_set(err, STORE_ERR_IO, "write to %s: IO error: injected fault", db->path);
+    }
     return 0;
 }
 
