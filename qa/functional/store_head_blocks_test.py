@@ -28,7 +28,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from framework import HashmintTestFramework, MiniWallet, assert_equal, assert_in, log, wait_until  # noqa: E402
 from store_util import (COINS_BEST_BLOCK, COINS_HEAD_BLOCKS, LevelDB, assert_same_chain, feed,  # noqa: E402
-                        hash_bytes, head_blocks_value)
+                        hash_bytes, head_blocks_value, mine)
 
 UNKNOWN = "11" * 32
 
@@ -40,12 +40,12 @@ class HeadBlocksTest(HashmintTestFramework):
     def run_test(self):
         node, ref = self.nodes
         w = MiniWallet(node)
-        w.generate(101)
+        mine(w, 101)
         for i in range(3):
             w.send_self_transfer(fee=1000 + i)
-        w.generate(2)
+        mine(w, 2)
         w.send_self_transfer_multi(num_outputs=5)
-        w.generate(1)
+        mine(w, 1)
         feed(node, ref)
         assert_same_chain(node, ref, "before")
         tip = node.getbestblockhash()
@@ -98,7 +98,7 @@ class HeadBlocksTest(HashmintTestFramework):
         # And node0 works on normally.
         node.start()
         w.send_self_transfer(fee=5000)
-        w.generate(2)
+        mine(w, 2)
         feed(node, ref)
         assert_same_chain(node, ref, "after mining on")
 

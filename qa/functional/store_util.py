@@ -210,3 +210,19 @@ def assert_same_chain(node, ref, what=""):
     assert_equal(a, b, f"gettxoutsetinfo {what}")
     log(f"node{node.index} = node{ref.index} at height {a['height']} {what}: "
         f"{a['hash_serialized_3'][:16]}... {a['txouts']} txouts")
+
+
+def mine(w, n):
+    """w.generate(n), then keeps the wallet's outputs right: MiniWallet's
+    rescan adds every output of a mined block paying it, also outputs it
+    already tracked as unconfirmed (the confirmed copy is kept) and outputs
+    spent in the same block (dropped)."""
+    hashes = w.generate(n)
+    w.utxos = list({(u.txid, u.vout): u for u in w.utxos}.values())
+    forget_spent(w.node, w)
+    return hashes
+
+
+def forget_spent(node, w):
+    """Drops wallet outputs the node no longer has (after a rollback)."""
+    w.utxos = [u for u in w.utxos if node.gettxout(u.txid, u.vout, True) is not None]

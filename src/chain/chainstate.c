@@ -371,9 +371,13 @@ int chainstate_open(struct chainstate **out, const struct chainstate_options *op
         struct val_state st;
         val_state_init(&st);
         if (!chainstate_verify_chain(cs, &st, cs->opt.check_level, cs->opt.check_blocks)) {
-            snprintf(err, errlen, "Corrupted block database detected (%s%s%s). "
-                                  "Please restart with -reindex or -reindex-chainstate to recover.",
-                     st.reject, st.debug[0] ? ": " : "", st.debug);
+            /* Only coins that disagree with good blocks and undo data are
+             * rebuilt by -reindex-chainstate; damaged or missing block or
+             * undo data needs -reindex. */
+            bool coins_only = strcmp(st.reject, "inconsistent-coins") == 0;
+            snprintf(err, errlen, "Corrupted block database detected (%s%s%s). Please restart with %s to recover.",
+                     st.reject, st.debug[0] ? ": " : "", st.debug,
+                     coins_only ? "-reindex or -reindex-chainstate" : "-reindex");
             goto fail;
         }
     }

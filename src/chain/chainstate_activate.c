@@ -158,11 +158,17 @@ static bool disconnect_tip(struct chainstate *cs)
         return cs_fatal(cs, "Failed to read block %d from disk. Please restart with -reindex to recover.",
                         tip->height);
     struct coins_cache *view = coins_cache_new_child(cs->coins);
-    enum undo_result r = cs_disconnect_block(cs, view, tip, &b);
+    struct store_error rerr;
+    enum undo_result r = cs_disconnect_block(cs, &rerr, view, tip, &b);
     if (r != UNDO_OK) {
         coins_cache_free(view);
         block_clear(&b);
-        return cs_fatal(cs, "Failed to disconnect block %d: its undo data is missing or inconsistent. "
+        /* Missing undo data comes back only with -reindex (-reindex-chainstate
+         * keeps the index's undo positions and never rewrites it). */
+        if (rerr.kind != STORE_ERR_NONE)
+            return cs_fatal(cs, "Failed to read undo data of block %d (%s). Please restart with -reindex to recover.",
+                            tip->height, rerr.msg);
+        return cs_fatal(cs, "Failed to disconnect block %d: its undo data does not match the coins database. "
                             "Please restart with -reindex-chainstate to recover.",
                         tip->height);
     }

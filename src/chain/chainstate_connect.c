@@ -543,18 +543,23 @@ out:
     return ok;
 }
 
-enum undo_result cs_disconnect_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi,
-                                     const struct block *b)
+enum undo_result cs_disconnect_block(struct chainstate *cs, struct store_error *read_err, struct coins_cache *view,
+                                     struct block_index *bi, const struct block *b)
 {
+    store_error_clear(read_err);
     if (!bi->prev)
         return UNDO_FAILED; /* never disconnect genesis */
     struct block_undo u;
     struct store_error err;
     store_error_clear(&err);
     struct flat_pos pos = { bi->file, bi->undo_pos };
-    if (!(bi->status & BLOCK_HAVE_UNDO) || undo_read(cs->ff, &u, &pos, &bi->prev->hash, &err) < 0) {
-        log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "DisconnectBlock(): no undo data for height %d: %s", bi->height,
-                   err.msg);
+    if (!(bi->status & BLOCK_HAVE_UNDO))
+        store_error_set(&err, STORE_ERR_CORRUPT, "the block index records no undo data for it");
+    if (err.kind != STORE_ERR_NONE || undo_read(cs->ff, &u, &pos, &bi->prev->hash, &err) < 0) {
+        log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "DisconnectBlock(): failure reading undo data of height %d: %s",
+                   bi->height, err.msg);
+        if (read_err)
+            *read_err = err;
         return UNDO_FAILED;
     }
     enum undo_result r = undo_disconnect_block(view, b, bi->height, &u, &bi->prev->hash, cs_is_bip30_exception(cs, bi));

@@ -109,9 +109,12 @@ bool cs_accept_block(struct chainstate *cs, struct val_state *st, struct block_i
  */
 bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_cache *view, struct block_index *bi,
                       const struct block *b, bool just_check);
-/** Disconnects the block bi from view with its undo data. Returns UNDO_OK/UNCLEAN/FAILED. */
-enum undo_result cs_disconnect_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi,
-                                     const struct block *b);
+/** Disconnects the block bi from view with its undo data. Returns UNDO_OK/UNCLEAN/FAILED. Out:
+ *  *read_err (may be NULL): set when the undo data could not be read (missing, unreadable or
+ *  corrupt: only -reindex brings it back), else cleared (a FAILED then means coins and undo
+ *  data disagree). */
+enum undo_result cs_disconnect_block(struct chainstate *cs, struct store_error *read_err, struct coins_cache *view,
+                                     struct block_index *bi, const struct block *b);
 /** Re-applies a block's effects idempotently (Core's RollforwardBlock). Returns false on a read error. */
 bool cs_rollforward_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi);
 

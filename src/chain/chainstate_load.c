@@ -48,9 +48,14 @@ bool cs_replay(struct chainstate *cs, char *err, size_t errlen)
             break;
         }
         log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Rolling back height %d", w->height);
-        if (cs_disconnect_block(cs, view, w, &b) == UNDO_FAILED) {
-            snprintf(err, errlen, "ReplayBlocks(): cannot roll back block %d. "
-                                  "Please restart with -reindex-chainstate to recover.", w->height);
+        struct store_error rerr;
+        if (cs_disconnect_block(cs, &rerr, view, w, &b) == UNDO_FAILED) {
+            if (rerr.kind != STORE_ERR_NONE)
+                snprintf(err, errlen, "ReplayBlocks(): cannot read the undo data of block %d (%s). "
+                                      "Please restart with -reindex to recover.", w->height, rerr.msg);
+            else
+                snprintf(err, errlen, "ReplayBlocks(): cannot roll back block %d. "
+                                      "Please restart with -reindex-chainstate to recover.", w->height);
             ok = false;
         }
         block_clear(&b);
@@ -312,6 +317,15 @@ long chainstate_reindex(struct chainstate *cs, const volatile bool *stop)
 
 /* ---- verifychain (Core's CVerifyDB) ---- */
 
+/* Removes "<dir>/" from msg, so a file name fits the short detail of a val_state. */
+static void without_dir(char *msg, const char *dir)
+{
+    size_t n = strlen(dir);
+    char *p;
+    while (n > 0 && (p = strstr(msg, dir)) != NULL && p[n] == '/')
+        memmove(p, p + n + 1, strlen(p + n + 1) + 1);
+}
+
 bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int level, int depth)
 {
     val_state_init(st);
@@ -346,9 +360,15 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
         }
         if (ok && level >= 2 && (w->status & BLOCK_HAVE_UNDO)) {
             struct block_undo u;
-            if (!chainstate_read_undo(cs, &u, w)) {
-                val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "undo-read-failed", "undo data at height %d is corrupt",
-                                  w->height);
+            struct store_error e;
+            store_error_clear(&e);
+            struct flat_pos upos = { w->file, w->undo_pos };
+            if (undo_read(cs->ff, &u, &upos, &w->prev->hash, &e) < 0) {
+                log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "Verification: cannot read the undo data at height %d: %s",
+                           w->height, e.msg);
+                without_dir(e.msg, cs->blocks_dir);
+                val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "undo-read-failed", "undo data at height %d: %s", w->height,
+                                  e.msg);
                 ok = false;
             }
             block_undo_clear(&u);
@@ -357,7 +377,7 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
         if (disconnecting && coins_cache_memory_usage(view) + coins_cache_memory_usage(cs->coins) > cs->coins_budget)
             disconnecting = false;
         if (ok && level >= 3 && disconnecting) {
-            enum undo_result r = cs_disconnect_block(cs, view, w, &b);
+            enum undo_result r = cs_disconnect_block(cs, NULL, view, w, &b);
             if (r != UNDO_OK) {
                 disconnecting = false;
                 val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "inconsistent-coins",
