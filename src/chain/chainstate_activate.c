@@ -93,6 +93,24 @@ void cs_log_tip(struct chainstate *cs, bool force)
     cs->last_log_height = tip->height;
 }
 
+/* Returns true if b, stored as bi and failing to connect with st, was
+ * damaged after it was stored: everything stored passed the checks for
+ * mutation (merkle root, witness commitment), so failing one now means the
+ * disk or memory changed it (Core's "Corrupt block found"). The witness
+ * commitment is checked again here, on failure only: ConnectBlock's own
+ * checks do not cover witness data, whose damage shows as a failing script. */
+static bool stored_block_damaged(struct chainstate *cs, const struct block_index *bi, const struct block *b,
+                                 const struct val_state *st)
+{
+    if (st->result == VAL_BLOCK_MUTATED)
+        return true;
+    struct block_prev_context ctx;
+    block_index_prev_context(&ctx, bi->prev, cs->params);
+    struct val_state cst;
+    val_state_init(&cst);
+    return !block_check_contextual(&cst, b, &ctx, cs->params) && cst.result == VAL_BLOCK_MUTATED;
+}
+
 /* Connects bi (a child of the tip). Out: *invalid when the block failed
  * validation (it is then marked). Returns false only on a fatal error. */
 static bool connect_tip(struct chainstate *cs, struct block_index *bi, const struct block *given, bool *invalid)
@@ -112,7 +130,11 @@ static bool connect_tip(struct chainstate *cs, struct block_index *bi, const str
     bool ok = cs_connect_block(cs, &st, view, bi, b, false);
     bool result = true;
     if (!ok) {
-        if (st.mode == VAL_INVALID) {
+        if (st.mode == VAL_INVALID && stored_block_damaged(cs, bi, b, &st)) {
+            /* Never mark a good block invalid because its copy is damaged. */
+            result = cs_fatal(cs, "Corrupt block found indicating potential hardware failure (block %d: %s). "
+                                  "Please restart with -reindex to recover.", bi->height, st.reject);
+        } else if (st.mode == VAL_INVALID) {
             cs_mark_invalid(cs, bi, &st);
             *invalid = true;
         } else if (!cs->fatal) {
