@@ -374,7 +374,7 @@ int chainstate_open(struct chainstate **out, const struct chainstate_options *op
             /* Only coins that disagree with good blocks and undo data are
              * rebuilt by -reindex-chainstate; damaged or missing block or
              * undo data needs -reindex. */
-            bool coins_only = strcmp(st.reject, "inconsistent-coins") == 0;
+            bool coins_only = strcmp(st.reject, "inconsistent-coins") == 0 || strcmp(st.reject, "coins-read-failed") == 0;
             snprintf(err, errlen, "Corrupted block database detected (%s%s%s). Please restart with %s to recover.",
                      st.reject, st.debug[0] ? ": " : "", st.debug,
                      coins_only ? "-reindex or -reindex-chainstate" : "-reindex");

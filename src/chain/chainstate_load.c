@@ -378,7 +378,15 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
             disconnecting = false;
         if (ok && level >= 3 && disconnecting) {
             enum undo_result r = cs_disconnect_block(cs, NULL, view, w, &b);
-            if (r != UNDO_OK) {
+            struct store_error ce;
+            if (r != UNDO_OK && coins_cache_read_failed(view, &ce)) {
+                /* LevelDB could not read a coin (a checksum mismatch): not an inconsistency. */
+                disconnecting = false;
+                log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "Verification: cannot read the coins database: %s", ce.msg);
+                without_dir(ce.msg, cs->datadir);
+                val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "coins-read-failed", "%s", ce.msg);
+                ok = false;
+            } else if (r != UNDO_OK) {
                 disconnecting = false;
                 val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "inconsistent-coins",
                                   "coin database inconsistencies found at height %d", w->height);

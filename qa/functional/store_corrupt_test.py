@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""RELIABILITY.md section 5, case 39: corrupted block files.
+"""RELIABILITY.md section 5, case 39: corrupted block files and chainstate.
 
 A block in blocks/blk00000.dat that no longer matches what was stored must
 be reported as "Corrupted block database detected" (or, when the chain needs
@@ -27,7 +27,13 @@ blocks; -reindex recovers each time, with the lost blocks submitted again.
 4. The same with a witness byte of an old block (its script now fails):
    Core's ConnectBlock would take it for an invalid block; the witness
    commitment, checked again when a stored block fails, shows the damage.
+5. chainstate/*.ldb with one byte flipped every 1,000 bytes (every block of
+   the table: LevelDB's checksums fail on any read): the node must not serve
+   a UTXO set from it. Start-up is refused with a message naming the cure
+   (reindex_test.py overwrites whole files; this is the subtle variant),
+   and -reindex-chainstate recovers.
 """
+import glob
 import os
 import sys
 
@@ -41,8 +47,8 @@ WITNESS_HEIGHT = 102  # the first block with MiniWallet spends
 HW = "Corrupt block found indicating potential hardware failure"
 
 
-class CorruptBlkTest(HashmintTestFramework):
-    """store_corrupt_blk_test"""
+class CorruptTest(HashmintTestFramework):
+    """store_corrupt_test"""
     num_nodes = 2
 
     def run_test(self):
@@ -93,6 +99,24 @@ class CorruptBlkTest(HashmintTestFramework):
             assert_equal(data[n - 7:n - 4], bytes([1, 1, 0x51]), "witness [OP_TRUE] at the end")
             return n - 5
         self.damaged_old_block(WITNESS_HEIGHT, "witness", witness_byte)
+
+        # ---- 5. the chainstate's tables ----
+        node.stop()
+        tables = glob.glob(os.path.join(node.chaindir, "chainstate", "*.ldb"))
+        if not tables:  # everything still in the log: a restart turns it into a table
+            node.start()
+            node.stop()
+            tables = glob.glob(os.path.join(node.chaindir, "chainstate", "*.ldb"))
+        assert_true(tables, "chainstate has a table")
+        for t in tables:
+            for off in range(500, os.path.getsize(t), 1000):
+                flip_byte(t, off)
+        err = node.assert_start_raises_init_error(expected_msg="-reindex")
+        assert_in("Corruption", err, "LevelDB's reason is reported")
+        log("chainstate tables damaged: " + err.strip().splitlines()[-1])
+        node.start(["-reindex-chainstate"])
+        wait_until(lambda: node.getblockcount() == ref.getblockcount(), timeout=60, what="-reindex-chainstate")
+        assert_same_chain(node, ref, "after -reindex-chainstate")
 
     def damaged_old_block(self, height, what, where):
         """Case 3/4: a byte of the block at height (an old one) flipped at
@@ -147,4 +171,4 @@ class CorruptBlkTest(HashmintTestFramework):
 
 
 if __name__ == "__main__":
-    CorruptBlkTest().main()
+    CorruptTest().main()
