@@ -34,6 +34,11 @@ Rounds (node0 runs with -txindex, so its writes are exercised too):
  coins       HASHMINT_FAULT_LEVELDB_CHAINSTATE=2 the 2nd of several coins batches (-dbbatchsize=20000): replay
  coins-done  HASHMINT_FAULT_LEVELDB_CHAINSTATE=1:applied  the only coins batch, written but reported failed
  txindex     HASHMINT_FAULT_LEVELDB_TXINDEX=2    the 2nd block's txindex entries (generatetoaddress)
+ shutdown    HASHMINT_FAULT_LEVELDB_CHAINSTATE=1 the flush of a `stop`: exit code 1 all the same
+In the coins round the first restart has HASHMINT_FAULT_LEVELDB_CHAINSTATE=1
+as well: the replay's own flush fails, start-up is refused (exit code 1)
+and the next start replays. At the end -reindex reads the block files with
+the torn records of the rounds and ends equal to node1.
 """
 import http.client
 import os
@@ -41,7 +46,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from framework import (HashmintTestFramework, JSONRPCException, MiniWallet, assert_equal, assert_in,  # noqa: E402
-                       assert_not_in, assert_true, block_from_template, log)
+                       assert_not_in, assert_true, block_from_template, log, wait_until)
 from store_util import assert_same_chain, feed, forget_spent, mine  # noqa: E402
 
 DEAD = (JSONRPCException, OSError, http.client.HTTPException)
@@ -74,15 +79,27 @@ class WriteFaultTest(HashmintTestFramework):
         self.round("index", {"HASHMINT_FAULT_LEVELDB_INDEX": "1"}, self.work_flush,
                    "Failed to write to block index database: write to", None)
         self.round("coins", {"HASHMINT_FAULT_LEVELDB_CHAINSTATE": "2"}, self.work_big_flush,
-                   "Failed to write to coin database: write to", 1, args=["-dbbatchsize=20000"], replay=True)
+                   "Failed to write to coin database: write to", 1, args=["-dbbatchsize=20000"], replay=True,
+                   restart_fault=({"HASHMINT_FAULT_LEVELDB_CHAINSTATE": "1"},
+                                  "ReplayBlocks(): failed to write the coins database"))
         self.round("coins-done", {"HASHMINT_FAULT_LEVELDB_CHAINSTATE": "1:applied"}, self.work_flush,
                    "Failed to write to coin database: write to", 2)
         self.round("txindex", {"HASHMINT_FAULT_LEVELDB_TXINDEX": "2"}, self.work_generate,
                    "Failed to write to transaction index: write to", 1)
+        self.round("shutdown", {"HASHMINT_FAULT_LEVELDB_CHAINSTATE": "1"}, self.work_stop,
+                   "Failed to write to coin database: write to", 2)
         # The txindex caught up after the last round: a confirmed transaction is found.
         t = self.txs(1)[0]
         mine(w, 1)
         assert_equal(node.getrawtransaction(t["txid"]), t["hex"], "txindex lookup")
+
+        # The blk and rev files hold the torn records of the rounds (beyond the
+        # recorded ends, or overwritten since): -reindex reads past them.
+        feed(node, ref)
+        node.stop()
+        node.start(["-reindex"])
+        wait_until(lambda: node.getblockcount() == ref.getblockcount(), timeout=60, what="-reindex")
+        assert_same_chain(node, ref, "after -reindex over the torn writes")
         node.stop()
 
     # ---- work: each returns when node0 has refused something ----
@@ -131,6 +148,13 @@ class WriteFaultTest(HashmintTestFramework):
         self.node.gettxoutsetinfo()
         return None
 
+    def work_stop(self):
+        """The flush at shutdown fails: the exit code must still say so."""
+        self.txs(2)
+        self.generate(2)
+        self.node.rpc.stop()
+        return "stop (the shutdown flush)"
+
     def rescan(self, block_hash):
         self.w.rescan_block(block_hash)
         self.w.utxos = list({(u.txid, u.vout): u for u in self.w.utxos}.values())
@@ -138,7 +162,7 @@ class WriteFaultTest(HashmintTestFramework):
 
     # ---- one round ----
 
-    def round(self, name, env, work, msg, acked, args=(), replay=False):
+    def round(self, name, env, work, msg, acked, args=(), replay=False, restart_fault=None):
         """Runs work() with the fault variables env until node0 refuses (the
         fault: exactly `acked` blocks acknowledged before it; None: the index
         round, whose count depends on when the index is written) and stops
@@ -170,6 +194,15 @@ class WriteFaultTest(HashmintTestFramework):
         for word in ("UpdateTip", "Dumped mempool"):
             assert_not_in(word, after, f"{name}: nothing written after the error")
         log(f"{name}: node0 stopped by itself: {after.splitlines()[0].split('*** ', 1)[1][:110]}")
+
+        if restart_fault:
+            # A fault again during the start-up's own writes (the replay's flush).
+            renv, rmsg = restart_fault
+            node.start(list(args), env=renv, wait=False)
+            rc = node.wait_for_exit(timeout=60, expect_code=None)
+            assert_equal(rc, 1, f"{name}: exit code of the start-up with {renv}")
+            assert_in(f"Error: {rmsg}", node.stderr_text(), f"{name}: start-up error")
+            log(f"{name}: start-up with {renv} refused: {rmsg}")
 
         # Restart without the fault.
         logged = len(node.debug_log_text())
