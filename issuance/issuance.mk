@@ -1,6 +1,7 @@
 # issuance/: assets and (later) the token, vault, mint and oracle rules.
 libhm_issuance_a_SOURCES += \
-  issuance/asset.c issuance/asset.h
+  issuance/asset.c issuance/asset.h \
+  issuance/ratio.c issuance/ratio.h
 
 check_PROGRAMS += qa/unit/issuance/asset_tests qa/unit/consensus/token_prefix_tests
 qa_unit_issuance_asset_tests_SOURCES = qa/unit/issuance/asset_tests.c qa/unit/unit.h
@@ -14,3 +15,9 @@ FUZZ_TARGETS += qa/fuzz/fuzz_token_prefix
 qa_fuzz_fuzz_token_prefix_SOURCES = qa/fuzz/fuzz_token_prefix.c
 qa_fuzz_fuzz_token_prefix_LDADD = $(HM_CORE_LIBS)
 qa_fuzz_fuzz_token_prefix_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+# Unit tests of the issuance rules, one program per source file.
+check_PROGRAMS += qa/unit/issuance/ratio_tests
+qa_unit_issuance_ratio_tests_SOURCES = qa/unit/issuance/ratio_tests.c qa/unit/unit.h
+qa_unit_issuance_ratio_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_issuance_ratio_tests_LDADD = $(UNIT_LIBS)
