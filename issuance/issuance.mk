@@ -1,7 +1,17 @@
 # issuance/: assets and (later) the token, vault, mint and oracle rules.
 libhm_issuance_a_SOURCES += \
   issuance/asset.c issuance/asset.h \
-  issuance/ratio.c issuance/ratio.h
+  issuance/ratio.c issuance/ratio.h \
+  issuance/issuance_state.c issuance/issuance_state.h \
+  issuance/issuance_effects.h \
+  issuance/tx_tally.c issuance/tx_tally.h \
+  issuance/vault_rules.c issuance/vault_rules.h \
+  issuance/liquidation.c issuance/liquidation.h \
+  issuance/oracle.c issuance/oracle.h \
+  issuance/issuance_check.c issuance/issuance_check.h \
+  issuance/breaker.c issuance/breaker.h \
+  issuance/state_apply.c issuance/state_apply.h \
+  issuance/state_serialize.c issuance/state_serialize.h
 
 check_PROGRAMS += qa/unit/issuance/asset_tests qa/unit/consensus/token_prefix_tests
 qa_unit_issuance_asset_tests_SOURCES = qa/unit/issuance/asset_tests.c qa/unit/unit.h
