@@ -27,7 +27,12 @@ qa_fuzz_fuzz_token_prefix_LDADD = $(HM_CORE_LIBS)
 qa_fuzz_fuzz_token_prefix_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 
 # Unit tests of the issuance rules, one program per source file.
+ISSUANCE_TEST_UTIL = qa/unit/issuance/issuance_test_util.c qa/unit/issuance/issuance_test_util.h qa/unit/unit.h
 check_PROGRAMS += qa/unit/issuance/ratio_tests
-qa_unit_issuance_ratio_tests_SOURCES = qa/unit/issuance/ratio_tests.c qa/unit/unit.h
+qa_unit_issuance_ratio_tests_SOURCES = qa/unit/issuance/ratio_tests.c $(ISSUANCE_TEST_UTIL)
 qa_unit_issuance_ratio_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_issuance_ratio_tests_LDADD = $(UNIT_LIBS)
+check_PROGRAMS += qa/unit/issuance/vault_rules_tests
+qa_unit_issuance_vault_rules_tests_SOURCES = qa/unit/issuance/vault_rules_tests.c $(ISSUANCE_TEST_UTIL)
+qa_unit_issuance_vault_rules_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_issuance_vault_rules_tests_LDADD = $(UNIT_LIBS)
