@@ -64,3 +64,7 @@ check_PROGRAMS += qa/unit/issuance/state_serialize_tests
 qa_unit_issuance_state_serialize_tests_SOURCES = qa/unit/issuance/state_serialize_tests.c $(ISSUANCE_TEST_UTIL)
 qa_unit_issuance_state_serialize_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_issuance_state_serialize_tests_LDADD = $(UNIT_LIBS)
+check_PROGRAMS += qa/unit/issuance/issuance_check_tests
+qa_unit_issuance_issuance_check_tests_SOURCES = qa/unit/issuance/issuance_check_tests.c $(ISSUANCE_TEST_UTIL)
+qa_unit_issuance_issuance_check_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_issuance_issuance_check_tests_LDADD = $(UNIT_LIBS)
