@@ -68,3 +68,11 @@ check_PROGRAMS += qa/unit/issuance/issuance_check_tests
 qa_unit_issuance_issuance_check_tests_SOURCES = qa/unit/issuance/issuance_check_tests.c $(ISSUANCE_TEST_UTIL)
 qa_unit_issuance_issuance_check_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_issuance_issuance_check_tests_LDADD = $(UNIT_LIBS)
+
+FUZZ_TARGETS += qa/fuzz/fuzz_issuance_supply qa/fuzz/fuzz_issuance_state
+qa_fuzz_fuzz_issuance_supply_SOURCES = qa/fuzz/fuzz_issuance_supply.c
+qa_fuzz_fuzz_issuance_supply_LDADD = $(HM_CORE_LIBS)
+qa_fuzz_fuzz_issuance_supply_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+qa_fuzz_fuzz_issuance_state_SOURCES = qa/fuzz/fuzz_issuance_state.c
+qa_fuzz_fuzz_issuance_state_LDADD = $(HM_CORE_LIBS)
+qa_fuzz_fuzz_issuance_state_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
