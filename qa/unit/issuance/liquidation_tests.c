@@ -185,6 +185,19 @@ START_TEST(everything_seized_needs_no_owner_output)
 }
 END_TEST
 
+START_TEST(owner_owed_one_base_unit)
+{
+    /* collateral - seized = 1: output 0 must still be the owner's. */
+    liquidate(SEIZED + 1, DEBT, 1);
+    tu_expect(&C, &T, TU_HEIGHT, NULL);
+    T.tx.vout[0].script_pubkey.data[21] ^= 1;
+    tu_expect(&C, &T, TU_HEIGHT, ISSUANCE_REJECT_LIQ_OWNER_SCRIPT);
+    T.tx.vout[0].script_pubkey.data[21] ^= 1;
+    T.tx.vout[0].value = 0;
+    tu_expect(&C, &T, TU_HEIGHT, ISSUANCE_REJECT_LIQ_OWNER_VALUE);
+}
+END_TEST
+
 START_TEST(liquidation_with_other_owner_script)
 {
     static const uint8_t lock[4] = { 0x51, 0x52, 0x53, 0x54 };
@@ -235,6 +248,7 @@ static Suite *liquidation_suite(void)
     tcase_add_test(tc, burns_exactly_the_debt);
     tcase_add_test(tc, owner_script);
     tcase_add_test(tc, everything_seized_needs_no_owner_output);
+    tcase_add_test(tc, owner_owed_one_base_unit);
     tcase_add_test(tc, liquidation_with_other_owner_script);
     tcase_add_test(tc, normal_spend_of_weak_vault_is_not_liquidation);
     tcase_add_test(tc, two_vaults_one_liquidated);
