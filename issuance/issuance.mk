@@ -1,4 +1,5 @@
-# issuance/: assets and (later) the token, vault, mint and oracle rules.
+# issuance/: assets, the transaction rules (vaults, minting, liquidation, oracle
+# and issuer outputs), the circuit breaker and the per-asset issuance state.
 libhm_issuance_a_SOURCES += \
   issuance/asset.c issuance/asset.h \
   issuance/ratio.c issuance/ratio.h \
