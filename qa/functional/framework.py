@@ -619,20 +619,20 @@ class ZMQSubscriber:
         assert_equal(t, topic, "ZMQ topic")
         return body
 
-    def drain(self, quiet=0.3):
-        """Receives until nothing arrives for `quiet` seconds; returns the list."""
+    def receive_until(self, done):
+        """Receives (each with the socket's timeout) until done(messages) is true,
+        where messages is the list of (topic, body, seq) received so far; returns
+        it. Assert on what arrived before a known last message, never on a quiet
+        period: a message that should not have come then shows up in the next
+        read and fails that check instead of slipping through."""
         out = []
-        old = self.sock.getsockopt(self.zmq.RCVTIMEO)
-        self.sock.setsockopt(self.zmq.RCVTIMEO, int(quiet * 1000))
-        try:
-            while True:
-                try:
-                    out.append(self.receive())
-                except TestFailure:
-                    break
-        finally:
-            self.sock.setsockopt(self.zmq.RCVTIMEO, old)
+        while not done(out):
+            out.append(self.receive())
         return out
+
+    def poll(self, timeout):
+        """True if a message is ready within timeout seconds (nothing is consumed)."""
+        return bool(self.sock.poll(int(timeout * 1000 * TIMEOUT_FACTOR)))
 
     def close(self):
         self.sock.close()
