@@ -7,6 +7,8 @@ topic is followed through mempool acceptance (A), replacement (R then A),
 block connection (C) and a reorganisation by invalidateblock (D for every
 disconnected block, C for every connected one); hashblock announces only the
 final tip of a reorganisation and nothing when blocks are only disconnected.
+A node started with an endpoint that is not loopback (or ipc://) logs a
+warning (RELIABILITY.md #36).
 """
 import os
 import struct
@@ -181,6 +183,20 @@ class ZMQTest(HashmintTestFramework):
         log("no stray messages")
         self.seq.close()
         self.sb.close()
+
+        # -- RELIABILITY.md #36: ZeroMQ has no authentication, so an endpoint
+        # others can reach gets a start-up warning; loopback ones do not --
+        warn = "is not a loopback or ipc:// address"
+        assert_true(warn not in node.debug_log_text(), "no warning for loopback endpoints")
+        public = f"tcp://0.0.0.0:{free_port()}"
+        node.stop()
+        node.start([f"-zmqpubhashtx={public}"])
+        assert_in({"type": "pubhashtx", "address": public, "hwm": 1000}, node.getzmqnotifications())
+        # the notifier (and its warning) is set up before the RPC warm-up ends
+        lines = [ln for ln in node.debug_log_text().splitlines() if warn in ln]
+        assert_equal(len(lines), 1, f"one warning, for {public}: {lines}")
+        assert_in(f"warning: zmq: {public} {warn}", lines[0])
+        log("a non-loopback ZMQ endpoint is warned about at start-up")
 
 
 if __name__ == "__main__":
