@@ -411,7 +411,7 @@ class P2PAdversarialTest(HashmintTestFramework):
             except p2p.Disconnected:
                 disconnected = True
                 break
-        disconnected = disconnected or c.wait_for_disconnect(5)
+        disconnected = disconnected or c.wait_for_disconnect(10)
         log(f"  20 unconnecting headers messages -> {'disconnect' if disconnected else 'still connected'}")
         self.expect("unconnecting-run-disconnect", disconnected, "disconnect after 20 unconnecting headers in a row")
         c.close()

@@ -571,7 +571,7 @@ class P2PConnection:
             return True
         return False
 
-    def is_connected(self, probe_timeout=3):
+    def is_connected(self, probe_timeout=10):
         """Sends a ping and waits for its pong: True if the connection is alive."""
         nonce = random.getrandbits(64)
         try:
