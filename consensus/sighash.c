@@ -202,6 +202,37 @@ static void hash_one(uint8_t out[32])
     out[0] = 1;
 }
 
+/* Everything of the legacy serialisation but the trailing nHashType. */
+static void legacy_body(struct sha256_ctx *h, const struct tx *tx, size_t in_index, const uint8_t *script_code,
+                        size_t script_code_len, size_t prefix_len, bool anyone_can_pay, bool single, bool none)
+{
+    put_u32(h, (uint32_t)tx->version);
+    size_t n_inputs = anyone_can_pay ? 1 : tx->vin_count;
+    put_compact(h, n_inputs);
+    for (size_t i = 0; i < n_inputs; i++) {
+        size_t idx = anyone_can_pay ? in_index : i;
+        const struct txin *in = &tx->vin[idx];
+        put_outpoint(h, &in->prevout);
+        if (idx == in_index)
+            put_legacy_script_code(h, script_code, script_code_len, prefix_len);
+        else
+            put_compact(h, 0); /* other inputs' scriptSigs are blanked */
+        /* NONE and SINGLE let the other inputs update their sequence. */
+        put_u32(h, idx != in_index && (single || none) ? 0 : in->sequence);
+    }
+    size_t n_outputs = none ? 0 : single ? in_index + 1 : tx->vout_count;
+    put_compact(h, n_outputs);
+    for (size_t o = 0; o < n_outputs; o++) {
+        if (single && o != in_index) {
+            put_u64(h, UINT64_MAX); /* CTxOut(): value -1, empty script */
+            put_compact(h, 0);
+        } else {
+            put_txout(h, &tx->vout[o]);
+        }
+    }
+    put_u32(h, tx->locktime);
+}
+
 void sighash_legacy(uint8_t out[32], const struct tx *tx, size_t in_index, const uint8_t *script_code,
                     size_t script_code_len, size_t prefix_len, int32_t hash_type)
 {
@@ -212,34 +243,41 @@ void sighash_legacy(uint8_t out[32], const struct tx *tx, size_t in_index, const
         hash_one(out);
         return;
     }
-
     struct sha256_ctx h;
     sha256_init(&h);
-    put_u32(&h, (uint32_t)tx->version);
-    size_t n_inputs = anyone_can_pay ? 1 : tx->vin_count;
-    put_compact(&h, n_inputs);
-    for (size_t i = 0; i < n_inputs; i++) {
-        size_t idx = anyone_can_pay ? in_index : i;
-        const struct txin *in = &tx->vin[idx];
-        put_outpoint(&h, &in->prevout);
-        if (idx == in_index)
-            put_legacy_script_code(&h, script_code, script_code_len, prefix_len);
-        else
-            put_compact(&h, 0); /* other inputs' scriptSigs are blanked */
-        /* NONE and SINGLE let the other inputs update their sequence. */
-        put_u32(&h, idx != in_index && (single || none) ? 0 : in->sequence);
+    legacy_body(&h, tx, in_index, script_code, script_code_len, prefix_len, anyone_can_pay, single, none);
+    put_u32(&h, (uint32_t)hash_type);
+    sha256d_finalize(&h, out);
+}
+
+void sighash_legacy_cached(struct sighash_legacy_cache *cache, uint8_t out[32], const struct tx *tx, size_t in_index,
+                           const uint8_t *script_code, size_t script_code_len, size_t prefix_len, int32_t hash_type)
+{
+    const bool anyone_can_pay = (hash_type & SIGHASH_ANYONECANPAY) != 0;
+    const bool single = (hash_type & 0x1f) == SIGHASH_SINGLE;
+    const bool none = (hash_type & 0x1f) == SIGHASH_NONE;
+    if (in_index >= tx->vin_count || (single && in_index >= tx->vout_count)) {
+        hash_one(out);
+        return;
     }
-    size_t n_outputs = none ? 0 : single ? in_index + 1 : tx->vout_count;
-    put_compact(&h, n_outputs);
-    for (size_t o = 0; o < n_outputs; o++) {
-        if (single && o != in_index) {
-            put_u64(&h, UINT64_MAX); /* CTxOut(): value -1, empty script */
-            put_compact(&h, 0);
-        } else {
-            put_txout(&h, &tx->vout[o]);
-        }
+    /* The body depends on these three flags only; other hash type bits are in nHashType alone. */
+    const int kind = (anyone_can_pay ? 3 : 0) + (single ? 2 : none ? 1 : 0);
+    uint8_t key[32];
+    struct sha256_ctx k;
+    sha256_init(&k);
+    put_u64(&k, prefix_len);
+    sha256_write(&k, bytes_or_empty(script_code), script_code_len);
+    sha256_finalize(&k, key);
+    if (!cache->valid[kind] || memcmp(cache->code_key[kind], key, 32) != 0) {
+        sha256_init(&cache->mid[kind]);
+        legacy_body(&cache->mid[kind], tx, in_index, script_code, script_code_len, prefix_len, anyone_can_pay, single,
+                    none);
+        memcpy(cache->code_key[kind], key, 32);
+        cache->valid[kind] = true;
+        cache->serialized++;
+        cache->serialized_bytes += cache->mid[kind].bytes;
     }
-    put_u32(&h, tx->locktime);
+    struct sha256_ctx h = cache->mid[kind];
     put_u32(&h, (uint32_t)hash_type);
     sha256d_finalize(&h, out);
 }
@@ -457,7 +495,7 @@ void sighash_tapleaf_hash(uint8_t out[32], uint8_t leaf_version, const uint8_t *
 static bool check_ecdsa(void *ctx, const uint8_t *sig, size_t sig_len, const uint8_t *pubkey, size_t pubkey_len,
                         const uint8_t *script_code, size_t script_code_len, enum sig_version sigversion)
 {
-    const struct tx_sig_checker *tc = ctx;
+    struct tx_sig_checker *tc = ctx;
     /* The hash type is the byte tacked on after the DER signature. */
     if (sig_len == 0 || tc->in_index >= tc->tx->vin_count)
         return false;
@@ -470,7 +508,8 @@ static bool check_ecdsa(void *ctx, const uint8_t *sig, size_t sig_len, const uin
             if (token_prefix_parse(&prefix, &prefix_len, script_code, script_code_len) != TOKEN_PREFIX_OK)
                 prefix_len = 0;
         }
-        sighash_legacy(hash, tc->tx, tc->in_index, script_code, script_code_len, prefix_len, hash_type);
+        sighash_legacy_cached(&tc->legacy, hash, tc->tx, tc->in_index, script_code, script_code_len, prefix_len,
+                              hash_type);
     } else if (sigversion == SIGVERSION_WITNESS_V0) {
         sighash_witness_v0(hash, tc->tx, tc->in_index, script_code, script_code_len, tc->amount, hash_type, tc->pre);
     } else {
@@ -556,6 +595,7 @@ void tx_sig_checker_init(struct tx_sig_checker *tc, struct sig_checker *checker,
     tc->amount = amount;
     tc->pre = pre;
     tc->tokens = (flags & SCRIPT_VERIFY_TOKENS) != 0;
+    memset(&tc->legacy, 0, sizeof(tc->legacy));
     checker->ctx = tc;
     checker->check_ecdsa = check_ecdsa;
     checker->check_schnorr = check_schnorr;

@@ -28,6 +28,7 @@
 
 #include "consensus/interpreter.h"
 #include "consensus/tx.h"
+#include "src/crypto/sha256.h"
 #include "src/util/wbuf.h"
 
 #define SIGHASH_DEFAULT 0x00 /* BIP 341: 64-byte signature, same as ALL */
@@ -86,6 +87,33 @@ void sighash_legacy(uint8_t out[32], const struct tx *tx, size_t in_index, const
                     size_t script_code_len, size_t prefix_len, int32_t hash_type);
 
 /**
+ * Legacy signature hashes of one input, cached (Bitcoin Core's SigHashCache,
+ * the fix of CVE-2025-46598): the serialisation of the whole transaction but
+ * the trailing nHashType depends only on the script code and on the kind of
+ * hash type (ALL, NONE or SINGLE, with or without ANYONECANPAY), so its
+ * SHA-256 state is kept per kind for the last script code seen. A script that
+ * runs many signature checks on one input then serialises the transaction
+ * once per kind instead of once per check (without the cache a 1 MB legacy
+ * transaction could cost O(checks x size) hashing per input). Zero it
+ * (memset or tx_sig_checker_init) before the first use; nothing to free.
+ */
+#define SIGHASH_LEGACY_KINDS 6
+struct sighash_legacy_cache {
+    bool valid[SIGHASH_LEGACY_KINDS];
+    uint8_t code_key[SIGHASH_LEGACY_KINDS][32]; /* SHA-256 of (prefix_len, script code) of the entry */
+    struct sha256_ctx mid[SIGHASH_LEGACY_KINDS]; /* state after everything but nHashType */
+    uint64_t serialized;                          /* transaction serialisations so far (the hashing budget) */
+    uint64_t serialized_bytes;                    /* their total size */
+};
+
+/**
+ * sighash_legacy through *cache: the same result for the same arguments.
+ * Precondition: the cache was used only for this tx and in_index.
+ */
+void sighash_legacy_cached(struct sighash_legacy_cache *cache, uint8_t out[32], const struct tx *tx, size_t in_index,
+                           const uint8_t *script_code, size_t script_code_len, size_t prefix_len, int32_t hash_type);
+
+/**
  * BIP 143 signature hash for witness v0. Precondition: in_index < vin_count.
  * Out: out (internal order). script_code is committed as-is (no
  * OP_CODESEPARATOR removal); amount is the spent output's value; pre must be
@@ -132,6 +160,7 @@ struct tx_sig_checker {
     int64_t amount;                   /* value of the spent output (BIP 143) */
     const struct tx_precomputed *pre; /* digests of tx */
     bool tokens;                      /* SCRIPT_VERIFY_TOKENS: script codes may start with a prefix */
+    struct sighash_legacy_cache legacy; /* this input's legacy sighash states (the checker's own) */
 };
 
 /**

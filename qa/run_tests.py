@@ -21,6 +21,7 @@ import subprocess
 import sys
 import shutil
 import tempfile
+import threading
 import time
 
 CHECK_SUMMARY = re.compile(r"(\d+)%: Checks: (\d+), Failures: (\d+), Errors: (\d+)")
@@ -64,6 +65,38 @@ def unit_job(path, builddir):
 SKIP_EXIT = 77
 
 
+class PortSeeds:
+    """Hands each running functional test a HASHMINT_PORT_SEED no other running
+    test has (framework.py derives its block of ports from it)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.free = set()
+        self.next = 0
+
+    def take(self):
+        with self.lock:
+            if self.free:
+                return self.free.pop()
+            self.next += 1
+            return self.next - 1
+
+    def give(self, seed):
+        with self.lock:
+            self.free.add(seed)
+
+
+PORT_SEEDS = PortSeeds()
+
+
+def functional_job(name, cmd, cwd, timeout, env):
+    seed = PORT_SEEDS.take()
+    try:
+        return script_job(name, cmd, cwd, timeout, dict(env, HASHMINT_PORT_SEED=str(seed)))
+    finally:
+        PORT_SEEDS.give(seed)
+
+
 def script_job(name, cmd, cwd, timeout, env=None):
     rc, out, secs = run(cmd, cwd, timeout, env)
     if rc == SKIP_EXIT:
@@ -97,7 +130,7 @@ def main():
                                     args.srcdir, 120))
         for t in sorted(glob.glob(os.path.join(args.srcdir, "qa/functional/*_test.py"))):
             if args.filter in t:
-                jobs.append(pool.submit(script_job, os.path.relpath(t, args.srcdir),
+                jobs.append(pool.submit(functional_job, os.path.relpath(t, args.srcdir),
                                         [functional_python(), t], args.builddir, 900, env))
         if args.fuzz_builddir:
             for f in sorted(glob.glob(os.path.join(args.fuzz_builddir, "qa/fuzz/fuzz_*"))):

@@ -66,9 +66,10 @@ class BitcoinImportTest(HashmintTestFramework):
         assert_equal(s["txouts"], len(utxos), "gettxoutsetinfo txouts")
         assert_equal(s["total_amount"], coins(sum(utxos.values())), "gettxoutsetinfo total_amount")
 
-        text = node.debug_log_text()
-        lines = [ln for ln in text.splitlines() if "progress" in ln.lower() and "height" in ln.lower()]
-        assert_true(lines, "progress lines (height, progress) in debug.log")
+        # the importer's last progress line is written after its last block is connected
+        def progress_lines():
+            return [ln for ln in node.debug_log_text().splitlines() if "progress" in ln.lower() and "height" in ln.lower()]
+        lines = wait_until(progress_lines, timeout=30, what="progress lines (height, progress) in debug.log")
         log(f"{len(lines)} progress lines, last: {lines[-1].strip()[:160]}")
 
         node.stop()

@@ -144,7 +144,8 @@ class DaemonTest(HashmintTestFramework):
         ])
         with open(os.path.join(node.chaindir, "hashmintd.pid")) as f:
             assert_equal(int(f.read().strip()), node.process.pid)
-        assert_in("init message: Done loading", node.debug_log_text())
+        # logged just after the RPC warm-up ends, so the RPC may answer first
+        wait_until(lambda: "init message: Done loading" in node.debug_log_text(), timeout=30, what="Done loading")
         assert_true(os.path.exists(os.path.join(node.chaindir, ".lock")), ".lock exists")
         # a wrong password is refused
         bad = RPCClient("127.0.0.1", node.rpc_port, "__cookie__", "wrong")

@@ -55,7 +55,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from framework import (HashmintTestFramework, JSONRPCException, MiniWallet, TIMEOUT_FACTOR,  # noqa: E402
                        TestFailure, assert_equal, assert_greater_than, assert_in, assert_raises_rpc_error,
-                       assert_true, block_from_template, log)
+                       assert_true, block_from_template, log, wait_until)
 
 MIB = 1024 * 1024
 TMPFS_SIZE = "80m"
@@ -125,9 +125,12 @@ class DiskFullTest(HashmintTestFramework):
     def unmount_all(self):
         while self.mounts:
             path = self.mounts.pop()
-            r = subprocess.run(["umount", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            if r.returncode != 0:
-                time.sleep(1)
+            def umount():
+                return subprocess.run(["umount", path], stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT).returncode == 0
+            try:
+                wait_until(umount, timeout=10, interval=0.2, what=f"umount {path}")  # busy until files close
+            except TestFailure:
                 r = subprocess.run(["umount", "-l", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
                 if r.returncode != 0:
                     log(f"umount {path} failed: {r.stdout.decode(errors='replace')}")

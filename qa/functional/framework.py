@@ -339,19 +339,43 @@ class RPCClient:
 # Ports
 # ---------------------------------------------------------------------------
 
+# Ports come from a block of PORT_RANGE ports below the kernel's ephemeral range,
+# one block per test process: HASHMINT_PORT_SEED (qa/run_tests.py gives every
+# test that runs at the same time a different one), else the process id. A port
+# the kernel hands out with bind(0) could meanwhile become the local port of any
+# outgoing connection on the machine (other tests make thousands), and another
+# test process could be handed the same one; ports outside the ephemeral range
+# in a block of our own cannot be taken either way before the node binds them.
+PORT_MIN = 11000
+PORT_RANGE = 400
 _used_ports = set()
 
 
+def _port_block():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            ephemeral_low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    blocks = max(1, (min(ephemeral_low, 65536) - PORT_MIN) // PORT_RANGE)
+    seed = int(os.environ.get("HASHMINT_PORT_SEED", os.getpid()))
+    return PORT_MIN + (seed % blocks) * PORT_RANGE
+
+
 def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    for _ in range(100):
+    """A TCP port on 127.0.0.1 from this process's block that nothing listens on right now."""
+    base = _port_block()
+    for p in range(base, base + PORT_RANGE):
+        if p in _used_ports:
+            continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind(("127.0.0.1", 0))
-            p = s.getsockname()[1]
-        if p not in _used_ports:
-            _used_ports.add(p)
-            return p
-    raise RuntimeError("no free port")
+            try:
+                s.bind(("127.0.0.1", p))
+            except OSError:
+                continue
+        _used_ports.add(p)
+        return p
+    raise RuntimeError(f"no free port in {base}..{base + PORT_RANGE - 1}")
 
 
 # ---------------------------------------------------------------------------
@@ -628,20 +652,20 @@ class ZMQSubscriber:
         assert_equal(t, topic, "ZMQ topic")
         return body
 
-    def drain(self, quiet=0.3):
-        """Receives until nothing arrives for `quiet` seconds; returns the list."""
+    def receive_until(self, done):
+        """Receives (each with the socket's timeout) until done(messages) is true,
+        where messages is the list of (topic, body, seq) received so far; returns
+        it. Assert on what arrived before a known last message, never on a quiet
+        period: a message that should not have come then shows up in the next
+        read and fails that check instead of slipping through."""
         out = []
-        old = self.sock.getsockopt(self.zmq.RCVTIMEO)
-        self.sock.setsockopt(self.zmq.RCVTIMEO, int(quiet * 1000))
-        try:
-            while True:
-                try:
-                    out.append(self.receive())
-                except TestFailure:
-                    break
-        finally:
-            self.sock.setsockopt(self.zmq.RCVTIMEO, old)
+        while not done(out):
+            out.append(self.receive())
         return out
+
+    def poll(self, timeout):
+        """True if a message is ready within timeout seconds (nothing is consumed)."""
+        return bool(self.sock.poll(int(timeout * 1000 * TIMEOUT_FACTOR)))
 
     def close(self):
         self.sock.close()

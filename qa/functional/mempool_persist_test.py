@@ -36,23 +36,24 @@ class MempoolPersistTest(HashmintTestFramework):
         assert_true(os.path.exists(mempool_dat), f"{mempool_dat} written at shutdown")
 
         node.start()
-        wait_until(lambda: len(node.getrawmempool()) == len(sent), timeout=30, what="mempool reloaded")
+        # mempool.dat loads in the background; "loaded" turns true once it is done
+        # (transactions appear one by one before that).
+        wait_until(lambda: node.getmempoolinfo()["loaded"], timeout=30, what="mempool reloaded")
         assert_equal(set(node.getrawmempool()), set(sent))
         for txid, fee in sent.items():
             assert_equal(node.getmempoolentry(txid)["fees"]["base"], coins(fee), f"fee of {txid} after reload")
-        info = node.getmempoolinfo()
-        if "loaded" in info:
-            assert_equal(info["loaded"], True)
         log("restart kept the mempool")
 
         node.stop()
         node.start(["-persistmempool=0"])
+        wait_until(lambda: node.getmempoolinfo()["loaded"], timeout=30, what="mempool ready")
         assert_equal(node.getrawmempool(), [], "-persistmempool=0 starts empty")
         node.stop()
         assert_true(os.path.exists(mempool_dat), "mempool.dat left in place by -persistmempool=0")
 
         node.start()
-        wait_until(lambda: len(node.getrawmempool()) == len(sent), timeout=30, what="mempool reloaded again")
+        wait_until(lambda: node.getmempoolinfo()["loaded"], timeout=30, what="mempool reloaded again")
+        assert_equal(set(node.getrawmempool()), set(sent))
         log("-persistmempool=0 did not overwrite mempool.dat")
 
         # Mine them; a later clean shutdown writes an empty mempool.
@@ -61,13 +62,14 @@ class MempoolPersistTest(HashmintTestFramework):
         extra = w.send_self_transfer(fee=2000)
         node.stop()
         node.start()
-        wait_until(lambda: node.getrawmempool() == [extra["txid"]], timeout=30, what="only the new tx reloaded")
+        wait_until(lambda: node.getmempoolinfo()["loaded"], timeout=30, what="mempool reloaded")
+        assert_equal(node.getrawmempool(), [extra["txid"]], "only the new tx reloaded")
 
         # After SIGKILL nothing is dumped: the file from the last clean stop remains.
         extra2 = w.send_self_transfer(fee=2000)
         node.kill()
         node.start()
-        wait_until(lambda: node.getmempoolinfo().get("loaded", True), timeout=30, what="mempool load finished")
+        wait_until(lambda: node.getmempoolinfo()["loaded"], timeout=30, what="mempool load finished")
         pool = node.getrawmempool()
         assert_true(extra2["txid"] not in pool, "a transaction accepted after the last dump is gone after SIGKILL")
 

@@ -446,17 +446,19 @@ class P2PConnection:
         self.bytes_received = 0
 
     @classmethod
-    def connect_to(cls, node, magic=MAGIC["regtest"], timeout=10, retries=50, **kw):
-        """Connects to a TestNode's P2P port (or (host, port)), retrying while it starts listening."""
+    def connect_to(cls, node, magic=MAGIC["regtest"], timeout=10, listen_timeout=30, **kw):
+        """Connects to a TestNode's P2P port (or (host, port)), retrying for up to
+        listen_timeout seconds (times HASHMINT_TIMEOUT_FACTOR) while the node
+        starts listening."""
         host, port = node if isinstance(node, tuple) else ("127.0.0.1", node.p2p_port)
-        last = None
-        for _ in range(retries):
+        deadline = time.time() + listen_timeout * TIMEOUT_FACTOR
+        while True:
             try:
                 return cls(host, port, magic, timeout, **kw)
             except OSError as e:
-                last = e
-                time.sleep(0.1)
-        raise ConnectionError(f"cannot connect to {host}:{port}: {last}")
+                if time.time() > deadline:
+                    raise ConnectionError(f"cannot connect to {host}:{port}: {e}")
+            time.sleep(0.05)  # poll interval of the wait for the listening socket
 
     # -- sending --
     def send_raw(self, data):
@@ -569,7 +571,7 @@ class P2PConnection:
             return True
         return False
 
-    def is_connected(self, probe_timeout=3):
+    def is_connected(self, probe_timeout=10):
         """Sends a ping and waits for its pong: True if the connection is alive."""
         nonce = random.getrandbits(64)
         try:

@@ -39,7 +39,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from framework import (Block, MiniWallet, HashmintTestFramework, TestFailure, assert_equal, assert_true,  # noqa: E402
-                       log, TIMEOUT_FACTOR)
+                       log, wait_until, TIMEOUT_FACTOR)
 
 try:
     import bitcoin
@@ -151,15 +151,12 @@ class P2PWireCompatTest(HashmintTestFramework):
         tip = node.getbestblockhash()
         genesis = node.getblockhash(0)
 
-        peer = None
-        for _ in range(50):
+        def try_connect():
             try:
-                peer = BitcoinlibPeer(node.p2p_port)
-                break
+                return BitcoinlibPeer(node.p2p_port)
             except OSError:
-                time.sleep(0.1)
-        if peer is None:
-            raise TestFailure(f"cannot connect to the node's P2P port {node.p2p_port}")
+                return None
+        peer = wait_until(try_connect, timeout=30, what=f"a connection to the node's P2P port {node.p2p_port}")
 
         log("handshake built with bitcoinlib")
         v = msg_version()

@@ -140,6 +140,10 @@ static const struct opt opts[] = {
     { "debugexclude", "=<category>", GROUP_DEBUG, OPT_MULTI,
       "Exclude debug and trace logging for a category. Can be used in conjunction with -debug=1 to output debug "
       "and trace logging for all categories except the specified category." },
+    { "logratelimit", "=<n>", GROUP_DEBUG, 0,
+      "Bytes of info, warning and error lines each source location may write to the debug log per hour; "
+      "beyond that its lines are suppressed until the hour ends, so that peers cannot fill the disk "
+      "(default: 1048576, 0: no limit)" },
     { "minimumchainwork", "=<hex>", GROUP_DEBUG, 0,
       "Minimum work assumed to exist on a valid chain in hex; header chains from peers with less work than this "
       "or than the active tip's work minus 144 blocks' work are not stored (default: 0 for main, test and regtest; "

@@ -702,6 +702,14 @@ static bool check_option_values(struct node *n)
             log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "Unsupported logging category -debug=%s.", cats[i]);
         else if (!*cats[i])
             log_enable_category("all");
+    int64_t ratelimit;
+    if (!get_int(n, &ratelimit, "logratelimit", LOG_RATELIMIT_DEFAULT_BYTES))
+        return false;
+    if (ratelimit < 0) {
+        init_error("Invalid value for -logratelimit: '%s' (must be 0 or more)", args_get(n->args, "logratelimit", ""));
+        return false;
+    }
+    log_set_ratelimit((uint64_t)ratelimit, LOG_RATELIMIT_WINDOW_S);
     cats = args_get_all(n->args, &count, "debugexclude");
     for (size_t i = 0; i < count; i++)
         if (!log_disable_category(cats[i]))

@@ -1,5 +1,6 @@
 #include "src/zmq/zmq_notifier.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,44 @@ static const char *const topic_names[ZMQ_TOPIC_COUNT] = { "hashblock", "hashtx",
 const char *zmq_topic_name(enum zmq_topic t)
 {
     return (unsigned)t < ZMQ_TOPIC_COUNT ? topic_names[t] : "";
+}
+
+bool zmq_endpoint_is_local(const char *address)
+{
+    if (!strncmp(address, "ipc://", 6) || !strncmp(address, "inproc://", 9))
+        return true;
+    const char *host;
+    if (!strncmp(address, "tcp://", 6))
+        host = address + 6;
+    else if (!strncmp(address, "ws://", 5))
+        host = address + 5;
+    else
+        return false; /* pgm, epgm, udp, ...: network transports */
+    /* tcp://<interface>:<port>; a source part ("src;dst") binds nothing: refuse it here. */
+    const char *colon = strrchr(host, ':');
+    if (!colon || strchr(host, ';') || strchr(host, '/'))
+        return false;
+    char name[INET6_ADDRSTRLEN + 3];
+    size_t len = (size_t)(colon - host);
+    if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
+        host++;
+        len -= 2;
+    }
+    if (len == 0 || len >= sizeof(name))
+        return false;
+    memcpy(name, host, len);
+    name[len] = 0;
+    if (!strcmp(name, "localhost") || !strcmp(name, "lo"))
+        return true;
+    uint8_t a[16];
+    if (inet_pton(AF_INET, name, a) == 1)
+        return a[0] == 127;
+    if (inet_pton(AF_INET6, name, a) == 1) {
+        static const uint8_t loop6[16] = { [15] = 1 };
+        static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+        return !memcmp(a, loop6, 16) || (!memcmp(a, mapped, 12) && a[12] == 127);
+    }
+    return false; /* "*", an interface name, a host name: possibly reachable from elsewhere */
 }
 
 /* One configured (topic, address): its own message counter. */
@@ -106,6 +145,11 @@ struct zmq_notifier *zmq_notifier_new(const struct zmq_endpoint *eps, size_t cou
         p->socket = s;
         log_printf(LOG_ZMQ, LOG_LEVEL_DEBUG, "zmq: Outbound message high water mark for %s at %s is %d",
                    topic_names[p->topic], p->address, p->hwm);
+        if (!zmq_endpoint_is_local(p->address))
+            log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING,
+                       "zmq: %s is not a loopback or ipc:// address: ZeroMQ does no authentication, anyone who "
+                       "can reach it receives the notifications (bind to tcp://127.0.0.1 or ipc:// instead)",
+                       p->address);
     }
     for (size_t i = 0; i < z->pub_count; i++)
         log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "zmq: Notifier pub%s ready (address = %s)", topic_names[z->pubs[i].topic],

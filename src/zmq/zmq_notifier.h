@@ -57,6 +57,16 @@ struct zmq_endpoint {
 struct zmq_notifier;
 
 /**
+ * Returns true if a subscriber must be on this host to reach `address`:
+ * ipc:// and inproc://, or tcp:// / ws:// on a loopback IP (127.0.0.0/8, ::1,
+ * ::ffff:127.x.y.z) or the names "localhost" and "lo". False for anything
+ * else ("*", 0.0.0.0, other IPs, interface or host names, network
+ * transports). zmq_notifier_new logs a warning for each such address
+ * (RELIABILITY.md #36: ZeroMQ has no authentication).
+ */
+__attribute__((warn_unused_result)) bool zmq_endpoint_is_local(const char *address);
+
+/**
  * Creates the sockets and binds them. eps is borrowed (addresses are
  * copied). cs (borrowed; must outlive the notifier) is used to read raw
  * blocks for rawblock. Returns NULL with a message in err if a socket

@@ -213,6 +213,157 @@ START_TEST(test_bad_blocks)
 }
 END_TEST
 
+/* Regtest with BIP 34 pushed out of reach, so a coinbase need not carry its height
+ * and BIP 30 is enforced (Core's rule below the BIP 34 height). */
+static struct chain_params no_bip34_params;
+
+static void setup_no_bip34(struct test_chain *t)
+{
+    tc_setup(t, "regtest");
+    tc_close(t);
+    no_bip34_params = *t->p;
+    no_bip34_params.deployments.bip34 = 1000000;
+    t->p = &no_bip34_params;
+    t->opt.params = t->p;
+    char err[512];
+    ck_assert_msg(tc_reopen(t, err, sizeof(err)) == 0, "%s", err);
+}
+
+/* A block on the tip whose coinbase is a copy of `cb` (same txid). */
+static void block_with_coinbase(struct block *b, struct test_chain *t, const struct tx *cb)
+{
+    tc_make_block(b, t->p, chainstate_tip(t->cs), NULL, 0, 0, 0, 0);
+    tx_clear(&b->txs[0]);
+    tx_copy(&b->txs[0], cb);
+    tc_solve(b, t->p);
+}
+
+/* RELIABILITY.md #14: a coinbase identical to an earlier one whose outputs are
+ * unspent -> bad-txns-BIP30, UTXO set unchanged; once those outputs are spent
+ * the same coinbase is allowed again (BIP 30 forbids overwriting unspent
+ * outputs only); with BIP 34 active the copy fails on its height instead. */
+START_TEST(test_bip30_duplicate_coinbase)
+{
+    struct test_chain t;
+    setup_no_bip34(&t);
+    tc_mine_n(&t, 2);
+    struct block b1;
+    ck_assert(chainstate_read_block(t.cs, &b1, chainstate_at_height(t.cs, 1)));
+    struct tx cb1;
+    tx_copy(&cb1, &b1.txs[0]);
+    block_clear(&b1);
+    struct outpoint cop = { cb1.txid, 0 };
+    ck_assert(chainstate_have_coin(t.cs, &cop));
+
+    struct chainstate_utxo_stats before, after;
+    stats(&t, &before);
+    struct block dup;
+    block_with_coinbase(&dup, &t, &cb1);
+    ck_assert(!hash256_eq(&dup.header.prev_hash, &cb1.txid)); /* a new block, an old coinbase */
+    expect_connect_failure(&t, &dup, "bad-txns-BIP30");
+    block_clear(&dup);
+    stats(&t, &after);
+    assert_same_stats(&before, &after);
+    ck_assert(chainstate_have_coin(t.cs, &cop));
+
+    /* Spend block 1's coinbase (mature at height 101); then the copy is legal. */
+    tc_mine_n(&t, 98);
+    int64_t v = cb1.vout[0].value;
+    struct tx spend;
+    tc_spend(&spend, &cop, v, v - 1000, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    tc_mine(&t, &spend, 1, 1000);
+    tx_clear(&spend);
+    ck_assert(!chainstate_have_coin(t.cs, &cop));
+    int32_t h = chainstate_height(t.cs);
+    block_with_coinbase(&dup, &t, &cb1);
+    struct val_state st;
+    bool nb;
+    ck_assert_msg(chainstate_process_new_block(t.cs, &st, &nb, &dup, true) && val_is_valid(&st), "%s %s",
+                  st.reject, st.debug);
+    block_clear(&dup);
+    ck_assert_int_eq(chainstate_height(t.cs), h + 1);
+    ck_assert(chainstate_have_coin(t.cs, &cop)); /* the output exists again */
+    tc_teardown(&t);
+
+    /* Real regtest (BIP 34 from height 1): the copy has the wrong height in its coinbase. */
+    tc_setup(&t, "regtest");
+    tc_mine_n(&t, 2);
+    tx_clear(&cb1);
+    ck_assert(chainstate_read_block(t.cs, &b1, chainstate_at_height(t.cs, 1)));
+    tx_copy(&cb1, &b1.txs[0]);
+    block_clear(&b1);
+    block_with_coinbase(&dup, &t, &cb1);
+    ck_assert(!chainstate_process_new_block(t.cs, &st, &nb, &dup, true));
+    ck_assert_str_eq(st.reject, "bad-cb-height");
+    block_clear(&dup);
+    ck_assert_int_eq(chainstate_height(t.cs), 2);
+    tx_clear(&cb1);
+    tc_teardown(&t);
+}
+END_TEST
+
+/* RELIABILITY.md #19 (CVE-2024-52911): a valid-PoW block whose parallel script
+ * checks fail early -- the first input of many, while the workers still run the
+ * others -- is rejected cleanly: the reason names the failing input, the UTXO
+ * set is unchanged, the block is marked invalid, and the valid variant of the
+ * block connects afterwards. Under ASan (--enable-debug) a worker touching the
+ * freed per-block scratch after the rejection would be reported. */
+START_TEST(test_parallel_script_check_fails_early)
+{
+    struct test_chain t;
+    tc_setup(&t, "regtest");
+    tc_close(&t);
+    t.opt.par = 8; /* 7 worker threads and the caller */
+    char err[512];
+    ck_assert_msg(tc_reopen(&t, err, sizeof(err)) == 0, "%s", err);
+    enum { NSPEND = 120 };
+    tc_mine_n(&t, NSPEND + 100);
+    struct tx *spends = mem_calloc(NSPEND, sizeof(*spends));
+    int64_t fees = 0;
+    for (int i = 0; i < NSPEND; i++) {
+        struct outpoint op = { coinbase_txid(&t, i + 1), 0 };
+        int64_t v = chain_params_block_subsidy(t.p, i + 1);
+        tc_spend(&spends[i], &op, v, v - 1000, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+        fees += 1000;
+    }
+    struct chainstate_utxo_stats before, after;
+    stats(&t, &before);
+    for (int bad_at = 0; bad_at < 2; bad_at++) {
+        /* bad_at 0: the first input's signature is corrupt; 1: the first and the last. */
+        struct tx first, last;
+        tx_copy(&first, &spends[0]);
+        tx_copy(&last, &spends[NSPEND - 1]);
+        spends[0].vin[0].witness.items[0].data[10] ^= 1;
+        tx_update_hashes(&spends[0]);
+        if (bad_at == 1) {
+            spends[NSPEND - 1].vin[0].witness.items[0].data[10] ^= 1;
+            tx_update_hashes(&spends[NSPEND - 1]);
+        }
+        struct block b;
+        tc_make_block(&b, t.p, chainstate_tip(t.cs), spends, NSPEND, fees, 0, 500 + (uint32_t)bad_at);
+        expect_connect_failure(&t, &b, NULL);
+        ck_assert_msg(strncmp(last_reject, "mandatory-script-verify-flag-failed", 35) == 0, "%s", last_reject);
+        block_clear(&b);
+        stats(&t, &after);
+        assert_same_stats(&before, &after);
+        tx_clear(&spends[0]);
+        tx_clear(&spends[NSPEND - 1]);
+        spends[0] = first;
+        spends[NSPEND - 1] = last;
+    }
+    /* The same transactions, correctly signed, connect. */
+    struct block_index *bi = tc_mine(&t, spends, NSPEND, fees);
+    ck_assert_int_eq(bi->height, NSPEND + 101);
+    for (int i = 0; i < NSPEND; i++) {
+        struct outpoint op = { spends[i].txid, 0 };
+        ck_assert(chainstate_have_coin(t.cs, &op));
+        tx_clear(&spends[i]);
+    }
+    mem_free(spends);
+    tc_teardown(&t);
+}
+END_TEST
+
 struct counts {
     int connected, disconnected, tips;
     const struct block_index *last_fork;
@@ -683,6 +834,8 @@ static Suite *chainstate_suite(void)
     tcase_add_test(tc, test_genesis_coins);
     tcase_add_test(tc, test_spend_genesis_and_coinbase);
     tcase_add_test(tc, test_bad_blocks);
+    tcase_add_test(tc, test_bip30_duplicate_coinbase);
+    tcase_add_test(tc, test_parallel_script_check_fails_early);
     tcase_add_test(tc, test_reorg_invalidate_reconsider);
     tcase_add_test(tc, test_precious);
     tcase_add_test(tc, test_test_block_validity_and_scripts);

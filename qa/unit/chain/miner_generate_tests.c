@@ -19,23 +19,25 @@ static int64_t test_clock(void *ctx)
     return tc_time();
 }
 
+/* What the events list announced: additions and removals, with the last txid of each. */
 static size_t added, removed;
+static struct hash256 last_added, last_removed;
 
 static void on_added(void *ctx, const struct tx *tx, uint64_t seq)
 {
     (void)ctx;
-    (void)tx;
     (void)seq;
     added++;
+    last_added = tx->txid;
 }
 
 static void on_removed(void *ctx, const struct tx *tx, enum mempool_removal_reason r, uint64_t seq)
 {
     (void)ctx;
-    (void)tx;
     (void)r;
     (void)seq;
     removed++;
+    last_removed = tx->txid;
 }
 
 START_TEST(mine_spend_reorg)
@@ -48,19 +50,20 @@ START_TEST(mine_spend_reorg)
     t.opt.events = t.events;
     char err[512];
     ck_assert_msg(tc_reopen(&t, err, sizeof(err)) == 0, "%s", err);
+    ck_assert_ptr_nonnull(t.events);
     struct mempool_options o;
     mempool_options_init(&o, t.p);
     mempool_chain_from_chainstate(&o.chain, t.cs);
-    if (t.events)
-        mempool_notify_from_events(&o.notify, t.events);
+    mempool_notify_from_events(&o.notify, t.events);
     o.clock = test_clock;
     struct mempool *mp = mempool_new(&o);
-    int sub = t.events ? mempool_subscribe_events(mp, t.events) : 0;
+    int sub = mempool_subscribe_events(mp, t.events);
     struct events_subscriber watch;
     memset(&watch, 0, sizeof(watch));
     watch.tx_added_to_mempool = on_added;
     watch.tx_removed_from_mempool = on_removed;
-    int sub2 = t.events ? events_subscribe(t.events, &watch) : 0;
+    int sub2 = events_subscribe(t.events, &watch);
+    added = removed = 0;
 
     struct val_state st;
     struct hash256 hashes[101];
@@ -83,6 +86,8 @@ START_TEST(mine_spend_reorg)
     struct mempool_accept_result res;
     ck_assert_msg(mempool_accept(mp, &st, &res, &spend, NULL), "%s %s", st.reject, st.debug);
     ck_assert_int_eq(res.fee, 10000);
+    ck_assert_uint_eq(added, 1);
+    ck_assert(hash256_eq(&last_added, &spend.txid));
     mempool_accept_result_clear(&res);
     ck_assert_str_eq(mempool_accept(mp, &st, NULL, &spend, NULL) ? "ok" : st.reject, "txn-already-in-mempool");
 
@@ -94,19 +99,33 @@ START_TEST(mine_spend_reorg)
     block_template_clear(&tpl);
     ck_assert(miner_generate(t.cs, mp, &st, hashes, &mined, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK), 1, 0, NULL, NULL));
     ck_assert_int_eq(chainstate_height(t.cs), 102);
-    if (t.events) {
-        ck_assert(!mempool_has(mp, &spend.txid));
-        /* Invalidate the block: the spend comes back. */
-        ck_assert(chainstate_invalidate_block(t.cs, &st, chainstate_tip(t.cs)));
-        ck_assert_int_eq(chainstate_height(t.cs), 101);
-        ck_assert(mempool_has(mp, &spend.txid));
-        ck_assert_uint_ge(added, 2);
-        ck_assert(chainstate_reconsider_block(t.cs, &st, chainstate_lookup(t.cs, &hashes[0])));
-        ck_assert_int_eq(chainstate_height(t.cs), 102);
-        ck_assert(!mempool_has(mp, &spend.txid));
-        events_unsubscribe(t.events, sub2);
-        events_unsubscribe(t.events, sub);
-    }
+    ck_assert(!mempool_has(mp, &spend.txid));
+    /* Leaving the pool because a block confirmed it is not announced as a removal (Core's
+     * TransactionRemovedFromMempool skips MemPoolRemovalReason::BLOCK). */
+    ck_assert_uint_eq(removed, 0);
+    ck_assert_uint_eq(added, 1);
+    /* Invalidate the block: the spend comes back, announced as an addition. */
+    ck_assert(chainstate_invalidate_block(t.cs, &st, chainstate_tip(t.cs)));
+    ck_assert_int_eq(chainstate_height(t.cs), 101);
+    ck_assert(mempool_has(mp, &spend.txid));
+    ck_assert_uint_eq(added, 2);
+    ck_assert(hash256_eq(&last_added, &spend.txid));
+    ck_assert_uint_eq(removed, 0);
+    /* A removal for any other reason is announced: expire it, then take it back. */
+    ck_assert_uint_eq(mempool_expire(mp, tc_time() + 1), 1);
+    ck_assert(!mempool_has(mp, &spend.txid));
+    ck_assert_uint_eq(removed, 1);
+    ck_assert(hash256_eq(&last_removed, &spend.txid));
+    ck_assert_msg(mempool_accept(mp, &st, NULL, &spend, NULL), "%s %s", st.reject, st.debug);
+    ck_assert_uint_eq(added, 3);
+    /* Reconsider: mined again, silently gone from the pool. */
+    ck_assert(chainstate_reconsider_block(t.cs, &st, chainstate_lookup(t.cs, &hashes[0])));
+    ck_assert_int_eq(chainstate_height(t.cs), 102);
+    ck_assert(!mempool_has(mp, &spend.txid));
+    ck_assert_uint_eq(added, 3);
+    ck_assert_uint_eq(removed, 1);
+    events_unsubscribe(t.events, sub2);
+    events_unsubscribe(t.events, sub);
     tx_clear(&spend);
     mempool_free(mp);
     tc_teardown(&t);

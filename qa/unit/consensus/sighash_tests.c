@@ -1,8 +1,10 @@
 /* Signature hashes and the transaction checker (consensus/sighash.c):
  * every case of Bitcoin Core's sighash.json, the BIP 143 examples, the
  * BIP 341 key-path wallet vectors (SigMsg and SigHash per input), the signed
- * transactions of both BIPs verified end to end through script_verify, and
- * the checker's own rules (Schnorr sizes and hash types, CLTV, CSV). */
+ * transactions of both BIPs verified end to end through script_verify, the
+ * checker's own rules (Schnorr sizes and hash types, CLTV, CSV), and its legacy
+ * sighash cache (same hashes; one serialisation per kind of hash type and
+ * script code: RELIABILITY.md #29). */
 #include <stdio.h>
 #include <string.h>
 
@@ -78,11 +80,34 @@ START_TEST(sighash_json)
         sighash_legacy(hash, &tx, in_index, script, script_len, 0, hash_type);
         char got[65];
         hex_encode_reversed(got, hash, 32); /* Core prints uint256 reversed */
-        if (checked && !strcmp(got, expected))
+        /* The checker's cached path gives sighash_legacy's hash for every call of a
+         * sequence: a miss, a hit, another kind of hash type (ANYONECANPAY, NONE),
+         * the first again, another script code, the first again, and a type of the
+         * same kind (bit 0x40: the same state with its own nHashType). */
+        struct sighash_legacy_cache cache;
+        memset(&cache, 0, sizeof(cache));
+        const struct {
+            size_t len;
+            int32_t type;
+        } calls[] = {
+            { script_len, hash_type },      { script_len, hash_type },
+            { script_len, hash_type ^ SIGHASH_ANYONECANPAY },
+            { script_len, (hash_type & ~0x1f) | ((hash_type & 0x1f) == SIGHASH_NONE ? SIGHASH_ALL : SIGHASH_NONE) },
+            { script_len, hash_type },      { script_len / 2, hash_type },
+            { script_len, hash_type },      { script_len, hash_type ^ 0x40 },
+        };
+        bool cached_ok = true;
+        for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
+            uint8_t want[32], have[32];
+            sighash_legacy(want, &tx, in_index, script, calls[c].len, 0, calls[c].type);
+            sighash_legacy_cached(&cache, have, &tx, in_index, script, calls[c].len, 0, calls[c].type);
+            cached_ok = cached_ok && !memcmp(want, have, 32);
+        }
+        if (checked && !strcmp(got, expected) && cached_ok)
             passed++;
         else
-            fprintf(stderr, "sighash.json entry %zu FAILED: got %s, expected %s%s\n", idx, got, expected,
-                    checked ? "" : " (tx_check failed)");
+            fprintf(stderr, "sighash.json entry %zu FAILED: got %s, expected %s%s%s\n", idx, got, expected,
+                    checked ? "" : " (tx_check failed)", cached_ok ? "" : " (the cached path differs)");
         mem_free(script);
         tx_clear(&tx);
     }
@@ -718,6 +743,112 @@ START_TEST(checker_sequence)
 }
 END_TEST
 
+/* ---- the legacy sighash budget (RELIABILITY.md #29, CVE-2025-46598) ---- */
+
+/* A legacy transaction of 200 inputs; input 0 spends `spk`, which runs many
+ * OP_CHECKSIGs (their results dropped: valid in a block, non-standard). Returns
+ * what verifying input 0 serialised; asserts the script passes. */
+static struct sighash_legacy_cache run_checks(const uint8_t *spk, size_t spk_len, size_t *tx_bytes)
+{
+    struct tx tx;
+    tx_init(&tx);
+    for (uint32_t i = 0; i < 200; i++) {
+        struct outpoint op;
+        memset(&op, (int)(i & 0xff), sizeof(op));
+        op.n = i;
+        tx_add_input(&tx, &op, NULL, 0, 0xffffffffu);
+    }
+    static const uint8_t burn[] = { 0x6a };
+    tx_add_output(&tx, 1000, burn, sizeof(burn));
+    tx_add_output(&tx, 2000, burn, sizeof(burn));
+    tx_update_hashes(&tx);
+    *tx_bytes = tx_size(&tx, false);
+    struct tx_precomputed pre;
+    tx_precomputed_init(&pre, &tx, NULL, 0);
+    struct tx_sig_checker tc;
+    struct sig_checker c;
+    tx_sig_checker_init(&tc, &c, &tx, 0, 0, &pre, CONSENSUS_FLAGS);
+    enum script_error err = SCRIPT_ERR_OK;
+    struct witness none;
+    memset(&none, 0, sizeof(none));
+    bool ok = script_verify(NULL, 0, spk, spk_len, &none, CONSENSUS_FLAGS, &c, &err);
+    ck_assert_msg(ok, "script failed: %s", script_error_string(err));
+    tx_clear(&tx);
+    return tc.legacy;
+}
+
+/* Appends a push of n bytes (n < 76). */
+static size_t push(uint8_t *out, const uint8_t *p, size_t n)
+{
+    out[0] = (uint8_t)n;
+    memcpy(out + 1, p, n);
+    return n + 1;
+}
+
+START_TEST(legacy_sighash_budget)
+{
+    keys_init();
+    uint8_t sk[32], pub[33], msg[32], sig[2][73];
+    memset(sk, 0x11, sizeof(sk));
+    memset(msg, 0x22, sizeof(msg));
+    size_t publen = sizeof(pub), siglen[2];
+    ck_assert(keys_pubkey_create(pub, &publen, sk, true));
+    for (int i = 0; i < 2; i++) {
+        ck_assert(keys_ecdsa_sign(sig[i], &siglen[i], msg, sk)); /* strict DER; signs something else */
+        sig[i][siglen[i]++] = i == 0 ? SIGHASH_ALL : (SIGHASH_NONE | SIGHASH_ANYONECANPAY);
+    }
+    uint8_t spk[1000];
+    size_t n, tx_bytes;
+    struct sighash_legacy_cache r;
+
+    /* 66 checks of one signature: 199 counted opcodes (the limit is 201). */
+    n = push(spk, sig[0], siglen[0]);
+    n += push(spk + n, pub, publen);
+    for (int i = 0; i < 66; i++) {
+        spk[n++] = OP_2DUP;
+        spk[n++] = OP_CHECKSIG;
+        spk[n++] = OP_DROP;
+    }
+    spk[n++] = OP_2DROP;
+    spk[n++] = OP_1;
+    r = run_checks(spk, n, &tx_bytes);
+    /* The budget: one serialisation of the transaction (its size, with this
+     * script code in place of input 0's empty scriptSig), not 66. */
+    ck_assert_uint_eq(r.serialized, 1);
+    ck_assert_uint_le(r.serialized_bytes, tx_bytes + n + 3);
+
+    /* Two kinds of hash type, alternating: one serialisation each. */
+    n = push(spk, sig[0], siglen[0]);
+    n += push(spk + n, sig[1], siglen[1]);
+    n += push(spk + n, pub, publen);
+    for (int i = 0; i < 27; i++) { /* 7 counted opcodes each */
+        static const uint8_t check[] = { OP_2, OP_PICK, OP_OVER, OP_CHECKSIG, OP_DROP, OP_2DUP, OP_CHECKSIG, OP_DROP };
+        memcpy(spk + n, check, sizeof(check)); /* sig[0] with pub, then sig[1] with pub */
+        n += sizeof(check);
+    }
+    spk[n++] = OP_2DROP;
+    spk[n++] = OP_DROP;
+    spk[n++] = OP_1;
+    r = run_checks(spk, n, &tx_bytes);
+    ck_assert_uint_eq(r.serialized, 2);
+
+    /* OP_CODESEPARATOR changes the script code each time: each check serialises
+     * again (Core's cache does the same; the opcode limit bounds it). */
+    n = push(spk, sig[0], siglen[0]);
+    n += push(spk + n, pub, publen);
+    for (int i = 0; i < 49; i++) {
+        spk[n++] = OP_2DUP;
+        spk[n++] = OP_CODESEPARATOR;
+        spk[n++] = OP_CHECKSIG;
+        spk[n++] = OP_DROP;
+    }
+    spk[n++] = OP_2DROP;
+    spk[n++] = OP_1;
+    r = run_checks(spk, n, &tx_bytes);
+    ck_assert_uint_eq(r.serialized, 49);
+}
+END_TEST
+
 static Suite *sighash_suite(void)
 {
     Suite *s = suite_create("sighash");
@@ -734,6 +865,7 @@ static Suite *sighash_suite(void)
     tcase_add_test(tc, checker_schnorr_errors);
     tcase_add_test(tc, checker_locktime);
     tcase_add_test(tc, checker_sequence);
+    tcase_add_test(tc, legacy_sighash_budget);
     suite_add_tcase(s, tc);
     return s;
 }

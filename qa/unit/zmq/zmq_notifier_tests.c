@@ -283,6 +283,28 @@ START_TEST(test_list_and_errors)
 }
 END_TEST
 
+/* RELIABILITY.md #36: which endpoints only this host can reach (others get a start-up warning). */
+START_TEST(test_endpoint_is_local)
+{
+    static const char *const local[] = {
+        "tcp://127.0.0.1:28332", "tcp://127.1.2.3:1", "tcp://[::1]:28333", "tcp://[::ffff:127.0.0.1]:5",
+        "tcp://localhost:28332", "tcp://lo:28332", "ws://127.0.0.1:80", "ipc:///run/hashmint/zmq.sock",
+        "inproc://x",
+    };
+    static const char *const remote[] = {
+        "tcp://0.0.0.0:28332", "tcp://*:28332", "tcp://[::]:28332", "tcp://192.168.1.5:28332",
+        "tcp://10.0.0.1:1", "tcp://[2001:db8::1]:28332", "tcp://[::ffff:10.0.0.1]:5", "tcp://eth0:28332",
+        "tcp://example.com:28332", "tcp://128.0.0.1:1", "tcp://127.0.0.1;10.0.0.1:1", "tcp://127.0.0.1",
+        "tcp://:28332", "pgm://eth0;239.192.1.1:5555", "epgm://127.0.0.1;239.192.1.1:5555", "udp://127.0.0.1:5",
+        "nonsense", "",
+    };
+    for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+        ck_assert_msg(zmq_endpoint_is_local(local[i]), "%s is local", local[i]);
+    for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++)
+        ck_assert_msg(!zmq_endpoint_is_local(remote[i]), "%s is not local", remote[i]);
+}
+END_TEST
+
 static Suite *zmq_notifier_suite(void)
 {
     Suite *s = suite_create("zmq_notifier");
@@ -291,6 +313,7 @@ static Suite *zmq_notifier_suite(void)
     tcase_add_test(tc, test_mempool_add_and_remove);
     tcase_add_test(tc, test_blocks);
     tcase_add_test(tc, test_list_and_errors);
+    tcase_add_test(tc, test_endpoint_is_local);
     suite_add_tcase(s, tc);
     return s;
 }
