@@ -159,7 +159,7 @@ static json_t *rpc_generatetodescriptor(struct rpc_context *ctx, json_t *params,
 
 static const struct rpc_arg generatetovault_args[] = {
     {"nblocks", RPC_ARG_NUM, false},
-    {"address", RPC_ARG_STR, false},
+    {"address", RPC_ARG_TEXT, false},
     {"share", RPC_ARG_NUM, true},
     {"maxtries", RPC_ARG_NUM, true},
 };
@@ -198,14 +198,15 @@ static json_t *rpc_generatetovault(struct rpc_context *ctx, json_t *params, stru
     if (p->asset_count == 0)
         return rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance assets");
     int64_t n, share, tries;
-    if (!rpc_arg_int(err, &n, params, 0, 0) || !rpc_arg_int(err, &share, params, 2, 100) ||
-        !rpc_arg_int(err, &tries, params, 3, DEFAULT_MAX_TRIES))
+    if (!rpc_arg_int(err, &n, params, 0, 0, RPC_INT32) || !rpc_arg_int(err, &share, params, 2, 100, RPC_INT32) ||
+        !rpc_arg_int(err, &tries, params, 3, DEFAULT_MAX_TRIES, RPC_UINT64))
         return NULL;
     if (share < 1 || share > 100)
         return rpc_fail(err, RPC_INVALID_PARAMETER, "share must be between 1 and 100");
     uint8_t spk[ADDRESS_MAX_SCRIPT];
     size_t spk_len;
-    if (!address_to_script(spk, &spk_len, &p->address, rpc_arg_str(params, 1, "")))
+    const char *addr = rpc_json_cstr(rpc_arg(params, 1)); /* NULL: an embedded NUL, no address */
+    if (!addr || !address_to_script(spk, &spk_len, &p->address, addr))
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Error: Invalid address");
     struct wbuf vault;
     wbuf_init(&vault);
