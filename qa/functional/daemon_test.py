@@ -63,6 +63,7 @@ class DaemonTest(HashmintTestFramework):
         self.test_sigterm(node, signal.SIGTERM)
         self.test_sigterm(node, signal.SIGINT)
         self.test_config_file()
+        self.test_config_long_lines()
         self.test_daemon_mode()
         self.test_blocknotify()
         self.test_corrupt_datadir()
@@ -237,6 +238,29 @@ class DaemonTest(HashmintTestFramework):
         rc, _, err = run_hashmintd([f"-datadir={node.datadir}", "-chain=test"])
         assert_equal(rc, 1)
         assert_in("Invalid combination", err)
+
+    def test_config_long_lines(self):
+        log("hashmint.conf: a long comment cannot inject an option; an over-long line names its line")
+        node = self.add_node()
+        conf = os.path.join(node.datadir, "hashmint.conf")
+        # The tail of this comment starts at byte 4095, where a 4096-byte line
+        # buffer used to split it into a line of its own.
+        with open(conf, "w") as f:
+            f.write("#" + "x" * 4094 + "rpcpassword=injected\n"
+                    "# " + "y" * 70000 + "\n")
+        node.start()  # through the cookie: no rpcpassword was set
+        assert_true(os.path.exists(node.cookie_path), "cookie written: rpcpassword stayed unset")
+        status, _, _ = RPCClient("127.0.0.1", node.rpc_port, "", "injected").raw('{"method":"uptime"}')
+        assert_equal(status, 401, "the injected password is not accepted")
+        node.stop()
+        with open(conf, "w") as f:
+            f.write("# " + "y" * 70000 + "\n"
+                    "\n"
+                    "#" + "z" * (1 << 20) + "\n")
+        rc, _, err = run_hashmintd(node.base_args())
+        assert_equal(rc, 1)
+        assert_in("parse error on line 3: line longer than 1048576 bytes", err)
+        os.remove(conf)
 
     # ---- -daemon ----------------------------------------------------------------------
 

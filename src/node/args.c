@@ -401,13 +401,60 @@ static void join_path(char *out, size_t out_len, const char *dir, const char *fi
         snprintf(out, out_len, "%s/%s", dir, file);
 }
 
+enum line_result { LINE_OK, LINE_EOF, LINE_TOO_LONG, LINE_NUL };
+
+/*
+ * Reads one whole line of f (without its '\n') into *buf, growing it as
+ * needed up to ARGS_MAX_CONFIG_LINE bytes. A fixed buffer would split a long
+ * line and parse its tail as a line of its own (a long comment could then
+ * set an option). Returns LINE_EOF at the end of the file, LINE_TOO_LONG or
+ * LINE_NUL (a NUL byte, which C strings would cut the line at) on a bad line.
+ */
+static enum line_result read_line(FILE *f, char **buf, size_t *cap)
+{
+    size_t len = 0;
+    bool nul = false;
+    int c;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (len == ARGS_MAX_CONFIG_LINE)
+            return LINE_TOO_LONG;
+        if (len + 1 >= *cap) {
+            *cap = *cap ? 2 * *cap : 256;
+            *buf = mem_realloc(*buf, *cap);
+        }
+        nul |= c == '\0';
+        (*buf)[len++] = (char)c;
+    }
+    if (c == EOF && len == 0)
+        return LINE_EOF;
+    if (!*buf) {
+        *cap = 1;
+        *buf = mem_alloc(*cap);
+    }
+    (*buf)[len] = '\0';
+    return nul ? LINE_NUL : LINE_OK;
+}
+
 static bool read_stream(struct args *a, char *err, size_t err_len, FILE *f, const char *path, bool included,
                         char ***includes, size_t *include_count)
 {
-    char line[4096];
-    char section[64] = "";
-    int linenr = 1;
-    while (fgets(line, sizeof(line), f)) {
+    char *buf = NULL;
+    size_t cap = 0;
+    char *section = mem_strdup("");
+    bool ok = false;
+    for (int linenr = 1;; linenr++) {
+        enum line_result r = read_line(f, &buf, &cap);
+        if (r == LINE_EOF)
+            break;
+        if (r == LINE_TOO_LONG) {
+            set_err(err, err_len, "parse error on line %d: line longer than %d bytes", linenr, ARGS_MAX_CONFIG_LINE);
+            goto out;
+        }
+        if (r == LINE_NUL) {
+            set_err(err, err_len, "parse error on line %d: line contains a NUL byte", linenr);
+            goto out;
+        }
+        char *line = buf;
         bool used_hash = false;
         char *hash = strchr(line, '#');
         if (hash) {
@@ -415,21 +462,20 @@ static bool read_stream(struct args *a, char *err, size_t err_len, FILE *f, cons
             used_hash = true;
         }
         char *s = trim(line);
-        if (!*s) {
-            linenr++;
+        if (!*s)
             continue;
-        }
         size_t len = strlen(s);
         if (s[0] == '[' && s[len - 1] == ']') {
             s[len - 1] = '\0';
-            snprintf(section, sizeof(section), "%s", s + 1);
+            mem_free(section);
+            section = mem_strdup(s + 1);
             if (!known_section(section))
                 add_warning(a, "Section [%s] is not recognized.", section);
         } else if (s[0] == '-') {
             set_err(err, err_len,
                     "parse error on line %d: %s, options in configuration file must be specified without leading -",
                     linenr, s);
-            return false;
+            goto out;
         } else if (strchr(s, '=')) {
             char *eq = strchr(s, '=');
             *eq = '\0';
@@ -438,7 +484,7 @@ static bool read_stream(struct args *a, char *err, size_t err_len, FILE *f, cons
             if (used_hash && strstr(key, "rpcpassword")) {
                 set_err(err, err_len, "parse error on line %d, using # in rpcpassword can be ambiguous and should be avoided",
                         linenr);
-                return false;
+                goto out;
             }
             char *ksec, *name;
             const char *val;
@@ -451,7 +497,7 @@ static bool read_stream(struct args *a, char *err, size_t err_len, FILE *f, cons
                 add_warning(a, "Ignoring unknown configuration value %s", name);
             } else if (!strcmp(name, "conf")) {
                 set_err(err, err_len, "conf cannot be set in the configuration file; use includeconf= instead");
-                return false;
+                goto out;
             } else if (!strcmp(name, "includeconf")) {
                 if (included) {
                     add_warning(a, "-includeconf cannot be used from included files; ignoring -includeconf=%s", val);
@@ -473,12 +519,19 @@ static bool read_stream(struct args *a, char *err, size_t err_len, FILE *f, cons
                         linenr, s, s);
             else
                 set_err(err, err_len, "parse error on line %d: %s", linenr, s);
-            return false;
+            goto out;
         }
-        linenr++;
     }
+    if (ferror(f)) {
+        set_err(err, err_len, "read error: %s", strerror(errno));
+        goto out;
+    }
+    ok = true;
+out:
     (void)path;
-    return true;
+    mem_free(section);
+    mem_free(buf);
+    return ok;
 }
 
 bool args_read_config(struct args *a, char *err, size_t err_len, const char *path, const char *datadir, bool required)

@@ -37,6 +37,8 @@
 #define ARGS_DEFAULT_ZMQ_SNDHWM 1000
 #define ARGS_DEFAULT_MAX_CONNECTIONS 125
 #define ARGS_MAX_SCRIPT_CHECK_THREADS 15
+/* The longest config-file line accepted (1 MiB); longer is a parse error. */
+#define ARGS_MAX_CONFIG_LINE 1048576
 #define ARGS_CONFIG_FILENAME "hashmint.conf"
 #define ARGS_PID_FILENAME "hashmintd.pid"
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "src/rpc/json_write.h"
+#include "src/rpc/rpc_args.h"
 #include "src/util/alloc.h"
 #include "src/util/log.h"
 
@@ -91,9 +92,11 @@ static json_t *parse_request(struct request *rq, json_t *v)
     if (ver && !json_is_null(ver)) {
         if (!json_is_string(ver))
             return error_obj(RPC_INVALID_REQUEST, "jsonrpc field must be a string");
-        if (!strcmp(json_string_value(ver), "2.0"))
+        /* Compared with their lengths: "2.0\u0000x" is no version. */
+        const char *vs = rpc_json_cstr(ver);
+        if (vs && !strcmp(vs, "2.0"))
             rq->version = V2;
-        else if (strcmp(json_string_value(ver), "1.0") != 0)
+        else if (!vs || strcmp(vs, "1.0") != 0)
             return error_obj(RPC_INVALID_REQUEST, "JSON-RPC version not supported");
     }
     json_t *m = json_object_get(v, "method");
@@ -101,7 +104,9 @@ static json_t *parse_request(struct request *rq, json_t *v)
         return error_obj(RPC_INVALID_REQUEST, "Missing method");
     if (!json_is_string(m))
         return error_obj(RPC_INVALID_REQUEST, "Method must be a string");
-    rq->method = json_string_value(m);
+    /* NULL for a name with an embedded NUL byte: no method has one, and
+     * the C string would name the method before it ("stop\u0000x"). */
+    rq->method = rpc_json_cstr(m);
     json_t *p = json_object_get(v, "params");
     if (p && !json_is_null(p) && !json_is_array(p) && !json_is_object(p))
         return error_obj(RPC_INVALID_REQUEST, "Params must be an array or object");
@@ -118,6 +123,10 @@ static bool is_notification(const struct request *rq)
 static json_t *exec(struct rpc_table *t, struct rpc_context *ctx, const struct request *rq, json_t **error)
 {
     struct rpc_error err = { 0, "" };
+    if (!rq->method) {
+        *error = error_obj(RPC_METHOD_NOT_FOUND, "Method not found");
+        return NULL;
+    }
     log_printf(LOG_RPC, LOG_LEVEL_DEBUG, "ThreadRPCServer method=%s", rq->method);
     json_t *result = rpc_table_execute(t, ctx, rq->method, rq->params, &err);
     *error = result ? NULL : error_obj(err.code, rpc_error_text(&err));

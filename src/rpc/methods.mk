@@ -22,3 +22,7 @@ check_PROGRAMS += qa/unit/rpc/rpc_rawtx_tests
 qa_unit_rpc_rpc_rawtx_tests_SOURCES = qa/unit/rpc/rpc_rawtx_tests.c qa/unit/unit.h
 qa_unit_rpc_rpc_rawtx_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_rpc_rpc_rawtx_tests_LDADD = $(UNIT_NODE_LIBS)
+check_PROGRAMS += qa/unit/rpc/rpc_args_tests
+qa_unit_rpc_rpc_args_tests_SOURCES = qa/unit/rpc/rpc_args_tests.c qa/unit/unit.h
+qa_unit_rpc_rpc_args_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_rpc_rpc_args_tests_LDADD = $(UNIT_NODE_LIBS)

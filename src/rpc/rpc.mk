@@ -10,6 +10,7 @@ libhm_rpc_a_SOURCES += \
   src/rpc/jsonrpc.c src/rpc/jsonrpc.h \
   src/rpc/rest_reply.c src/rpc/rest.h \
   src/rpc/rpc_auth.c src/rpc/rpc_auth.h \
+  src/rpc/auth_throttle.c src/rpc/auth_throttle.h \
   src/rpc/rpc_server.c src/rpc/rpc_server.h \
   src/rpc/rpc_control.c \
   src/rpc/rpc_client.c src/rpc/rpc_client.h
@@ -20,7 +21,10 @@ hashmint_cli_SOURCES = src/node/hashmint_cli.c
 hashmint_cli_LDADD = $(HM_NODE_LIBS)
 
 check_PROGRAMS += qa/unit/rpc/rpc_table_tests qa/unit/rpc/rpc_auth_tests qa/unit/rpc/jsonrpc_tests \
-  qa/unit/rpc/rpc_server_tests
+  qa/unit/rpc/rpc_server_tests qa/unit/rpc/auth_throttle_tests
+qa_unit_rpc_auth_throttle_tests_SOURCES = qa/unit/rpc/auth_throttle_tests.c qa/unit/unit.h
+qa_unit_rpc_auth_throttle_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_rpc_auth_throttle_tests_LDADD = $(UNIT_NODE_LIBS)
 qa_unit_rpc_rpc_table_tests_SOURCES = qa/unit/rpc/rpc_table_tests.c qa/unit/unit.h
 qa_unit_rpc_rpc_table_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_rpc_rpc_table_tests_LDADD = $(UNIT_NODE_LIBS)

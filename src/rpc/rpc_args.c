@@ -13,6 +13,38 @@
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 
+const char *rpc_json_cstr(const json_t *v)
+{
+    if (!json_is_string(v))
+        return NULL;
+    const char *s = json_string_value(v);
+    return strlen(s) == json_string_length(v) ? s : NULL;
+}
+
+bool rpc_json_has_nul(const json_t *v)
+{
+    return json_is_string(v) && !rpc_json_cstr(v);
+}
+
+char *rpc_json_str_show(char *out, size_t cap, const json_t *v)
+{
+    const char *s = json_is_string(v) ? json_string_value(v) : "";
+    size_t n = json_is_string(v) ? json_string_length(v) : 0, o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        if (s[i] != '\0') {
+            out[o++] = s[i];
+        } else if (o + 2 < cap) {
+            out[o++] = '\\';
+            out[o++] = '0';
+        } else {
+            break;
+        }
+    }
+    if (cap)
+        out[o] = '\0';
+    return out;
+}
+
 /* Core's uvTypeName. */
 const char *rpc_json_type_name(const json_t *v)
 {
@@ -41,6 +73,7 @@ static const char *expected_name(enum rpc_arg_type t)
 {
     switch (t) {
     case RPC_ARG_STR:
+    case RPC_ARG_TEXT:
         return "string";
     case RPC_ARG_NUM:
         return "number";
@@ -62,6 +95,7 @@ static bool type_matches(const json_t *v, enum rpc_arg_type t)
     case RPC_ARG_ANY:
         return true;
     case RPC_ARG_STR:
+    case RPC_ARG_TEXT:
         return json_is_string(v);
     case RPC_ARG_NUM:
         return json_is_number(v);
@@ -102,8 +136,17 @@ bool rpc_args_check(struct rpc_error *err, const json_t *params, const struct rp
                                      any ? "," : "", i + 1, args[i].names, rpc_json_type_name(v), expected_name(args[i].type));
         any = true;
     }
-    if (!any)
+    if (!any) {
+        for (size_t i = 0; i < count; i++) {
+            if (args[i].type == RPC_ARG_STR && rpc_json_has_nul(json_array_get(params, i))) {
+                size_t len = strcspn(args[i].names, "|");
+                rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, %.*s contains a NUL byte", (int)len,
+                         args[i].names);
+                return false;
+            }
+        }
         return true;
+    }
     if (used < sizeof(msg))
         snprintf(msg + used, sizeof(msg) - used, "\n}");
     rpc_fail(err, RPC_TYPE_ERROR, "%s", msg);
@@ -116,29 +159,33 @@ const json_t *rpc_arg(const json_t *params, size_t i)
     return v && !json_is_null(v) ? v : NULL;
 }
 
-bool rpc_arg_int(struct rpc_error *err, int64_t *out, const json_t *params, size_t i, int64_t def)
+bool rpc_json_int(struct rpc_error *err, int64_t *out, const json_t *v, int64_t min, int64_t max)
+{
+    *out = 0;
+    if (!json_is_number(v)) {
+        rpc_fail(err, RPC_TYPE_ERROR, "JSON value of type %s is not of expected type number", rpc_json_type_name(v));
+        return false;
+    }
+    /* Core's getInt<T> converts the number's text with from_chars into T:
+     * a fraction or an exponent ("1.5", "5.0", "1e3"; jansson's reals) and
+     * anything T cannot hold fail. Never cast a double: out of range it is
+     * undefined behaviour. */
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+        rpc_fail(err, RPC_MISC_ERROR, "JSON integer out of range");
+        return false;
+    }
+    *out = (int64_t)json_integer_value(v);
+    return true;
+}
+
+bool rpc_arg_int(struct rpc_error *err, int64_t *out, const json_t *params, size_t i, int64_t def, int64_t min,
+                 int64_t max)
 {
     const json_t *v = rpc_arg(params, i);
     *out = def;
     if (!v)
         return true;
-    if (json_is_integer(v)) {
-        *out = (int64_t)json_integer_value(v);
-        return true;
-    }
-    if (json_is_real(v)) {
-        double d = json_real_value(v);
-        /* Core's getInt parses the number's text: "5.0" and 1e3 fail too,
-         * but jansson already turned them into doubles; accept exact integers. */
-        if (d == floor(d) && fabs(d) < 9.2e18) {
-            *out = (int64_t)d;
-            return true;
-        }
-        rpc_fail(err, RPC_MISC_ERROR, "JSON integer out of range");
-        return false;
-    }
-    rpc_fail(err, RPC_TYPE_ERROR, "JSON value of type %s is not of expected type number", rpc_json_type_name(v));
-    return false;
+    return rpc_json_int(err, out, v, min, max);
 }
 
 bool rpc_arg_bool(const json_t *params, size_t i, bool def)
@@ -228,7 +275,7 @@ bool rpc_parse_amount(struct rpc_error *err, int64_t *out, const json_t *v)
             return false;
         }
     } else if (json_is_string(v)) {
-        if (!rpc_parse_fixed_point(&amount, json_string_value(v), 8)) {
+        if (!rpc_json_cstr(v) || !rpc_parse_fixed_point(&amount, json_string_value(v), 8)) {
             rpc_fail(err, RPC_TYPE_ERROR, "Invalid amount");
             return false;
         }
@@ -251,14 +298,16 @@ bool rpc_parse_hash(struct rpc_error *err, struct hash256 *out, const json_t *v,
         rpc_fail(err, RPC_TYPE_ERROR, "%s must be a string", name);
         return false;
     }
-    const char *s = json_string_value(v);
-    size_t len = strlen(s);
+    char shown[101];
+    rpc_json_str_show(shown, sizeof(shown), v);
+    size_t len = json_string_length(v);
     if (len != 64) {
-        rpc_fail(err, RPC_INVALID_PARAMETER, "%s must be of length 64 (not %zu, for '%.100s')", name, len, s);
+        rpc_fail(err, RPC_INVALID_PARAMETER, "%s must be of length 64 (not %zu, for '%s')", name, len, shown);
         return false;
     }
-    if (!hash256_from_hex(out, s)) {
-        rpc_fail(err, RPC_INVALID_PARAMETER, "%s must be hexadecimal string (not '%.100s')", name, s);
+    if (!rpc_json_cstr(v) || !hash256_from_hex(out, json_string_value(v))) {
+        memset(out, 0, sizeof(*out));
+        rpc_fail(err, RPC_INVALID_PARAMETER, "%s must be hexadecimal string (not '%s')", name, shown);
         return false;
     }
     return true;
@@ -271,11 +320,14 @@ uint8_t *rpc_parse_hex(struct rpc_error *err, size_t *len, const json_t *v, cons
         rpc_fail(err, RPC_TYPE_ERROR, "%s must be a string", name);
         return NULL;
     }
-    const char *s = json_string_value(v);
-    uint8_t *p = hex_decode_alloc(s, len);
+    const char *s = rpc_json_cstr(v);
+    uint8_t *p = s ? hex_decode_alloc(s, len) : NULL;
     if (!p) {
+        char shown[101];
+        *len = 0;
         rpc_fail(err, RPC_INVALID_PARAMETER,
-                 "%s must be hexadecimal string (not '%.100s') and length of it must be divisible by 2", name, s);
+                 "%s must be hexadecimal string (not '%s') and length of it must be divisible by 2", name,
+                 rpc_json_str_show(shown, sizeof(shown), v));
         return NULL;
     }
     return p;

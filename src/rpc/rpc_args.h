@@ -32,7 +32,12 @@ struct chain_params;
 /** The JSON type an argument must have (Core's RPCArg::Type, as checked). */
 enum rpc_arg_type {
     RPC_ARG_ANY = 0, /* not checked (Core's AMOUNT and RANGE) */
-    RPC_ARG_STR,     /* STR, STR_HEX */
+    RPC_ARG_STR,     /* STR, STR_HEX; an embedded NUL byte is refused */
+    /* A string that may hold an embedded NUL byte: the handler reads its
+     * length (a message) or refuses it with its own error (an address).
+     * RPC_ARG_STR refuses it, since C code would see only the text before
+     * the NUL ("stop\u0000x" would be "stop"). */
+    RPC_ARG_TEXT,
     RPC_ARG_NUM,
     RPC_ARG_BOOL,
     RPC_ARG_OBJ,
@@ -51,11 +56,28 @@ struct rpc_arg {
  * lie between the number of leading required args and n, and every present
  * non-null value must match its type. Returns true if so; otherwise false
  * with *err set: RPC_MISC_ERROR with help as the message for a bad count,
- * RPC_TYPE_ERROR "Wrong type passed: ..." for types. A null or absent
+ * RPC_TYPE_ERROR "Wrong type passed: ..." for types, RPC_INVALID_PARAMETER
+ * "Invalid parameter, <name> contains a NUL byte" for a string argument
+ * with an embedded NUL (RPC_ARG_STR; RPC_ARG_TEXT lets it through). A null or absent
  * required argument is left to the handler (Core behaves the same way).
  */
 __attribute__((warn_unused_result)) bool rpc_args_check(struct rpc_error *err, const json_t *params,
                                                         const struct rpc_arg *args, size_t n, const char *help);
+
+/**
+ * Returns the text of v if v is a JSON string without an embedded NUL byte,
+ * else NULL (borrowed). Use it wherever the text goes on as a C string.
+ */
+const char *rpc_json_cstr(const json_t *v);
+
+/** Returns true if v is a JSON string with an embedded NUL byte. */
+bool rpc_json_has_nul(const json_t *v);
+
+/**
+ * Writes string v into out[0..cap) for an error message: at most cap - 1
+ * bytes, each NUL byte shown as "\0". Returns out.
+ */
+char *rpc_json_str_show(char *out, size_t cap, const json_t *v);
 
 /** Core's uvTypeName: "null", "bool", "object", "array", "string" or "number" (NULL is "null"). */
 const char *rpc_json_type_name(const json_t *v);
@@ -63,13 +85,31 @@ const char *rpc_json_type_name(const json_t *v);
 /** Returns params[i], or NULL if it is absent or JSON null (borrowed). */
 const json_t *rpc_arg(const json_t *params, size_t i);
 
+/* The ranges of the C++ types Core's handlers read with getInt<T>; pass
+ * one as the min, max pair of rpc_json_int() / rpc_arg_int(). */
+#define RPC_INT32 INT32_MIN, INT32_MAX
+#define RPC_INT64 INT64_MIN, INT64_MAX
+#define RPC_UINT32 0, UINT32_MAX
+#define RPC_UINT64 0, INT64_MAX /* jansson holds no integer above INT64_MAX */
+
 /**
- * Reads params[i] as an integer (def if absent/null). A number with a
- * fractional part or beyond int64 fails like Core's getInt: RPC_MISC_ERROR
- * "JSON integer out of range". Out: *out. Returns false with *err set.
+ * The one checked integer conversion for RPC parameters (Core's
+ * UniValue::getInt<T>): v must be a JSON number written as an integer in
+ * [min, max]. Out: *out (0 on failure). Returns false with *err set:
+ * RPC_TYPE_ERROR "JSON value of type <t> is not of expected type number"
+ * for a non-number, RPC_MISC_ERROR "JSON integer out of range" for a number
+ * with a fraction or an exponent (1.5, 5.0, 1e3) or outside [min, max].
+ * Integers beyond int64 never get here: the JSON parser refuses them.
+ */
+__attribute__((warn_unused_result)) bool rpc_json_int(struct rpc_error *err, int64_t *out, const json_t *v,
+                                                      int64_t min, int64_t max);
+
+/**
+ * rpc_json_int() on params[i]; def (unchecked) if it is absent or null.
+ * Out: *out. Returns false with *err set as rpc_json_int() does.
  */
 __attribute__((warn_unused_result)) bool rpc_arg_int(struct rpc_error *err, int64_t *out, const json_t *params,
-                                                     size_t i, int64_t def);
+                                                     size_t i, int64_t def, int64_t min, int64_t max);
 /** Returns params[i] as a bool (def if absent/null; type already checked). */
 bool rpc_arg_bool(const json_t *params, size_t i, bool def);
 /** Returns params[i] as a string (def if absent/null; borrowed). */

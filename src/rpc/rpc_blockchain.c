@@ -185,7 +185,7 @@ static json_t *rpc_getblockhash(struct rpc_context *ctx, json_t *params, struct 
     if (!rpc_args_check(err, params, getblockhash_args, 1, getblockhash_help) || !rpc_need_chain(ctx, err))
         return NULL;
     int64_t height;
-    if (!rpc_arg_int(err, &height, params, 0, 0))
+    if (!rpc_arg_int(err, &height, params, 0, 0, RPC_INT32))
         return NULL;
     if (!rpc_arg(params, 0))
         return rpc_fail(err, RPC_TYPE_ERROR, "JSON value of type null is not of expected type number");
@@ -328,9 +328,12 @@ static json_t *rpc_getblock(struct rpc_context *ctx, json_t *params, struct rpc_
     if (v) {
         if (json_is_boolean(v))
             verbosity = json_is_true(v);
-        else if (json_is_integer(v))
-            verbosity = (int)json_integer_value(v);
-        else
+        else if (json_is_number(v)) {
+            int64_t n;
+            if (!rpc_json_int(err, &n, v, RPC_INT32))
+                return NULL;
+            verbosity = (int)n;
+        } else
             return rpc_fail(err, RPC_MISC_ERROR, "JSON value of type %s is not of expected type number",
                             rpc_json_type_name(v));
     }
@@ -540,9 +543,9 @@ static json_t *rpc_gettxout(struct rpc_context *ctx, json_t *params, struct rpc_
         return NULL;
     struct outpoint op;
     int64_t n;
-    if (!rpc_parse_hash(err, &op.txid, rpc_arg(params, 0), "txid") || !rpc_arg_int(err, &n, params, 1, 0))
+    if (!rpc_parse_hash(err, &op.txid, rpc_arg(params, 0), "txid") || !rpc_arg_int(err, &n, params, 1, 0, RPC_INT32))
         return NULL;
-    op.n = (uint32_t)n;
+    op.n = (uint32_t)(int32_t)n; /* Core: COutPoint{hash, (uint32_t)n} */
     bool include_mempool = rpc_arg_bool(params, 2, true);
     if (include_mempool && !rpc_need_mempool(ctx, err))
         return NULL;
@@ -681,7 +684,7 @@ static json_t *rpc_verifychain(struct rpc_context *ctx, json_t *params, struct r
     if (!rpc_args_check(err, params, verifychain_args, 2, verifychain_help) || !rpc_need_chain(ctx, err))
         return NULL;
     int64_t level, depth;
-    if (!rpc_arg_int(err, &level, params, 0, 3) || !rpc_arg_int(err, &depth, params, 1, 6))
+    if (!rpc_arg_int(err, &level, params, 0, 3, RPC_INT32) || !rpc_arg_int(err, &depth, params, 1, 6, RPC_INT32))
         return NULL;
     if (level < 0)
         level = 0;
@@ -691,7 +694,7 @@ static json_t *rpc_verifychain(struct rpc_context *ctx, json_t *params, struct r
         depth = 0;
     struct val_state st;
     val_state_init(&st);
-    return json_boolean(chainstate_verify_chain(ctx->chain, &st, (int)level, (int)(depth > INT32_MAX ? 0 : depth)));
+    return json_boolean(chainstate_verify_chain(ctx->chain, &st, (int)level, (int)depth));
 }
 
 static const struct rpc_arg blockhash_arg[] = {{"blockhash", RPC_ARG_STR, false}};

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "src/rpc/rpc.h"
+#include "src/rpc/rpc_args.h"
 #include "src/util/alloc.h"
 #include "src/util/log.h"
 #include "src/util/wbuf.h"
@@ -96,12 +97,12 @@ static json_t *rpc_help(struct rpc_context *ctx, json_t *params, struct rpc_erro
     if (!ctx->table)
         return rpc_fail(err, RPC_INTERNAL_ERROR, "no method table");
     if (p0 && json_is_string(p0)) {
-        const char *name = json_string_value(p0);
+        const char *name = rpc_json_cstr(p0); /* NULL: an embedded NUL, no such command */
         /* Core special-cases "dump_all_command_conversions" (a test aid); not here. */
-        const struct rpc_command *cmd = rpc_table_find(ctx->table, name);
+        const struct rpc_command *cmd = name ? rpc_table_find(ctx->table, name) : NULL;
         if (!cmd) {
-            char msg[300];
-            snprintf(msg, sizeof(msg), "help: unknown command: %s\n", name);
+            char msg[300], shown[256];
+            snprintf(msg, sizeof(msg), "help: unknown command: %s\n", rpc_json_str_show(shown, sizeof(shown), p0));
             return json_string(msg);
         }
         return json_string(cmd->help ? cmd->help : cmd->name);
@@ -134,9 +135,11 @@ static json_t *rpc_stop(struct rpc_context *ctx, json_t *params, struct rpc_erro
         return NULL;
     const json_t *wait = json_array_get(params, 0);
     if (wait && !json_is_null(wait)) {
-        if (!json_is_integer(wait))
+        if (!json_is_number(wait))
             return wrong_type(err, 0, "wait", wait, "number");
-        json_int_t ms = json_integer_value(wait);
+        int64_t ms;
+        if (!rpc_json_int(err, &ms, wait, RPC_INT32))
+            return NULL;
         if (ms > 0 && ms <= 60000) {
             struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
             nanosleep(&ts, NULL);
@@ -251,12 +254,15 @@ static json_t *apply_categories(struct rpc_error *err, const json_t *cats, bool 
     /* Validate first, so a bad name changes nothing. */
     json_array_foreach(cats, i, c)
     {
-        const char *name = json_is_string(c) ? json_string_value(c) : NULL;
+        const char *name = rpc_json_cstr(c); /* NULL: not a string, or an embedded NUL */
         bool known = name && (!strcmp(name, "all") || !strcmp(name, "1"));
         for (size_t k = 0; name && !known && k < sizeof(log_cats) / sizeof(log_cats[0]); k++)
             known = !strcmp(name, log_cats[k].name);
-        if (!known)
-            return rpc_fail(err, RPC_INVALID_PARAMETER, "unknown logging category %s", name ? name : "");
+        if (!known) {
+            char shown[128];
+            return rpc_fail(err, RPC_INVALID_PARAMETER, "unknown logging category %s",
+                            rpc_json_str_show(shown, sizeof(shown), c));
+        }
     }
     json_array_foreach(cats, i, c)
     {

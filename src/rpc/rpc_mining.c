@@ -68,7 +68,7 @@ static json_t *generate(struct rpc_context *ctx, struct rpc_error *err, const ui
 
 static const struct rpc_arg generatetoaddress_args[] = {
     {"nblocks", RPC_ARG_NUM, false},
-    {"address", RPC_ARG_STR, false},
+    {"address", RPC_ARG_TEXT, false},
     {"maxtries", RPC_ARG_NUM, true},
 };
 static const char generatetoaddress_help[] =
@@ -99,11 +99,12 @@ static json_t *rpc_generatetoaddress(struct rpc_context *ctx, json_t *params, st
         !rpc_need_mempool(ctx, err))
         return NULL;
     int64_t n, tries;
-    if (!rpc_arg_int(err, &n, params, 0, 0) || !rpc_arg_int(err, &tries, params, 2, DEFAULT_MAX_TRIES))
+    if (!rpc_arg_int(err, &n, params, 0, 0, RPC_INT32) || !rpc_arg_int(err, &tries, params, 2, DEFAULT_MAX_TRIES, RPC_UINT64))
         return NULL;
     uint8_t spk[ADDRESS_MAX_SCRIPT];
     size_t spk_len;
-    if (!address_to_script(spk, &spk_len, &ctx->params->address, rpc_arg_str(params, 1, "")))
+    const char *addr = rpc_json_cstr(rpc_arg(params, 1)); /* NULL: an embedded NUL, no address */
+    if (!addr || !address_to_script(spk, &spk_len, &ctx->params->address, addr))
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Error: Invalid address");
     return generate(ctx, err, spk, spk_len, n, tries, ctx->miner);
 }
@@ -140,7 +141,7 @@ static json_t *rpc_generatetodescriptor(struct rpc_context *ctx, json_t *params,
         !rpc_need_chain(ctx, err) || !rpc_need_mempool(ctx, err))
         return NULL;
     int64_t n, tries;
-    if (!rpc_arg_int(err, &n, params, 0, 0) || !rpc_arg_int(err, &tries, params, 2, DEFAULT_MAX_TRIES))
+    if (!rpc_arg_int(err, &n, params, 0, 0, RPC_INT32) || !rpc_arg_int(err, &tries, params, 2, DEFAULT_MAX_TRIES, RPC_UINT64))
         return NULL;
     struct wbuf spk;
     wbuf_init(&spk);
@@ -158,7 +159,7 @@ static json_t *rpc_generatetodescriptor(struct rpc_context *ctx, json_t *params,
 
 static const struct rpc_arg generatetovault_args[] = {
     {"nblocks", RPC_ARG_NUM, false},
-    {"address", RPC_ARG_STR, false},
+    {"address", RPC_ARG_TEXT, false},
     {"share", RPC_ARG_NUM, true},
     {"maxtries", RPC_ARG_NUM, true},
 };
@@ -197,14 +198,15 @@ static json_t *rpc_generatetovault(struct rpc_context *ctx, json_t *params, stru
     if (p->asset_count == 0)
         return rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance assets");
     int64_t n, share, tries;
-    if (!rpc_arg_int(err, &n, params, 0, 0) || !rpc_arg_int(err, &share, params, 2, 100) ||
-        !rpc_arg_int(err, &tries, params, 3, DEFAULT_MAX_TRIES))
+    if (!rpc_arg_int(err, &n, params, 0, 0, RPC_INT32) || !rpc_arg_int(err, &share, params, 2, 100, RPC_INT32) ||
+        !rpc_arg_int(err, &tries, params, 3, DEFAULT_MAX_TRIES, RPC_UINT64))
         return NULL;
     if (share < 1 || share > 100)
         return rpc_fail(err, RPC_INVALID_PARAMETER, "share must be between 1 and 100");
     uint8_t spk[ADDRESS_MAX_SCRIPT];
     size_t spk_len;
-    if (!address_to_script(spk, &spk_len, &p->address, rpc_arg_str(params, 1, "")))
+    const char *addr = rpc_json_cstr(rpc_arg(params, 1)); /* NULL: an embedded NUL, no address */
+    if (!addr || !address_to_script(spk, &spk_len, &p->address, addr))
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Error: Invalid address");
     struct wbuf vault;
     wbuf_init(&vault);
@@ -221,7 +223,7 @@ static json_t *rpc_generatetovault(struct rpc_context *ctx, json_t *params, stru
 /* ---- generateblock ---- */
 
 static const struct rpc_arg generateblock_args[] = {
-    {"output", RPC_ARG_STR, false},
+    {"output", RPC_ARG_TEXT, false},
     {"transactions", RPC_ARG_ARR, false},
     {"submit", RPC_ARG_BOOL, true},
 };
@@ -257,14 +259,14 @@ static json_t *rpc_generateblock(struct rpc_context *ctx, json_t *params, struct
     if (!rpc_args_check(err, params, generateblock_args, 3, generateblock_help) || !rpc_need_chain(ctx, err) ||
         !rpc_need_mempool(ctx, err))
         return NULL;
-    const char *out = rpc_arg_str(params, 0, "");
+    const char *out = rpc_json_cstr(rpc_arg(params, 0)); /* NULL: an embedded NUL, neither */
     struct wbuf spk;
     wbuf_init(&spk);
     char e[200];
     uint8_t a[ADDRESS_MAX_SCRIPT];
     size_t a_len;
-    if (!descriptor_to_script(&spk, e, sizeof(e), out, ctx->params)) {
-        if (!address_to_script(a, &a_len, &ctx->params->address, out)) {
+    if (!out || !descriptor_to_script(&spk, e, sizeof(e), out, ctx->params)) {
+        if (!out || !address_to_script(a, &a_len, &ctx->params->address, out)) {
             wbuf_clear(&spk);
             return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Error: Invalid address or descriptor");
         }
@@ -279,7 +281,9 @@ static json_t *rpc_generateblock(struct rpc_context *ctx, json_t *params, struct
     memset(&t, 0, sizeof(t));
     for (; got < n; got++) {
         const json_t *v = json_array_get(list, got);
-        const char *s = json_is_string(v) ? json_string_value(v) : "";
+        const char *s = rpc_json_cstr(v);
+        if (!s) /* not a string, or an embedded NUL: decodes as nothing */
+            s = "";
         struct hash256 id;
         if (strlen(s) == 64 && hash256_from_hex(&id, s)) {
             if (!mempool_tx_get(ctx->mempool, &txs[got], &id)) {
@@ -504,7 +508,7 @@ static json_t *proposal(struct rpc_context *ctx, struct rpc_error *err, const js
     if (!data || !json_is_string(data))
         return rpc_fail(err, RPC_TYPE_ERROR, "Missing data String key for proposal");
     struct block b;
-    if (!decode_block_hex(&b, json_string_value(data)))
+    if (!rpc_json_cstr(data) || !decode_block_hex(&b, json_string_value(data)))
         return rpc_fail(err, RPC_DESERIALIZATION_ERROR, "Block decode failed");
     struct hash256 hash;
     block_hash(&hash, &b);
@@ -543,9 +547,9 @@ static json_t *rpc_getblocktemplate(struct rpc_context *ctx, json_t *params, str
     const char *mode = "template";
     if (req) {
         const json_t *m = json_object_get(req, "mode");
-        if (m && json_is_string(m))
+        if (m && rpc_json_cstr(m))
             mode = json_string_value(m);
-        else if (m && !json_is_null(m))
+        else if (m && !json_is_null(m)) /* not a string, or an embedded NUL */
             return rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid mode");
     }
     if (!strcmp(mode, "proposal"))
@@ -562,7 +566,7 @@ static json_t *rpc_getblocktemplate(struct rpc_context *ctx, json_t *params, str
     const json_t *v;
     json_array_foreach(rules, i, v)
     {
-        if (json_is_string(v) && !strcmp(json_string_value(v), "segwit"))
+        if (rpc_json_cstr(v) && !strcmp(json_string_value(v), "segwit"))
             segwit_rule = true;
     }
     if (!segwit_rule)

@@ -518,7 +518,7 @@ static json_t *rpc_disconnectnode(struct rpc_context *ctx, json_t *params, struc
         ok = connman_disconnect_addr(n->cm, json_string_value(addr));
     } else if (id && (!addr || json_string_length(addr) == 0)) {
         int64_t nid;
-        if (!rpc_arg_int(err, &nid, params, 1, -1))
+        if (!rpc_arg_int(err, &nid, params, 1, -1, RPC_INT64))
             return NULL;
         ok = connman_disconnect_id(n->cm, nid);
     } else {
@@ -660,14 +660,14 @@ static json_t *rpc_setban(struct rpc_context *ctx, json_t *params, struct rpc_er
         if (banman_is_subnet_banned(bm, &sn, now))
             return rpc_fail(err, RPC_CLIENT_NODE_ALREADY_ADDED, "Error: IP/Subnet already banned");
         int64_t bantime;
-        if (!rpc_arg_int(err, &bantime, params, 2, 0))
+        if (!rpc_arg_int(err, &bantime, params, 2, 0, RPC_INT64))
             return NULL;
         bool absolute = rpc_arg_bool(params, 3, false);
         int64_t until;
         if (absolute && bantime > 0)
             until = bantime;
         else
-            until = now + (bantime > 0 ? bantime : BANMAN_DEFAULT_BANTIME);
+            until = bantime > INT64_MAX - now ? INT64_MAX : now + (bantime > 0 ? bantime : BANMAN_DEFAULT_BANTIME);
         if (until <= now)
             return json_null(); /* already expired: nothing to do, as Core's Ban() does */
         if (!banman_ban(bm, &sn, until, now))
@@ -825,7 +825,7 @@ static json_t *rpc_getnodeaddresses(struct rpc_context *ctx, json_t *params, str
     if (!am)
         return rpc_fail(err, RPC_CLIENT_P2P_DISABLED, "Error: Address manager functionality missing or disabled");
     int64_t count;
-    if (!rpc_arg_int(err, &count, params, 0, 1))
+    if (!rpc_arg_int(err, &count, params, 0, 1, RPC_INT32))
         return NULL;
     if (count < 0)
         return rpc_fail(err, RPC_INVALID_PARAMETER, "Address count out of range");

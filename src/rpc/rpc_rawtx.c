@@ -437,12 +437,12 @@ static bool construct_tx(struct rpc_error *err, struct tx *tx, const struct chai
 {
     int64_t locktime = 0;
     if (locktime_v) {
-        if (!json_is_integer(locktime_v) || json_integer_value(locktime_v) < 0 ||
-            json_integer_value(locktime_v) > (json_int_t)0xffffffffu) {
+        if (!rpc_json_int(err, &locktime, locktime_v, RPC_INT64))
+            return false;
+        if (locktime < 0 || locktime > (int64_t)UINT32_MAX) {
             rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, locktime out of range");
             return false;
         }
-        locktime = json_integer_value(locktime_v);
     }
     tx->locktime = (uint32_t)locktime;
     size_t i;
@@ -462,7 +462,10 @@ static bool construct_tx(struct rpc_error *err, struct tx *tx, const struct chai
             rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, missing vout key");
             return false;
         }
-        int64_t n = json_is_integer(vout) ? json_integer_value(vout) : (int64_t)json_real_value(vout);
+        /* Core reads an int: 2^31 and above are out of range, not wrapped. */
+        int64_t n;
+        if (!rpc_json_int(err, &n, vout, RPC_INT32))
+            return false;
         if (n < 0) {
             rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, vout cannot be negative");
             return false;
@@ -470,12 +473,15 @@ static bool construct_tx(struct rpc_error *err, struct tx *tx, const struct chai
         op.n = (uint32_t)n;
         uint32_t seq = rbf ? MAX_BIP125_RBF_SEQUENCE : locktime ? MAX_SEQUENCE_NONFINAL : SEQUENCE_FINAL;
         const json_t *sv = json_object_get(in, "sequence");
-        if (sv && !json_is_null(sv)) {
-            if (!json_is_integer(sv) || json_integer_value(sv) < 0 || json_integer_value(sv) > (json_int_t)0xffffffffu) {
+        if (json_is_number(sv)) { /* Core ignores a sequence that is not a number */
+            int64_t s64;
+            if (!rpc_json_int(err, &s64, sv, RPC_INT64))
+                return false;
+            if (s64 < 0 || s64 > (int64_t)UINT32_MAX) {
                 rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, sequence number is out of range");
                 return false;
             }
-            seq = (uint32_t)json_integer_value(sv);
+            seq = (uint32_t)s64;
         }
         tx_add_input(tx, &op, NULL, 0, seq);
     }
@@ -653,7 +659,9 @@ static bool parse_prevout(struct rpc_error *err, struct tx_signer *signer, struc
     if (!rpc_parse_hash(err, &op.txid, json_object_get(p, "txid"), "txid"))
         return false;
     const json_t *vout = json_object_get(p, "vout");
-    int64_t n = json_is_integer(vout) ? json_integer_value(vout) : (int64_t)json_real_value(vout);
+    int64_t n;
+    if (!rpc_json_int(err, &n, vout, RPC_INT32))
+        return false;
     if (n < 0) {
         rpc_fail(err, RPC_DESERIALIZATION_ERROR, "vout cannot be negative");
         return false;
@@ -767,7 +775,7 @@ static json_t *rpc_signrawtransactionwithkey(struct rpc_context *ctx, json_t *pa
     {
         uint8_t sec[32];
         bool compressed;
-        if (!json_is_string(k) || !rpc_wif_decode(sec, &compressed, json_string_value(k), ctx->params->wif_prefix)) {
+        if (!rpc_json_cstr(k) || !rpc_wif_decode(sec, &compressed, json_string_value(k), ctx->params->wif_prefix)) {
             rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Invalid private key");
             goto out;
         }

@@ -235,9 +235,10 @@ static json_t *rpc_testmempoolaccept(struct rpc_context *ctx, json_t *params, st
             rpc_fail(err, RPC_TYPE_ERROR, "JSON value of type %s is not of expected type string", rpc_json_type_name(h));
             goto out;
         }
-        if (!rpc_decode_hex_tx(&txs[decoded], json_string_value(h), true, true)) {
-            rpc_fail(err, RPC_DESERIALIZATION_ERROR, "TX decode failed: %.120s Make sure the tx has at least one input.",
-                     json_string_value(h));
+        if (!rpc_json_cstr(h) || !rpc_decode_hex_tx(&txs[decoded], json_string_value(h), true, true)) {
+            char shown[121];
+            rpc_fail(err, RPC_DESERIALIZATION_ERROR, "TX decode failed: %s Make sure the tx has at least one input.",
+                     rpc_json_str_show(shown, sizeof(shown), h));
             goto out;
         }
     }
@@ -353,11 +354,10 @@ static bool parse_verbosity(struct rpc_error *err, int *out, const json_t *v, in
         rpc_fail(err, RPC_MISC_ERROR, "JSON value of type %s is not of expected type number", rpc_json_type_name(v));
         return false;
     }
-    if (!json_is_integer(v)) {
-        rpc_fail(err, RPC_MISC_ERROR, "JSON integer out of range");
+    int64_t n;
+    if (!rpc_json_int(err, &n, v, RPC_INT32))
         return false;
-    }
-    *out = (int)json_integer_value(v);
+    *out = (int)n;
     return true;
 }
 

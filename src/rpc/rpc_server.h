@@ -21,8 +21,12 @@
  *    REST (when enabled) on /rest/... for any method, as Core, without
  *    authentication;
  *  - HTTP Basic auth against the cookie, -rpcuser/-rpcpassword and every
- *    -rpcauth entry; a failed login is answered after 250 ms (a timer, the
- *    loop never sleeps) with 401 and WWW-Authenticate: Basic realm="jsonrpc".
+ *    -rpcauth entry; a failed login is answered after 250 ms with 401 and
+ *    WWW-Authenticate: Basic realm="jsonrpc", and no credentials from any
+ *    client are checked during those 250 ms: requests with credentials
+ *    wait their turn (at most RPC_AUTH_THROTTLE_MAX_WAITING, more get 503
+ *    and are closed), so wrong guesses cost real time however many
+ *    connections make them (src/rpc/auth_throttle.h). The loop never sleeps.
  */
 #include <stdbool.h>
 #include <stddef.h>

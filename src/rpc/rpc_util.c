@@ -81,7 +81,7 @@ static void address_error(char *out, size_t cap, const struct address_params *ap
         snprintf(out, cap, "Invalid Bech32 address program size (%zu %s)", prog_len, unit);
 }
 
-static const struct rpc_arg validateaddress_args[] = {{"address", RPC_ARG_STR, false}};
+static const struct rpc_arg validateaddress_args[] = {{"address", RPC_ARG_TEXT, false}};
 static const char validateaddress_help[] =
     "validateaddress \"address\"\n"
     "\n"
@@ -113,14 +113,20 @@ static json_t *rpc_validateaddress(struct rpc_context *ctx, json_t *params, stru
 {
     if (!rpc_args_check(err, params, validateaddress_args, 1, validateaddress_help))
         return NULL;
-    const char *addr = rpc_arg_str(params, 0, "");
+    const json_t *v = rpc_arg(params, 0);
+    const char *addr = v ? json_string_value(v) : "";
     uint8_t spk[ADDRESS_MAX_SCRIPT];
     size_t spk_len;
     json_t *o = json_object();
-    if (!ctx->params || !address_to_script(spk, &spk_len, &ctx->params->address, addr)) {
+    if (!ctx->params || rpc_json_has_nul(v) || !address_to_script(spk, &spk_len, &ctx->params->address, addr)) {
         char msg[200] = "Invalid address";
-        if (ctx->params)
+        if (ctx->params && rpc_json_has_nul(v)) {
+            /* No encoding has a NUL byte: report the one after the
+             * prefix the C string would have stopped at. */
+            snprintf(msg, sizeof(msg), "Invalid character in address at position %zu", strlen(addr));
+        } else if (ctx->params) {
             address_error(msg, sizeof(msg), &ctx->params->address, addr);
+        }
         json_object_set_new(o, "isvalid", json_false());
         json_object_set_new(o, "error_locations", json_array());
         json_object_set_new(o, "error", json_string(msg));
@@ -154,8 +160,10 @@ static bool parse_pubkey(struct rpc_error *err, uint8_t pub[65], size_t *len, co
                  json_is_number(v) ? "number" : json_is_array(v) ? "array" : json_is_object(v) ? "object" : "bool");
         return false;
     }
-    if (!hex_is_valid(s)) {
-        rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Pubkey \"%.140s\" must be a hex string", s);
+    if (!rpc_json_cstr(v) || !hex_is_valid(s)) {
+        char shown[141];
+        rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Pubkey \"%s\" must be a hex string",
+                 rpc_json_str_show(shown, sizeof(shown), v));
         return false;
     }
     size_t n = strlen(s);
@@ -219,7 +227,7 @@ static json_t *rpc_createmultisig(struct rpc_context *ctx, json_t *params, struc
     if (!rpc_args_check(err, params, createmultisig_args, 3, createmultisig_help))
         return NULL;
     int64_t required;
-    if (!rpc_arg_int(err, &required, params, 0, 0))
+    if (!rpc_arg_int(err, &required, params, 0, 0, RPC_INT32))
         return NULL;
     const json_t *keys = rpc_arg(params, 1);
     if (!keys)
@@ -337,9 +345,9 @@ out:
 }
 
 static const struct rpc_arg verifymessage_args[] = {
-    {"address", RPC_ARG_STR, false},
-    {"signature", RPC_ARG_STR, false},
-    {"message", RPC_ARG_STR, false},
+    {"address", RPC_ARG_TEXT, false},
+    {"signature", RPC_ARG_TEXT, false},
+    {"message", RPC_ARG_TEXT, false}, /* signed with its length */
 };
 static const char verifymessage_help[] =
     "verifymessage \"address\" \"signature\" \"message\"\n"
@@ -371,6 +379,12 @@ static json_t *rpc_verifymessage(struct rpc_context *ctx, json_t *params, struct
     const json_t *m = rpc_arg(params, 2);
     const char *msg = m ? json_string_value(m) : "";
     size_t msg_len = m ? json_string_length(m) : 0;
+    /* An embedded NUL makes the address or the signature invalid (Core's
+     * decoders see the NUL), never a shorter valid one. */
+    if (rpc_json_has_nul(rpc_arg(params, 0)))
+        return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Invalid address");
+    if (rpc_json_has_nul(rpc_arg(params, 1)))
+        return rpc_fail(err, RPC_TYPE_ERROR, "Malformed base64 encoding");
     switch (rpc_message_verify(ctx->params, rpc_arg_str(params, 0, ""), rpc_arg_str(params, 1, ""), msg, msg_len)) {
     case RPC_MESSAGE_ERR_INVALID_ADDRESS:
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Invalid address");
@@ -388,8 +402,8 @@ static json_t *rpc_verifymessage(struct rpc_context *ctx, json_t *params, struct
 }
 
 static const struct rpc_arg signmessagewithprivkey_args[] = {
-    {"privkey", RPC_ARG_STR, false},
-    {"message", RPC_ARG_STR, false},
+    {"privkey", RPC_ARG_TEXT, false},
+    {"message", RPC_ARG_TEXT, false}, /* signed with its length */
 };
 static const char signmessagewithprivkey_help[] =
     "signmessagewithprivkey \"privkey\" \"message\"\n"
@@ -419,7 +433,8 @@ static json_t *rpc_signmessagewithprivkey(struct rpc_context *ctx, json_t *param
         return rpc_fail(err, RPC_IN_WARMUP, "Chain parameters not loaded");
     uint8_t sec[32];
     bool compressed;
-    if (!rpc_wif_decode(sec, &compressed, rpc_arg_str(params, 0, ""), ctx->params->wif_prefix))
+    const char *wif = rpc_json_cstr(rpc_arg(params, 0)); /* NULL: an embedded NUL, no key */
+    if (!wif || !rpc_wif_decode(sec, &compressed, wif, ctx->params->wif_prefix))
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Invalid private key");
     const json_t *m = rpc_arg(params, 1);
     char *sig = rpc_message_sign(rpc_message_magic(ctx->params), m ? json_string_value(m) : "",

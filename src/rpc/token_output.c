@@ -76,7 +76,7 @@ static bool read_asset(struct rpc_error *err, uint8_t id[32], const json_t *o, c
         memcpy(id, p->assets[0].asset_id, 32);
         return true;
     }
-    if (!json_is_string(v) || json_string_length(v) != 64 || !hex_decode_reversed(id, 32, json_string_value(v))) {
+    if (!rpc_json_cstr(v) || json_string_length(v) != 64 || !hex_decode_reversed(id, 32, json_string_value(v))) {
         rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, asset_id must be 64 hex digits");
         return false;
     }
@@ -91,7 +91,8 @@ bool rpc_token_output_parse(struct rpc_error *err, struct wbuf *spk, int64_t *va
                             const uint8_t *lock, size_t lock_len, const struct chain_params *p)
 {
     const json_t *kv = json_object_get(o, "kind");
-    const struct kind_field *k = kv && json_is_string(kv) ? find_kind(json_string_value(kv)) : NULL;
+    /* rpc_json_cstr: "token\u0000x" is no kind */
+    const struct kind_field *k = rpc_json_cstr(kv) ? find_kind(json_string_value(kv)) : NULL;
     if (!k) {
         rpc_fail(err, RPC_INVALID_PARAMETER,
                  "Invalid parameter, token output needs \"kind\": \"token\", \"vault\", \"issuer\" or \"oracle\"");

@@ -274,6 +274,114 @@ START_TEST(test_config_errors)
 }
 END_TEST
 
+/* Writes len bytes to a fresh temp file; returns its path in a static buffer. */
+static const char *write_conf_bytes(const char *text, size_t len)
+{
+    static char path[64];
+    snprintf(path, sizeof(path), "/tmp/hm-args-XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, len), (int)len);
+    close(fd);
+    return path;
+}
+
+/* text made of `prefix`, n filler bytes, then `suffix` (free it). */
+static char *long_line(const char *prefix, size_t n, const char *suffix)
+{
+    size_t pl = strlen(prefix), sl = strlen(suffix);
+    char *s = malloc(pl + n + sl + 1);
+    memcpy(s, prefix, pl);
+    memset(s + pl, 'x', n);
+    memcpy(s + pl + n, suffix, sl + 1);
+    return s;
+}
+
+START_TEST(test_config_long_lines)
+{
+    /* A comment whose tail starts at byte 4095: with a 4096-byte line
+     * buffer the tail was read as a line of its own and set rpcuser. */
+    char *text = long_line("#", 4094, "rpcuser=injected\nrpcthreads=3\n");
+    const char *path = write_conf(text);
+    struct args *a = args_new();
+    ck_assert_msg(args_read_config(a, err, sizeof(err), path, NULL, true), "%s", err);
+    const char *name;
+    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert_str_eq(args_get(a, "rpcuser", "unset"), "unset");
+    ck_assert_str_eq(args_get(a, "rpcthreads", ""), "3");
+    args_free(a);
+    unlink(path);
+    free(text);
+
+    /* The same over several buffer lengths, with a value, not a comment:
+     * the whole value is kept. */
+    text = long_line("rpcauth=u:", 300000, "\nrpcthreads=2\n");
+    path = write_conf(text);
+    a = args_new();
+    ck_assert_msg(args_read_config(a, err, sizeof(err), path, NULL, true), "%s", err);
+    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    size_t n;
+    const char *const *v = args_get_all(a, &n, "rpcauth");
+    ck_assert_uint_eq(n, 1);
+    ck_assert_uint_eq(strlen(v[0]), 2 + 300000);
+    ck_assert_str_eq(args_get(a, "rpcthreads", ""), "2");
+    args_free(a);
+    unlink(path);
+    free(text);
+
+    /* Long comments do not shift the line number of a later error. */
+    char *c1 = long_line("# ", 9000, "\n");
+    char *c2 = long_line("#", 20000, "\n");
+    size_t total = strlen(c1) + strlen(c2) + 64;
+    text = malloc(total);
+    snprintf(text, total, "%s%snolisten\n", c1, c2);
+    path = write_conf(text);
+    a = args_new();
+    ck_assert(!args_read_config(a, err, sizeof(err), path, NULL, true));
+    ck_assert_msg(strstr(err, "parse error on line 3: nolisten") != NULL, "%s", err);
+    args_free(a);
+    unlink(path);
+    free(text);
+    free(c1);
+    free(c2);
+
+    /* A line over the cap is a clear error naming its line; one at the cap is fine. */
+    c1 = long_line("#", ARGS_MAX_CONFIG_LINE - 1, "\n");
+    path = write_conf(c1);
+    a = args_new();
+    ck_assert_msg(args_read_config(a, err, sizeof(err), path, NULL, true), "%s", err);
+    args_free(a);
+    unlink(path);
+    free(c1);
+    c1 = long_line("rpcthreads=2\n#", ARGS_MAX_CONFIG_LINE, "\n");
+    path = write_conf(c1);
+    a = args_new();
+    ck_assert(!args_read_config(a, err, sizeof(err), path, NULL, true));
+    ck_assert_msg(strstr(err, "parse error on line 2: line longer than 1048576 bytes") != NULL, "%s", err);
+    args_free(a);
+    unlink(path);
+    free(c1);
+
+    /* A NUL byte would cut the line short as a C string: refused. */
+    static const char with_nul[] = "rpcthreads=2\nrpcuser=a\0b\n";
+    path = write_conf_bytes(with_nul, sizeof(with_nul) - 1);
+    a = args_new();
+    ck_assert(!args_read_config(a, err, sizeof(err), path, NULL, true));
+    ck_assert_msg(strstr(err, "parse error on line 2: line contains a NUL byte") != NULL, "%s", err);
+    args_free(a);
+    unlink(path);
+
+    /* The last line without a newline still counts. */
+    path = write_conf("rpcthreads=5");
+    a = args_new();
+    ck_assert_msg(args_read_config(a, err, sizeof(err), path, NULL, true), "%s", err);
+    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert_str_eq(args_get(a, "rpcthreads", ""), "5");
+    args_free(a);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(test_includeconf)
 {
     char dir[] = "/tmp/hm-args-dir-XXXXXX";
@@ -371,6 +479,7 @@ static Suite *args_suite(void)
     tcase_add_test(tc, test_config_network_only_and_warnings);
     tcase_add_test(tc, test_config_first_value_and_negation);
     tcase_add_test(tc, test_config_errors);
+    tcase_add_test(tc, test_config_long_lines);
     tcase_add_test(tc, test_includeconf);
     tcase_add_test(tc, test_money);
     tcase_add_test(tc, test_help_lists_groups_and_options);

@@ -173,6 +173,27 @@ START_TEST(test_named)
 }
 END_TEST
 
+/* A name with an embedded NUL is not the name before the NUL. */
+START_TEST(test_embedded_nul)
+{
+    expect("{\"method\":\"echo\\u0000x\",\"params\":[1],\"id\":1}", 404,
+           "{\"result\":null,\"error\":{\"code\":-32601,\"message\":\"Method not found\"},\"id\":1}\n");
+    expect("{\"method\":\"echo\\u0000\",\"id\":1}", 404,
+           "{\"result\":null,\"error\":{\"code\":-32601,\"message\":\"Method not found\"},\"id\":1}\n");
+    expect("{\"jsonrpc\":\"2.0\",\"method\":\"echo\\u0000x\",\"id\":1}", 200,
+           "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32601,\"message\":\"Method not found\"},\"id\":1}\n");
+    expect("{\"jsonrpc\":\"2.0\\u0000x\",\"method\":\"echo\",\"id\":1}", 400,
+           "{\"result\":null,\"error\":{\"code\":-32600,\"message\":\"JSON-RPC version not supported\"},\"id\":1}\n");
+    /* jansson refuses a NUL in an object key, so a named parameter cannot
+     * carry one */
+    expect("{\"method\":\"echo\",\"params\":{\"a\\u0000x\":1},\"id\":1}", 500,
+           "{\"result\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"},\"id\":null}\n");
+    /* string values keep their NUL: the handler sees the whole string */
+    expect("{\"method\":\"echo\",\"params\":[\"a\\u0000b\"],\"id\":1}", 200,
+           "{\"result\":[\"a\\u0000b\"],\"error\":null,\"id\":1}\n");
+}
+END_TEST
+
 START_TEST(test_warmup)
 {
     rpc_table_set_warmup(table, "Loading block index…");
@@ -264,6 +285,7 @@ static Suite *jsonrpc_suite(void)
     tcase_add_test(tc, test_v2_single);
     tcase_add_test(tc, test_batch);
     tcase_add_test(tc, test_named);
+    tcase_add_test(tc, test_embedded_nul);
     tcase_add_test(tc, test_warmup);
     suite_add_tcase(s, tc);
     TCase *tc2 = tcase_create("client");
