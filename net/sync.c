@@ -867,8 +867,13 @@ static bool h_block(void *ctx, struct peer *p, const uint8_t *payload, size_t le
         return true;
     case NODE_BLOCK_ERROR:
         src_take(s, &h, NULL);
-        if (st.result == VAL_BLOCK_MISSING_PREV)
+        if (st.result == VAL_BLOCK_MISSING_PREV) {
             send_getheaders_best(s, p, &h);
+        } else if (st.mode == VAL_INVALID) {
+            /* Not the peer's fault (time-too-new: may become valid later); Core logs it and does not punish. */
+            log_invalid_block(p, &h, &st);
+            punish_for_block(s, p, &st, "invalid block");
+        }
         break;
     }
     if (p->disconnect)
