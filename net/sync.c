@@ -712,12 +712,31 @@ static void src_remove_at(struct net_sync *s, size_t i)
     s->nsrc--;
 }
 
-/* Records that peer sent block h (the newest sender wins); the oldest entry goes when full. */
+/* Drops the entries of blocks that are connected by now (checked valid):
+ * blocks stored out of order during a download are connected later, without
+ * news. (A failed block's entry stays for its news.) Runs only when the table is full, so its cost is shared by
+ * the entries it frees. */
+static void src_prune(struct net_sync *s)
+{
+    const struct node_iface *n = s->node;
+    size_t k = 0;
+    for (size_t i = 0; i < s->nsrc; i++) {
+        struct node_header_info info;
+        if (n->header_info(n->ctx, &info, &s->src[i].hash) && !info.in_active_chain)
+            s->src[k++] = s->src[i];
+    }
+    s->nsrc = k;
+}
+
+/* Records that peer sent block h (the newest sender wins); when full, the
+ * connected blocks' entries go, then the oldest. */
 static void src_add(struct net_sync *s, const struct hash256 *h, int64_t peer)
 {
     size_t i = src_find(s, h);
     if (i != SIZE_MAX)
         src_remove_at(s, i);
+    if (s->nsrc == NET_SYNC_MAX_BLOCK_SOURCES)
+        src_prune(s);
     if (s->nsrc == NET_SYNC_MAX_BLOCK_SOURCES)
         src_remove_at(s, 0);
     if (!s->src)
