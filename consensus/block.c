@@ -90,7 +90,7 @@ bool block_parse(struct block *out, struct rbuf *r, bool allow_witness)
     return true;
 fail:
     block_clear(out);
-    *r = save;
+    rbuf_rewind(r, save);
     return false;
 }
 

@@ -215,7 +215,7 @@ bool tx_parse(struct tx *out, struct rbuf *r, bool allow_witness)
     tx_init(out);
     if (!parse_body(out, r, allow_witness)) {
         tx_clear(out);
-        *r = save;
+        rbuf_rewind(r, save);
         return false;
     }
     tx_update_hashes(out);

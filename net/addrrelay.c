@@ -373,10 +373,13 @@ static bool h_addr_common(struct addrrelay *ar, struct peer *p, const uint8_t *p
         struct rbuf r = rbuf_make(payload, len);
         uint64_t count;
         if (rbuf_compact(&r, &count, UINT64_MAX) && count > NET_MAX_ADDR_TO_SEND) {
+            char reason[64]; /* Core's Misbehaving text */
+            snprintf(reason, sizeof(reason), "%s message size = %llu", v2 ? "addrv2" : "addr",
+                     (unsigned long long)count);
             if (ar->punish)
-                ar->punish(ar->punish_ctx, p, v2 ? "addrv2 message size" : "addr message size");
+                ar->punish(ar->punish_ctx, p, reason);
             else
-                connman_disconnect(ar->cm, p, "addr message size");
+                connman_disconnect(ar->cm, p, reason);
             return true;
         }
         return false; /* malformed: connman's bad-message path */

@@ -14,6 +14,8 @@
 #include "net/connman_internal.h"
 #include "net/messages.h"
 #include "src/util/alloc.h"
+#include "src/util/endian.h"
+#include "src/util/hex.h"
 #include "src/util/log.h"
 
 #define READ_CHUNK 65536
@@ -270,7 +272,8 @@ void cm_dispatch(struct connman *cm, struct peer *p, const char *cmd, const uint
         return;
     }
     if (strcmp(cmd, NET_CMD_VERSION) == 0) {
-        connman_disconnect(cm, p, "redundant version message");
+        /* Core ignores it (the first version stands) and keeps the peer. */
+        log_printf(LOG_NET, LOG_LEVEL_DEBUG, "redundant version message from peer=%lld", (long long)p->id);
         return;
     }
     if (strcmp(cmd, NET_CMD_VERACK) == 0) {
@@ -370,10 +373,20 @@ static size_t feed(struct connman *cm, struct peer *p, const uint8_t *data, size
                 break;
             enum net_header_result hr = net_header_parse(&p->cur, p->hdr, cm->magic);
             if (hr == NET_HEADER_BAD_MAGIC) {
+                char magic[2 * NET_MAGIC_SIZE + 1];
+                hex_encode(magic, p->hdr, NET_MAGIC_SIZE);
+                log_printf(LOG_NET, LOG_LEVEL_DEBUG, "Header error: Wrong MessageStart %s received, peer=%lld", magic,
+                           (long long)p->id);
                 connman_disconnect(cm, p, "Header error: Wrong MessageStart");
                 break;
             }
             if (hr == NET_HEADER_OVERSIZE) {
+                char safe[NET_COMMAND_SIZE + 1], raw[NET_COMMAND_SIZE + 1];
+                memcpy(raw, p->hdr + NET_MAGIC_SIZE, NET_COMMAND_SIZE);
+                raw[NET_COMMAND_SIZE] = 0;
+                sanitize(safe, sizeof(safe), raw);
+                log_printf(LOG_NET, LOG_LEVEL_DEBUG, "Header error: Size too large (%s, %u bytes), peer=%lld", safe,
+                           (unsigned)le32_read(p->hdr + NET_MAGIC_SIZE + NET_COMMAND_SIZE), (long long)p->id);
                 connman_disconnect(cm, p, "Header error: Size too large");
                 break;
             }
@@ -419,8 +432,13 @@ static size_t feed(struct connman *cm, struct peer *p, const uint8_t *data, size
             log_printf(LOG_NET, LOG_LEVEL_DEBUG, "Header error: Invalid message type (%s, %zu bytes), peer=%lld",
                        safe, len, (long long)p->id);
         } else if (!net_checksum_ok(p->cur.checksum, payload, len)) {
-            log_printf(LOG_NET, LOG_LEVEL_DEBUG, "CHECKSUM ERROR (%s, %zu bytes), peer=%lld", cmd, len,
-                       (long long)p->id);
+            uint8_t want[NET_CHECKSUM_SIZE];
+            char want_hex[2 * NET_CHECKSUM_SIZE + 1], was_hex[2 * NET_CHECKSUM_SIZE + 1];
+            net_checksum(want, payload, len);
+            hex_encode(want_hex, want, NET_CHECKSUM_SIZE);
+            hex_encode(was_hex, p->cur.checksum, NET_CHECKSUM_SIZE);
+            log_printf(LOG_NET, LOG_LEVEL_DEBUG, "Header error: Wrong checksum (%s, %zu bytes), expected %s was %s, peer=%lld",
+                       cmd, len, want_hex, was_hex, (long long)p->id);
         } else {
             log_printf(LOG_NET, LOG_LEVEL_DEBUG, "received: %s (%zu bytes) peer=%lld", cmd, len, (long long)p->id);
             static const uint8_t empty[1];

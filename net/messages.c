@@ -158,14 +158,14 @@ bool net_msg_getheaders_parse(struct net_msg_getheaders *out, const uint8_t *p, 
     memset(out, 0, sizeof(*out));
     if (!rbuf_u32le(&r, &out->version) || !rbuf_compact(&r, &n, NET_MAX_LOCATOR_SZ))
         goto fail;
-    if (n * 32 + 32 != r.len) /* exact size: no trailing bytes, nothing missing */
+    if (n * 32 + 32 > r.len) /* nothing missing; trailing bytes are ignored (Core) */
         goto fail;
     out->locator = mem_alloc((size_t)n * sizeof(struct hash256) + 1);
     out->count = (size_t)n;
     for (size_t i = 0; i < out->count; i++)
         if (!rbuf_read(&r, out->locator[i].b, 32))
             goto fail;
-    if (!rbuf_read(&r, out->hash_stop.b, 32) || r.len != 0)
+    if (!rbuf_read(&r, out->hash_stop.b, 32))
         goto fail;
     return true;
 fail:
@@ -210,9 +210,7 @@ bool net_msg_headers_parse(struct net_msg_headers *out, const uint8_t *p, size_t
         if (!block_header_parse(&out->headers[i], &r) || !rbuf_compact(&r, &txs, UINT64_MAX))
             goto fail;
     }
-    if (r.len != 0)
-        goto fail;
-    return true;
+    return true; /* trailing bytes ignored (Core) */
 fail:
     net_msg_headers_clear(out);
     return false;
@@ -241,7 +239,9 @@ bool net_msg_inv_parse(struct net_msg_inv *out, const uint8_t *p, size_t len)
     struct rbuf r = rbuf_make(p, len);
     uint64_t n;
     memset(out, 0, sizeof(*out));
-    if (!rbuf_compact(&r, &n, NET_MAX_INV_SZ) || n * INV_ENTRY_SIZE != r.len)
+    /* The count is capped before anything is allocated; bytes after the
+     * entries are ignored, as Core (it reads the vector and drops the rest). */
+    if (!rbuf_compact(&r, &n, NET_MAX_INV_SZ) || n > r.len / INV_ENTRY_SIZE)
         goto fail;
     out->items = mem_alloc((size_t)n * sizeof(struct net_inv) + 1);
     out->count = (size_t)n;
@@ -254,6 +254,12 @@ fail:
     return false;
 }
 
+bool net_msg_inv_count(uint64_t *count, const uint8_t *p, size_t len)
+{
+    struct rbuf r = rbuf_make(p, len);
+    return rbuf_compact(&r, count, UINT64_MAX);
+}
+
 void net_msg_inv_clear(struct net_msg_inv *m)
 {
     mem_free(m->items);
@@ -264,7 +270,22 @@ void net_msg_inv_clear(struct net_msg_inv *m)
 
 void net_msg_block_serialize(struct wbuf *w, const struct block *b) { block_serialize(w, b, true); }
 
-bool net_msg_block_parse(struct block *b, const uint8_t *p, size_t len) { return block_decode(b, p, len, true); }
+bool net_msg_block_parse(struct block *b, bool *noncanonical, const uint8_t *p, size_t len)
+{
+    struct rbuf r = rbuf_make(p, len);
+    if (noncanonical)
+        *noncanonical = false;
+    if (!block_parse(b, &r, true)) {
+        if (noncanonical)
+            *noncanonical = r.noncanonical;
+        return false;
+    }
+    if (r.len) {
+        block_clear(b);
+        return false;
+    }
+    return true;
+}
 
 void net_msg_tx_serialize(struct wbuf *w, const struct tx *tx) { tx_serialize(w, tx, true); }
 
@@ -292,8 +313,8 @@ bool net_msg_addr_parse(struct net_msg_addr *out, const uint8_t *p, size_t len)
     struct rbuf r = rbuf_make(p, len);
     uint64_t n;
     memset(out, 0, sizeof(*out));
-    if (!rbuf_compact(&r, &n, NET_MAX_ADDR_TO_SEND) || n * ADDR_V1_ENTRY_SIZE != r.len)
-        goto fail;
+    if (!rbuf_compact(&r, &n, NET_MAX_ADDR_TO_SEND) || n > r.len / ADDR_V1_ENTRY_SIZE)
+        goto fail; /* trailing bytes after the entries are ignored (Core) */
     out->items = mem_calloc((size_t)n + 1, sizeof(struct net_addr_entry));
     out->count = (size_t)n;
     for (size_t i = 0; i < out->count; i++)
@@ -357,9 +378,7 @@ bool net_msg_addrv2_parse(struct net_msg_addr *out, const uint8_t *p, size_t len
                 e->addr.network = NET_ADDR_UNKNOWN;
         } /* unknown network: kept as NET_ADDR_UNKNOWN */
     }
-    if (r.len != 0)
-        goto fail;
-    return true;
+    return true; /* trailing bytes ignored (Core) */
 fail:
     net_msg_addr_clear(out);
     return false;

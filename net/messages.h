@@ -5,10 +5,13 @@
  * Serialisers append a payload (no header: see net/protocol.h and
  * connman_send) to a wbuf. Parsers take the whole payload, bound every
  * claimed count by both the message's limit and the bytes that remain before
- * allocating, reject trailing bytes, never abort, and on failure leave their
- * output empty (no _clear needed). Exception, as in Core: `version` accepts
- * its optional tail fields missing and ignores bytes after the relay flag.
- * Structures with heap members have a _clear(). */
+ * allocating, never abort, and on failure leave their output empty (no
+ * _clear needed). Bytes after the last field a message defines are ignored,
+ * as Core ignores them (it deserialises what it needs and drops the rest of
+ * the message): `version` after the relay flag, and the lists (`getheaders`,
+ * `headers`, `inv`/`getdata`/`notfound`, `addr`, `addrv2`) after their
+ * entries. `block` and `tx` reject trailing bytes. Structures with heap
+ * members have a _clear(). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -154,8 +157,14 @@ struct net_msg_inv {
 
 /** Appends an inv/getdata/notfound payload (same layout). */
 void net_msg_inv_serialize(struct wbuf *w, const struct net_inv *items, size_t count);
-/** Parses an inv/getdata/notfound payload; more than NET_MAX_INV_SZ entries is rejected. */
+/**
+ * Parses an inv/getdata/notfound payload; more than NET_MAX_INV_SZ entries is
+ * rejected (Core: Misbehaving "inv message size = N"; use net_msg_inv_count to
+ * tell that case apart).
+ */
 __attribute__((warn_unused_result)) bool net_msg_inv_parse(struct net_msg_inv *out, const uint8_t *p, size_t len);
+/** Out: the count an inv/getdata/notfound payload claims (without checking the rest). Returns false if unreadable. */
+__attribute__((warn_unused_result)) bool net_msg_inv_count(uint64_t *count, const uint8_t *p, size_t len);
 /** Frees the items and leaves m empty. */
 void net_msg_inv_clear(struct net_msg_inv *m);
 
@@ -163,8 +172,14 @@ void net_msg_inv_clear(struct net_msg_inv *m);
 
 /** Appends a block payload (with witnesses if present). */
 void net_msg_block_serialize(struct wbuf *w, const struct block *b);
-/** Parses a block payload (BIP 144 witness allowed); trailing bytes rejected. Out: b (block_clear it). */
-__attribute__((warn_unused_result)) bool net_msg_block_parse(struct block *b, const uint8_t *p, size_t len);
+/**
+ * Parses a block payload (BIP 144 witness allowed); trailing bytes rejected.
+ * Out: b (block_clear it); *noncanonical (may be NULL): on failure, true if
+ * the parse stopped at a CompactSize that is not in its shortest form (Core's
+ * "non-canonical ReadCompactSize()", which it logs without punishing).
+ */
+__attribute__((warn_unused_result)) bool net_msg_block_parse(struct block *b, bool *noncanonical, const uint8_t *p,
+                                                             size_t len);
 /** Appends a tx payload (with witness if present). */
 void net_msg_tx_serialize(struct wbuf *w, const struct tx *tx);
 /** Parses a tx payload (witness allowed); trailing bytes rejected. Out: tx (tx_clear it). */

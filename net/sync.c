@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "consensus/block.h"
+#include "consensus/block_check.h"
+#include "consensus/pow.h"
 #include "net/connman.h"
 #include "net/messages.h"
 #include "net/node_iface.h"
@@ -66,6 +68,16 @@ struct in_flight {
     int64_t since_us;
 };
 
+struct block_source {
+    struct hash256 hash;
+    int64_t peer;
+};
+
+struct invalid_news {
+    struct hash256 hash;
+    struct val_state st;
+};
+
 struct net_sync {
     struct connman *cm;
     const struct node_iface *node;
@@ -93,6 +105,16 @@ struct net_sync {
 
     net_sync_tx_getdata_fn tx_getdata; /* serves the non-block getdata items; NULL: skipped */
     void *tx_getdata_ctx;
+
+    /* Which peer sent which stored block (Core's mapBlockSource), oldest first,
+     * so the sender is punished when the block fails later, e.g. while a
+     * reorganisation connects it. Entries go once the block is checked. */
+    struct block_source *src;
+    size_t nsrc;
+    /* Blocks the chain found invalid (net_sync_block_invalid, any thread),
+     * waiting for the event thread; guarded by mu. */
+    struct invalid_news *news;
+    size_t nnews;
 };
 
 /* Bitcoin Core v28's nMinimumChainWork for mainnet; hashmint's chains have no history yet. */
@@ -137,15 +159,18 @@ static void hex_of(char out[65], const struct hash256 *h)
     hash256_to_hex(out, h);
 }
 
+/* Core's Misbehaving. The owner's punish function (src/node/net_glue.c) logs
+ * Core's "Misbehaving: peer=N: reason" line and applies Core's exceptions
+ * (noban and manual peers stay; see doc/p2p.md); without one: the same here. */
 static void punish(struct net_sync *s, struct peer *p, const char *reason)
 {
-    if (peer_has_permission(p, PEER_PERM_NOBAN)) {
-        log_printf(LOG_NET, LOG_LEVEL_INFO, "peer=%" PRId64 " (noban) misbehaved: %s; not punished", p->id, reason);
+    if (s->punish) {
+        s->punish(s->punish_ctx, p, reason);
         return;
     }
     log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Misbehaving: peer=%" PRId64 ": %s", p->id, reason);
-    if (s->punish)
-        s->punish(s->punish_ctx, p, reason);
+    if (peer_has_permission(p, PEER_PERM_NOBAN))
+        log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "Warning: not punishing noban peer %" PRId64 "!", p->id);
     else
         connman_disconnect(s->cm, p, reason);
 }
@@ -158,10 +183,13 @@ static void send_wbuf(struct net_sync *s, struct peer *p, const char *cmd, struc
 
 /* ---- what we know about a peer's chain ---- */
 
+/* Core's UpdateBlockAvailability: a header with at least as much work as the
+ * peer's best known one replaces it, so a competing block of the same work as
+ * our tip is requested from the peer that announced it. */
 static void update_best(struct net_sync *s, struct sync_peer *sp, const struct node_header_info *h)
 {
     (void)s;
-    if (!sp->have_best || arith256_cmp(&h->chain_work, &sp->best_work) > 0) {
+    if (!sp->have_best || arith256_cmp(&h->chain_work, &sp->best_work) >= 0) {
         sp->have_best = true;
         sp->best_hash = h->hash;
         sp->best_height = h->height;
@@ -477,9 +505,18 @@ static bool h_headers(void *ctx, struct peer *p, const uint8_t *payload, size_t 
         return true;
     }
     struct hash256 *hashes = mem_alloc(m.count * sizeof(*hashes));
-    for (size_t i = 0; i < m.count; i++) {
+    for (size_t i = 0; i < m.count; i++)
         block_header_hash(&hashes[i], &m.headers[i]);
-        if (i && !hash256_eq(&m.headers[i].prev_hash, &hashes[i - 1])) {
+    /* Core's CheckHeadersPoW: every header's proof of work, then continuity, before anything else
+     * (low-work chains and presync included). */
+    for (size_t i = 0; i < m.count && n->params; i++) {
+        if (!pow_check(&hashes[i], m.headers[i].bits, n->params)) {
+            punish(s, p, "header with invalid proof of work");
+            goto out;
+        }
+    }
+    for (size_t i = 1; i < m.count; i++) {
+        if (!hash256_eq(&m.headers[i].prev_hash, &hashes[i - 1])) {
             punish(s, p, "non-continuous headers sequence");
             goto out;
         }
@@ -616,8 +653,10 @@ static void set_last_block_time(void *ctx, struct peer *p)
 /* Blocks up to this far above the tip are taken unrequested (Core's MIN_BLOCKS_TO_KEEP). */
 #define UNREQUESTED_MAX_AHEAD 288
 
-/* An unrequested block is processed only if its chain would have more work than our tip and it is
- * not too far ahead (so a peer cannot fill the disk with cheap side-chain blocks). */
+/* Core's AcceptBlock rule for a block nobody asked for: it is stored only if
+ * its chain has at least as much work as our tip (fHasMoreOrSameWork), it is
+ * at most 288 blocks ahead and its chain reaches the minimum chain work (so a
+ * peer cannot fill the disk with cheap side-chain blocks). */
 static bool unrequested_block_wanted(struct net_sync *s, const struct block_header *hdr)
 {
     const struct node_iface *n = s->node;
@@ -630,7 +669,144 @@ static bool unrequested_block_wanted(struct net_sync *s, const struct block_head
         return false;
     arith256_work_from_compact(&work, hdr->bits);
     arith256_add(&work, &work, &parent.chain_work);
-    return arith256_cmp(&work, &tip_work) > 0;
+    return arith256_cmp(&work, &tip_work) >= 0 && arith256_cmp(&work, &s->min_work) >= 0;
+}
+
+/* Before an unwanted unrequested block is dropped, Core has checked it
+ * (ProcessNewBlock's CheckBlock) and its header (AcceptBlockHeader, which
+ * stores the header when its chain clears the anti-DoS threshold): a bad
+ * block is reported and punished like any other. Returns false with st set
+ * if the block or its header is invalid. Precondition: the parent is known. */
+static bool check_unwanted_block(struct net_sync *s, struct val_state *st, const struct block *b)
+{
+    const struct node_iface *n = s->node;
+    val_state_init(st);
+    if (n->params && !block_check(st, b, n->params, true, true))
+        return false;
+    struct node_header_info parent, last;
+    struct arith256 threshold, work;
+    if (!n->header_info(n->ctx, &parent, &b->header.prev_hash))
+        return true;
+    net_sync_antidos_threshold(s, &threshold);
+    arith256_work_from_compact(&work, b->header.bits);
+    arith256_add(&work, &work, &parent.chain_work);
+    if (arith256_cmp(&work, &threshold) < 0)
+        return true; /* a header below the anti-DoS threshold is not stored (too-little-chainwork) */
+    return n->accept_headers(n->ctx, st, &last, &b->header, 1, NULL);
+}
+
+/* ---- where blocks came from ---- */
+
+/* Returns the index of h's entry, or SIZE_MAX. */
+static size_t src_find(const struct net_sync *s, const struct hash256 *h)
+{
+    for (size_t i = s->nsrc; i-- > 0;)
+        if (hash256_eq(&s->src[i].hash, h))
+            return i;
+    return SIZE_MAX;
+}
+
+static void src_remove_at(struct net_sync *s, size_t i)
+{
+    memmove(s->src + i, s->src + i + 1, (s->nsrc - i - 1) * sizeof(*s->src));
+    s->nsrc--;
+}
+
+/* Drops the entries of blocks that are connected by now (checked valid):
+ * blocks stored out of order during a download are connected later, without
+ * news. (A failed block's entry stays for its news.) Runs only when the table is full, so its cost is shared by
+ * the entries it frees. */
+static void src_prune(struct net_sync *s)
+{
+    const struct node_iface *n = s->node;
+    size_t k = 0;
+    for (size_t i = 0; i < s->nsrc; i++) {
+        struct node_header_info info;
+        if (n->header_info(n->ctx, &info, &s->src[i].hash) && !info.in_active_chain)
+            s->src[k++] = s->src[i];
+    }
+    s->nsrc = k;
+}
+
+/* Records that peer sent block h (the newest sender wins); when full, the
+ * connected blocks' entries go, then the oldest. */
+static void src_add(struct net_sync *s, const struct hash256 *h, int64_t peer)
+{
+    size_t i = src_find(s, h);
+    if (i != SIZE_MAX)
+        src_remove_at(s, i);
+    if (s->nsrc == NET_SYNC_MAX_BLOCK_SOURCES)
+        src_prune(s);
+    if (s->nsrc == NET_SYNC_MAX_BLOCK_SOURCES)
+        src_remove_at(s, 0);
+    if (!s->src)
+        s->src = mem_alloc(NET_SYNC_MAX_BLOCK_SOURCES * sizeof(*s->src));
+    s->src[s->nsrc++] = (struct block_source){ .hash = *h, .peer = peer };
+}
+
+/* Removes h's entry. Returns true if there was one (out: *peer, may be NULL). */
+static bool src_take(struct net_sync *s, const struct hash256 *h, int64_t *peer)
+{
+    size_t i = src_find(s, h);
+    if (i == SIZE_MAX)
+        return false;
+    if (peer)
+        *peer = s->src[i].peer;
+    src_remove_at(s, i);
+    return true;
+}
+
+void net_sync_block_invalid(struct net_sync *s, const struct hash256 *hash, const struct val_state *st)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->mu);
+    if (s->nnews < NET_SYNC_MAX_INVALID_NEWS) {
+        if (!s->news)
+            s->news = mem_alloc(NET_SYNC_MAX_INVALID_NEWS * sizeof(*s->news));
+        s->news[s->nnews].hash = *hash;
+        s->news[s->nnews].st = *st;
+        s->nnews++;
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void find_peer(void *ctx, struct peer *p)
+{
+    *(struct peer **)ctx = p;
+}
+
+static void log_invalid_block(const struct peer *p, const struct hash256 *h, const struct val_state *st)
+{
+    char hex[65];
+    hex_of(hex, h);
+    log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "received invalid block %s from peer=%" PRId64 ": %s%s%s", hex, p->id,
+               st->reject, st->debug[0] ? ", " : "", st->debug);
+}
+
+/* Core's BlockChecked: a block the chain found invalid (here or on another
+ * thread, e.g. while a reorganisation connected it) punishes the peer that
+ * sent it, if that peer is still connected. Event thread. */
+static void handle_invalid_news(struct net_sync *s)
+{
+    pthread_mutex_lock(&s->mu);
+    size_t n = s->nnews;
+    struct invalid_news *news = NULL;
+    if (n) {
+        news = mem_alloc(n * sizeof(*news));
+        memcpy(news, s->news, n * sizeof(*news));
+        s->nnews = 0;
+    }
+    pthread_mutex_unlock(&s->mu);
+    for (size_t i = 0; i < n; i++) {
+        int64_t id;
+        struct peer *p = NULL;
+        if (!src_take(s, &news[i].hash, &id) || !connman_with_peer(s->cm, id, find_peer, &p) || !p || p->disconnect)
+            continue;
+        log_invalid_block(p, &news[i].hash, &news[i].st);
+        punish_for_block(s, p, &news[i].st, "invalid block");
+    }
+    mem_free(news);
 }
 
 static bool h_block(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
@@ -639,8 +815,17 @@ static bool h_block(void *ctx, struct peer *p, const uint8_t *payload, size_t le
     struct sync_peer *sp = sp_of(p);
     const struct node_iface *n = s->node;
     struct block b;
-    if (!net_msg_block_parse(&b, payload, len))
-        return false;
+    bool noncanonical;
+    if (!net_msg_block_parse(&b, &noncanonical, payload, len)) {
+        if (!noncanonical)
+            return false; /* malformed: the connman's bad-message path */
+        /* Core throws while deserialising, logs the exception and keeps the peer
+         * (the block stays requested from it, as in Core). */
+        log_printf(LOG_NET, LOG_LEVEL_DEBUG,
+                   "ProcessMessages(block, %zu bytes): Exception 'non-canonical ReadCompactSize()' caught, peer=%" PRId64,
+                   len, p->id);
+        return true;
+    }
     struct hash256 h;
     block_hash(&h, &b);
     int64_t now = sync_now(s);
@@ -652,18 +837,27 @@ static bool h_block(void *ctx, struct peer *p, const uint8_t *payload, size_t le
             break;
         }
     }
+    struct val_state st;
     if (!requested && !unrequested_block_wanted(s, &b.header)) {
-        /* Core's AcceptBlock rule for unrequested blocks: no disk space for low-work or far-ahead blocks. */
-        log_printf(LOG_NET, LOG_LEVEL_DEBUG, "ignoring unrequested low-work block from peer=%" PRId64, p->id);
+        bool ok = check_unwanted_block(s, &st, &b);
         block_clear(&b);
+        if (!ok) {
+            log_invalid_block(p, &h, &st);
+            punish_for_block(s, p, &st, "invalid block");
+        } else {
+            log_printf(LOG_NET, LOG_LEVEL_DEBUG, "ignoring unrequested low-work block from peer=%" PRId64, p->id);
+        }
         return true;
     }
     if (sp)
         sp->stalling_since_us = 0;
-    struct val_state st;
+    src_add(s, &h, p->id);
     enum node_block_result r = n->process_block(n->ctx, &st, &b);
     block_clear(&b);
-    char hex[65];
+    /* Blocks found invalid meanwhile (this one, or an earlier one that a
+     * reorganisation tried to connect): their senders first. */
+    handle_invalid_news(s);
+    struct node_header_info info;
     switch (r) {
     case NODE_BLOCK_NEW: {
         struct set_time t = { .t = (int64_t)time(NULL) };
@@ -671,28 +865,52 @@ static bool h_block(void *ctx, struct peer *p, const uint8_t *payload, size_t le
         s->stall_timeout_us = s->stall_timeout_us * 85 / 100;
         if (s->stall_timeout_us < NET_SYNC_STALL_SECONDS * 1000000LL)
             s->stall_timeout_us = NET_SYNC_STALL_SECONDS * 1000000LL;
-        struct node_header_info info;
-        if (sp && n->header_info(n->ctx, &info, &h))
+        bool known = n->header_info(n->ctx, &info, &h);
+        if (!known || info.in_active_chain)
+            src_take(s, &h, NULL); /* connected: checked valid (stored side blocks keep their entry) */
+        if (known && sp)
             update_best(s, sp, &info);
         if (catching_up(s))
             progress_log(s, now, false);
         break;
     }
     case NODE_BLOCK_DUPLICATE:
+        src_take(s, &h, NULL);
         break;
     case NODE_BLOCK_INVALID:
-        hex_of(hex, &h);
-        log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "received invalid block %s from peer=%" PRId64 ": %s", hex, p->id,
-                   st.reject);
-        punish_for_block(s, p, &st, "invalid block");
+        /* Not reported by the chain's event (header or mutation failures): punish here. */
+        if (src_take(s, &h, NULL)) {
+            log_invalid_block(p, &h, &st);
+            punish_for_block(s, p, &st, "invalid block");
+        }
         return true;
     case NODE_BLOCK_ERROR:
-        if (st.result == VAL_BLOCK_MISSING_PREV)
+        src_take(s, &h, NULL);
+        if (st.result == VAL_BLOCK_MISSING_PREV) {
             send_getheaders_best(s, p, &h);
+        } else if (st.mode == VAL_INVALID) {
+            /* Not the peer's fault (time-too-new: may become valid later); Core logs it and does not punish. */
+            log_invalid_block(p, &h, &st);
+            punish_for_block(s, p, &st, "invalid block");
+        }
         break;
     }
+    if (p->disconnect)
+        return true;
     struct sync_peer *staller;
     request_blocks(s, p, now, &staller);
+    return true;
+}
+
+/* Core: more than MAX_INV_SZ entries is Misbehaving "<command> message size = N". Returns true if so (punished). */
+static bool inv_oversized(struct net_sync *s, struct peer *p, const char *command, const uint8_t *payload, size_t len)
+{
+    uint64_t claimed;
+    if (!net_msg_inv_count(&claimed, payload, len) || claimed <= NET_MAX_INV_SZ)
+        return false;
+    char reason[64];
+    snprintf(reason, sizeof(reason), "%s message size = %" PRIu64, command, claimed);
+    punish(s, p, reason);
     return true;
 }
 
@@ -700,6 +918,8 @@ bool net_sync_on_inv(struct net_sync *s, struct peer *p, const uint8_t *payload,
 {
     struct sync_peer *sp = sp_of(p);
     struct net_msg_inv m;
+    if (inv_oversized(s, p, "inv", payload, len))
+        return true;
     if (!net_msg_inv_parse(&m, payload, len))
         return false;
     const struct hash256 *unknown = NULL;
@@ -796,6 +1016,8 @@ static void serve_pending(struct net_sync *s, struct peer *p, struct sync_peer *
 bool net_sync_on_getdata(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len)
 {
     struct net_msg_inv m;
+    if (inv_oversized(s, p, "getdata", payload, len))
+        return true;
     if (!net_msg_inv_parse(&m, payload, len))
         return false;
     struct sync_peer *sp = sp_of(p);
@@ -983,6 +1205,7 @@ void net_sync_tick(struct net_sync *s, int64_t now_us)
     int64_t now = sync_now(s); /* handlers use the same clock */
     const struct node_iface *n = s->node;
     struct peer_list l = { 0 };
+    handle_invalid_news(s);
     /* Pointers stay valid: peers are freed only by the event loop, which is this thread. */
     connman_for_each_peer(s->cm, collect_peer, &l);
 
@@ -1105,6 +1328,8 @@ void net_sync_free(struct net_sync *s)
     if (!s)
         return;
     mem_free(s->fl);
+    mem_free(s->src);
+    mem_free(s->news);
     pthread_mutex_destroy(&s->mu);
     mem_free(s);
 }

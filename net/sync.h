@@ -35,7 +35,18 @@
  *    `sendheaders` (BIP 130) when they know its parent chain (up to 8 new
  *    blocks), else with `inv` of the tip; nothing during IBD.
  *  - A block that fails validation discourages the peer that sent it
- *    (except with the noban permission) and is never announced.
+ *    (except with the noban permission) and is never announced. The sender
+ *    of every stored block is remembered (Core's mapBlockSource, at most
+ *    NET_SYNC_MAX_BLOCK_SOURCES) until the block is connected, so a block
+ *    that fails later, when a reorganisation to its chain connects it,
+ *    still punishes the peer that sent it (net_sync_block_invalid).
+ *  - An unrequested block is stored only if its chain has at least as much
+ *    work as our tip, is at most 288 blocks ahead and reaches the minimum
+ *    chain work (Core's AcceptBlock); one that is not wanted is still checked
+ *    (context-free block checks, then its header, which is stored when it
+ *    clears the anti-DoS threshold) and a bad one punished, as in Core.
+ *  - A block message with a non-canonical CompactSize is logged (Core's
+ *    "non-canonical ReadCompactSize()") and the peer kept.
  *  - During IBD a progress line (height, headers, progress %, blocks/s) is
  *    logged every few seconds.
  *
@@ -46,6 +57,7 @@
 #include <stdint.h>
 
 #include "consensus/arith256.h"
+#include "consensus/validation.h"
 #include "net/messages.h"
 #include "net/peer.h"
 
@@ -65,6 +77,11 @@ struct net_sync;
 #define NET_SYNC_PRESYNC_MAX 20000
 /** New blocks announced by `headers` at most; more: inv (Core's MAX_BLOCKS_TO_ANNOUNCE). */
 #define NET_SYNC_MAX_BLOCKS_TO_ANNOUNCE 8
+
+/** Senders of stored, not yet connected blocks remembered (the oldest is forgotten first). */
+#define NET_SYNC_MAX_BLOCK_SOURCES 1024
+/** Invalid-block news kept between two event-thread rounds (more are dropped). */
+#define NET_SYNC_MAX_INVALID_NEWS 64
 
 /** Blocks of tip work below the tip a header chain may fall short and still be stored (Core: 144). */
 #define NET_SYNC_ANTIDOS_TIP_BLOCKS 144
@@ -159,6 +176,15 @@ size_t net_sync_getdata_pending(const struct peer *p);
  * only records it; the next tick announces it to peers.
  */
 void net_sync_new_tip(struct net_sync *s, const struct hash256 *tip, int32_t height, bool initial_download);
+
+/**
+ * The chain found block `hash` invalid (chain event; Core's BlockChecked with
+ * an invalid state). Any thread, chain lock possibly held: only records it
+ * (at most NET_SYNC_MAX_INVALID_NEWS pending); the event thread then punishes
+ * the peer that sent the block, if it is known and still connected, as
+ * punish_for_block does for st's result. s may be NULL (no-op).
+ */
+void net_sync_block_invalid(struct net_sync *s, const struct hash256 *hash, const struct val_state *st);
 
 /** Per-peer numbers for getpeerinfo. */
 struct net_sync_peer_stats {

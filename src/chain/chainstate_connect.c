@@ -189,6 +189,7 @@ void cs_mark_invalid(struct chainstate *cs, struct block_index *bi, const struct
         hash256_to_hex(hex, &bi->hash);
         log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "InvalidBlockFound: invalid block=%s height=%d: %s%s%s", hex,
                    bi->height, st->reject, st->debug[0] ? ", " : "", st->debug);
+        events_emit_block_invalid(cs->opt.events, bi, st);
     }
     if (cs->best_header && (cs->best_header == bi || block_index_get_ancestor(cs->best_header, bi->height) == bi))
         recompute_best_header(cs);
@@ -437,8 +438,11 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
                     goto out;
                 }
                 if (r == 0) {
+                    /* Core's ConnectBlock wording: "<CheckTxInputs detail> in transaction <txid>". */
+                    char txh[65];
+                    hash256_to_hex(txh, &tx->txid);
                     val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "bad-txns-inputs-missingorspent",
-                                      "tx %zu input %zu: inputs missing/spent", i, j);
+                                      "CheckTxInputs: inputs missing/spent in transaction %s", txh);
                     goto out;
                 }
                 s.sc[j].out = &spent_coins[j].out;
@@ -448,7 +452,9 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
             }
             int64_t fee;
             if (!tx_check_inputs(&txst, &fee, tx, s.sc, height, p)) {
-                val_invalid_debug(st, VAL_BLOCK_CONSENSUS, txst.reject, "tx %zu: %s", i, txst.debug);
+                char txh[65];
+                hash256_to_hex(txh, &tx->txid);
+                val_invalid_debug(st, VAL_BLOCK_CONSENSUS, txst.reject, "%s in transaction %s", txst.debug, txh);
                 goto out;
             }
             fees += fee;

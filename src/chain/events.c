@@ -126,3 +126,8 @@ void events_emit_tx_removed_from_mempool(struct events *ev, const struct tx *tx,
 {
     EMIT(ev, tx_removed_from_mempool, tx, reason, mempool_sequence);
 }
+
+void events_emit_block_invalid(struct events *ev, const struct block_index *idx, const struct val_state *st)
+{
+    EMIT(ev, block_invalid, idx, st);
+}

@@ -29,6 +29,7 @@
 struct block;
 struct block_index;
 struct tx;
+struct val_state;
 
 /** Why a transaction left the mempool (Core's MemPoolRemovalReason). */
 enum mempool_removal_reason {
@@ -73,6 +74,12 @@ struct events_subscriber {
      *  covers them). */
     void (*tx_removed_from_mempool)(void *ctx, const struct tx *tx, enum mempool_removal_reason reason,
                                     uint64_t mempool_sequence);
+    /** A block failed validation (Core's BlockChecked with an invalid state):
+     *  its checks when it was stored, or its connection, e.g. while a
+     *  reorganisation moved to its chain. idx is now marked failed; st says
+     *  why. Not emitted for invalidateblock. (Added last: subscribers that
+     *  initialise the struct by field name are unaffected.) */
+    void (*block_invalid)(void *ctx, const struct block_index *idx, const struct val_state *st);
 };
 
 /** The subscriber list. Opaque; thread-safe. */
@@ -108,5 +115,7 @@ void events_emit_tx_added_to_mempool(struct events *ev, const struct tx *tx, uin
 /** Announces a transaction removed from the mempool (not for MEMPOOL_REMOVAL_BLOCK). */
 void events_emit_tx_removed_from_mempool(struct events *ev, const struct tx *tx, enum mempool_removal_reason reason,
                                          uint64_t mempool_sequence);
+/** Announces a block that failed validation. */
+void events_emit_block_invalid(struct events *ev, const struct block_index *idx, const struct val_state *st);
 
 #endif

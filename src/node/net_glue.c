@@ -418,6 +418,12 @@ static void ev_updated_tip(void *ctx, const struct block_index *new_tip, const s
         net_sync_new_tip(g->sync, &new_tip->hash, new_tip->height, initial_download);
 }
 
+static void ev_block_invalid(void *ctx, const struct block_index *idx, const struct val_state *st)
+{
+    struct net_glue *g = ctx;
+    net_sync_block_invalid(g->sync, &idx->hash, st);
+}
+
 static void ev_tx_added(void *ctx, const struct tx *tx, uint64_t mempool_sequence)
 {
     struct net_glue *g = ctx;
@@ -444,7 +450,9 @@ static int64_t mono_us(void)
 static void punish_peer(void *ctx, struct peer *p, const char *reason)
 {
     struct net_glue *g = ctx;
-    /* Core's MaybeDiscourageAndDisconnect: noban and manual peers stay, loopback is not discouraged. */
+    /* Core's Misbehaving line, then MaybeDiscourageAndDisconnect: noban and manual peers stay, loopback
+     * is not discouraged. */
+    log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Misbehaving: peer=%lld: %s", (long long)p->id, reason);
     if (addrrelay_discourage_peer(g->addr, p, reason))
         connman_disconnect(g->cm, p, reason);
 }
@@ -532,8 +540,8 @@ static bool h_inv(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
     struct net_glue *g = ctx;
     if (!net_sync_on_inv(g->sync, p, payload, len))
         return false;
-    if (!p->relay_txs && p->type == PEER_BLOCK_RELAY_ONLY)
-        return true;
+    if (p->disconnect || (!p->relay_txs && p->type == PEER_BLOCK_RELAY_ONLY))
+        return true; /* punished by sync (oversized), or no tx relay on this connection */
     txrelay_on_inv(g->relay, p->id, payload, len, mono_us());
     return true;
 }
@@ -620,6 +628,8 @@ static void relay_send(void *ctx, int64_t peer, const char *command, const uint8
 static void relay_drop_fn(void *ctx, struct peer *p)
 {
     struct relay_send *r = ctx;
+    if (r->punish)
+        log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Misbehaving: peer=%lld: %s", (long long)p->id, r->reason);
     if (r->punish && !addrrelay_discourage_peer(r->g->addr, p, r->reason))
         return;
     connman_disconnect(r->g->cm, p, r->reason);
@@ -830,7 +840,10 @@ bool net_glue_start(struct net_glue **out, const struct args *a, const char *cha
     connman_set_handler(g->cm, "feefilter", h_feefilter, g);
     connman_set_handler(g->cm, "mempool", h_mempool, g);
 
-    struct events_subscriber sub = { .ctx = g, .updated_block_tip = ev_updated_tip, .tx_added_to_mempool = ev_tx_added };
+    struct events_subscriber sub = {
+        .ctx = g, .updated_block_tip = ev_updated_tip, .tx_added_to_mempool = ev_tx_added,
+        .block_invalid = ev_block_invalid,
+    };
     g->sub_id = events_subscribe(ev, &sub);
 
     char cbuf[256];

@@ -105,11 +105,16 @@ bool rbuf_compact(struct rbuf *r, uint64_t *out, uint64_t max)
             goto fail;
         min = 0x100000000ull;
     }
-    if (v < min || v > max)
+    if (v < min) {
+        rbuf_rewind(r, save);
+        r->noncanonical = true;
+        return false;
+    }
+    if (v > max)
         goto fail;
     *out = v;
     return true;
 fail:
-    *r = save;
+    rbuf_rewind(r, save);
     return false;
 }

@@ -13,12 +13,23 @@
 struct rbuf {
     const uint8_t *p; /* next unread byte */
     size_t len;       /* bytes left */
+    /* Set when a CompactSize read failed on a non-canonical encoding (Core's
+     * "non-canonical ReadCompactSize()"); sticky, so a caller can tell that
+     * failure from a short or malformed input after its parser gave up. */
+    bool noncanonical;
 };
 
 static inline struct rbuf rbuf_make(const uint8_t *p, size_t len)
 {
-    struct rbuf r = { p, len };
+    struct rbuf r = { p, len, false };
     return r;
+}
+
+/** Moves r back to `mark` (a copy of r taken earlier) but keeps r's noncanonical flag. */
+static inline void rbuf_rewind(struct rbuf *r, struct rbuf mark)
+{
+    mark.noncanonical = r->noncanonical;
+    *r = mark;
 }
 
 /** Copies n bytes to out. Returns false (out zeroed) if fewer remain. */
@@ -35,8 +46,9 @@ __attribute__((warn_unused_result)) bool rbuf_u64le(struct rbuf *r, uint64_t *ou
 __attribute__((warn_unused_result)) bool rbuf_i64le(struct rbuf *r, int64_t *out);
 /**
  * Reads a CompactSize. Rejects non-canonical encodings (a value that fits a
- * shorter form) and values above `max` (pass RBUF_MAX_COMPACT_SIZE for
- * Bitcoin's length fields, UINT64_MAX to accept any value).
+ * shorter form: r->noncanonical is then set) and values above `max` (pass
+ * RBUF_MAX_COMPACT_SIZE for Bitcoin's length fields, UINT64_MAX to accept any
+ * value).
  */
 __attribute__((warn_unused_result)) bool rbuf_compact(struct rbuf *r, uint64_t *out, uint64_t max);
 

@@ -144,9 +144,14 @@ START_TEST(getheaders_limits)
     ck_assert(hash256_eq(&m.hash_stop, &stop));
     net_msg_getheaders_clear(&m);
     ck_assert(!net_msg_getheaders_parse(&m, w.data, w.len - 1)); /* missing byte */
-    wbuf_u8(&w, 0);
-    ck_assert(!net_msg_getheaders_parse(&m, w.data, w.len)); /* trailing byte */
     ck_assert_ptr_null(m.locator);
+    /* Trailing bytes after hash_stop are ignored, as Core. */
+    wbuf_u8(&w, 0);
+    wbuf_u32le(&w, 0xdeadbeef);
+    ck_assert(net_msg_getheaders_parse(&m, w.data, w.len));
+    ck_assert_uint_eq(m.count, NET_MAX_LOCATOR_SZ);
+    ck_assert(hash256_eq(&m.hash_stop, &stop));
+    net_msg_getheaders_clear(&m);
     wbuf_clear(&w);
     net_msg_getheaders_serialize(&w, 70016, loc, NET_MAX_LOCATOR_SZ + 1, &stop);
     ck_assert(!net_msg_getheaders_parse(&m, w.data, w.len)); /* 102 hashes */
@@ -177,6 +182,11 @@ START_TEST(headers_limits)
     ck_assert_uint_eq(m.headers[1999].nonce, 1999);
     net_msg_headers_clear(&m);
     ck_assert(!net_msg_headers_parse(&m, w.data, w.len - 1));
+    /* Trailing bytes after the last header are ignored, as Core. */
+    wbuf_u8(&w, 0x77);
+    ck_assert(net_msg_headers_parse(&m, w.data, w.len));
+    ck_assert_uint_eq(m.count, NET_MAX_HEADERS_RESULTS);
+    net_msg_headers_clear(&m);
     wbuf_clear(&w);
     /* 2,001 headers: rejected, and the claimed count is visible for the punishment. */
     net_msg_headers_serialize(&w, h, NET_MAX_HEADERS_RESULTS + 1);
@@ -217,11 +227,18 @@ START_TEST(inv_limits)
     ck_assert_uint_eq(NET_MSG_WITNESS_TX, 0x40000001u);
     ck_assert(hash256_eq(&m.items[777].hash, &items[777].hash));
     net_msg_inv_clear(&m);
+    /* Trailing bytes after the entries are ignored, as Core (a partial 37th byte run included). */
     wbuf_u8(&w, 0);
-    ck_assert(!net_msg_inv_parse(&m, w.data, w.len));
+    ck_assert(net_msg_inv_parse(&m, w.data, w.len));
+    ck_assert_uint_eq(m.count, NET_MAX_INV_SZ);
+    net_msg_inv_clear(&m);
+    ck_assert(!net_msg_inv_parse(&m, w.data, 3 + 36 * NET_MAX_INV_SZ - 1)); /* an entry cut short */
     wbuf_clear(&w);
     net_msg_inv_serialize(&w, items, NET_MAX_INV_SZ + 1);
     ck_assert(!net_msg_inv_parse(&m, w.data, w.len));
+    uint64_t claimed;
+    ck_assert(net_msg_inv_count(&claimed, w.data, w.len));
+    ck_assert_uint_eq(claimed, NET_MAX_INV_SZ + 1);
     wbuf_clear(&w);
     static const uint8_t liar[] = { 0xfe, 0x50, 0xc3, 0x00, 0x00 }; /* 50,000 claimed, none present */
     ck_assert(!net_msg_inv_parse(&m, liar, sizeof(liar)));
@@ -249,6 +266,10 @@ START_TEST(addr_limits)
     ck_assert_uint_eq(m.items[513].services, 9);
     net_msg_addr_clear(&m);
     ck_assert(!net_msg_addr_parse(&m, w.data, w.len - 1));
+    wbuf_u16le(&w, 0xabcd); /* trailing bytes: ignored, as Core */
+    ck_assert(net_msg_addr_parse(&m, w.data, w.len));
+    ck_assert_uint_eq(m.count, NET_MAX_ADDR_TO_SEND);
+    net_msg_addr_clear(&m);
     wbuf_clear(&w);
     net_msg_addr_serialize(&w, e, NET_MAX_ADDR_TO_SEND + 1);
     ck_assert(!net_msg_addr_parse(&m, w.data, w.len));
@@ -274,8 +295,10 @@ START_TEST(addr_limits)
         ck_assert(net_addr_eq(&m.items[i].addr, &v2[i].addr));
     ck_assert_uint_eq(m.items[2].services, 1ull << 40);
     net_msg_addr_clear(&m);
-    wbuf_u8(&w, 0);
-    ck_assert(!net_msg_addrv2_parse(&m, w.data, w.len));
+    wbuf_u8(&w, 0); /* trailing byte: ignored, as Core */
+    ck_assert(net_msg_addrv2_parse(&m, w.data, w.len));
+    ck_assert_uint_eq(m.count, 3);
+    net_msg_addr_clear(&m);
     wbuf_clear(&w);
     net_msg_addr_serialize(&w, v2, 3);
     ck_assert(net_msg_addr_parse(&m, w.data, w.len));
@@ -346,11 +369,36 @@ START_TEST(tx_and_block)
 
     net_msg_block_serialize(&w, &b);
     struct block back;
-    ck_assert(net_msg_block_parse(&back, w.data, w.len));
+    ck_assert(net_msg_block_parse(&back, NULL, w.data, w.len));
     ck_assert_uint_eq(back.tx_count, 1);
     block_clear(&back);
     wbuf_u8(&w, 0);
-    ck_assert(!net_msg_block_parse(&back, w.data, w.len));
+    bool noncanonical = true;
+    ck_assert(!net_msg_block_parse(&back, &noncanonical, w.data, w.len)); /* trailing byte */
+    ck_assert(!noncanonical);
+    wbuf_clear(&w);
+    /* The tx count written as 0xfd 0x01 0x00 (fits one byte): Core's "non-canonical ReadCompactSize()". */
+    net_msg_block_serialize(&w, &b);
+    struct wbuf nc;
+    wbuf_init(&nc);
+    wbuf_put(&nc, w.data, 80);
+    wbuf_u8(&nc, 0xfd);
+    wbuf_u16le(&nc, 1);
+    wbuf_put(&nc, w.data + 81, w.len - 81);
+    ck_assert(!net_msg_block_parse(&back, &noncanonical, nc.data, nc.len));
+    ck_assert(noncanonical);
+    /* ... and inside a transaction (its input count). */
+    wbuf_clear(&nc);
+    wbuf_put(&nc, w.data, 81 + 4);
+    wbuf_u8(&nc, 0xfd);
+    wbuf_u16le(&nc, 1);
+    wbuf_put(&nc, w.data + 81 + 5, w.len - 81 - 5);
+    ck_assert(!net_msg_block_parse(&back, &noncanonical, nc.data, nc.len));
+    ck_assert(noncanonical);
+    /* A truncated block is malformed, not non-canonical. */
+    ck_assert(!net_msg_block_parse(&back, &noncanonical, w.data, w.len - 3));
+    ck_assert(!noncanonical);
+    wbuf_clear(&nc);
     wbuf_clear(&w);
     block_clear(&b);
 }

@@ -16,6 +16,7 @@
 #include "qa/unit/unit.h"
 #include "src/chain/block_index.h"
 #include "src/chain/chainstate.h"
+#include "src/chain/events.h"
 #include "src/crypto/sha256.h"
 #include "src/util/alloc.h"
 #include "src/util/wbuf.h"
@@ -441,7 +442,7 @@ START_TEST(test_headers_then_parallel_download)
     struct sent *blk = last_sent(a->id, "block");
     ck_assert_ptr_nonnull(blk);
     struct block back;
-    ck_assert(net_msg_block_parse(&back, blk->payload, blk->len));
+    ck_assert(net_msg_block_parse(&back, NULL, blk->payload, blk->len));
     struct hash256 bh;
     block_hash(&bh, &back);
     ck_assert(hash256_eq(&bh, &h17));
@@ -473,15 +474,30 @@ START_TEST(test_bad_headers_punished)
     send_headers(a, swapped, 3);
     ck_assert_int_eq(F.punishments, 2);
     ck_assert_str_eq(F.last_punish, "non-continuous headers sequence");
-    /* bad proof of work */
+    /* bad proof of work: Core's CheckHeadersPoW wording, before anything is looked up */
     struct block_header bad = h[0];
-    bad.bits = 0x1d00ffff; /* wrong difficulty for regtest */
+    bad.bits = 0x1d00ffff; /* a target the regtest-solved hash does not meet */
     send_headers(a, &bad, 1);
     ck_assert_int_eq(F.punishments, 3);
-    ck_assert(strstr(F.last_punish, "invalid header received") != NULL);
+    ck_assert_str_eq(F.last_punish, "header with invalid proof of work");
+    /* proof of work fine, wrong difficulty for its place: the chain's reject reason */
+    struct block_header hard = h[0];
+    hard.bits = 0x2000ffff;
+    struct arith256 target, hv;
+    struct hash256 hh;
+    arith256_set_compact(&target, hard.bits, NULL, NULL);
+    for (hard.nonce = 0;; hard.nonce++) {
+        block_header_hash(&hh, &hard);
+        arith256_from_hash(&hv, &hh);
+        if (arith256_cmp(&hv, &target) <= 0)
+            break;
+    }
+    send_headers(a, &hard, 1);
+    ck_assert_int_eq(F.punishments, 4);
+    ck_assert_str_eq(F.last_punish, "invalid header received: bad-diffbits");
     /* valid ones are stored */
     send_headers(a, h, 3);
-    ck_assert_int_eq(F.punishments, 3);
+    ck_assert_int_eq(F.punishments, 4);
     ck_assert_int_eq(chainstate_best_header(T.cs)->height, 3);
     mem_free(h);
     teardown();
@@ -917,6 +933,294 @@ START_TEST(test_getdata_backlog_appends)
 }
 END_TEST
 
+/* ---- block handling as Bitcoin Core's feature_block scenarios exercise it ---- */
+
+static void give_raw(struct peer *p, const uint8_t *data, size_t len, bool expect_ok)
+{
+    ck_assert(deliver(p, "block", data, len) == expect_ok);
+}
+
+/* A block on prev that nobody has processed yet. Out: *b (block_clear it). */
+static void sibling_block(struct block *b, const struct block_index *prev, uint32_t extra_nonce)
+{
+    tc_make_block(b, T.p, prev, NULL, 0, 0, 0, extra_nonce);
+}
+
+static bool getdata_asks(int64_t peer, const struct hash256 *h)
+{
+    bool found = false;
+    for (size_t i = 0; i < F.nsent && !found; i++) {
+        if (F.sent[i].peer != peer || strcmp(F.sent[i].command, "getdata"))
+            continue;
+        struct net_msg_inv m;
+        ck_assert(net_msg_inv_parse(&m, F.sent[i].payload, F.sent[i].len));
+        for (size_t k = 0; k < m.count; k++)
+            found = found || hash256_eq(&m.items[k].hash, h);
+        net_msg_inv_clear(&m);
+    }
+    return found;
+}
+
+/* Core's UpdateBlockAvailability keeps a header with at least as much work as the
+ * peer's best: a competing block of our tip's work is requested at once. */
+START_TEST(test_equal_work_fork_requested)
+{
+    setup_with(0);
+    tc_mine_n(&T, 3);
+    struct peer *a = add_peer(1, false, false);
+    struct block_index *tip = chainstate_tip(T.cs);
+    /* The peer has told us about our own tip (equal work to the fork below). */
+    send_headers(a, &tip->header, 1);
+    struct block fork;
+    sibling_block(&fork, tip->prev, 77);
+    struct hash256 fh;
+    block_hash(&fh, &fork);
+    clear_sent();
+    send_headers(a, &fork.header, 1);
+    ck_assert_msg(getdata_asks(a->id, &fh), "the equal-work fork block is requested");
+    give_block(a, &fork);
+    struct block_index *fi = chainstate_lookup(T.cs, &fh);
+    ck_assert_ptr_nonnull(fi);
+    ck_assert(fi->status & BLOCK_HAVE_DATA);
+    ck_assert(hash256_eq(&chainstate_tip(T.cs)->hash, &tip->hash)); /* first seen stays the tip */
+    ck_assert_int_eq(F.punishments, 0);
+    block_clear(&fork);
+    teardown();
+}
+END_TEST
+
+/* Core's fHasMoreOrSameWork: an unrequested block of the tip's work is stored. */
+START_TEST(test_unrequested_equal_work_block_stored)
+{
+    setup_with(0);
+    tc_mine_n(&T, 3);
+    struct peer *a = add_peer(1, true, false);
+    struct block_index *tip = chainstate_tip(T.cs);
+    struct block fork;
+    sibling_block(&fork, tip->prev, 78);
+    struct hash256 fh;
+    block_hash(&fh, &fork);
+    give_block(a, &fork);
+    struct block_index *fi = chainstate_lookup(T.cs, &fh);
+    ck_assert_ptr_nonnull(fi);
+    ck_assert(fi->status & BLOCK_HAVE_DATA);
+    ck_assert_int_eq(F.punishments, 0);
+    block_clear(&fork);
+    teardown();
+}
+END_TEST
+
+/* An unrequested block with less work is not stored, but checked first (Core's
+ * ProcessNewBlock/AcceptBlock): its header is validated (and stored when fine),
+ * a bad one is reported with its reason and punished as Core does. */
+START_TEST(test_unrequested_low_work_block_checked)
+{
+    setup_with(0);
+    tc_mine_n(&T, 4);
+    struct peer *a = add_peer(1, true, false);
+    struct block_index *tip = chainstate_tip(T.cs);
+    struct block_index *base = tip->prev->prev; /* a fork one block short of the tip's work */
+
+    /* Three hours in the future: time-too-new (Core's BLOCK_TIME_FUTURE: not punished, not stored). */
+    struct block future;
+    sibling_block(&future, base, 80);
+    future.header.time = (uint32_t)(tc_time() + 3 * 3600);
+    tc_solve(&future, T.p);
+    struct hash256 h;
+    block_hash(&h, &future);
+    F.accept_calls = 0;
+    give_block(a, &future);
+    ck_assert_int_eq(F.accept_calls, 1); /* the header was checked */
+    ck_assert_ptr_null(chainstate_lookup(T.cs, &h));
+    ck_assert_int_eq(F.punishments, 0);
+    ck_assert(!a->disconnect);
+    block_clear(&future);
+
+    /* A valid low-work block: its header is stored, its data is not. */
+    struct block low;
+    sibling_block(&low, base, 81);
+    block_hash(&h, &low);
+    give_block(a, &low);
+    struct block_index *li = chainstate_lookup(T.cs, &h);
+    ck_assert_ptr_nonnull(li);
+    ck_assert(!(li->status & BLOCK_HAVE_DATA));
+    ck_assert_int_eq(F.punishments, 0);
+    block_clear(&low);
+
+    /* Proof of work not met: high-hash, punished. */
+    struct block high;
+    sibling_block(&high, base, 82);
+    struct arith256 target, hv;
+    arith256_set_compact(&target, high.header.bits, NULL, NULL);
+    for (;; high.header.nonce++) {
+        block_header_hash(&h, &high.header);
+        arith256_from_hash(&hv, &h);
+        if (arith256_cmp(&hv, &target) > 0)
+            break;
+    }
+    give_block(a, &high);
+    ck_assert_int_eq(F.punishments, 1);
+    ck_assert_str_eq(F.last_punish, "invalid block: high-hash");
+    ck_assert_ptr_null(chainstate_lookup(T.cs, &h));
+    block_clear(&high);
+    teardown();
+}
+END_TEST
+
+/* Core logs "non-canonical ReadCompactSize()" for such a block message and keeps the peer;
+ * the canonical block is accepted afterwards. */
+START_TEST(test_noncanonical_block_kept)
+{
+    setup_with(0);
+    tc_mine_n(&T, 2);
+    struct peer *a = add_peer(1, true, false);
+    struct block b;
+    sibling_block(&b, chainstate_tip(T.cs), 90);
+    struct wbuf w, nc;
+    wbuf_init(&w);
+    wbuf_init(&nc);
+    block_serialize(&w, &b, true);
+    ck_assert_uint_lt(b.tx_count, 0xfd);
+    wbuf_put(&nc, w.data, 80);
+    wbuf_u8(&nc, 0xfd); /* tx count in the 3-byte form */
+    wbuf_u16le(&nc, (uint16_t)b.tx_count);
+    wbuf_put(&nc, w.data + 81, w.len - 81);
+    give_raw(a, nc.data, nc.len, true);
+    ck_assert_int_eq(F.punishments, 0);
+    ck_assert(!a->disconnect);
+    ck_assert_int_eq(chainstate_height(T.cs), 2);
+    give_raw(a, w.data, w.len, true);
+    ck_assert_int_eq(chainstate_height(T.cs), 3);
+    /* Truncated: still malformed (the connman's bad-message path). */
+    give_raw(a, w.data, w.len - 1, false);
+    wbuf_clear(&w);
+    wbuf_clear(&nc);
+    block_clear(&b);
+    teardown();
+}
+END_TEST
+
+static void ev_invalid(void *ctx, const struct block_index *idx, const struct val_state *st)
+{
+    (void)ctx;
+    net_sync_block_invalid(S, &idx->hash, st);
+}
+
+/* The chain events as the node wires them (src/node/net_glue.c). */
+static void wire_events(void)
+{
+    tc_close(&T);
+    T.events = events_new();
+    T.opt.events = T.events;
+    char err[512];
+    ck_assert_msg(tc_reopen(&T, err, sizeof(err)) == 0, "%s", err);
+    NI.ctx = T.cs;
+    struct events_subscriber sub;
+    memset(&sub, 0, sizeof(sub));
+    sub.block_invalid = ev_invalid;
+    events_subscribe(T.events, &sub);
+}
+
+/* Core's mapBlockSource + BlockChecked: a side-chain block that turns out invalid
+ * only when a later block makes the node reorganise to it punishes the peer that
+ * sent it, not the one whose block triggered the reorganisation. */
+START_TEST(test_invalid_side_block_punishes_sender)
+{
+    setup_with(0);
+    wire_events();
+    tc_mine_n(&T, 5);
+    struct peer *a = add_peer(1, true, false);
+    struct peer *b = add_peer(2, true, false);
+    struct block_index *tip = chainstate_tip(T.cs);
+    /* B1 forks at the tip's parent and spends an output that does not exist. */
+    struct outpoint nowhere;
+    memset(&nowhere, 0x5a, sizeof(nowhere));
+    struct tx bad;
+    tc_spend(&bad, &nowhere, 1000000, 900000, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    struct block b1;
+    tc_make_block(&b1, T.p, tip->prev, &bad, 1, 0, 0, 91);
+    struct hash256 h1;
+    block_hash(&h1, &b1);
+    give_block(a, &b1); /* equal work: stored, not connected */
+    struct block_index *i1 = chainstate_lookup(T.cs, &h1);
+    ck_assert_ptr_nonnull(i1);
+    ck_assert(i1->status & BLOCK_HAVE_DATA);
+    ck_assert_int_eq(F.punishments, 0);
+    /* B2 on B1 from another peer: more work, the node tries B1 and finds it invalid. */
+    struct block b2;
+    tc_make_block(&b2, T.p, i1, NULL, 0, 0, 0, 92);
+    give_block(b, &b2);
+    ck_assert(hash256_eq(&chainstate_tip(T.cs)->hash, &tip->hash));
+    ck_assert(i1->status & BLOCK_FAILED_VALID);
+    ck_assert_int_eq(F.punishments, 1);
+    ck_assert_msg(strstr(F.last_punish, "bad-txns-inputs-missingorspent") != NULL, "%s", F.last_punish);
+    ck_assert(a->disconnect);
+    ck_assert(!b->disconnect);
+    tx_clear(&bad);
+    block_clear(&b1);
+    block_clear(&b2);
+    teardown();
+    events_free(T.events);
+}
+END_TEST
+
+/* A block that fails while being connected on the tip is punished once (the
+ * chain's event and process_block's answer describe the same failure). */
+START_TEST(test_invalid_block_punished_once)
+{
+    setup_with(0);
+    wire_events();
+    tc_mine_n(&T, 2);
+    struct peer *a = add_peer(1, true, false);
+    struct outpoint nowhere;
+    memset(&nowhere, 0x6b, sizeof(nowhere));
+    struct tx bad;
+    tc_spend(&bad, &nowhere, 1000000, 900000, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    struct block blk;
+    tc_make_block(&blk, T.p, chainstate_tip(T.cs), &bad, 1, 0, 0, 93);
+    give_block(a, &blk);
+    ck_assert_int_eq(F.punishments, 1);
+    ck_assert_msg(strstr(F.last_punish, "bad-txns-inputs-missingorspent") != NULL, "%s", F.last_punish);
+    net_sync_tick(S, 0);
+    ck_assert_int_eq(F.punishments, 1);
+    tx_clear(&bad);
+    block_clear(&blk);
+    teardown();
+    events_free(T.events);
+}
+END_TEST
+
+/* Core: Misbehaving "inv message size = N" / "getdata message size = N"; trailing
+ * bytes after the entries are ignored. */
+START_TEST(test_inv_size_and_trailing_bytes)
+{
+    setup_with(0);
+    struct peer *a = add_peer(1, true, false);
+    struct wbuf w;
+    wbuf_init(&w);
+    wbuf_compact(&w, NET_MAX_INV_SZ + 1);
+    ck_assert(deliver(a, "inv", w.data, w.len));
+    ck_assert_int_eq(F.punishments, 1);
+    ck_assert_str_eq(F.last_punish, "inv message size = 50001");
+    ck_assert(deliver(a, "getdata", w.data, w.len));
+    ck_assert_int_eq(F.punishments, 2);
+    ck_assert_str_eq(F.last_punish, "getdata message size = 50001");
+    wbuf_clear(&w);
+    struct peer *b = add_peer(2, true, false);
+    tc_mine_n(&T, 1);
+    struct net_inv item = { INV_WITNESS_BLOCK, chainstate_tip(T.cs)->hash };
+    net_msg_inv_serialize(&w, &item, 1);
+    wbuf_u32le(&w, 0x12345678); /* trailing bytes */
+    clear_sent();
+    ck_assert(deliver(b, "getdata", w.data, w.len));
+    ck_assert_uint_eq(count_sent(b->id, "block"), 1);
+    ck_assert(deliver(b, "inv", w.data, w.len));
+    ck_assert_int_eq(F.punishments, 2);
+    wbuf_clear(&w);
+    teardown();
+}
+END_TEST
+
 static Suite *sync_suite(void)
 {
     Suite *s = suite_create("net_sync");
@@ -932,6 +1236,13 @@ static Suite *sync_suite(void)
     tcase_add_test(tc, test_stalling_peer_disconnected);
     tcase_add_test(tc, test_getdata_resumes_after_pause);
     tcase_add_test(tc, test_getdata_backlog_appends);
+    tcase_add_test(tc, test_equal_work_fork_requested);
+    tcase_add_test(tc, test_unrequested_equal_work_block_stored);
+    tcase_add_test(tc, test_unrequested_low_work_block_checked);
+    tcase_add_test(tc, test_noncanonical_block_kept);
+    tcase_add_test(tc, test_invalid_side_block_punishes_sender);
+    tcase_add_test(tc, test_invalid_block_punished_once);
+    tcase_add_test(tc, test_inv_size_and_trailing_bytes);
     suite_add_tcase(s, tc);
     return s;
 }

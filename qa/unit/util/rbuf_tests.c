@@ -63,6 +63,30 @@ START_TEST(compact_size_canonical)
 }
 END_TEST
 
+/* A non-canonical encoding is told apart from a short or too large one, and the mark survives a rewind. */
+START_TEST(compact_size_noncanonical_flag)
+{
+    const uint8_t nc[] = { 0xfd, 0xfc, 0x00 };
+    const uint8_t shrt[] = { 0xfd, 0x01 };
+    const uint8_t big[] = { 0xfe, 0x01, 0x00, 0x00, 0x02 };
+    uint64_t v;
+    struct rbuf r = rbuf_make(nc, sizeof(nc));
+    ck_assert(!r.noncanonical);
+    ck_assert(!rbuf_compact(&r, &v, UINT64_MAX));
+    ck_assert(r.noncanonical);
+    ck_assert_uint_eq(r.len, sizeof(nc)); /* position kept */
+    struct rbuf mark = rbuf_make(nc, sizeof(nc));
+    rbuf_rewind(&r, mark);
+    ck_assert(r.noncanonical);
+    r = rbuf_make(shrt, sizeof(shrt));
+    ck_assert(!rbuf_compact(&r, &v, UINT64_MAX));
+    ck_assert(!r.noncanonical);
+    r = rbuf_make(big, sizeof(big));
+    ck_assert(!rbuf_compact(&r, &v, RBUF_MAX_COMPACT_SIZE));
+    ck_assert(!r.noncanonical);
+}
+END_TEST
+
 START_TEST(compact_size_max)
 {
     const uint8_t over[] = { 0xfe, 0x01, 0x00, 0x00, 0x02 }; /* 0x02000001 */
@@ -84,6 +108,7 @@ static Suite *rbuf_suite(void)
     tcase_add_test(tc, short_reads_fail_and_keep_position);
     tcase_add_test(tc, compact_size_canonical);
     tcase_add_test(tc, compact_size_max);
+    tcase_add_test(tc, compact_size_noncanonical_flag);
     suite_add_tcase(s, tc);
     return s;
 }
