@@ -6,7 +6,8 @@ libhm_chain_a_SOURCES += \
   src/chain/undo.c src/chain/undo.h \
   src/chain/script_check.c src/chain/script_check.h \
   src/chain/chainstate.c src/chain/chainstate.h src/chain/chainstate_internal.h \
-  src/chain/chainstate_connect.c src/chain/chainstate_activate.c src/chain/chainstate_load.c
+  src/chain/chainstate_connect.c src/chain/chainstate_activate.c src/chain/chainstate_load.c \
+  src/chain/chainstate_persist.c
 
 CHAIN_UNIT_TESTS = qa/unit/chain/chainstate_tests qa/unit/chain/block_index_tests qa/unit/chain/coins_view_tests \
   qa/unit/chain/events_tests qa/unit/chain/script_check_tests
