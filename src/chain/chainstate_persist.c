@@ -161,45 +161,12 @@ static bool stopping(const volatile bool *stop) { return stop && *stop; }
 struct forget_ctx {
     struct chainstate *cs;
     struct block_index *root;
+    long count;
 };
 
-static bool forget_descendant(struct block_index *bi, void *arg)
+/* Drops what the entry says about stored data: the block must be received again. */
+static void forget_one(struct chainstate *cs, struct block_index *bi)
 {
-    struct forget_ctx *f = arg;
-    struct chainstate *cs = f->cs;
-    if (bi == f->root || bi->height <= f->root->height || block_index_get_ancestor(bi, f->root->height) != f->root)
-        return true;
-    /* bi waits for the root's data again: no chain_tx, not a candidate. */
-    bi->chain_tx = 0;
-    cs_candidate_remove(cs, bi);
-    if (!(bi->status & BLOCK_HAVE_DATA))
-        return true;
-    for (size_t i = 0; i < cs->nunlinked; i++)
-        if (cs->unlinked[i].child == bi)
-            return true;
-    if (cs->nunlinked == cs->capunlinked) {
-        cs->capunlinked = cs->capunlinked ? cs->capunlinked * 2 : 16;
-        cs->unlinked = mem_realloc(cs->unlinked, cs->capunlinked * sizeof(*cs->unlinked));
-    }
-    cs->unlinked[cs->nunlinked].parent = bi->prev;
-    cs->unlinked[cs->nunlinked].child = bi;
-    cs->nunlinked++;
-    return true;
-}
-
-/* The index says bi's data is stored but it cannot be read: possible after a
- * power loss, when the unsynced index write reached the disk and the block
- * file did not. bi is beyond the coins' tip, so nothing depends on it yet:
- * forget its data (it must be supplied again, like any block we lack) and
- * make its descendants wait for it. */
-static void forget_block_data(struct chainstate *cs, struct block_index *bi)
-{
-    char hex[65];
-    hash256_to_hex(hex, &bi->hash);
-    log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING,
-               "Catching up: block %s (height %d) is in the block index but its data cannot be read "
-               "(lost in a power failure?): forgetting it; it must be received again",
-               hex, bi->height);
     bi->status &= ~(uint32_t)BLOCK_HAVE_MASK;
     bi->file = -1;
     bi->data_pos = bi->undo_pos = 0;
@@ -208,13 +175,41 @@ static void forget_block_data(struct chainstate *cs, struct block_index *bi)
     block_map_set_dirty(cs->map, bi);
     cs_candidate_remove(cs, bi);
     for (size_t i = 0; i < cs->nunlinked;) {
-        if (cs->unlinked[i].child == bi)
+        if (cs->unlinked[i].child == bi || cs->unlinked[i].parent == bi)
             cs->unlinked[i] = cs->unlinked[--cs->nunlinked];
         else
             i++;
     }
-    struct forget_ctx f = { cs, bi };
+}
+
+static bool forget_descendant(struct block_index *bi, void *arg)
+{
+    struct forget_ctx *f = arg;
+    if (bi->height > f->root->height && (bi->status & BLOCK_HAVE_DATA) &&
+        block_index_get_ancestor(bi, f->root->height) == f->root) {
+        forget_one(f->cs, bi);
+        f->count++;
+    }
+    return true;
+}
+
+/* The index says bi's data is stored but it cannot be read: possible after a
+ * power loss, when the unsynced index write reached the disk and the block
+ * file did not. bi is beyond the coins' tip, so nothing depends on it yet:
+ * forget its data and that of its descendants (written after it, so most
+ * likely lost as well, and unusable until bi comes back): they must be
+ * received again, like any block we lack. Their headers stay known. */
+static void forget_block_data(struct chainstate *cs, struct block_index *bi)
+{
+    struct forget_ctx f = { cs, bi, 0 };
+    forget_one(cs, bi);
     block_map_each(cs->map, forget_descendant, &f);
+    char hex[65];
+    hash256_to_hex(hex, &bi->hash);
+    log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING,
+               "Catching up: block %s (height %d) is in the block index but its data cannot be read "
+               "(lost in a power failure?): forgetting it and %ld stored descendants; they must be received again",
+               hex, bi->height, f.count);
 }
 
 /* Undo data recorded for a block we are about to connect again may, like its
