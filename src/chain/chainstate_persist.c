@@ -346,7 +346,6 @@ long chainstate_catch_up(struct chainstate *cs, const volatile bool *stop)
         events_emit_updated_block_tip(cs->opt.events, tip, fork_low, chainstate_is_initial_download(cs));
     bool ok = r != STEP_FATAL && !cs->fatal;
     if (ok) {
-        cs_log_tip(cs, true);
         if (r == STEP_DONE)
             log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Catching up: connected %ld of %ld blocks (height %d): done", done,
                        done, active_chain_height(&cs->chain));
