@@ -32,6 +32,7 @@ total_amount, height, best block) must be equal on both.
 import http.client
 import os
 import random
+import subprocess
 import sys
 import threading
 import time
@@ -41,7 +42,7 @@ from framework import (Block, HashmintTestFramework, JSONRPCException, MiniWalle
                        TestFailure, Tx, TxOut, Utxo, assert_equal, assert_true, block_from_template, log,
                        wait_until)
 
-ROUNDS_FLUSH = 10
+ROUNDS_FLUSH = 8
 ROUNDS_CATCH_UP = 20
 MIN_KILLS = 30
 # ~31k new coins per round (~4.5 MiB of cache at ~150 bytes each): more than
@@ -119,6 +120,15 @@ class CrashTest(HashmintTestFramework):
             return True
         return False
 
+    def dying(self):
+        """After a dropped RPC connection: true once node 0 has exited (it closes its sockets
+        before the process is gone, so wait for that rather than look once)."""
+        try:
+            self.nodes[0].process.wait(30)
+        except subprocess.TimeoutExpired:
+            return False
+        return self.dead()
+
     def log_offset(self):
         try:
             return os.path.getsize(self.nodes[0].debug_log)
@@ -183,15 +193,19 @@ class CrashTest(HashmintTestFramework):
         self.checked += len(hashes)
         self.recent = []
 
-    def mine_and_kill(self, w, count, mode):
-        """Mines up to `count` blocks and kills node 0 after a random number of them were acknowledged."""
+    def mine_and_kill(self, w, count, mode, at_least=0):
+        """Mines up to `count` blocks and kills node 0 after a random number (>= at_least) of them were
+        acknowledged."""
         node = self.nodes[0]
-        k = random.randint(0, count - 1)
+        k = random.randint(at_least, count - 1)
         m = Miner(node, count, mode, w.spk, w.address)
         wait_until(lambda: len(m.acked) >= k or m.done, timeout=300, what="blocks acknowledged")
-        killed = not self.dead()
-        if killed:
-            node.kill()
+        if m.done and isinstance(m.error, DEAD) and self.dying():
+            killed = False   # it died by itself (a simulated crash in a flush)
+        else:
+            killed = not self.dead()
+            if killed:
+                node.kill()
         m.thread.join(120)
         assert_true(not m.thread.is_alive(), "miner thread ended")
         if not killed and not (m.error and isinstance(m.error, (JSONRPCException,) + DEAD)):
@@ -253,7 +267,7 @@ class CrashTest(HashmintTestFramework):
                 self.refresh_wallet(w)
                 sent = self.send_round(w, TXS_PER_ROUND, OUTPUTS_PER_TX)
             except (JSONRPCException,) + DEAD as e:
-                if not self.dead():
+                if not self.dying():
                     raise
                 sent = -1
                 log(f"round {rnd}: node died before mining ({e!r})")
@@ -275,7 +289,7 @@ class CrashTest(HashmintTestFramework):
                 assert_equal(s["height"], node.getblockcount(), "UTXO set at the active tip after restart")
                 assert_equal(s["bestblock"], node.getbestblockhash())
             except DEAD:
-                if not self.dead():
+                if not self.dying():
                     raise
                 self.self_crashes += 1
                 self.restart(next_env)
@@ -283,11 +297,17 @@ class CrashTest(HashmintTestFramework):
     def phase_catch_up(self, w):
         """Small blocks, no coins flush: every start catches up; kill it half-way every other time."""
         node = self.nodes[0]
+        # Small blocks on top first, so that the start-up check of the last 6 blocks is quick.
+        for i, h in enumerate(node.generatetoaddress(6, w.address)):
+            self.acked[h] = node.getblockcount() - 5 + i
+        node.stop()
+        self.restart(NO_CRASH)
         base = node.getblockcount()   # the coins stay here for the whole phase
         for rnd in range(ROUNDS_CATCH_UP):
             self.refresh_wallet(w)
             sent = self.send_round(w, 2, 3)
-            killed, n = self.mine_and_kill(w, random.randint(2, 6), "generate" if rnd % 2 else "submit")
+            # at least one block per round: by round 2 the catch-up always has a middle to kill in
+            killed, n = self.mine_and_kill(w, random.randint(2, 6), "generate" if rnd % 2 else "submit", 1)
             self.kills += killed
             assert_true(killed, "node 0 died by itself in the catch-up phase")
             # at least this many blocks lie beyond the coins' tip now
