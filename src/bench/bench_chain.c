@@ -8,6 +8,12 @@
  * libsecp256k1 verifying the same signatures, pre-parsed, on the same
  * number of threads: the ceiling no validator can beat.
  *
+ * chain_accept_small: coinbase-only blocks processed into a fresh
+ * chainstate, with the block index batch each accepted block writes (the
+ * crash durability of doc/chainstate.md) against the same run with those
+ * entries written only at the flush (defer_index_writes): the cost of
+ * that batch where it weighs the most.
+ *
  * chain_utxo: random lookups of existing and missing coins through the
  * chainstate (hot cache, then cold after a flush: every lookup reads
  * through to LevelDB), through LevelDB directly (coins_db_get_coin) and
@@ -54,6 +60,8 @@
 #define SPEND_WEIGHT_MIN 437u
 /* Timed repetitions of each connect mode (median reported). */
 #define CONNECT_REPS 3
+/* Timed repetitions of each small-block acceptance mode (median reported). */
+#define ACCEPT_REPS 9
 
 static const uint8_t SECKEY[32] = { 0x3a, 0x91, 0x0c, 0x5e, 0x77, 0x12, 0xd4, 0x8b, 0x2f, 0x60, 0xe9,
                                     0x04, 0xb1, 0x5c, 0x33, 0x7d, 0x48, 0xa2, 0x1f, 0xc6, 0x09, 0xde,
@@ -150,7 +158,7 @@ static int64_t bench_adjusted_time(void)
     return 1795219200 + 30 * 86400;
 }
 
-static struct chainstate *open_chainstate(const struct fixture *fx, char dir[64], int par)
+static struct chainstate *open_chainstate_ex(const struct fixture *fx, char dir[64], int par, bool defer_index)
 {
     snprintf(dir, 64, "/tmp/hm-bench-chain-XXXXXX");
     if (!mkdtemp(dir)) {
@@ -164,6 +172,7 @@ static struct chainstate *open_chainstate(const struct fixture *fx, char dir[64]
     o.par = par;
     o.check_blocks = 0;
     o.adjusted_time = bench_adjusted_time;
+    o.defer_index_writes = defer_index;
     struct chainstate *cs = NULL;
     char err[512];
     if (chainstate_open(&cs, &o, err, sizeof(err)) != 0) {
@@ -172,6 +181,11 @@ static struct chainstate *open_chainstate(const struct fixture *fx, char dir[64]
         return NULL;
     }
     return cs;
+}
+
+static struct chainstate *open_chainstate(const struct fixture *fx, char dir[64], int par)
+{
+    return open_chainstate_ex(fx, dir, par, false);
 }
 
 /* ---- building the chain ---- */
@@ -522,6 +536,103 @@ static void bench_connect(const struct fixture *fx)
     bench_ratio("chain_connect_p2wpkh par=2", in / p2, "par=1", in / p1);
 }
 
+/* ---- the block index write at acceptance ---- */
+
+/* Coinbase-only blocks: the least work a connect does, so the one small
+ * index batch each accepted block writes weighs the most. */
+static bool small_chain_build(struct fixture *fx, struct raw_block **blocks, size_t *n, size_t count)
+{
+    memset(fx, 0, sizeof(*fx));
+    fx->p = chain_params_get("regtest");
+    if (!fx->p)
+        return false;
+    keys_setup(fx);
+    struct block g;
+    chain_params_genesis_build(&g, fx->p);
+    block_hash(&fx->prev_hash, &g);
+    fx->prev_time = g.header.time;
+    fx->bits = g.header.bits;
+    block_clear(&g);
+    *blocks = NULL;
+    *n = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct block b;
+        block_init(&b);
+        push_raw(blocks, n, finish_block(fx, &b, 0));
+        block_clear(&b);
+    }
+    return true;
+}
+
+/* Processes the blocks into a fresh chainstate; returns seconds (untimed close), or -1. */
+static double accept_run(const struct fixture *fx, const struct raw_block *blocks, size_t n, bool defer_index)
+{
+    char dir[64];
+    struct chainstate *cs = open_chainstate_ex(fx, dir, 1, defer_index);
+    if (!cs)
+        return -1;
+    double t0 = now_sec();
+    bool ok = connect_raw(cs, blocks, n);
+    double secs = now_sec() - t0;
+    ok = ok && chainstate_height(cs) == (int32_t)n;
+    chainstate_close(cs);
+    rm_tree(dir);
+    return ok ? secs : -1;
+}
+
+/*
+ * chain_accept_small: chainstate_process_new_block of small blocks into a
+ * fresh chainstate, with the block index entries written in a non-synced
+ * LevelDB batch as each block is accepted (crash-durable, the default)
+ * against the baseline of the same run with those writes left to the
+ * flush (defer_index_writes: the behaviour before, which a kill -9 loses).
+ * Interleaved repetitions, medians.
+ */
+static void bench_accept(void)
+{
+    size_t n = (size_t)bench_iters(5000);
+    if (n < 10)
+        n = 10;
+    struct fixture fx;
+    struct raw_block *blocks = NULL;
+    size_t nb = 0;
+    if (!small_chain_build(&fx, &blocks, &nb, n))
+        return;
+    double durable[ACCEPT_REPS], deferred[ACCEPT_REPS], ratio[ACCEPT_REPS], extra[ACCEPT_REPS];
+    bool ok = true;
+    for (int r = 0; r < ACCEPT_REPS && ok; r++) {
+        /* alternate which goes first */
+        if (r % 2) {
+            deferred[r] = accept_run(&fx, blocks, nb, true);
+            durable[r] = accept_run(&fx, blocks, nb, false);
+        } else {
+            durable[r] = accept_run(&fx, blocks, nb, false);
+            deferred[r] = accept_run(&fx, blocks, nb, true);
+        }
+        ok = durable[r] > 0 && deferred[r] > 0;
+        if (ok) {
+            ratio[r] = deferred[r] / durable[r];
+            extra[r] = (durable[r] - deferred[r]) / (double)nb;
+        }
+    }
+    for (size_t i = 0; i < nb; i++)
+        mem_free(blocks[i].data);
+    mem_free(blocks);
+    if (!ok) {
+        fprintf(stderr, "bench_chain: processing the small blocks failed\n");
+        return;
+    }
+    double td = median(durable, ACCEPT_REPS), tf = median(deferred, ACCEPT_REPS);
+    printf("chain_accept_small: %zu coinbase-only blocks, fresh chainstate each run, -par=1, median of %d\n", nb,
+           ACCEPT_REPS);
+    print_rate("chain_accept_small index at flush only (baseline)", (double)nb / tf, "block");
+    print_rate("chain_accept_small index batch per block", (double)nb / td, "block");
+    bench_ratio("chain_accept_small index batch per block", median(ratio, ACCEPT_REPS), "index at flush only", 1.0);
+    printf("  cost of the batch: %+.1f us per block (median of the runs' differences)\n",
+           median(extra, ACCEPT_REPS) * 1e6);
+    fflush(stdout);
+}
+
 /* ---- UTXO lookups ---- */
 
 /* Baseline: open addressing, linear probing, same salted SipHash as the cache. */
@@ -786,10 +897,15 @@ void bench_chain_run(void)
 {
     bool connect = bench_selected("chain_connect_p2wpkh");
     bool utxo = bench_selected("chain_utxo");
-    if (!connect && !utxo)
+    bool accept = bench_selected("chain_accept_small");
+    if (!connect && !utxo && !accept)
         return;
     keys_init();
     log_open(NULL, false); /* the chainstate's own log lines would drown the figures */
+    if (accept)
+        bench_accept();
+    if (!connect && !utxo)
+        return;
     /* 20 full blocks of ~9,100 inputs by default */
     size_t nblocks = (size_t)bench_iters(20);
     if (nblocks < 2)

@@ -23,7 +23,6 @@ bool block_index_raise_validity(struct block_index *bi, uint32_t level)
         return false;
     if ((bi->status & BLOCK_VALID_MASK) < level) {
         bi->status = (bi->status & ~(uint32_t)BLOCK_VALID_MASK) | level;
-        bi->dirty = true;
         return true;
     }
     return false;
@@ -118,6 +117,8 @@ struct block_map {
     struct block_index **slots; /* open addressing, linear probing; NULL = empty */
     size_t cap;                 /* power of two */
     size_t count;
+    struct block_index **dirty; /* entries with dirty set, each once */
+    size_t ndirty, capdirty;
 };
 
 static size_t slot_of(const struct hash256 *h, size_t cap)
@@ -146,6 +147,7 @@ void block_map_free(struct block_map *m)
     for (size_t i = 0; i < m->cap; i++)
         mem_free(m->slots[i]);
     mem_free(m->slots);
+    mem_free(m->dirty);
     mem_free(m);
 }
 
@@ -186,7 +188,6 @@ static struct block_index *add_entry(struct block_map *m, const struct hash256 *
     struct block_index *e = mem_calloc(1, sizeof(*e));
     e->hash = *hash;
     e->file = -1;
-    e->dirty = true;
     size_t i = slot_of(hash, m->cap);
     while (m->slots[i])
         i = (i + 1) & (m->cap - 1);
@@ -225,6 +226,7 @@ struct block_index *block_map_insert(struct block_map *m, const struct block_hea
     e->header = *h;
     e->prev = block_map_find(m, &h->prev_hash);
     compute_derived(e);
+    block_map_set_dirty(m, e);
     return e;
 }
 
@@ -233,9 +235,32 @@ struct block_index *block_map_insert_loaded(struct block_map *m, const struct ha
     struct block_index *e = block_map_find(m, hash);
     if (e)
         return e;
-    e = add_entry(m, hash);
-    e->dirty = false;
-    return e;
+    return add_entry(m, hash);
+}
+
+void block_map_set_dirty(struct block_map *m, struct block_index *bi)
+{
+    if (bi->dirty)
+        return;
+    if (m->ndirty == m->capdirty) {
+        m->capdirty = m->capdirty ? m->capdirty * 2 : 64;
+        m->dirty = mem_realloc(m->dirty, m->capdirty * sizeof(*m->dirty));
+    }
+    m->dirty[m->ndirty++] = bi;
+    bi->dirty = true;
+}
+
+struct block_index *const *block_map_dirty(const struct block_map *m, size_t *count)
+{
+    *count = m->ndirty;
+    return m->ndirty ? m->dirty : NULL;
+}
+
+void block_map_clear_dirty(struct block_map *m)
+{
+    for (size_t i = 0; i < m->ndirty; i++)
+        m->dirty[i]->dirty = false;
+    m->ndirty = 0;
 }
 
 static int cmp_height(const void *a, const void *b)

@@ -41,12 +41,16 @@ struct block_index {
     uint64_t chain_tx;          /* transactions up to and including this block; 0 if an ancestor lacks data */
     int32_t sequence_id;        /* order data arrived: lower wins ties in chain work (precious: negative) */
     uint32_t time_max;          /* max(header.time) over this block and its ancestors */
-    bool dirty;                 /* changed since last written to the block index database */
+    bool dirty;                 /* changed since last written to the block index database (listed by
+                                 * block_map_dirty; set it only with block_map_set_dirty) */
+    bool unsynced;              /* written to the block index database without fsync since the last
+                                 * synced write (the chainstate rewrites these at its next flush) */
 };
 
 /** Returns true if the entry is valid up to `level` (BLOCK_VALID_*) and not failed. */
 bool block_index_is_valid(const struct block_index *bi, uint32_t level);
-/** Raises the validity level to `level` if lower and not failed. Returns true if it changed (marks dirty). */
+/** Raises the validity level to `level` if lower and not failed. Returns true if it changed (the caller
+ *  then marks the entry with block_map_set_dirty). */
 bool block_index_raise_validity(struct block_index *bi, uint32_t level);
 
 /** Returns the ancestor at `height` (bi itself at its own height), or NULL if height is negative or above bi's. */
@@ -75,7 +79,8 @@ struct block_index *block_map_find(const struct block_map *m, const struct hash2
  * Returns the entry for the header, creating it if new (*created set):
  * linked to its parent if the parent is known (which the caller ensures for
  * all but genesis), height, chain work, skip pointer and time_max computed,
- * status BLOCK_VALID_UNKNOWN, file -1, dirty. created may be NULL.
+ * status BLOCK_VALID_UNKNOWN, file -1, dirty (listed by block_map_dirty).
+ * created may be NULL.
  */
 struct block_index *block_map_insert(struct block_map *m, const struct block_header *h, bool *created);
 /**
@@ -92,6 +97,21 @@ struct block_index *block_map_insert_loaded(struct block_map *m, const struct ha
  * a cycle: the database is corrupt.
  */
 __attribute__((warn_unused_result)) bool block_map_link_all(struct block_map *m, const struct hash256 *genesis_hash);
+/**
+ * Marks bi as changed since it was last written to the block index database
+ * (bi->dirty) and lists it for block_map_dirty. No-op if it is already dirty.
+ * Precondition: bi belongs to m.
+ */
+void block_map_set_dirty(struct block_map *m, struct block_index *bi);
+/**
+ * Returns the dirty entries, each once, in the order they became dirty: a
+ * borrowed array of *count pointers (NULL when none), valid until the next
+ * block_map_set_dirty, block_map_insert or block_map_clear_dirty. Lets the
+ * chainstate write the changed entries without walking the whole map.
+ */
+struct block_index *const *block_map_dirty(const struct block_map *m, size_t *count);
+/** Clears the dirty mark of every listed entry and empties the list (after they were written). */
+void block_map_clear_dirty(struct block_map *m);
 /** Returns how many entries the map holds. */
 size_t block_map_size(const struct block_map *m);
 /** Calls fn for every entry (any order). Stops early if fn returns false. */

@@ -413,6 +413,7 @@ void chainstate_close(struct chainstate *cs)
     script_cache_free(cs->script_cache);
     active_chain_clear(&cs->chain);
     block_map_free(cs->map);
+    cs_index_clear(cs);
     mem_free(cs->cand);
     mem_free(cs->unlinked);
     mem_free(cs->asset_ids);
@@ -423,36 +424,6 @@ void chainstate_close(struct chainstate *cs)
 }
 
 /* ---- flushing ---- */
-
-struct dirty_collect {
-    struct block_index_record *recs;
-    struct block_index **entries;
-    size_t n, cap;
-};
-
-static bool collect_dirty(struct block_index *bi, void *arg)
-{
-    struct dirty_collect *d = arg;
-    if (!bi->dirty)
-        return true;
-    if (d->n == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 64;
-        d->recs = mem_realloc(d->recs, d->cap * sizeof(*d->recs));
-        d->entries = mem_realloc(d->entries, d->cap * sizeof(*d->entries));
-    }
-    struct block_index_record *r = &d->recs[d->n];
-    memset(r, 0, sizeof(*r));
-    r->hash = bi->hash;
-    r->header = bi->header;
-    r->height = bi->height;
-    r->status = bi->status;
-    r->tx_count = bi->tx_count;
-    r->file = bi->file < 0 ? 0 : bi->file;
-    r->data_pos = bi->data_pos;
-    r->undo_pos = bi->undo_pos;
-    d->entries[d->n++] = bi;
-    return true;
-}
 
 bool cs_flush(struct chainstate *cs, enum chainstate_flush_mode mode)
 {
@@ -475,32 +446,10 @@ bool cs_flush(struct chainstate *cs, enum chainstate_flush_mode mode)
     /* 2. Block and undo files durable first. */
     if (flatfile_flush(cs->ff, &e) < 0)
         return cs_fatal(cs, "Failed to write to block files: %s", e.msg);
-    /* 3. Block file infos and dirty index entries in one synced batch. */
-    size_t nf = 0;
-    int *files = flatfile_take_dirty(cs->ff, &nf);
-    struct block_index_file_entry *fe = mem_alloc((nf ? nf : 1) * sizeof(*fe));
-    for (size_t i = 0; i < nf; i++) {
-        fe[i].file = files[i];
-        flatfile_get_info(cs->ff, &fe[i].info, files[i]);
-    }
-    struct dirty_collect d = { 0 };
-    block_map_each(cs->map, collect_dirty, &d);
-    int rc = 0;
-    if (nf || d.n)
-        rc = block_index_db_write_batch_sync(cs->index_db, fe, nf, flatfile_last_file(cs->ff), d.recs, d.n, &e);
-    if (rc < 0) {
-        for (size_t i = 0; i < nf; i++)
-            flatfile_mark_dirty(cs->ff, files[i]);
-    } else {
-        for (size_t i = 0; i < d.n; i++)
-            d.entries[i]->dirty = false;
-    }
-    mem_free(files);
-    mem_free(fe);
-    mem_free(d.recs);
-    mem_free(d.entries);
-    if (rc < 0)
-        return cs_fatal(cs, "Failed to write to block index database: %s", e.msg);
+    /* 3. Block file infos and changed index entries (with those written
+     * unsynced at acceptance since the last flush) in one synced batch. */
+    if (!cs_index_write(cs, true))
+        return false;
     /* 5. The coins, with the two-head protocol. */
     struct hash256 best;
     coins_cache_best_block(cs->coins, &best);

@@ -61,6 +61,8 @@ struct chainstate_options {
     size_t db_batch_size;    /* -dbbatchsize bytes (default 16 MiB) */
     unsigned db_crash_ratio; /* -dbcrashratio (tests; default 0 = never); the store also reads
                               * HASHMINT_DB_CRASH_RATIO from the environment */
+    bool defer_index_writes; /* benchmarks only: write block index entries at flushes only (the behaviour
+                              * before blocks became durable at acceptance; a crash then loses them) */
     /** Network-adjusted time in unix seconds; NULL = time(NULL). For "time-too-new" and IBD. */
     int64_t (*adjusted_time)(void);
 };
@@ -78,15 +80,15 @@ void chainstate_options_init(struct chainstate_options *o);
  * best block and runs verify_chain(check_level, check_blocks).
  * With opt->reindex the index and chainstate are wiped first (call
  * chainstate_reindex afterwards, typically on a background thread); with
- * opt->reindex_chainstate only the chainstate is (chainstate_activate_best_chain
+ * opt->reindex_chainstate only the chainstate is (chainstate_catch_up
  * then reconnects the stored blocks).
  * On a new data directory genesis is stored and connected here, so the tip
  * is never NULL after a successful open (except while a reindex is pending).
  * Blocks stored beyond the coins' tip (after -reindex-chainstate, or a crash
  * before the coins were flushed) are NOT connected here: the daemon then calls
- * chainstate_activate_best_chain (it may take long; a background thread is
- * fine). Typical start-up: open; if chainstate_reindex_pending() then
- * chainstate_reindex() else chainstate_activate_best_chain(); then
+ * chainstate_catch_up (it may take long; a background thread is fine).
+ * Typical start-up: open; if chainstate_reindex_pending() then
+ * chainstate_reindex() else chainstate_catch_up(); then
  * chainstate_import_file() for each -loadblock. Stop such a thread (its stop
  * flag) and join it before chainstate_close.
  * Out: *out. Returns 0, or -1 with a message in err (corruption messages end
@@ -154,6 +156,26 @@ bool chainstate_test_block_validity(struct chainstate *cs, struct val_state *st,
  * best chain is tried. Returns false only on a fatal (storage) error.
  */
 bool chainstate_activate_best_chain(struct chainstate *cs, struct val_state *st);
+
+/**
+ * Start-up catch-up (doc/chainstate.md): connects the blocks stored beyond
+ * the chain state's tip, from the coins' best block to the best valid stored
+ * block (most work, data present along its branch, not failed), one block at
+ * a time, taking the chain lock per block. After a crash these are the
+ * blocks accepted since the last flush (their index entries are written at
+ * acceptance); after -reindex-chainstate, the whole chain. Logs "Catching
+ * up: N blocks to connect ...", "Catching up: connected N of M blocks
+ * (height H)" every 10 s and at the end. Checks *stop (may be NULL) between
+ * blocks and returns early when it is set: the blocks connected so far stay
+ * in the coins cache (flushed at close as usual) and a later start resumes,
+ * after a crash too. A block whose stored data cannot be read (possible only
+ * after a power loss: see doc/chainstate.md) is forgotten rather than fatal:
+ * its data flag is cleared and it must be received again. Environment
+ * variable HASHMINT_TEST_CATCHUP_PAUSE=N (tests; needs stop): wait after N
+ * blocks until *stop is set. Returns the number of blocks connected (or
+ * disconnected), or -1 after a fatal error.
+ */
+long chainstate_catch_up(struct chainstate *cs, const volatile bool *stop);
 
 /**
  * Marks a block and its descendants invalid and disconnects them if active

@@ -12,9 +12,7 @@
 #include "src/util/alloc.h"
 #include "src/util/log.h"
 
-/* Returns the best candidate whose whole branch has data and is not failed,
- * dropping candidates that turn out unusable (Core's FindMostWorkChain). */
-static struct block_index *find_most_work_chain(struct chainstate *cs)
+struct block_index *cs_find_most_work_chain(struct chainstate *cs)
 {
     for (;;) {
         struct block_index *best = NULL;
@@ -29,7 +27,7 @@ static struct block_index *find_most_work_chain(struct chainstate *cs)
                 /* Mark the branch from best down to w's child as failed children. */
                 for (struct block_index *x = best; x != w; x = x->prev) {
                     x->status |= BLOCK_FAILED_CHILD;
-                    x->dirty = true;
+                    block_map_set_dirty(cs->map, x);
                     cs_candidate_remove(cs, x);
                 }
                 usable = false;
@@ -111,9 +109,7 @@ static bool stored_block_damaged(struct chainstate *cs, const struct block_index
     return !block_check_contextual(&cst, b, &ctx, cs->params) && cst.result == VAL_BLOCK_MUTATED;
 }
 
-/* Connects bi (a child of the tip). Out: *invalid when the block failed
- * validation (it is then marked). Returns false only on a fatal error. */
-static bool connect_tip(struct chainstate *cs, struct block_index *bi, const struct block *given, bool *invalid)
+bool cs_connect_tip(struct chainstate *cs, struct block_index *bi, const struct block *given, bool *invalid)
 {
     struct block local;
     const struct block *b = given;
@@ -169,8 +165,7 @@ out:
     return result;
 }
 
-/* Disconnects the tip. Returns false on a fatal error. */
-static bool disconnect_tip(struct chainstate *cs)
+bool cs_disconnect_tip(struct chainstate *cs)
 {
     struct block_index *tip = active_chain_tip(&cs->chain);
     if (!tip || !tip->prev)
@@ -215,13 +210,13 @@ static bool activate_step(struct chainstate *cs, struct block_index *most_work, 
     *invalid_found = false;
     struct block_index *fork = active_chain_find_fork(&cs->chain, most_work);
     while (active_chain_tip(&cs->chain) && active_chain_tip(&cs->chain) != fork)
-        if (!disconnect_tip(cs))
+        if (!cs_disconnect_tip(cs))
             return false;
     int32_t from = fork ? fork->height + 1 : 0;
     for (int32_t h = from; h <= most_work->height; h++) {
         struct block_index *bi = block_index_get_ancestor(most_work, h);
         bool invalid;
-        if (!connect_tip(cs, bi, bi == hint_index ? hint : NULL, &invalid))
+        if (!cs_connect_tip(cs, bi, bi == hint_index ? hint : NULL, &invalid))
             return false;
         if (invalid) {
             *invalid_found = true;
@@ -238,7 +233,7 @@ bool cs_activate_best_chain(struct chainstate *cs, const struct block *hint, con
     if (cs->fatal)
         return false;
     for (;;) {
-        struct block_index *most = find_most_work_chain(cs);
+        struct block_index *most = cs_find_most_work_chain(cs);
         struct block_index *old_tip = active_chain_tip(&cs->chain);
         if (!most || most == old_tip)
             break;
@@ -360,13 +355,13 @@ bool chainstate_invalidate_block(struct chainstate *cs, struct val_state *st, st
     bool disconnected = false;
     while (active_chain_contains(&cs->chain, bi)) {
         struct block_index *tip = active_chain_tip(&cs->chain);
-        if (!disconnect_tip(cs)) {
+        if (!cs_disconnect_tip(cs)) {
             val_error(st, "fatal error while disconnecting");
             goto out;
         }
         if (tip != bi) {
             tip->status |= BLOCK_FAILED_CHILD;
-            tip->dirty = true;
+            block_map_set_dirty(cs->map, tip);
         }
         disconnected = true;
     }
@@ -396,7 +391,7 @@ static bool reset_one(struct block_index *bi, void *arg)
         return true;
     if (bi == r->root || (bi->height > r->root->height && block_index_get_ancestor(bi, r->root->height) == r->root)) {
         bi->status &= ~(uint32_t)BLOCK_FAILED_MASK;
-        bi->dirty = true;
+        block_map_set_dirty(r->cs->map, bi);
         if (r->cs->best_invalid == bi)
             r->cs->best_invalid = NULL;
         if (r->cs->last_invalid == bi)
@@ -423,7 +418,7 @@ bool chainstate_reconsider_block(struct chainstate *cs, struct val_state *st, st
     for (struct block_index *w = bi->prev; w; w = w->prev) {
         if (w->status & BLOCK_FAILED_MASK) {
             w->status &= ~(uint32_t)BLOCK_FAILED_MASK;
-            w->dirty = true;
+            block_map_set_dirty(cs->map, w);
             if (cs->best_invalid == w)
                 cs->best_invalid = NULL;
         }
@@ -470,7 +465,7 @@ bool cs_activate_genesis(struct chainstate *cs)
     if (!g || !(g->status & BLOCK_HAVE_DATA) || active_chain_tip(&cs->chain))
         return true;
     bool invalid;
-    if (!connect_tip(cs, g, NULL, &invalid))
+    if (!cs_connect_tip(cs, g, NULL, &invalid))
         return false;
     if (invalid)
         return cs_fatal(cs, "The genesis block failed to connect");

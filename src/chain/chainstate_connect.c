@@ -167,7 +167,7 @@ static bool mark_child(struct block_index *bi, void *arg)
     if (bi->height > m->root->height && block_index_get_ancestor(bi, m->root->height) == m->root &&
         !(bi->status & BLOCK_FAILED_CHILD)) {
         bi->status |= BLOCK_FAILED_CHILD;
-        bi->dirty = true;
+        block_map_set_dirty(m->cs->map, bi);
         cs_candidate_remove(m->cs, bi);
     }
     return true;
@@ -176,7 +176,7 @@ static bool mark_child(struct block_index *bi, void *arg)
 void cs_mark_invalid(struct chainstate *cs, struct block_index *bi, const struct val_state *st)
 {
     bi->status |= BLOCK_FAILED_VALID;
-    bi->dirty = true;
+    block_map_set_dirty(cs->map, bi);
     cs_candidate_remove(cs, bi);
     struct mark_ctx m = { cs, bi };
     block_map_each(cs->map, mark_child, &m);
@@ -222,7 +222,8 @@ bool cs_accept_header(struct chainstate *cs, struct val_state *st, struct block_
     if (!block_check_header_contextual(st, h, &ctx, p, cs_adjusted_time(cs)))
         return false;
     e = block_map_insert(cs->map, h, NULL);
-    block_index_raise_validity(e, BLOCK_VALID_TREE);
+    if (block_index_raise_validity(e, BLOCK_VALID_TREE))
+        block_map_set_dirty(cs->map, e);
     if (!cs->best_header || arith256_cmp(&e->chain_work, &cs->best_header->chain_work) > 0)
         cs->best_header = e;
     *out = e;
@@ -264,7 +265,7 @@ static bool store_block(struct chainstate *cs, struct block_index *bi, const str
     if (bi->height >= cs->params->deployments.segwit)
         bi->status |= BLOCK_OPT_WITNESS;
     block_index_raise_validity(bi, BLOCK_VALID_TRANSACTIONS);
-    bi->dirty = true;
+    block_map_set_dirty(cs->map, bi);
     cs_received_block_data(cs, bi);
     return true;
 }
@@ -284,7 +285,8 @@ bool cs_accept_block(struct chainstate *cs, struct val_state *st, struct block_i
         /* Genesis comes from the chain parameters: trusted, no parent. */
         bool created;
         bi = block_map_insert(cs->map, &b->header, &created);
-        block_index_raise_validity(bi, BLOCK_VALID_TREE);
+        if (block_index_raise_validity(bi, BLOCK_VALID_TREE))
+            block_map_set_dirty(cs->map, bi);
         if (!cs->best_header)
             cs->best_header = bi;
     } else {
@@ -305,6 +307,11 @@ bool cs_accept_block(struct chainstate *cs, struct val_state *st, struct block_i
     }
     if (!store_block(cs, bi, b, raw, raw_len, known_pos))
         return val_error(st, "failed to store block");
+    /* Durable against a process crash from here on: the block's data is
+     * written, now its index entry (chainstate_persist.c). A -reindex in
+     * progress starts again from scratch after a crash, so it skips this. */
+    if (!cs->opt.defer_index_writes && !cs->reindex_pending && !cs_index_write(cs, false))
+        return val_error(st, "failed to write the block index");
     *new_block = true;
     return true;
 }
@@ -537,9 +544,10 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
             }
             bi->undo_pos = pos.pos;
             bi->status |= BLOCK_HAVE_UNDO;
-            bi->dirty = true;
+            block_map_set_dirty(cs->map, bi);
         }
-        block_index_raise_validity(bi, BLOCK_VALID_SCRIPTS);
+        if (block_index_raise_validity(bi, BLOCK_VALID_SCRIPTS))
+            block_map_set_dirty(cs->map, bi);
     }
     coins_cache_set_best_block(view, &bi->hash);
     ok = true;

@@ -57,6 +57,15 @@ struct chainstate {
     uint8_t (*asset_ids)[32];
     size_t asset_count;
 
+    /* Block index entries and blk file numbers written WITHOUT fsync since
+     * the last synced index write (at acceptance, chainstate_persist.c): the
+     * next flush writes them again in its synced batch. Entries are listed
+     * once (block_index.unsynced). */
+    struct block_index **unsynced;
+    size_t nunsynced, capunsynced;
+    int *unsynced_files;
+    size_t nunsynced_files, capunsynced_files;
+
     bool reindex_pending;
     bool ibd_done;
     bool fatal;
@@ -118,6 +127,28 @@ enum undo_result cs_disconnect_block(struct chainstate *cs, struct store_error *
 /** Re-applies a block's effects idempotently (Core's RollforwardBlock). Returns false on a read error. */
 bool cs_rollforward_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi);
 
+/**
+ * Writes the changed block index entries (block_map_dirty), the changed blk
+ * file infos and the last file number in one LevelDB batch
+ * (chainstate_persist.c). sync false: at acceptance, not fsynced (survives
+ * a process crash); the entries are remembered as unsynced. sync true: the
+ * flush's batch, fsynced, which also rewrites everything written unsynced
+ * since the last synced write. Precondition: the block data the entries
+ * refer to is already written (and, for sync, flatfile_flush()ed).
+ * Returns false on a write error (fatal, reported).
+ */
+bool cs_index_write(struct chainstate *cs, bool sync);
+/** Frees the unsynced lists (chainstate_close). */
+void cs_index_clear(struct chainstate *cs);
+
+/** Returns the best candidate whose whole branch has data and is not failed, dropping unusable
+ *  candidates (Core's FindMostWorkChain); NULL if none. */
+struct block_index *cs_find_most_work_chain(struct chainstate *cs);
+/** Connects bi (a child of the tip; b: its block or NULL to read it). Out: *invalid when it failed
+ *  validation (it is then marked). Returns false only on a fatal error. */
+bool cs_connect_tip(struct chainstate *cs, struct block_index *bi, const struct block *b, bool *invalid);
+/** Disconnects the tip. Returns false on a fatal error. */
+bool cs_disconnect_tip(struct chainstate *cs);
 /** ActivateBestChain with the chain lock held; hint/hint_index: a block the caller holds (may be NULL). */
 bool cs_activate_best_chain(struct chainstate *cs, const struct block *hint, const struct block_index *hint_index);
 /** Stores the profile's genesis block (not connected). Returns false on a fatal error. */

@@ -447,10 +447,10 @@ static void *loader_main(void *arg)
         return NULL;
 
     if (!opt.reindex) {
+        /* Blocks accepted since the last flush (before a crash) or the whole
+         * chain (-reindex-chainstate): connected here, interruptible. */
         set_warmup(n, "Activating best chain...");
-        struct val_state st;
-        val_state_init(&st);
-        if (!chainstate_activate_best_chain(cs, &st))
+        if (chainstate_catch_up(cs, &n->stop) < 0)
             goto fail; /* fatal error already reported */
     }
 

@@ -129,9 +129,9 @@ static void block_key(uint8_t key[33], const struct hash256 *hash)
     memcpy(key + 1, hash->b, 32);
 }
 
-int block_index_db_write_batch_sync(struct block_index_db *db, const struct block_index_file_entry *files, size_t nfiles,
-                                    int last_file, const struct block_index_record *recs, size_t nrecs,
-                                    struct store_error *err)
+int block_index_db_write_batch(struct block_index_db *db, const struct block_index_file_entry *files, size_t nfiles,
+                               int last_file, const struct block_index_record *recs, size_t nrecs, bool sync,
+                               struct store_error *err)
 {
     struct kvdb_batch *b = kvdb_batch_new();
     struct wbuf w;
@@ -155,10 +155,17 @@ int block_index_db_write_batch_sync(struct block_index_db *db, const struct bloc
         block_index_record_serialize(&w, &recs[i]);
         kvdb_batch_put(b, key, sizeof(key), w.data, w.len);
     }
-    int rc = kvdb_write(db->kv, b, true, err);
+    int rc = kvdb_write(db->kv, b, sync, err);
     wbuf_clear(&w);
     kvdb_batch_free(b);
     return rc;
+}
+
+int block_index_db_write_batch_sync(struct block_index_db *db, const struct block_index_file_entry *files, size_t nfiles,
+                                    int last_file, const struct block_index_record *recs, size_t nrecs,
+                                    struct store_error *err)
+{
+    return block_index_db_write_batch(db, files, nfiles, last_file, recs, nrecs, true, err);
 }
 
 int block_index_db_read(struct block_index_db *db, struct block_index_record *out, const struct hash256 *hash,

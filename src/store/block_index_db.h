@@ -8,8 +8,10 @@
  *   'R'                     -> present while a -reindex is in progress
  *   'F' + len + name        -> a named boolean flag ("txindex", ...), '1'/'0'
  * Values use Core's VARINT-based CDiskBlockIndex/CBlockFileInfo encodings.
- * Every write is synced: the chain writes dirty records and file infos in
- * ONE batch after flatfile_flush() and before flushing the coins. */
+ * The chain writes changed records and file infos in small batches WITHOUT
+ * fsync as each block is accepted (its data already written to the blk
+ * file: a process crash loses neither), and in ONE synced batch after
+ * flatfile_flush() and before flushing the coins (power loss). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,10 +67,17 @@ struct block_index_db *block_index_db_open(const char *path, size_t cache_bytes,
 void block_index_db_close(struct block_index_db *db);
 
 /**
- * Core's WriteBatchSync: in ONE synced batch, writes the infos of `files`
- * (nfiles entries), the last file number (skipped if last_file < 0) and the
- * records `recs` (nrecs entries). Returns 0, or -1 with err: fatal for the caller.
+ * In ONE atomic LevelDB batch, writes the infos of `files` (nfiles entries),
+ * the last file number (skipped if last_file < 0) and the records `recs`
+ * (nrecs entries). sync: fsync the write-ahead log before returning (Core's
+ * WriteBatchSync). Without sync the batch is in the operating system's hands
+ * when this returns: it survives a crash of the process (kill -9) but not
+ * necessarily a power loss. Returns 0, or -1 with err: fatal for the caller.
  */
+int block_index_db_write_batch(struct block_index_db *db, const struct block_index_file_entry *files, size_t nfiles,
+                               int last_file, const struct block_index_record *recs, size_t nrecs, bool sync,
+                               struct store_error *err);
+/** block_index_db_write_batch with sync = true. */
 int block_index_db_write_batch_sync(struct block_index_db *db, const struct block_index_file_entry *files, size_t nfiles,
                                     int last_file, const struct block_index_record *recs, size_t nrecs,
                                     struct store_error *err);

@@ -183,6 +183,44 @@ START_TEST(test_validity)
 }
 END_TEST
 
+START_TEST(test_dirty_list)
+{
+    struct block_map *m = block_map_new();
+    size_t n = 99;
+    ck_assert_ptr_null(block_map_dirty(m, &n));
+    ck_assert_uint_eq(n, 0);
+    /* New entries are dirty and listed once each, in insertion order. */
+    struct block_index *tip = grow(m, NULL, 3, 1);
+    struct block_index *const *d = block_map_dirty(m, &n);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_ptr_eq(d[0], block_index_get_ancestor(tip, 0));
+    ck_assert_ptr_eq(d[2], tip);
+    block_map_set_dirty(m, tip); /* already listed */
+    block_map_dirty(m, &n);
+    ck_assert_uint_eq(n, 3);
+    block_map_clear_dirty(m);
+    ck_assert_ptr_null(block_map_dirty(m, &n));
+    ck_assert_uint_eq(n, 0);
+    ck_assert(!tip->dirty && !tip->prev->dirty);
+    /* Raising the validity does not mark by itself; the caller does. */
+    ck_assert(block_index_raise_validity(tip->prev, BLOCK_VALID_TREE));
+    ck_assert(!tip->prev->dirty);
+    block_map_set_dirty(m, tip->prev);
+    d = block_map_dirty(m, &n);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_ptr_eq(d[0], tip->prev);
+    ck_assert(tip->prev->dirty);
+    /* Loaded entries start clean. */
+    struct hash256 h;
+    memset(&h, 0x42, sizeof(h));
+    struct block_index *l = block_map_insert_loaded(m, &h);
+    ck_assert(!l->dirty);
+    block_map_dirty(m, &n);
+    ck_assert_uint_eq(n, 1);
+    block_map_free(m);
+}
+END_TEST
+
 static Suite *block_index_suite(void)
 {
     Suite *s = suite_create("block_index");
@@ -193,6 +231,7 @@ static Suite *block_index_suite(void)
     tcase_add_test(tc, test_locator);
     tcase_add_test(tc, test_link_loaded);
     tcase_add_test(tc, test_validity);
+    tcase_add_test(tc, test_dirty_list);
     suite_add_tcase(s, tc);
     return s;
 }

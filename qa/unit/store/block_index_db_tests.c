@@ -1,6 +1,9 @@
 #include "src/store/block_index_db.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "qa/unit/store/tmpdir.h"
 #include "qa/unit/unit.h"
@@ -202,6 +205,61 @@ START_TEST(flags_and_reindex)
 }
 END_TEST
 
+/* A batch written without sync is in the operating system's hands when the
+ * call returns: a process that dies right after it (SIGKILL, no close, no
+ * exit handlers) does not lose it. */
+START_TEST(unsynced_batch_survives_kill)
+{
+    char dir[64], path[256];
+    tmpdir_make(dir);
+    tmpdir_join(path, dir, "blocks/index");
+    struct block_index_record recs[3];
+    for (int i = 0; i < 3; i++)
+        recs[i] = make_record((uint32_t)i + 20, i + 1, BLOCK_VALID_TRANSACTIONS | BLOCK_HAVE_DATA);
+    struct block_index_file_entry file = {2, {3, 3000, 0, 1, 3, 100, 102}};
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        struct store_error err;
+        struct block_index_db *db = block_index_db_open(path, 1 << 20, false, &err);
+        if (!db)
+            _exit(3);
+        /* Two batches, as two accepted blocks write them. */
+        if (block_index_db_write_batch(db, &file, 1, 2, recs, 2, false, &err) != 0 ||
+            block_index_db_write_batch(db, NULL, 0, 2, &recs[2], 1, false, &err) != 0)
+            _exit(4);
+        raise(SIGKILL);
+        _exit(5);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "child status %d", status);
+
+    struct store_error err;
+    struct block_index_db *db = block_index_db_open(path, 1 << 20, false, &err);
+    ck_assert_ptr_nonnull(db);
+    struct block_index_record one;
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(block_index_db_read(db, &one, &recs[i].hash, &err), 1);
+        assert_same(&one, &recs[i]);
+    }
+    struct flat_file_info info;
+    ck_assert_int_eq(block_index_db_read_file_info(db, &info, 2, &err), 1);
+    assert_info_eq(&info, &file.info);
+    int last;
+    ck_assert_int_eq(block_index_db_read_last_file(db, &last, &err), 1);
+    ck_assert_int_eq(last, 2);
+    /* The synced variant writes the same way. */
+    recs[1].status |= BLOCK_HAVE_UNDO;
+    recs[1].undo_pos = 8;
+    ck_assert_int_eq(block_index_db_write_batch(db, NULL, 0, -1, &recs[1], 1, true, &err), 0);
+    ck_assert_int_eq(block_index_db_read(db, &one, &recs[1].hash, &err), 1);
+    assert_same(&one, &recs[1]);
+    block_index_db_close(db);
+    tmpdir_remove(dir);
+}
+END_TEST
+
 static Suite *block_index_db_suite(void)
 {
     Suite *s = suite_create("store_block_index_db");
@@ -209,6 +267,7 @@ static Suite *block_index_db_suite(void)
     tcase_add_test(tc, record_encoding);
     tcase_add_test(tc, batch_write_and_load);
     tcase_add_test(tc, flags_and_reindex);
+    tcase_add_test(tc, unsynced_batch_survives_kill);
     suite_add_tcase(s, tc);
     return s;
 }
