@@ -45,7 +45,13 @@ def run(cmd, cwd, timeout, env=None):
 
 
 def unit_job(path, builddir):
-    rc, out, secs = run([path], builddir, 900)
+    # Unit tests that listen (connman_tests) take their ports from the same
+    # per-process blocks as functional tests (PortSeeds below).
+    seed = PORT_SEEDS.take()
+    try:
+        rc, out, secs = run([path], builddir, 900, dict(os.environ, HASHMINT_PORT_SEED=str(seed)))
+    finally:
+        PORT_SEEDS.give(seed)
     m = CHECK_SUMMARY.search(out)
     if m:
         checks, fails, errors = int(m.group(2)), int(m.group(3)), int(m.group(4))

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -49,7 +51,44 @@ static bool hello_handler(void *ctx, struct peer *p, const uint8_t *payload, siz
     return len != 0; /* an empty hello "misbehaves" */
 }
 
-static uint16_t test_port(int k) { return (uint16_t)(20000 + (getpid() * 7 + k * 1013) % 30000); }
+/* A port nothing listens on, from this process's block below the ephemeral
+ * range (qa/functional/framework.py's scheme: HASHMINT_PORT_SEED, given by
+ * qa/run_tests.py to every test running at the same time, else the pid), so
+ * parallel tests and outgoing connections never take it. k: the k-th port. */
+static uint16_t test_port(int k)
+{
+    enum { PORT_MIN = 11000, PORT_RANGE = 400 };
+    int ephemeral_low = 32768;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (f) {
+        if (fscanf(f, "%d", &ephemeral_low) != 1)
+            ephemeral_low = 32768;
+        fclose(f);
+    }
+    int blocks = (ephemeral_low - PORT_MIN) / PORT_RANGE;
+    if (blocks < 1)
+        blocks = 1;
+    const char *env = getenv("HASHMINT_PORT_SEED");
+    long seed = env ? strtol(env, NULL, 10) : (long)getpid();
+    int base = PORT_MIN + (int)(seed % blocks) * PORT_RANGE;
+    /* The last 100 ports of the block: framework.py hands out ports from its start. */
+    for (int p = base + PORT_RANGE - 100 + k * 20; p < base + PORT_RANGE; p++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sin_family = AF_INET;
+        sa.sin_port = htons((uint16_t)p);
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        int ok = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+        close(fd);
+        if (ok)
+            return (uint16_t)p;
+    }
+    ck_abort_msg("no free test port in %d..%d", base, base + PORT_RANGE - 1);
+    return 0;
+}
 
 static void pump(struct event_base *base, int ms, int (*done)(void *), void *arg)
 {
