@@ -7,7 +7,8 @@ libhm_chain_a_SOURCES += \
   src/chain/script_check.c src/chain/script_check.h \
   src/chain/chainstate.c src/chain/chainstate.h src/chain/chainstate_internal.h \
   src/chain/chainstate_connect.c src/chain/chainstate_activate.c src/chain/chainstate_load.c \
-  src/chain/chainstate_persist.c
+  src/chain/chainstate_persist.c \
+  src/chain/chainstate_issuance.c src/chain/issuance_query.c src/chain/issuance_query.h
 
 CHAIN_UNIT_TESTS = qa/unit/chain/chainstate_tests qa/unit/chain/chainstate_persist_tests qa/unit/chain/block_index_tests qa/unit/chain/coins_view_tests \
   qa/unit/chain/events_tests qa/unit/chain/script_check_tests

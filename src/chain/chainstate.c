@@ -265,6 +265,11 @@ int chainstate_open(struct chainstate **out, const struct chainstate_options *op
     }
     cs->script_cache = script_cache_new(1u << 18);
     cs->checkq = check_queue_new(par_threads(opt->par));
+    cs->iss_on = cs->params->tokens_enabled && cs->params->asset_count > 0;
+    if (cs->params->asset_count > ISSUANCE_MAX_ASSETS) {
+        snprintf(err, errlen, "the chain parameters define more assets than the issuance layer supports");
+        goto fail;
+    }
     if (cs->params->asset_count) {
         cs->asset_count = cs->params->asset_count;
         cs->asset_ids = mem_alloc(cs->asset_count * 32);
@@ -340,6 +345,20 @@ int chainstate_open(struct chainstate **out, const struct chainstate_options *op
         snprintf(err, errlen, "Error reading the coins database: %s. Please restart with -reindex-chainstate.", e.msg);
         goto fail;
     }
+    if (cs->iss_on) {
+        /* The issuance state describes the same block as the coins ('B'):
+         * both are written in the flush's final batch. */
+        struct hash256 cbest;
+        coins_cache_best_block(cs->coins, &cbest);
+        char ierr[200];
+        int rc = cs_iss_read(cs, &cs->iss, ierr, sizeof(ierr));
+        if (rc < 0 || (rc == 0 && !hash256_is_zero(&cbest))) {
+            snprintf(err, errlen, "Error loading the issuance state: %s. Please restart with -reindex-chainstate to recover.",
+                     rc < 0 ? ierr : "it is missing from the coins database");
+            goto fail;
+        }
+        cs->iss_loaded = rc == 1;
+    }
     if (block_map_size(cs->map) == 0 && !cs_insert_genesis(cs)) {
         snprintf(err, errlen, "Cannot store the genesis block");
         goto fail;
@@ -374,7 +393,8 @@ int chainstate_open(struct chainstate **out, const struct chainstate_options *op
             /* Only coins that disagree with good blocks and undo data are
              * rebuilt by -reindex-chainstate; damaged or missing block or
              * undo data needs -reindex. */
-            bool coins_only = strcmp(st.reject, "inconsistent-coins") == 0 || strcmp(st.reject, "coins-read-failed") == 0;
+            bool coins_only = strcmp(st.reject, "inconsistent-coins") == 0 || strcmp(st.reject, "coins-read-failed") == 0 ||
+                              strcmp(st.reject, "inconsistent-issuance") == 0;
             snprintf(err, errlen, "Corrupted block database detected (%s%s%s). Please restart with %s to recover.",
                      st.reject, st.debug[0] ? ": " : "", st.debug,
                      coins_only ? "-reindex or -reindex-chainstate" : "-reindex");
@@ -454,9 +474,18 @@ bool cs_flush(struct chainstate *cs, enum chainstate_flush_mode mode)
     struct hash256 best;
     coins_cache_best_block(cs->coins, &best);
     if (!hash256_is_zero(&best) && !cs->reindex_pending) {
+        /* The issuance state after the coins' best block goes into the
+         * same final batch as that block's marker. */
+        struct coins_issuance_change ich[1];
+        size_t nich = 0;
+        struct wbuf iw;
+        wbuf_init(&iw);
+        if (cs->iss_on && cs->iss_loaded)
+            cs_iss_entry(&ich[nich++], &iw, &cs->iss);
         int r = (mode == CHAINSTATE_FLUSH_PERIODIC && !full)
-                    ? coins_cache_sync(cs->coins, NULL, cs->opt.db_batch_size, &e)
-                    : coins_cache_flush(cs->coins, NULL, cs->opt.db_batch_size, &e);
+                    ? coins_cache_sync_with(cs->coins, NULL, ich, nich, cs->opt.db_batch_size, &e)
+                    : coins_cache_flush_with(cs->coins, NULL, ich, nich, cs->opt.db_batch_size, &e);
+        wbuf_clear(&iw);
         if (r < 0)
             return cs_fatal(cs, "Failed to write to coin database: %s", e.msg);
         if (cs->txindex && txindex_db_write(cs->txindex, NULL, 0, &best, true, &e) < 0)
@@ -613,7 +642,10 @@ bool chainstate_read_undo(struct chainstate *cs, struct block_undo *out, const s
         return false;
     struct store_error e;
     store_error_clear(&e);
-    return undo_read(cs->ff, out, &pos, &parent, &e) == 0;
+    struct issuance_undo *iu = cs->iss_on ? mem_alloc(sizeof(*iu)) : NULL;
+    bool ok = undo_read(cs->ff, out, iu, &pos, &parent, &e) == 0;
+    mem_free(iu);
+    return ok;
 }
 
 bool chainstate_get_coin(struct chainstate *cs, struct coin *out, const struct outpoint *op)

@@ -123,7 +123,17 @@ bool cs_connect_tip(struct chainstate *cs, struct block_index *bi, const struct 
     struct val_state st;
     val_state_init(&st);
     struct coins_cache *view = coins_cache_new_child(cs->coins);
-    bool ok = cs_connect_block(cs, &st, view, bi, b, false);
+    struct cs_block_iss bx;
+    cs_iss_begin(&bx, &cs->iss, true, b->tx_count);
+    if (cs->iss_on && bi->prev && !cs->iss_loaded) {
+        /* Never connect on a state we do not have (cannot happen after a successful open). */
+        cs_iss_end(&bx);
+        coins_cache_free(view);
+        if (b == &local)
+            block_clear(&local);
+        return cs_fatal(cs, "The issuance state is missing. Please restart with -reindex-chainstate to recover.");
+    }
+    bool ok = cs_connect_block(cs, &st, view, bi, b, false, cs->iss_on ? &bx : NULL);
     bool result = true;
     if (!ok) {
         if (st.mode == VAL_INVALID && stored_block_damaged(cs, bi, b, &st)) {
@@ -151,15 +161,23 @@ bool cs_connect_tip(struct chainstate *cs, struct block_index *bi, const struct 
         goto out;
     }
     coins_cache_free(view);
+    if (cs->iss_on) {
+        cs->iss = bx.state;
+        cs->iss_loaded = true;
+    }
     active_chain_set_tip(&cs->chain, bi);
     if (cs->txindex && !cs_txindex_add_block(cs, b, bi)) {
         result = false;
         goto out;
     }
     events_emit_block_connected(cs->opt.events, b, bi);
+    for (size_t i = 0; i < bx.nfx; i++)
+        if (bx.fx[i].actions)
+            events_emit_issuance_tx(cs->opt.events, &b->txs[i], &bx.fx[i], bi, true);
     cs_log_tip(cs, false);
     result = cs_flush(cs, CHAINSTATE_FLUSH_IF_NEEDED);
 out:
+    cs_iss_end(&bx);
     if (b == &local)
         block_clear(&local);
     return result;
@@ -176,8 +194,11 @@ bool cs_disconnect_tip(struct chainstate *cs)
                         tip->height);
     struct coins_cache *view = coins_cache_new_child(cs->coins);
     struct store_error rerr;
-    enum undo_result r = cs_disconnect_block(cs, &rerr, view, tip, &b);
+    struct cs_block_iss bx;
+    cs_iss_begin(&bx, &cs->iss, true, 0);
+    enum undo_result r = cs_disconnect_block(cs, &rerr, view, tip, &b, cs->iss_on ? &bx : NULL);
     if (r != UNDO_OK) {
+        cs_iss_end(&bx);
         coins_cache_free(view);
         block_clear(&b);
         /* Missing undo data comes back only with -reindex (-reindex-chainstate
@@ -190,13 +211,20 @@ bool cs_disconnect_tip(struct chainstate *cs)
                         tip->height);
     }
     if (coins_cache_flush(view, NULL, 0, NULL) < 0) {
+        cs_iss_end(&bx);
         coins_cache_free(view);
         block_clear(&b);
         return cs_fatal(cs, "Failed to update the coins cache");
     }
     coins_cache_free(view);
+    if (cs->iss_on)
+        cs->iss = bx.state;
     active_chain_set_tip(&cs->chain, tip->prev);
     events_emit_block_disconnected(cs->opt.events, &b, tip);
+    for (size_t i = bx.nfx; i-- > 0;)
+        if (bx.fx[i].actions)
+            events_emit_issuance_tx(cs->opt.events, &b.txs[i], &bx.fx[i], tip, false);
+    cs_iss_end(&bx);
     block_clear(&b);
     cs_log_tip(cs, false);
     return cs_flush(cs, CHAINSTATE_FLUSH_IF_NEEDED);
@@ -331,7 +359,12 @@ bool chainstate_test_block_validity(struct chainstate *cs, struct val_state *st,
     tmp.header = b->header;
     tmp.file = -1;
     view = coins_cache_new_child(cs->coins);
-    ok = cs_connect_block(cs, st, view, &tmp, b, true);
+    /* The issuance rules run on a copy of the tip's state. */
+    struct cs_block_iss *bx = mem_alloc(sizeof(*bx));
+    cs_iss_begin(bx, &cs->iss, false, 0);
+    ok = cs_connect_block(cs, st, view, &tmp, b, true, cs->iss_on ? bx : NULL);
+    cs_iss_end(bx);
+    mem_free(bx);
 out:
     coins_cache_free(view);
     chainstate_unlock(cs);

@@ -372,8 +372,12 @@ static void scratch_clear(struct connect_scratch *s)
     mem_free(s->prev_heights);
 }
 
-static bool connect_genesis(struct chainstate *cs, struct coins_cache *view, struct block_index *bi, const struct block *b)
+static bool connect_genesis(struct chainstate *cs, struct val_state *st, struct coins_cache *view,
+                            struct block_index *bi, const struct block *b, struct cs_block_iss *bx)
 {
+    /* The issuance state starts from the genesis coinbase's ISSUER and ORACLE outputs. */
+    if (bx && !cs_iss_genesis(cs, st, bx, b))
+        return false;
     /* Bitcoin's genesis coinbase never entered the UTXO set; hashmint's outputs are spendable from height 0. */
     if (cs->params->genesis_outputs_spendable)
         for (size_t i = 0; i < b->tx_count; i++)
@@ -383,9 +387,11 @@ static bool connect_genesis(struct chainstate *cs, struct coins_cache *view, str
 }
 
 bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_cache *view, struct block_index *bi,
-                      const struct block *b, bool just_check)
+                      const struct block *b, bool just_check, struct cs_block_iss *bx)
 {
     const struct chain_params *p = cs->params;
+    if (cs->iss_on != (bx != NULL))
+        return val_error(st, "connect without the issuance state it needs");
     if (!block_check(st, b, p, !just_check, !just_check))
         return false;
     struct hash256 best, prev_hash;
@@ -396,7 +402,7 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
     if (!hash256_eq(&best, &prev_hash))
         return val_error(st, "coins view is not at the block's parent");
     if (!bi->prev)
-        return connect_genesis(cs, view, bi, b);
+        return connect_genesis(cs, st, view, bi, b, bx);
 
     int32_t height = bi->height;
     /* BIP 30: no transaction may overwrite an unspent one, unless BIP 34's
@@ -482,8 +488,15 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
             val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "bad-blk-sigops", "too many sigops");
             goto out;
         }
-        if (!chainstate_check_tx_outputs(cs, &txst, tx)) {
-            val_invalid_debug(st, VAL_BLOCK_CONSENSUS, txst.reject, "tx %zu: %s", i, txst.debug);
+        /* The issuance rules (doc/issuance.md), every transaction in block
+         * order against the state after the ones before it; they include
+         * the output-prefix check. Without assets only that check runs. */
+        if (bx ? !cs_iss_tx(cs, &txst, bx, i, tx, coinbase ? NULL : s.sc, height)
+               : !chainstate_check_tx_outputs(cs, &txst, tx)) {
+            if (txst.mode == VAL_ERROR)
+                val_error(st, txst.reject);
+            else
+                val_invalid_debug(st, VAL_BLOCK_CONSENSUS, txst.reject, "tx %zu: %s", i, txst.debug);
             goto out;
         }
         if (!coinbase) {
@@ -537,7 +550,7 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
             struct flat_pos pos;
             struct store_error err;
             store_error_clear(&err);
-            if (undo_write(cs->ff, &pos, bi->file, &undo, &bi->prev->hash, &err) < 0) {
+            if (undo_write(cs->ff, &pos, bi->file, &undo, bx ? &bx->undo : NULL, &bi->prev->hash, &err) < 0) {
                 cs_fatal(cs, "Failed to write undo data: %s", err.msg);
                 val_error(st, "failed to write undo data");
                 goto out;
@@ -558,38 +571,101 @@ out:
 }
 
 enum undo_result cs_disconnect_block(struct chainstate *cs, struct store_error *read_err, struct coins_cache *view,
-                                     struct block_index *bi, const struct block *b)
+                                     struct block_index *bi, const struct block *b, struct cs_block_iss *bx)
 {
     store_error_clear(read_err);
     if (!bi->prev)
         return UNDO_FAILED; /* never disconnect genesis */
+    if (cs->iss_on != (bx != NULL))
+        return UNDO_FAILED;
     struct block_undo u;
+    struct issuance_undo iu;
     struct store_error err;
     store_error_clear(&err);
     struct flat_pos pos = { bi->file, bi->undo_pos };
     if (!(bi->status & BLOCK_HAVE_UNDO))
         store_error_set(&err, STORE_ERR_CORRUPT, "the block index records no undo data for it");
-    if (err.kind != STORE_ERR_NONE || undo_read(cs->ff, &u, &pos, &bi->prev->hash, &err) < 0) {
+    if (err.kind != STORE_ERR_NONE || undo_read(cs->ff, &u, bx ? &iu : NULL, &pos, &bi->prev->hash, &err) < 0) {
         log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "DisconnectBlock(): failure reading undo data of height %d: %s",
                    bi->height, err.msg);
         if (read_err)
             *read_err = err;
         return UNDO_FAILED;
     }
+    if (bx) {
+        /* The state before the block, from the undo record; with want_fx the
+         * block is replayed from there over its spent coins, which must
+         * arrive at the state we are undoing (else state and undo data
+         * disagree). */
+        struct issuance_state before = bx->state;
+        bool ok = issuance_state_disconnect(&before, &iu);
+        if (ok && bx->want_fx) {
+            struct cs_block_iss fwd;
+            cs_iss_begin(&fwd, &before, true, b->tx_count);
+            struct val_state st;
+            val_state_init(&st);
+            ok = cs_iss_replay_block(cs, &st, &fwd, b, &u, bi->height) &&
+                 cs_iss_equal(&fwd.state, &bx->state);
+            if (!ok)
+                log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR,
+                           "DisconnectBlock(): the issuance state does not fit block %d (%s)", bi->height,
+                           st.reject[0] ? st.reject : "state mismatch");
+            /* Hand the effects over to bx (it owns them from now on). */
+            cs_iss_end(bx);
+            bx->fx = fwd.fx;
+            bx->nfx = fwd.nfx;
+            bx->owned = fwd.owned;
+            bx->nowned = fwd.nowned;
+        }
+        if (!ok) {
+            block_undo_clear(&u);
+            return UNDO_FAILED;
+        }
+        bx->state = before;
+        bx->undo = iu;
+    }
     enum undo_result r = undo_disconnect_block(view, b, bi->height, &u, &bi->prev->hash, cs_is_bip30_exception(cs, bi));
     block_undo_clear(&u);
     return r;
 }
 
-bool cs_rollforward_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi)
+bool cs_rollforward_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi,
+                          struct cs_block_iss *bx)
 {
+    if (cs->iss_on != (bx != NULL))
+        return false;
     struct block b;
     if (!cs_read_block(cs, &b, bi))
         return false;
+    bool ok = true;
+    struct val_state st;
+    val_state_init(&st);
     if (!bi->prev) {
-        connect_genesis(cs, view, bi, &b);
+        ok = connect_genesis(cs, &st, view, bi, &b, bx);
     } else {
-        for (size_t i = 0; i < b.tx_count; i++) {
+        if (bx) {
+            /* The issuance state follows from the block and the coins it
+             * spent, which its undo data holds (the coins database may
+             * already have lost them to the interrupted flush). */
+            struct block_undo u;
+            struct issuance_undo iu; /* read with the coins, not needed here */
+            struct store_error err;
+            store_error_clear(&err);
+            struct flat_pos pos = { bi->file, bi->undo_pos };
+            block_undo_init(&u);
+            ok = (bi->status & BLOCK_HAVE_UNDO) && undo_read(cs->ff, &u, &iu, &pos, &bi->prev->hash, &err) == 0;
+            if (ok) {
+                ok = cs_iss_replay_block(cs, &st, bx, &b, &u, bi->height);
+                if (!ok)
+                    log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "RollforwardBlock(): issuance state at height %d: %s",
+                               bi->height, st.reject);
+                block_undo_clear(&u);
+            } else {
+                log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "RollforwardBlock(): cannot read the undo data of height %d: %s",
+                           bi->height, err.msg);
+            }
+        }
+        for (size_t i = 0; ok && i < b.tx_count; i++) {
             const struct tx *tx = &b.txs[i];
             if (i > 0)
                 for (size_t j = 0; j < tx->vin_count; j++)
@@ -602,5 +678,5 @@ bool cs_rollforward_block(struct chainstate *cs, struct coins_cache *view, struc
         }
     }
     block_clear(&b);
-    return true;
+    return ok;
 }

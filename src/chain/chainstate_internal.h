@@ -4,6 +4,10 @@
  * functions its files share. Everything here runs with the chain lock held. */
 #include <pthread.h>
 
+#include "issuance/issuance_check.h"
+#include "issuance/issuance_effects.h"
+#include "issuance/issuance_state.h"
+#include "issuance/state_apply.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/script_check.h"
 #include "src/store/block_index_db.h"
@@ -65,6 +69,15 @@ struct chainstate {
     size_t nunsynced, capunsynced;
     int *unsynced_files;
     size_t nunsynced_files, capunsynced_files;
+    /* The issuance layer (doc/issuance.md; doc/chainstate.md "Issuance
+     * state"). iss_on: a hashmint chain with assets, whose every block and
+     * mempool transaction goes through issuance_tx_check. iss: the state
+     * after the main coins cache's best block (the active tip); valid when
+     * iss_loaded (false only before genesis is connected or while a reindex
+     * is pending). Written with every coins flush, in its final batch. */
+    bool iss_on;
+    bool iss_loaded;
+    struct issuance_state iss;
 
     bool reindex_pending;
     bool ibd_done;
@@ -111,21 +124,87 @@ bool cs_accept_header(struct chainstate *cs, struct val_state *st, struct block_
 bool cs_accept_block(struct chainstate *cs, struct val_state *st, struct block_index **out, bool *new_block,
                      const struct block *b, const uint8_t *raw, size_t raw_len, const struct flat_pos *known_pos);
 
+/* ---- the issuance layer of one block (src/chain/chainstate_issuance.c) ---- */
+
+/**
+ * The issuance side of connecting, disconnecting or replaying one block:
+ * the running state, the block's undo record and (want_fx) each
+ * transaction's effects for the chain events. Embedded: cs_iss_begin /
+ * cs_iss_end. A caller works on its own copy of the state and commits it
+ * (cs->iss = bx.state) only when the whole block succeeded.
+ */
+struct cs_block_iss {
+    struct issuance_state state;  /* connect: in the parent's state, out the block's;
+                                   * disconnect: in the block's, out the parent's */
+    struct issuance_undo undo;    /* connect: collected; disconnect: read from the undo record */
+    bool want_fx;
+    struct issuance_effects *fx;  /* want_fx: one per transaction of the block (owned) */
+    size_t nfx;
+    uint8_t **owned;              /* copies of the owner scripts fx points to */
+    size_t nowned;
+};
+
+/** Starts bx from state s (copied); want_fx: keep effects for ntx transactions. */
+void cs_iss_begin(struct cs_block_iss *bx, const struct issuance_state *s, bool want_fx, size_t ntx);
+/** Frees what bx owns. */
+void cs_iss_end(struct cs_block_iss *bx);
+/**
+ * Builds the state at height 0 from the genesis block into bx->state.
+ * Returns false with st (VAL_ERROR) if the chain's genesis is broken.
+ */
+bool cs_iss_genesis(struct chainstate *cs, struct val_state *st, struct cs_block_iss *bx, const struct block *b);
+/**
+ * Transaction i of a block at height: issuance_tx_check against bx->state
+ * (coins NULL for the coinbase), then issuance_state_apply_tx. Returns
+ * false with st: the transaction's reject reason (VAL_INVALID), or
+ * VAL_ERROR when the state cannot take the effects (a corrupt state).
+ */
+bool cs_iss_tx(struct chainstate *cs, struct val_state *st, struct cs_block_iss *bx, size_t i, const struct tx *tx,
+               const struct spent_coin *coins, int32_t height);
+/**
+ * Runs a stored block's transactions through cs_iss_tx from bx->state,
+ * taking the spent coins from its undo data u (replay and the effects of a
+ * disconnected block). Returns false with st if a transaction fails: the
+ * state does not belong to the block's parent.
+ */
+bool cs_iss_replay_block(struct chainstate *cs, struct val_state *st, struct cs_block_iss *bx, const struct block *b,
+                         const struct block_undo *u, int32_t height);
+/**
+ * Reads the issuance state stored with the coins into *out. Returns 1
+ * read, 0 none stored, -1 with err (a read error or an entry that does not
+ * decode or does not belong to the chain's assets).
+ */
+int cs_iss_read(struct chainstate *cs, struct issuance_state *out, char *err, size_t errlen);
+/** Returns true if a and b are the same state (compared by their serialisation: unused window slots and padding do not count). */
+bool cs_iss_equal(const struct issuance_state *a, const struct issuance_state *b);
+/**
+ * Out: *w = the serialised state s; *change = the 'I' entry that stores it
+ * (borrowing w and a static key), for coins_cache_flush_with.
+ */
+void cs_iss_entry(struct coins_issuance_change *change, struct wbuf *w, const struct issuance_state *s);
+
 /**
  * Connects b (index bi, whose parent is view's best block) on view (Core's
  * ConnectBlock). just_check: validate only (no undo written, no index
- * changes). Returns false with st set (VAL_ERROR for a read/write failure).
+ * changes). bx: the issuance state at the parent, advanced to the block's
+ * (required when cs->iss_on; NULL otherwise). Returns false with st set
+ * (VAL_ERROR for a read/write failure).
  */
 bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_cache *view, struct block_index *bi,
-                      const struct block *b, bool just_check);
+                      const struct block *b, bool just_check, struct cs_block_iss *bx);
 /** Disconnects the block bi from view with its undo data. Returns UNDO_OK/UNCLEAN/FAILED. Out:
  *  *read_err (may be NULL): set when the undo data could not be read (missing, unreadable or
  *  corrupt: only -reindex brings it back), else cleared (a FAILED then means coins and undo
- *  data disagree). */
+ *  data disagree). bx (required when cs->iss_on, else NULL): the state after the block, turned
+ *  into the state before it with the block's issuance undo record; with bx->want_fx the
+ *  transactions' effects are recomputed (and must lead to the state after the block). */
 enum undo_result cs_disconnect_block(struct chainstate *cs, struct store_error *read_err, struct coins_cache *view,
-                                     struct block_index *bi, const struct block *b);
-/** Re-applies a block's effects idempotently (Core's RollforwardBlock). Returns false on a read error. */
-bool cs_rollforward_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi);
+                                     struct block_index *bi, const struct block *b, struct cs_block_iss *bx);
+/** Re-applies a block's effects idempotently (Core's RollforwardBlock); bx (required when
+ *  cs->iss_on) advances the issuance state over it (spent coins from its undo data).
+ *  Returns false on a read error or an issuance state that does not fit the block. */
+bool cs_rollforward_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi,
+                          struct cs_block_iss *bx);
 
 /**
  * Writes the changed block index entries (block_map_dirty), the changed blk

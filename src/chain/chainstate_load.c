@@ -36,6 +36,22 @@ bool cs_replay(struct chainstate *cs, char *err, size_t errlen)
                oldi ? oldi->height : -1, newi->height, fork ? fork->height : -1);
     struct coins_cache *view = coins_cache_new_db(cs->coins_db);
     bool ok = true;
+    /* The issuance state still describes the old head: it is written in the
+     * flush's final batch, which the interrupted flush never reached. It is
+     * rolled back and forward with the coins (undo records back, blocks
+     * and their spent coins forward). */
+    struct cs_block_iss *bx = NULL;
+    if (cs->iss_on) {
+        bx = mem_alloc(sizeof(*bx));
+        cs_iss_begin(bx, NULL, false, 0);
+        char ierr[200];
+        int rc = cs_iss_read(cs, &bx->state, ierr, sizeof(ierr));
+        if (rc < 0 || (rc == 0 && oldi)) {
+            snprintf(err, errlen, "ReplayBlocks(): %s. Please restart with -reindex-chainstate to recover.",
+                     rc < 0 ? ierr : "the issuance state of the old head is missing");
+            ok = false;
+        }
+    }
     /* Roll the old branch back, tolerating coins already gone or present. */
     for (struct block_index *w = oldi; ok && w != fork; w = w->prev) {
         if (!w->prev)
@@ -49,7 +65,7 @@ bool cs_replay(struct chainstate *cs, char *err, size_t errlen)
         }
         log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Rolling back height %d", w->height);
         struct store_error rerr;
-        if (cs_disconnect_block(cs, &rerr, view, w, &b) == UNDO_FAILED) {
+        if (cs_disconnect_block(cs, &rerr, view, w, &b, bx) == UNDO_FAILED) {
             if (rerr.kind != STORE_ERR_NONE)
                 snprintf(err, errlen, "ReplayBlocks(): cannot read the undo data of block %d (%s). "
                                       "Please restart with -reindex to recover.", w->height, rerr.msg);
@@ -63,7 +79,7 @@ bool cs_replay(struct chainstate *cs, char *err, size_t errlen)
     /* Then forward to the new head, re-applying each block idempotently. */
     for (int32_t h = fork ? fork->height + 1 : 0; ok && h <= newi->height; h++) {
         struct block_index *bi = block_index_get_ancestor(newi, h);
-        if (!cs_rollforward_block(cs, view, bi)) {
+        if (!cs_rollforward_block(cs, view, bi, bx)) {
             snprintf(err, errlen, "ReplayBlocks(): cannot roll forward block %d. "
                                   "Please restart with -reindex to recover.", h);
             ok = false;
@@ -75,10 +91,20 @@ bool cs_replay(struct chainstate *cs, char *err, size_t errlen)
     }
     if (ok) {
         coins_cache_set_best_block(view, &newi->hash);
-        if (coins_cache_flush(view, NULL, cs->opt.db_batch_size, &e) < 0) {
+        struct coins_issuance_change ich[1];
+        struct wbuf iw;
+        wbuf_init(&iw);
+        if (bx)
+            cs_iss_entry(&ich[0], &iw, &bx->state);
+        if (coins_cache_flush_with(view, NULL, ich, bx ? 1 : 0, cs->opt.db_batch_size, &e) < 0) {
             snprintf(err, errlen, "ReplayBlocks(): failed to write the coins database: %s", e.msg);
             ok = false;
         }
+        wbuf_clear(&iw);
+    }
+    if (bx) {
+        cs_iss_end(bx);
+        mem_free(bx);
     }
     coins_cache_free(view);
     if (ok)
@@ -343,6 +369,12 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
         depth = tip->height;
     log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Verifying last %d blocks at level %d", depth, level);
     struct coins_cache *view = coins_cache_new_child(cs->coins);
+    /* The issuance state goes down and up with the scratch coins. */
+    struct cs_block_iss *bx = NULL;
+    if (cs->iss_on) {
+        bx = mem_alloc(sizeof(*bx));
+        cs_iss_begin(bx, &cs->iss, false, 0);
+    }
     struct block_index *lowest = NULL; /* lowest block disconnected at level 3 */
     bool disconnecting = true;
     bool ok = true;
@@ -363,7 +395,10 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
             struct store_error e;
             store_error_clear(&e);
             struct flat_pos upos = { w->file, w->undo_pos };
-            if (undo_read(cs->ff, &u, &upos, &w->prev->hash, &e) < 0) {
+            struct issuance_undo *iu = cs->iss_on ? mem_alloc(sizeof(*iu)) : NULL;
+            int urc = undo_read(cs->ff, &u, iu, &upos, &w->prev->hash, &e);
+            mem_free(iu);
+            if (urc < 0) {
                 log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "Verification: cannot read the undo data at height %d: %s",
                            w->height, e.msg);
                 without_dir(e.msg, cs->blocks_dir);
@@ -377,7 +412,7 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
         if (disconnecting && coins_cache_memory_usage(view) + coins_cache_memory_usage(cs->coins) > cs->coins_budget)
             disconnecting = false;
         if (ok && level >= 3 && disconnecting) {
-            enum undo_result r = cs_disconnect_block(cs, NULL, view, w, &b);
+            enum undo_result r = cs_disconnect_block(cs, NULL, view, w, &b, bx);
             struct store_error ce;
             if (r != UNDO_OK && coins_cache_read_failed(view, &ce)) {
                 /* LevelDB could not read a coin (a checksum mismatch): not an inconsistency. */
@@ -406,12 +441,24 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
                 ok = false;
                 break;
             }
-            if (!cs_connect_block(cs, st, view, bi, &b, true)) {
+            if (bx)
+                issuance_undo_init(&bx->undo);
+            if (!cs_connect_block(cs, st, view, bi, &b, true, bx)) {
                 snprintf(st->debug, sizeof(st->debug), "found unconnectable block at height %d", h);
                 ok = false;
             }
             block_clear(&b);
         }
+        /* Down and up again: the issuance state must be the tip's. */
+        if (ok && bx && !cs_iss_equal(&bx->state, &cs->iss)) {
+            val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "inconsistent-issuance",
+                              "the issuance state does not follow from the last %d blocks", depth);
+            ok = false;
+        }
+    }
+    if (bx) {
+        cs_iss_end(bx);
+        mem_free(bx);
     }
     coins_cache_free(view);
     if (ok)

@@ -226,7 +226,10 @@ static void check_undo(struct chainstate *cs, struct block_index *bi)
     struct store_error e;
     store_error_clear(&e);
     struct flat_pos pos = { bi->file, bi->undo_pos };
-    if (undo_read(cs->ff, &u, &pos, &bi->prev->hash, &e) == 0) {
+    struct issuance_undo *iu = cs->iss_on ? mem_alloc(sizeof(*iu)) : NULL;
+    int rc = undo_read(cs->ff, &u, iu, &pos, &bi->prev->hash, &e);
+    mem_free(iu);
+    if (rc == 0) {
         block_undo_clear(&u);
         return;
     }

@@ -409,7 +409,8 @@ static void absorb(struct coins_cache *p, struct centry *ce)
     set_dirty(p, pe);
 }
 
-static int write_out(struct coins_cache *c, const struct hash256 *old_head, size_t batch_size, struct store_error *err)
+static int write_out(struct coins_cache *c, const struct hash256 *old_head, const struct coins_issuance_change *iss,
+                     size_t niss, size_t batch_size, struct store_error *err)
 {
     if (c->parent) {
         for (size_t i = 0; i < c->nbuckets; i++)
@@ -433,24 +434,32 @@ static int write_out(struct coins_cache *c, const struct hash256 *old_head, size
             ch[n].coin = ch[n].spent ? NULL : &e->coin;
             n++;
         }
-    int rc = coins_db_batch_write(c->db, ch, n, NULL, 0, &c->best, old_head, batch_size, err);
+    int rc = coins_db_batch_write(c->db, ch, n, iss, niss, &c->best, old_head, batch_size, err);
     mem_free(ch);
     return rc;
 }
 
-int coins_cache_flush(struct coins_cache *c, const struct hash256 *old_head, size_t batch_size, struct store_error *err)
+int coins_cache_flush_with(struct coins_cache *c, const struct hash256 *old_head,
+                           const struct coins_issuance_change *iss, size_t niss, size_t batch_size,
+                           struct store_error *err)
 {
-    if (write_out(c, old_head, batch_size, err) < 0)
+    if (write_out(c, old_head, iss, niss, batch_size, err) < 0)
         return -1;
     clear_all(c);
     return 0;
 }
 
-int coins_cache_sync(struct coins_cache *c, const struct hash256 *old_head, size_t batch_size, struct store_error *err)
+int coins_cache_flush(struct coins_cache *c, const struct hash256 *old_head, size_t batch_size, struct store_error *err)
+{
+    return coins_cache_flush_with(c, old_head, NULL, 0, batch_size, err);
+}
+
+int coins_cache_sync_with(struct coins_cache *c, const struct hash256 *old_head, const struct coins_issuance_change *iss,
+                          size_t niss, size_t batch_size, struct store_error *err)
 {
     if (c->parent) /* entries are moved into the parent: nothing useful stays */
-        return coins_cache_flush(c, old_head, batch_size, err);
-    if (write_out(c, old_head, batch_size, err) < 0)
+        return coins_cache_flush_with(c, old_head, iss, niss, batch_size, err);
+    if (write_out(c, old_head, iss, niss, batch_size, err) < 0)
         return -1;
     for (size_t i = 0; i < c->nbuckets; i++) {
         struct centry **pp = &c->buckets[i];
@@ -469,6 +478,32 @@ int coins_cache_sync(struct coins_cache *c, const struct hash256 *old_head, size
     }
     c->dirty = 0;
     return 0;
+}
+
+int coins_cache_sync(struct coins_cache *c, const struct hash256 *old_head, size_t batch_size, struct store_error *err)
+{
+    return coins_cache_sync_with(c, old_head, NULL, 0, batch_size, err);
+}
+
+int coins_cache_peek(const struct coins_cache *c, const struct outpoint *op, const struct coin **coin)
+{
+    const struct centry *e = find(c, op);
+    *coin = NULL;
+    if (!e)
+        return -1;
+    if (e->flags & F_SPENT)
+        return 0;
+    *coin = &e->coin;
+    return 1;
+}
+
+void coins_cache_for_each(const struct coins_cache *c,
+                          bool (*cb)(void *ctx, const struct outpoint *op, const struct coin *coin), void *ctx)
+{
+    for (size_t i = 0; i < c->nbuckets; i++)
+        for (const struct centry *e = c->buckets[i]; e; e = e->next)
+            if (!(e->flags & F_SPENT) && !cb(ctx, &e->op, &e->coin))
+                return;
 }
 
 bool coins_cache_read_failed(const struct coins_cache *c, struct store_error *err)

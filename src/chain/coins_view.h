@@ -19,6 +19,7 @@
 
 #include "consensus/tx.h"
 #include "src/store/coin.h"
+#include "src/store/coins_db.h"
 #include "src/store/error.h"
 #include "src/util/hash256.h"
 
@@ -98,6 +99,30 @@ int coins_cache_flush(struct coins_cache *c, const struct hash256 *old_head, siz
 /** Like coins_cache_flush but keeps the now-clean unspent entries cached (Core's Sync). */
 int coins_cache_sync(struct coins_cache *c, const struct hash256 *old_head, size_t batch_size,
                      struct store_error *err);
+/**
+ * coins_cache_flush / coins_cache_sync for a cache over the database that
+ * also writes issuance entries ('I' keys, borrowed for the call) in the
+ * flush's final batch, atomically with the new best block
+ * (coins_db_batch_write). For a child cache the entries are ignored.
+ */
+int coins_cache_flush_with(struct coins_cache *c, const struct hash256 *old_head,
+                           const struct coins_issuance_change *iss, size_t niss, size_t batch_size,
+                           struct store_error *err);
+int coins_cache_sync_with(struct coins_cache *c, const struct hash256 *old_head, const struct coins_issuance_change *iss,
+                          size_t niss, size_t batch_size, struct store_error *err);
+
+/**
+ * Looks at this cache's own map only (no read-through). Out: *coin, a
+ * borrowed pointer as coins_cache_get's. Returns 1 unspent here, 0 spent
+ * here (the parent's or database's coin is stale), -1 not cached.
+ */
+int coins_cache_peek(const struct coins_cache *c, const struct outpoint *op, const struct coin **coin);
+/**
+ * Calls cb for every unspent coin held in this cache's own map, in no
+ * particular order, until cb returns false. cb must not modify the cache.
+ */
+void coins_cache_for_each(const struct coins_cache *c,
+                          bool (*cb)(void *ctx, const struct outpoint *op, const struct coin *coin), void *ctx);
 
 /**
  * Returns true if a read through to the database failed since the cache was

@@ -28,6 +28,7 @@
 
 struct block;
 struct block_index;
+struct issuance_effects;
 struct tx;
 struct val_state;
 
@@ -80,6 +81,18 @@ struct events_subscriber {
      *  why. Not emitted for invalidateblock. (Added last: subscribers that
      *  initialise the struct by field name are unaffected.) */
     void (*block_invalid)(void *ctx, const struct block_index *idx, const struct val_state *st);
+    /** Hashmint chains: a transaction with issuance effects (fx->actions
+     *  != 0: vault open/deposit/withdraw/close, mint, repay, liquidation,
+     *  oracle or issuer update, token transfer; issuance/issuance_effects.h)
+     *  was connected (connected = true) or disconnected (false) as part of
+     *  block idx. Connected: after block_connected, in block order.
+     *  Disconnected: after block_disconnected, in reverse block order (the
+     *  reversal of each effect). fx (owner scripts included) is borrowed for
+     *  the call; the effects are those computed when the transaction is
+     *  connected, and for a disconnect recomputed from the block's undo data,
+     *  so a disconnect reports exactly what the connect reported. */
+    void (*issuance_tx)(void *ctx, const struct tx *tx, const struct issuance_effects *fx,
+                        const struct block_index *idx, bool connected);
 };
 
 /** The subscriber list. Opaque; thread-safe. */
@@ -112,6 +125,9 @@ void events_emit_updated_block_tip(struct events *ev, const struct block_index *
                                    const struct block_index *fork, bool initial_download);
 /** Announces a transaction added to the mempool. */
 void events_emit_tx_added_to_mempool(struct events *ev, const struct tx *tx, uint64_t mempool_sequence);
+/** Announces one transaction's issuance effects (connected or disconnected with block idx). */
+void events_emit_issuance_tx(struct events *ev, const struct tx *tx, const struct issuance_effects *fx,
+                             const struct block_index *idx, bool connected);
 /** Announces a transaction removed from the mempool (not for MEMPOOL_REMOVAL_BLOCK). */
 void events_emit_tx_removed_from_mempool(struct events *ev, const struct tx *tx, enum mempool_removal_reason reason,
                                          uint64_t mempool_sequence);

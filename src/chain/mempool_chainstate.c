@@ -6,6 +6,7 @@
 
 #include "src/chain/chainstate.h"
 #include "src/chain/events.h"
+#include "src/chain/issuance_query.h"
 #include "src/chain/mempool.h"
 
 static void cs_lock(void *ctx)
@@ -61,8 +62,7 @@ static bool cs_check_scripts(void *ctx, struct val_state *st, const struct tx *t
 
 static bool cs_check_issuance(void *ctx, struct val_state *st, const struct tx *tx, const struct spent_coin *coins)
 {
-    (void)coins; /* vault and mint rules arrive with the issuance issue */
-    return chainstate_check_tx_outputs(ctx, st, tx);
+    return chainstate_check_tx_issuance(ctx, st, NULL, tx, coins);
 }
 
 static bool cs_test_block(void *ctx, struct val_state *st, const struct block *b)

@@ -8,12 +8,19 @@
 #include <unistd.h>
 
 #include "consensus/interpreter.h"
+#include "issuance/liquidation.h"
 #include "src/crypto/sha256.h"
 #include "src/util/alloc.h"
 #include "src/util/endian.h"
 
 bool script_check_run(const struct script_check *c, enum script_error *err)
 {
+    /* doc/issuance.md "Liquidation": under TOKENS a vault input with an
+     * empty scriptSig and witness is not verified here; it is valid only if
+     * issuance_tx_check (run on the same transaction wherever this runs:
+     * block connection, mempool acceptance) accepts it as a liquidation. */
+    if ((c->flags & SCRIPT_VERIFY_TOKENS) && issuance_input_is_liquidation(c->tx, c->in_index, c->spent))
+        return true;
     const struct txin *in = &c->tx->vin[c->in_index];
     struct tx_sig_checker tc;
     struct sig_checker checker;

@@ -26,7 +26,13 @@ struct script_check {
     const struct tx_precomputed *pre;  /* digests of tx (spent outputs given for taproot) */
 };
 
-/** Runs one check. Returns true if the input's scripts pass; otherwise false with *err (may be NULL). */
+/**
+ * Runs one check. Returns true if the input's scripts pass; otherwise false
+ * with *err (may be NULL). Under SCRIPT_VERIFY_TOKENS an input that takes
+ * the issuance liquidation path (issuance_input_is_liquidation) passes
+ * without running any script: every caller must also run
+ * issuance_tx_check on the transaction (doc/issuance.md, "Liquidation").
+ */
 bool script_check_run(const struct script_check *c, enum script_error *err);
 
 /* ---- the worker pool ---- */

@@ -5,31 +5,44 @@
 #include <string.h>
 
 #include "consensus/script.h"
+#include "issuance/state_serialize.h"
 #include "src/util/alloc.h"
 #include "src/util/wbuf.h"
 
 int undo_write(struct flatfile *ff, struct flat_pos *pos, int file, const struct block_undo *u,
-               const struct hash256 *parent_hash, struct store_error *err)
+               const struct issuance_undo *iu, const struct hash256 *parent_hash, struct store_error *err)
 {
     struct wbuf w;
     wbuf_init(&w);
     block_undo_serialize(&w, u);
+    if (iu)
+        issuance_undo_serialize(&w, iu);
     int rc = flatfile_write_undo(ff, pos, file, w.data, w.len, parent_hash, err);
     wbuf_clear(&w);
     return rc;
 }
 
-int undo_read(struct flatfile *ff, struct block_undo *out, const struct flat_pos *pos,
+int undo_read(struct flatfile *ff, struct block_undo *out, struct issuance_undo *iu, const struct flat_pos *pos,
               const struct hash256 *parent_hash, struct store_error *err)
 {
     block_undo_init(out);
+    if (iu)
+        issuance_undo_init(iu);
     uint8_t *data = NULL;
     size_t len = 0;
     if (flatfile_read_undo(ff, &data, &len, pos, parent_hash, err) < 0)
         return -1;
-    bool ok = block_undo_decode(out, data, len);
+    struct rbuf r = rbuf_make(data, len);
+    bool ok = block_undo_parse(out, &r);
+    if (ok && iu)
+        ok = issuance_undo_decode(iu, r.p, r.len);
+    else if (ok)
+        ok = r.len == 0;
     mem_free(data);
     if (!ok) {
+        block_undo_clear(out);
+        if (iu)
+            issuance_undo_init(iu);
         block_undo_init(out);
         return store_error_set(err, STORE_ERR_CORRUPT, "undo data at rev%05d.dat:%u does not parse", pos->file,
                                pos->pos);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "consensus/block.h"
+#include "issuance/state_apply.h"
 #include "src/chain/coins_view.h"
 #include "src/store/coin.h"
 #include "src/store/error.h"
@@ -18,17 +19,23 @@
 
 /**
  * Serialises u and appends it to rev<file>.dat with the checksum keyed to
- * parent_hash (the hash of the block's parent). Out: *pos.
+ * parent_hash (the hash of the block's parent). On hashmint chains the
+ * block's issuance undo record iu (issuance_undo_serialize) follows the
+ * CBlockUndo bytes inside the same checksummed record; iu NULL (the
+ * bitcoin profile) writes Core's record alone. Out: *pos.
  * Returns 0, or -1 with err (a write failure: fatal for the caller).
  */
 int undo_write(struct flatfile *ff, struct flat_pos *pos, int file, const struct block_undo *u,
-               const struct hash256 *parent_hash, struct store_error *err);
+               const struct issuance_undo *iu, const struct hash256 *parent_hash, struct store_error *err);
 /**
  * Reads the undo record at pos, verifies its checksum against parent_hash
- * and parses it. Out: *out (block_undo_clear it; empty on failure).
+ * and parses it. Out: *out (block_undo_clear it; empty on failure) and,
+ * when iu is not NULL, *iu: the issuance undo record that must follow the
+ * coins (a record without one, or with iu NULL any trailing byte, is
+ * corrupt).
  * Returns 0, or -1 with err (STORE_ERR_CORRUPT for checksum/parse failures).
  */
-int undo_read(struct flatfile *ff, struct block_undo *out, const struct flat_pos *pos,
+int undo_read(struct flatfile *ff, struct block_undo *out, struct issuance_undo *iu, const struct flat_pos *pos,
               const struct hash256 *parent_hash, struct store_error *err);
 
 /** How disconnecting a block went (Core's DisconnectResult). */

@@ -124,39 +124,48 @@ void block_undo_serialize(struct wbuf *w, const struct block_undo *u)
 #define MIN_UNDO_COIN_BYTES 3u
 #define MIN_TX_UNDO_BYTES 1u
 
-bool block_undo_decode(struct block_undo *out, const uint8_t *p, size_t len)
+bool block_undo_parse(struct block_undo *out, struct rbuf *r)
 {
-    struct rbuf r = rbuf_make(bytes_or_empty(p), len);
     block_undo_init(out);
     uint64_t ntx;
-    if (!rbuf_compact(&r, &ntx, RBUF_MAX_COMPACT_SIZE) || ntx > r.len / MIN_TX_UNDO_BYTES)
+    if (!rbuf_compact(r, &ntx, RBUF_MAX_COMPACT_SIZE) || ntx > r->len / MIN_TX_UNDO_BYTES)
         return false;
     for (uint64_t i = 0; i < ntx; i++) {
         uint64_t ncoins;
-        if (!rbuf_compact(&r, &ncoins, RBUF_MAX_COMPACT_SIZE) || ncoins > r.len / MIN_UNDO_COIN_BYTES)
+        if (!rbuf_compact(r, &ncoins, RBUF_MAX_COMPACT_SIZE) || ncoins > r->len / MIN_UNDO_COIN_BYTES)
             goto fail;
         struct tx_undo *t = block_undo_add_tx(out, (size_t)ncoins);
         for (uint64_t j = 0; j < ncoins; j++) {
             struct coin *c = &t->prevout[j];
             uint32_t height;
             bool coinbase;
-            if (!read_code(&r, &height, &coinbase))
+            if (!read_code(r, &height, &coinbase))
                 goto fail;
             if (height > 0) {
                 uint64_t dummy;
-                if (!varint_read(&r, &dummy))
+                if (!varint_read(r, &dummy))
                     goto fail;
             }
-            if (!compress_txout_read(&r, &c->out))
+            if (!compress_txout_read(r, &c->out))
                 goto fail;
             c->height = height;
             c->coinbase = coinbase;
         }
     }
-    if (r.len != 0)
-        goto fail;
     return true;
 fail:
     block_undo_clear(out);
     return false;
+}
+
+bool block_undo_decode(struct block_undo *out, const uint8_t *p, size_t len)
+{
+    struct rbuf r = rbuf_make(bytes_or_empty(p), len);
+    if (!block_undo_parse(out, &r))
+        return false;
+    if (r.len != 0) {
+        block_undo_clear(out);
+        return false;
+    }
+    return true;
 }

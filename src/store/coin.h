@@ -60,6 +60,10 @@ struct tx_undo *block_undo_add_tx(struct block_undo *u, size_t inputs);
  * compressed txout.
  */
 void block_undo_serialize(struct wbuf *w, const struct block_undo *u);
+/** Reads one CBlockUndo from r (cursor advances; bytes after it are left for
+ *  the caller: hashmint appends the block's issuance undo record). Caps
+ *  every count by the bytes remaining. Returns false (out empty) on failure. */
+__attribute__((warn_unused_result)) bool block_undo_parse(struct block_undo *out, struct rbuf *r);
 /** Parses exactly len bytes of CBlockUndo into out (caller clears it). Caps
  *  every count by the bytes remaining. Returns false (out empty) on failure. */
 __attribute__((warn_unused_result)) bool block_undo_decode(struct block_undo *out, const uint8_t *p, size_t len);

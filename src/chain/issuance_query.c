@@ -1,0 +1,179 @@
+/* The chainstate's issuance queries (src/chain/issuance_query.h). */
+#include "src/chain/issuance_query.h"
+
+#include <string.h>
+
+#include "consensus/token_prefix.h"
+#include "src/chain/chainstate_internal.h"
+#include "src/util/alloc.h"
+
+bool chainstate_issuance_enabled(const struct chainstate *cs)
+{
+    return cs->iss_on;
+}
+
+bool chainstate_issuance_state(struct chainstate *cs, struct issuance_state *out, struct hash256 *tip_hash,
+                               int32_t *tip_height)
+{
+    memset(out, 0, sizeof(*out));
+    chainstate_lock(cs);
+    const struct block_index *tip = active_chain_tip(&cs->chain);
+    bool ok = cs->iss_on && cs->iss_loaded && tip != NULL;
+    if (ok) {
+        *out = cs->iss;
+        if (tip_hash)
+            *tip_hash = tip->hash;
+        if (tip_height)
+            *tip_height = tip->height;
+    }
+    chainstate_unlock(cs);
+    return ok;
+}
+
+bool chainstate_check_tx_issuance(struct chainstate *cs, struct val_state *st, struct issuance_effects *fx,
+                                  const struct tx *tx, const struct spent_coin *coins)
+{
+    struct issuance_effects local;
+    if (!fx)
+        fx = &local;
+    memset(fx, 0, sizeof(*fx));
+    val_state_init(st);
+    if (!cs->iss_on)
+        return chainstate_check_tx_outputs(cs, st, tx);
+    chainstate_lock(cs);
+    bool ok;
+    if (!cs->iss_loaded) {
+        ok = val_error(st, "the issuance state is not loaded");
+    } else {
+        struct issuance_view v = { cs->params->assets, cs->params->asset_count, &cs->iss,
+                                   active_chain_height(&cs->chain) + 1 };
+        ok = issuance_tx_check(st, fx, tx, coins, &v);
+    }
+    chainstate_unlock(cs);
+    return ok;
+}
+
+void chainstate_vault_clear(struct chainstate_vault *v)
+{
+    bytes_clear(&v->owner_script);
+    memset(v, 0, sizeof(*v));
+}
+
+/* Describes coin as a vault of one of the chain's assets. Returns false for
+ * any other output. Out: *v with a borrowed owner script (not owned). */
+static bool describe(const struct chainstate *cs, struct chainstate_vault *v, const struct outpoint *op,
+                     const struct coin *coin)
+{
+    const struct bytes *spk = &coin->out.script_pubkey;
+    if (spk->len == 0 || spk->data[0] != TOKEN_PREFIX_MARKER)
+        return false;
+    struct token_prefix pfx;
+    size_t plen;
+    if (token_prefix_parse(&pfx, &plen, spk->data, spk->len) != TOKEN_PREFIX_OK || pfx.kind != TOKEN_KIND_VAULT)
+        return false;
+    int a = issuance_asset_index(cs->params->assets, cs->params->asset_count, pfx.asset_id);
+    if (a < 0)
+        return false;
+    memset(v, 0, sizeof(*v));
+    v->outpoint = *op;
+    v->asset = (uint32_t)a;
+    memcpy(v->asset_id, pfx.asset_id, 32);
+    v->collateral = coin->out.value;
+    v->debt = pfx.amount;
+    v->height = (int32_t)coin->height;
+    v->coinbase = coin->coinbase;
+    v->owner_script.data = spk->data + plen;
+    v->owner_script.len = spk->len - plen;
+    return true;
+}
+
+int chainstate_get_vault(struct chainstate *cs, struct chainstate_vault *out, const struct outpoint *op)
+{
+    if (!cs->iss_on)
+        return 0;
+    chainstate_lock(cs);
+    const struct coin *c;
+    int rc = coins_cache_get(cs->coins, op, &c);
+    if (rc == 1) {
+        struct chainstate_vault v;
+        if (describe(cs, &v, op, c)) {
+            const uint8_t *script = v.owner_script.data;
+            size_t len = v.owner_script.len;
+            v.owner_script.data = NULL;
+            v.owner_script.len = 0;
+            bytes_set(&v.owner_script, script, len);
+            *out = v;
+        } else {
+            rc = 0;
+        }
+    }
+    chainstate_unlock(cs);
+    return rc;
+}
+
+struct vault_walk {
+    struct chainstate *cs;
+    bool (*cb)(void *ctx, const struct chainstate_vault *v);
+    void *ctx;
+    bool stopped;
+    bool failed;
+};
+
+/* The cache's own unspent coins that the database does not have (the
+ * database's coins were visited by the cursor, with the cache's version). */
+static bool cache_one(void *arg, const struct outpoint *op, const struct coin *coin)
+{
+    struct vault_walk *w = arg;
+    struct chainstate_vault v;
+    if (!describe(w->cs, &v, op, coin))
+        return true;
+    struct store_error e;
+    store_error_clear(&e);
+    int have = coins_db_have_coin(w->cs->coins_db, op, &e);
+    if (have < 0) {
+        w->failed = true;
+        return false;
+    }
+    if (have == 1)
+        return true;
+    if (!w->cb(w->ctx, &v)) {
+        w->stopped = true;
+        return false;
+    }
+    return true;
+}
+
+bool chainstate_for_each_vault(struct chainstate *cs, bool (*cb)(void *ctx, const struct chainstate_vault *v),
+                               void *ctx)
+{
+    if (!cs->iss_on)
+        return true;
+    chainstate_lock(cs);
+    struct vault_walk w = { cs, cb, ctx, false, false };
+    struct coins_db_cursor *cur = coins_db_cursor_new(cs->coins_db);
+    struct store_error e;
+    store_error_clear(&e);
+    for (; coins_db_cursor_valid(cur) && !w.stopped; coins_db_cursor_next(cur)) {
+        struct outpoint op;
+        struct coin coin;
+        if (coins_db_cursor_get(cur, &op, &coin, &e) != 0) {
+            w.failed = true;
+            break;
+        }
+        /* The cache's view of this coin wins: spent there, or changed. */
+        const struct coin *cached;
+        int peek = coins_cache_peek(cs->coins, &op, &cached);
+        const struct coin *use = peek == 1 ? cached : peek == 0 ? NULL : &coin;
+        struct chainstate_vault v;
+        if (use && describe(cs, &v, &op, use) && !cb(ctx, &v))
+            w.stopped = true;
+        coin_clear(&coin);
+    }
+    if (!w.failed && !w.stopped && coins_db_cursor_status(cur, &e) != 0)
+        w.failed = true;
+    coins_db_cursor_free(cur);
+    if (!w.failed && !w.stopped)
+        coins_cache_for_each(cs->coins, cache_one, &w);
+    chainstate_unlock(cs);
+    return !w.failed;
+}
