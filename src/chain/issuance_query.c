@@ -53,6 +53,69 @@ bool chainstate_check_tx_issuance(struct chainstate *cs, struct val_state *st, s
     return ok;
 }
 
+void chainstate_issuance_filter(struct chainstate *cs, bool *keep, const struct tx *const *txs, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        keep[i] = true;
+    if (!cs->iss_on)
+        return;
+    chainstate_lock(cs);
+    if (!cs->iss_loaded || !active_chain_tip(&cs->chain)) {
+        chainstate_unlock(cs);
+        return;
+    }
+    int32_t height = active_chain_height(&cs->chain) + 1;
+    struct coins_cache *view = coins_cache_new_child(cs->coins);
+    struct cs_block_iss *bx = mem_alloc(sizeof(*bx));
+    cs_iss_begin(bx, &cs->iss, false, 0);
+    struct coin *spent = NULL;
+    struct spent_coin *sc = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < count; i++) {
+        const struct tx *tx = txs[i];
+        if (tx->vin_count > cap) {
+            cap = tx->vin_count;
+            spent = mem_realloc(spent, cap * sizeof(*spent));
+            sc = mem_realloc(sc, cap * sizeof(*sc));
+        }
+        size_t got = 0;
+        bool ok = true;
+        for (; got < tx->vin_count; got++) {
+            const struct coin *c;
+            if (coins_cache_get(view, &tx->vin[got].prevout, &c) != 1) {
+                ok = false;
+                break;
+            }
+            coin_copy(&spent[got], c);
+        }
+        for (size_t j = 0; ok && j < tx->vin_count; j++) {
+            sc[j].out = &spent[j].out;
+            sc[j].height = (int32_t)spent[j].height;
+            sc[j].is_coinbase = spent[j].coinbase;
+        }
+        struct val_state st;
+        val_state_init(&st);
+        /* A refused transaction leaves the state as it was (issuance_tx_check fails first). */
+        if (ok && !cs_iss_tx(cs, &st, bx, i + 1, tx, sc, height))
+            ok = false;
+        if (ok) {
+            for (size_t j = 0; j < tx->vin_count; j++)
+                coins_cache_spend(view, &tx->vin[j].prevout, NULL);
+            coins_cache_add_tx(view, tx, height, true);
+        } else {
+            keep[i] = false;
+        }
+        for (size_t j = 0; j < got; j++)
+            coin_clear(&spent[j]);
+    }
+    mem_free(spent);
+    mem_free(sc);
+    cs_iss_end(bx);
+    mem_free(bx);
+    coins_cache_free(view);
+    chainstate_unlock(cs);
+}
+
 void chainstate_vault_clear(struct chainstate_vault *v)
 {
     bytes_clear(&v->owner_script);

@@ -61,6 +61,18 @@ bool chainstate_issuance_state(struct chainstate *cs, struct issuance_state *out
 bool chainstate_check_tx_issuance(struct chainstate *cs, struct val_state *st, struct issuance_effects *fx,
                                   const struct tx *tx, const struct spent_coin *coins);
 
+/**
+ * Block assembly (the mempool_chain issuance_filter of
+ * mempool_chain_from_chainstate): judges txs[0..count), in this order, as
+ * the transactions after the coinbase of a block on the tip, each with
+ * issuance_tx_check against the state after the kept ones before it and
+ * its spent coins from the UTXO set and the kept transactions.
+ * Out: keep[i] (false: the transaction fails the rules there, or spends
+ * an output that is missing, spent earlier or created by a dropped one).
+ * On a chain without the issuance layer every transaction is kept.
+ */
+void chainstate_issuance_filter(struct chainstate *cs, bool *keep, const struct tx *const *txs, size_t count);
+
 /** A vault in the UTXO set at the active tip. Embedded: chainstate_vault_clear frees the script. */
 struct chainstate_vault {
     struct outpoint outpoint;

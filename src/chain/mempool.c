@@ -435,6 +435,8 @@ void mp_remove(struct mempool *mp, struct mp_entry *const *v, size_t n, enum mem
         mp->total_vsize -= (uint64_t)e->vsize;
         mp->total_usage -= e->usage;
         mp->total_fee -= e->fee;
+        if (e->issuance)
+            mp->issuance_count--;
         uint64_t seq = mp->sequence++;
         if (reason != MEMPOOL_REMOVAL_BLOCK && mp->opt.notify.tx_removed)
             mp->opt.notify.tx_removed(mp->opt.notify.ctx, &e->tx, reason, seq);
@@ -469,6 +471,7 @@ void mempool_clear(struct mempool *mp)
     for (size_t i = 0; i < mp->entry_count; i++)
         entry_free(mp->entries[i]);
     mp->entry_count = 0;
+    mp->issuance_count = 0;
     map_free(&mp->by_txid);
     map_free(&mp->by_wtxid);
     map_free(&mp->by_spent);

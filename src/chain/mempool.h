@@ -104,10 +104,23 @@ struct mempool_chain {
     bool (*check_scripts)(void *ctx, struct val_state *st, const struct tx *tx, const struct spent_coin *coins,
                           uint32_t flags, bool cache_store);
     /**
-     * Hook for the issuance layer's transaction rules on hashmint chains (a
-     * later issue): returns false with st set to reject tx. NULL: none.
+     * The issuance layer's transaction rules on hashmint chains
+     * (doc/issuance.md), judged at the tip's height + 1 against the tip's
+     * issuance state: returns false with st set to reject tx. Transactions
+     * that spend or create token-prefixed outputs are judged again at every
+     * new tip and removed (MEMPOOL_REMOVAL_REORG, with their descendants)
+     * when they no longer pass. NULL: none.
      */
     bool (*check_tx_issuance)(void *ctx, struct val_state *st, const struct tx *tx, const struct spent_coin *coins);
+    /**
+     * Block assembly on hashmint chains: judges txs[0..count), in this
+     * order, as the transactions of the next block, each against the
+     * issuance state after the kept ones before it (the pool judges each
+     * against the tip's state only, so two mints may each fit the ceiling
+     * but not together). Out: keep[i]; a transaction spending an output of
+     * a dropped one is dropped too. NULL: every transaction is kept.
+     */
+    void (*issuance_filter)(void *ctx, bool *keep, const struct tx *const *txs, size_t count);
     /**
      * Checks a block as if connected on the tip (Core's TestBlockValidity,
      * without proof of work). Used by the miner. NULL: not checked.

@@ -11,6 +11,7 @@
 #include "consensus/script_error.h"
 #include "consensus/sighash.h"
 #include "consensus/tx_check.h"
+#include "consensus/token_prefix.h"
 #include "issuance/liquidation.h"
 #include "src/chain/mempool.h"
 #include "src/chain/mempool_internal.h"
@@ -75,6 +76,20 @@ static long inputs_fetch(struct mempool *mp, struct inputs *in, const struct tx 
         in->prev_heights[i] = height;
     }
     return -1;
+}
+
+/* Returns true if tx spends or creates an output with a token prefix
+ * (first byte 0xEF): its issuance validity depends on the chain's issuance
+ * state and height, so it is judged again whenever the tip moves. */
+static bool touches_prefix(const struct tx *tx, const struct spent_coin *coins)
+{
+    for (size_t i = 0; i < tx->vout_count; i++)
+        if (tx->vout[i].script_pubkey.len && tx->vout[i].script_pubkey.data[0] == TOKEN_PREFIX_MARKER)
+            return true;
+    for (size_t i = 0; coins && i < tx->vin_count; i++)
+        if (coins[i].out->script_pubkey.len && coins[i].out->script_pubkey.data[0] == TOKEN_PREFIX_MARKER)
+            return true;
+    return false;
 }
 
 /* Verifies every input script directly (no script cache), as
@@ -466,6 +481,9 @@ static bool accept_locked(struct mempool *mp, struct val_state *st, struct mempo
     e->sigop_cost = sigops;
     e->time = args->accept_time ? args->accept_time : mp_now(mp);
     e->height = tip.height;
+    e->issuance = touches_prefix(tx, in.coins);
+    if (e->issuance)
+        mp->issuance_count++;
     mp_add(mp, e);
     if (log_category_enabled(LOG_MEMPOOL)) {
         char hex[65];
@@ -596,6 +614,16 @@ static bool invalid_at_tip(struct mempool *mp, struct mp_entry *e, const struct 
         tx_sequence_locks_calculate(&lock, in.prev_heights, tx, true, c->mtp_at, c->ctx);
         bad = !tx_sequence_locks_evaluate(&lock, next_height, tip->mtp);
     }
+    /* The issuance rules at the new next height and state: a price gone
+     * stale, a breaker tripped, a ceiling reached, a vault made healthy. */
+    if (!bad && e->issuance && c->check_tx_issuance) {
+        struct val_state st;
+        val_state_init(&st);
+        bad = !c->check_tx_issuance(c->ctx, &st, tx, in.coins);
+        if (bad)
+            log_printf(LOG_MEMPOOL, LOG_LEVEL_DEBUG, "mempool: issuance transaction no longer valid at the tip: %s",
+                       st.reject);
+    }
     inputs_clear(&in);
     return bad;
 }
@@ -603,7 +631,10 @@ static bool invalid_at_tip(struct mempool *mp, struct mp_entry *e, const struct 
 void mempool_on_updated_tip(struct mempool *mp)
 {
     mp_lock(mp);
-    if (!mp->reorg_pending) {
+    /* Besides after a reorganisation, issuance transactions are judged
+     * again at every new tip (doc/issuance.md: the mempool judges at the
+     * next block's height and the tip's state). */
+    if (!mp->reorg_pending && mp->issuance_count == 0) {
         mp_unlock(mp);
         return;
     }

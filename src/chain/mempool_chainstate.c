@@ -65,6 +65,11 @@ static bool cs_check_issuance(void *ctx, struct val_state *st, const struct tx *
     return chainstate_check_tx_issuance(ctx, st, NULL, tx, coins);
 }
 
+static void cs_issuance_filter(void *ctx, bool *keep, const struct tx *const *txs, size_t count)
+{
+    chainstate_issuance_filter(ctx, keep, txs, count);
+}
+
 static bool cs_test_block(void *ctx, struct val_state *st, const struct block *b)
 {
     return chainstate_test_block_validity(ctx, st, b, false, true);
@@ -82,6 +87,7 @@ void mempool_chain_from_chainstate(struct mempool_chain *out, struct chainstate 
     out->check_scripts = cs_check_scripts;
     out->test_block = cs_test_block;
     out->check_tx_issuance = cs_check_issuance;
+    out->issuance_filter = cs_issuance_filter;
 }
 
 static void ev_added(void *ctx, const struct tx *tx, uint64_t seq)

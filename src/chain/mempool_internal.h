@@ -19,6 +19,7 @@ struct mp_entry {
     int64_t sigop_cost;
     int64_t time;
     int32_t height;
+    bool issuance;      /* spends or creates a token-prefixed output: judged again at every new tip */
     uint64_t entry_seq; /* mempool sequence number taken on entry */
     uint64_t order;     /* insertion counter: entry order */
     size_t usage;       /* estimated heap bytes */
@@ -89,6 +90,7 @@ struct mempool {
     struct tx *stash;
     size_t stash_count, stash_cap;
     bool reorg_pending;
+    size_t issuance_count; /* entries with .issuance set */
     bool loaded;
 };
 

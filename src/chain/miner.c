@@ -358,6 +358,31 @@ bool miner_create_block(struct block_template *out, struct val_state *st, struct
     sel.sigops = MINER_COINBASE_RESERVED_SIGOPS;
     if (o->use_mempool)
         add_packages(mp, &sel, max_weight, max_sigops, o->min_feerate, tip.height + 1, tip.mtp);
+    /* The issuance rules in block order against the running state: what
+     * the pool judged one by one against the tip may not all fit. */
+    if (mo->chain.issuance_filter && sel.chosen.n > 0) {
+        size_t m = sel.chosen.n;
+        const struct tx **all = mem_alloc(m * sizeof(*all));
+        bool *keep = mem_alloc(m * sizeof(*keep));
+        for (size_t i = 0; i < m; i++)
+            all[i] = &sel.chosen.v[i]->tx;
+        mo->chain.issuance_filter(mo->chain.ctx, keep, (const struct tx *const *)all, m);
+        size_t k = 0;
+        for (size_t i = 0; i < m; i++) {
+            struct mp_entry *e = sel.chosen.v[i];
+            if (keep[i]) {
+                sel.chosen.v[k++] = e;
+            } else {
+                sel.weight -= (uint64_t)e->weight;
+                sel.sigops -= e->sigop_cost;
+                sel.fees -= e->fee;
+                log_printf(LOG_MINER, LOG_LEVEL_DEBUG, "miner: left out a transaction the issuance rules refuse here");
+            }
+        }
+        sel.chosen.n = k;
+        mem_free(all);
+        mem_free(keep);
+    }
     size_t n = sel.chosen.n;
     const struct tx **txs = mem_alloc((n ? n : 1) * sizeof(*txs));
     int64_t *fees = mem_alloc((n ? n : 1) * sizeof(*fees));

@@ -734,6 +734,7 @@ static bool start_rpc(struct node *n)
     rpc_register_blockchain(n->table);
     rpc_register_mining(n->table);
     rpc_register_net(n->table);
+    rpc_register_issuance_debug(n->table);
     rpc_register_rest(n->table);
     rpc_table_set_warmup(n->table, "Loading block index...");
 

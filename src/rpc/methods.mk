@@ -9,7 +9,8 @@ libhm_rpc_a_SOURCES += \
   src/rpc/rpc_internal.h \
   src/rpc/rpc_rawtx.c src/rpc/rpc_rawtx_chain.c \
   src/rpc/rpc_blockchain.c src/rpc/rpc_mempool.c \
-  src/rpc/rpc_mining.c src/rpc/rest.c
+  src/rpc/rpc_mining.c src/rpc/rest.c \
+  src/rpc/rpc_issuance_debug.c
 
 check_PROGRAMS += qa/unit/rpc/descriptor_tests qa/unit/rpc/rpc_keys_tests
 qa_unit_rpc_descriptor_tests_SOURCES = qa/unit/rpc/descriptor_tests.c qa/unit/unit.h
