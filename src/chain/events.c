@@ -130,6 +130,8 @@ void events_emit_tx_removed_from_mempool(struct events *ev, const struct tx *tx,
 void events_emit_block_invalid(struct events *ev, const struct block_index *idx, const struct val_state *st)
 {
     EMIT(ev, block_invalid, idx, st);
+}
+
 void events_emit_issuance_tx(struct events *ev, const struct tx *tx, const struct issuance_effects *fx,
                              const struct block_index *idx, bool connected)
 {
