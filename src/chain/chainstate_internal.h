@@ -170,6 +170,14 @@ bool cs_iss_tx(struct chainstate *cs, struct val_state *st, struct cs_block_iss 
 bool cs_iss_replay_block(struct chainstate *cs, struct val_state *st, struct cs_block_iss *bx, const struct block *b,
                          const struct block_undo *u, int32_t height);
 /**
+ * The whole issuance pass of one block given its spent coins (undo data
+ * u): cs_iss_replay_block, then (block_level) the block-level checks that
+ * follow the transactions. What ConnectBlock runs, without the coins and
+ * scripts (the benchmark times it against a whole connect).
+ */
+bool cs_iss_block(struct chainstate *cs, struct val_state *st, struct cs_block_iss *bx, const struct block *b,
+                  const struct block_undo *u, int32_t height, bool block_level);
+/**
  * Reads the issuance state stored with the coins into *out. Returns 1
  * read, 0 none stored, -1 with err (a read error or an entry that does not
  * decode or does not belong to the chain's assets).

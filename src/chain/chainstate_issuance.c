@@ -118,6 +118,13 @@ bool cs_iss_replay_block(struct chainstate *cs, struct val_state *st, struct cs_
     return ok;
 }
 
+bool cs_iss_block(struct chainstate *cs, struct val_state *st, struct cs_block_iss *bx, const struct block *b,
+                  const struct block_undo *u, int32_t height, bool block_level)
+{
+    (void)block_level;
+    return cs_iss_replay_block(cs, st, bx, b, u, height);
+}
+
 int cs_iss_read(struct chainstate *cs, struct issuance_state *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
