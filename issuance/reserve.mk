@@ -1,0 +1,12 @@
+# issuance/reserve_*: the reserve Merkle-sum tree, the HMRS commitment and
+# reserve proofs (doc/issuance.md, "Reserve commitment").
+libhm_issuance_a_SOURCES += \
+  issuance/reserve_hash.c issuance/reserve_hash.h \
+  issuance/reserve_tree.c issuance/reserve_tree.h \
+  issuance/reserve_path.c \
+  issuance/reserve_memstore.c issuance/reserve_memstore.h
+
+check_PROGRAMS += qa/unit/issuance/reserve_tree_tests
+qa_unit_issuance_reserve_tree_tests_SOURCES = qa/unit/issuance/reserve_tree_tests.c qa/unit/unit.h
+qa_unit_issuance_reserve_tree_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_issuance_reserve_tree_tests_LDADD = $(UNIT_LIBS)
