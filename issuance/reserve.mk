@@ -10,3 +10,16 @@ check_PROGRAMS += qa/unit/issuance/reserve_tree_tests
 qa_unit_issuance_reserve_tree_tests_SOURCES = qa/unit/issuance/reserve_tree_tests.c qa/unit/unit.h
 qa_unit_issuance_reserve_tree_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_issuance_reserve_tree_tests_LDADD = $(UNIT_LIBS)
+
+libhm_issuance_a_SOURCES += \
+  issuance/reserve_commitment.c issuance/reserve_commitment.h \
+  issuance/reserve_proof.c issuance/reserve_proof.h \
+  issuance/reserve_headers.c issuance/reserve_headers.h
+
+check_PROGRAMS += qa/unit/issuance/reserve_commitment_tests qa/unit/issuance/reserve_proof_tests
+qa_unit_issuance_reserve_commitment_tests_SOURCES = qa/unit/issuance/reserve_commitment_tests.c qa/unit/unit.h
+qa_unit_issuance_reserve_commitment_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_issuance_reserve_commitment_tests_LDADD = $(UNIT_LIBS)
+qa_unit_issuance_reserve_proof_tests_SOURCES = qa/unit/issuance/reserve_proof_tests.c qa/unit/unit.h
+qa_unit_issuance_reserve_proof_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_issuance_reserve_proof_tests_LDADD = $(UNIT_LIBS)
