@@ -23,3 +23,7 @@ qa_unit_issuance_reserve_commitment_tests_LDADD = $(UNIT_LIBS)
 qa_unit_issuance_reserve_proof_tests_SOURCES = qa/unit/issuance/reserve_proof_tests.c qa/unit/unit.h
 qa_unit_issuance_reserve_proof_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_issuance_reserve_proof_tests_LDADD = $(UNIT_LIBS)
+check_PROGRAMS += qa/unit/issuance/reserve_headers_tests
+qa_unit_issuance_reserve_headers_tests_SOURCES = qa/unit/issuance/reserve_headers_tests.c qa/unit/unit.h
+qa_unit_issuance_reserve_headers_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_issuance_reserve_headers_tests_LDADD = $(UNIT_LIBS)

@@ -18,8 +18,8 @@ bool reserve_path_root(struct val_state *st, struct reserve_state *state, const 
         return val_invalid_debug(st, VAL_BLOCK_CONSENSUS, RESERVE_REJECT_RANGE, "leaf amount out of range");
     if (depth > RESERVE_MAX_DEPTH)
         return val_invalid_debug(st, VAL_BLOCK_CONSENSUS, REJECT_PATH, "path longer than 256");
-    if (leaf_count == 0)
-        return val_invalid_debug(st, VAL_BLOCK_CONSENSUS, REJECT_PATH, "leaf count 0");
+    if (leaf_count == 0 || leaf_count > (uint64_t)INT64_MAX)
+        return val_invalid_debug(st, VAL_BLOCK_CONSENSUS, REJECT_PATH, "leaf count 0 or above 2^63-1");
     uint8_t key[32];
     reserve_key(h, key, &leaf->outpoint);
     struct reserve_ref cur;

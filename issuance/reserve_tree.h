@@ -159,8 +159,8 @@ __attribute__((warn_unused_result)) bool reserve_tree_find(struct val_state *st,
  * *state. Returns false (st: RESERVE_REJECT_RANGE or "bad-reserve-path")
  * if an amount is out of range, a sum overflows, a sibling is the empty
  * value with nonzero sums, a sibling equals the node beside it, the lowest
- * sibling is empty (a lone leaf sits higher), the leaf count is 0 or too
- * small for the non-empty siblings, or the depth exceeds 256.
+ * sibling is empty (a lone leaf sits higher), the leaf count is 0, above
+ * 2^63-1 or too small for the non-empty siblings, or the depth exceeds 256.
  */
 __attribute__((warn_unused_result)) bool reserve_path_root(struct val_state *st, struct reserve_state *state,
                                                            const struct reserve_hasher *h, const struct reserve_leaf *leaf,
