@@ -27,3 +27,11 @@ check_PROGRAMS += qa/unit/issuance/reserve_headers_tests
 qa_unit_issuance_reserve_headers_tests_SOURCES = qa/unit/issuance/reserve_headers_tests.c qa/unit/unit.h
 qa_unit_issuance_reserve_headers_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_issuance_reserve_headers_tests_LDADD = $(UNIT_LIBS)
+
+FUZZ_TARGETS += qa/fuzz/fuzz_reserve_proof qa/fuzz/fuzz_reserve_tree
+qa_fuzz_fuzz_reserve_proof_SOURCES = qa/fuzz/fuzz_reserve_proof.c
+qa_fuzz_fuzz_reserve_proof_LDADD = $(HM_CORE_LIBS)
+qa_fuzz_fuzz_reserve_proof_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+qa_fuzz_fuzz_reserve_tree_SOURCES = qa/fuzz/fuzz_reserve_tree.c
+qa_fuzz_fuzz_reserve_tree_LDADD = $(HM_CORE_LIBS)
+qa_fuzz_fuzz_reserve_tree_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
