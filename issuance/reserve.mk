@@ -35,3 +35,5 @@ qa_fuzz_fuzz_reserve_proof_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 qa_fuzz_fuzz_reserve_tree_SOURCES = qa/fuzz/fuzz_reserve_tree.c
 qa_fuzz_fuzz_reserve_tree_LDADD = $(HM_CORE_LIBS)
 qa_fuzz_fuzz_reserve_tree_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+bench_hashmint_SOURCES += src/bench/bench_reserve.c

@@ -3,37 +3,46 @@
 #include <string.h>
 
 #include "src/util/alloc.h"
+#include "src/util/endian.h"
 
-/* A record: chained in its bucket; val_len bytes of value follow. A
- * tombstone (deleted, parent set) hides the parent's record. */
-struct rec {
-    struct rec *next;
+/* Records live inline in an open-addressing table (linear probing, load at
+ * most 3/4, deletion by backward shift): a lookup of a record that is not
+ * in cache costs one or two cache misses, the least a table can do, which
+ * is what the tree's updates wait for. A tombstone (deleted while a parent
+ * store exists) hides the parent's record. */
+enum { SLOT_EMPTY = 0, SLOT_FULL, SLOT_TOMBSTONE };
+
+struct slot {
     uint8_t key[RESERVE_NODE_KEY_SIZE];
+    uint8_t state;
     uint8_t val_len;
-    uint8_t tombstone;
-    uint8_t val[];
+    uint8_t val[RESERVE_NODE_MAX_SIZE];
 };
 
 struct reserve_memstore {
     struct reserve_store parent;
     bool has_parent;
-    struct rec **buckets;
-    size_t nbuckets; /* a power of two */
+    struct slot *slots;
+    size_t cap; /* a power of two */
     size_t count;
-    size_t bytes;
 };
 
-/* Node keys are mostly hash bits, but shallow positions are mostly zero:
- * mix every byte in. */
+static uint64_t mix(uint64_t h)
+{
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9u;
+    h ^= h >> 29;
+    return h;
+}
+
+/* Node keys are mostly hash bits, but shallow positions are mostly zero
+ * (and the depth is in front): every byte goes in, a word at a time. */
 static size_t key_hash(const uint8_t *key)
 {
-    uint64_t h = 0x9E3779B97F4A7C15u;
-    for (size_t i = 0; i < RESERVE_NODE_KEY_SIZE; i++)
-        h = (h ^ key[i]) * 0x100000001B3u;
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9u;
-    h ^= h >> 32;
-    return (size_t)h;
+    uint64_t h = (uint64_t)key[0] << 8 | key[1];
+    for (size_t i = 2; i < RESERVE_NODE_KEY_SIZE; i += 8)
+        h = mix(h ^ le64_read(key + i)) + 0x9E3779B97F4A7C15u;
+    return (size_t)mix(h);
 }
 
 struct reserve_memstore *reserve_memstore_new(const struct reserve_store *parent)
@@ -43,97 +52,91 @@ struct reserve_memstore *reserve_memstore_new(const struct reserve_store *parent
         m->parent = *parent;
         m->has_parent = true;
     }
-    m->nbuckets = 1024;
-    m->buckets = mem_calloc(m->nbuckets, sizeof(*m->buckets));
+    m->cap = 1024;
+    m->slots = mem_calloc(m->cap, sizeof(*m->slots));
     return m;
-}
-
-static void free_all(struct reserve_memstore *m)
-{
-    for (size_t i = 0; i < m->nbuckets; i++) {
-        struct rec *r = m->buckets[i];
-        while (r) {
-            struct rec *next = r->next;
-            mem_free(r);
-            r = next;
-        }
-        m->buckets[i] = NULL;
-    }
-    m->count = 0;
-    m->bytes = 0;
 }
 
 void reserve_memstore_free(struct reserve_memstore *m)
 {
     if (!m)
         return;
-    free_all(m);
-    mem_free(m->buckets);
+    mem_free(m->slots);
     mem_free(m);
 }
 
-static struct rec **find(struct reserve_memstore *m, const uint8_t *key)
+/* Returns the slot holding key, or the empty slot where it would go. */
+static struct slot *find(const struct reserve_memstore *m, const uint8_t *key)
 {
-    struct rec **pp = &m->buckets[key_hash(key) & (m->nbuckets - 1)];
-    while (*pp && memcmp((*pp)->key, key, RESERVE_NODE_KEY_SIZE) != 0)
-        pp = &(*pp)->next;
-    return pp;
+    size_t mask = m->cap - 1, i = key_hash(key) & mask;
+    for (;;) {
+        struct slot *s = &m->slots[i];
+        if (s->state == SLOT_EMPTY || memcmp(s->key, key, RESERVE_NODE_KEY_SIZE) == 0)
+            return s;
+        i = (i + 1) & mask;
+    }
 }
 
 static void grow(struct reserve_memstore *m)
 {
-    size_t n = m->nbuckets * 2;
-    struct rec **b = mem_calloc(n, sizeof(*b));
-    for (size_t i = 0; i < m->nbuckets; i++) {
-        struct rec *r = m->buckets[i];
-        while (r) {
-            struct rec *next = r->next;
-            size_t j = key_hash(r->key) & (n - 1);
-            r->next = b[j];
-            b[j] = r;
-            r = next;
-        }
-    }
-    mem_free(m->buckets);
-    m->buckets = b;
-    m->nbuckets = n;
+    struct slot *old = m->slots;
+    size_t old_cap = m->cap;
+    m->cap *= 2;
+    m->slots = mem_calloc(m->cap, sizeof(*m->slots));
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].state != SLOT_EMPTY)
+            *find(m, old[i].key) = old[i];
+    mem_free(old);
 }
 
-/* Replaces (or adds) the record for key. */
-static void set(struct reserve_memstore *m, const uint8_t *key, const uint8_t *val, size_t len, bool tombstone)
+static void set(struct reserve_memstore *m, const uint8_t *key, const uint8_t *val, size_t len, uint8_t state)
 {
-    struct rec **pp = find(m, key);
-    struct rec *old = *pp;
-    struct rec *r = mem_alloc(sizeof(*r) + len);
-    r->next = old ? old->next : NULL;
-    memcpy(r->key, key, RESERVE_NODE_KEY_SIZE);
-    r->val_len = (uint8_t)len;
-    r->tombstone = tombstone;
-    if (len)
-        memcpy(r->val, val, len);
-    *pp = r;
-    if (old) {
-        m->bytes -= sizeof(*old) + old->val_len;
-        mem_free(old);
-    } else {
+    if ((m->count + 1) * 4 > m->cap * 3)
+        grow(m);
+    struct slot *s = find(m, key);
+    if (s->state == SLOT_EMPTY) {
+        memcpy(s->key, key, RESERVE_NODE_KEY_SIZE);
         m->count++;
     }
-    m->bytes += sizeof(*r) + len;
-    if (m->count > m->nbuckets)
-        grow(m);
+    s->state = state;
+    s->val_len = (uint8_t)len;
+    if (len)
+        memcpy(s->val, val, len);
+}
+
+/* Empties slot s and shifts later entries of its probe run back, so no
+ * lookup ever stops early at the hole. */
+static void remove_slot(struct reserve_memstore *m, struct slot *s)
+{
+    size_t mask = m->cap - 1, hole = (size_t)(s - m->slots), i = hole;
+    for (;;) {
+        i = (i + 1) & mask;
+        struct slot *t = &m->slots[i];
+        if (t->state == SLOT_EMPTY)
+            break;
+        size_t home = key_hash(t->key) & mask;
+        /* t may move into the hole if its home is not in (hole, i] cyclically */
+        bool stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
+        if (!stays) {
+            m->slots[hole] = *t;
+            hole = i;
+        }
+    }
+    m->slots[hole].state = SLOT_EMPTY;
+    m->count--;
 }
 
 static int mem_get(void *ctx, uint8_t *val, size_t *val_len, const uint8_t *key)
 {
     struct reserve_memstore *m = ctx;
-    struct rec *r = *find(m, key);
-    if (r) {
-        if (r->tombstone)
-            return 0;
-        memcpy(val, r->val, r->val_len);
-        *val_len = r->val_len;
+    struct slot *s = find(m, key);
+    if (s->state == SLOT_FULL) {
+        memcpy(val, s->val, s->val_len);
+        *val_len = s->val_len;
         return 1;
     }
+    if (s->state == SLOT_TOMBSTONE)
+        return 0;
     if (m->has_parent)
         return m->parent.get(m->parent.ctx, val, val_len, key);
     return 0;
@@ -143,7 +146,7 @@ static int mem_put(void *ctx, const uint8_t *key, const uint8_t *val, size_t val
 {
     if (val_len > RESERVE_NODE_MAX_SIZE)
         return -1;
-    set(ctx, key, val, val_len, false);
+    set(ctx, key, val, val_len, SLOT_FULL);
     return 0;
 }
 
@@ -151,17 +154,12 @@ static int mem_del(void *ctx, const uint8_t *key)
 {
     struct reserve_memstore *m = ctx;
     if (m->has_parent) {
-        set(m, key, NULL, 0, true);
+        set(m, key, NULL, 0, SLOT_TOMBSTONE);
         return 0;
     }
-    struct rec **pp = find(m, key);
-    struct rec *r = *pp;
-    if (r) {
-        *pp = r->next;
-        m->bytes -= sizeof(*r) + r->val_len;
-        m->count--;
-        mem_free(r);
-    }
+    struct slot *s = find(m, key);
+    if (s->state != SLOT_EMPTY)
+        remove_slot(m, s);
     return 0;
 }
 
@@ -180,23 +178,25 @@ size_t reserve_memstore_count(const struct reserve_memstore *m)
 
 size_t reserve_memstore_usage(const struct reserve_memstore *m)
 {
-    return m->bytes + m->nbuckets * sizeof(*m->buckets);
+    return m->cap * sizeof(*m->slots);
 }
 
 void reserve_memstore_flush(struct reserve_memstore *m, struct reserve_batch *out)
 {
-    for (size_t i = 0; i < m->nbuckets; i++) {
-        for (struct rec *r = m->buckets[i]; r; r = r->next) {
-            if (out->count == out->cap) {
-                out->cap = out->cap ? out->cap * 2 : 64;
-                out->ops = mem_realloc(out->ops, out->cap * sizeof(*out->ops));
-            }
-            struct reserve_batch_op *op = &out->ops[out->count++];
-            memcpy(op->key, r->key, RESERVE_NODE_KEY_SIZE);
-            op->del = r->tombstone;
-            op->val_len = r->val_len;
-            memcpy(op->val, r->val, r->val_len);
+    for (size_t i = 0; i < m->cap; i++) {
+        struct slot *s = &m->slots[i];
+        if (s->state == SLOT_EMPTY)
+            continue;
+        if (out->count == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 64;
+            out->ops = mem_realloc(out->ops, out->cap * sizeof(*out->ops));
         }
+        struct reserve_batch_op *op = &out->ops[out->count++];
+        memcpy(op->key, s->key, RESERVE_NODE_KEY_SIZE);
+        op->del = s->state == SLOT_TOMBSTONE;
+        op->val_len = s->val_len;
+        memcpy(op->val, s->val, s->val_len);
     }
-    free_all(m);
+    memset(m->slots, 0, m->cap * sizeof(*m->slots));
+    m->count = 0;
 }
