@@ -5,6 +5,7 @@
  * overflow rejection, store failures. */
 #include "issuance/reserve_tree.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,6 +211,70 @@ START_TEST(test_hash_bytes)
     reserve_root_hash(&h, &got, 3, &p);
     tagged(expect, "HMRS/root", rm, 56);
     ck_assert_mem_eq(got.b, expect, 32);
+}
+END_TEST
+
+static void hex32(uint8_t out[32], const char *hex)
+{
+    for (int i = 0; i < 32; i++) {
+        unsigned v;
+        ck_assert(sscanf(hex + 2 * i, "%2x", &v) == 1);
+        out[i] = (uint8_t)v;
+    }
+}
+
+/* The example values of doc/issuance.md ("The root"): the format is
+ * frozen; a change here is a consensus change. */
+START_TEST(test_doc_vectors)
+{
+    struct reserve_hasher h;
+    reserve_hasher_init(&h);
+    uint8_t want[32];
+    hex32(want, "71bcb212b0f01939941f4c8eb83259031951bd88d63e03c5233f66ab78803935");
+    ck_assert_mem_eq(h.empty.b, want, 32);
+    struct reserve_state s;
+    struct val_state st;
+    val_state_init(&st);
+    ck_assert(reserve_root_compute(&st, &s, NULL, 0));
+    hex32(want, "44972999d2160330e213616c1fd1aa5c54409254475a6e4595cd26bcd72af3b1");
+    ck_assert_mem_eq(s.root.b, want, 32);
+
+    struct reserve_leaf l[2];
+    memset(l, 0, sizeof(l));
+    for (int i = 0; i < 32; i++) {
+        l[0].outpoint.txid.b[i] = (uint8_t)i;
+        l[0].asset_id[i] = 0xaa;
+        l[0].owner_hash[i] = 0xbb;
+    }
+    l[0].outpoint.n = 1;
+    l[0].collateral = 5000000000u;
+    l[0].debt = 100000000000u;
+    l[1] = l[0];
+    l[1].outpoint.n = 2;
+    l[1].collateral = 2500000000u;
+    l[1].debt = 0;
+    uint8_t key[32];
+    struct hash256 lh;
+    reserve_key(&h, key, &l[0].outpoint);
+    hex32(want, "0ac01cc725a7e9827a939adcb971d8df7f399775ef95cbbed27db7103de0bd3b");
+    ck_assert_mem_eq(key, want, 32);
+    reserve_leaf_hash(&h, &lh, &l[0]);
+    hex32(want, "b651e1a4fce00d7ada7330949fed8d53b32453aadbeb40838e2574d0321196f4");
+    ck_assert_mem_eq(lh.b, want, 32);
+    reserve_key(&h, key, &l[1].outpoint);
+    hex32(want, "bb0d97931300b841df6225714bbb4645356cd02890ea462848504d131bfb5237");
+    ck_assert_mem_eq(key, want, 32);
+    reserve_leaf_hash(&h, &lh, &l[1]);
+    hex32(want, "22f9638e73ba568a969d1b3a7bea6b86c31126d22c53ce03f6a7b1d3cd7710c0");
+    ck_assert_mem_eq(lh.b, want, 32);
+    ck_assert(reserve_root_compute(&st, &s, l, 1));
+    hex32(want, "8107a778059e4280bbacd620adef2764bf52b83c78c18e4b8e140ee7a7834250");
+    ck_assert_mem_eq(s.root.b, want, 32);
+    ck_assert(reserve_root_compute(&st, &s, l, 2));
+    hex32(want, "6e682f6dbb9d417ac4dd4ebab105a8749c74708bdf56d62dc039a6b4efeada5b");
+    ck_assert_mem_eq(s.root.b, want, 32);
+    ck_assert_uint_eq(s.sums.collateral, 7500000000u);
+    ck_assert_uint_eq(s.sums.debt, 100000000000u);
 }
 END_TEST
 
@@ -788,6 +853,7 @@ static Suite *reserve_tree_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_hash_bytes);
+    tcase_add_test(tc, test_doc_vectors);
     tcase_add_test(tc, test_small_trees);
     tcase_add_test(tc, test_random_vs_naive_small_batches);
     tcase_add_test(tc, test_random_vs_naive_large_batches);
