@@ -278,6 +278,26 @@ START_TEST(test_doc_vectors)
 }
 END_TEST
 
+/* Checked additions at their exact limits. */
+START_TEST(test_sums_add_limits)
+{
+    struct reserve_sums a = { RESERVE_COLLATERAL_MAX - 1, RESERVE_DEBT_SUM_MAX - 1 }, one = { 1, 1 }, r;
+    ck_assert(reserve_sums_add(&r, &a, &one));
+    ck_assert_uint_eq(r.collateral, RESERVE_COLLATERAL_MAX);
+    ck_assert_uint_eq(r.debt, RESERVE_DEBT_SUM_MAX);
+    struct reserve_sums c1 = { 1, 0 }, d1 = { 0, 1 };
+    ck_assert(!reserve_sums_add(&r, &r, &c1));
+    ck_assert_uint_eq(r.collateral, 0); /* zeroed on failure */
+    struct reserve_sums top = { RESERVE_COLLATERAL_MAX, RESERVE_DEBT_SUM_MAX };
+    ck_assert(!reserve_sums_add(&r, &top, &d1));
+    ck_assert(!reserve_sums_add(&r, &c1, &top));
+    struct reserve_sums wrap = { 0, UINT64_MAX }, small = { 0, 2 };
+    ck_assert(!reserve_sums_add(&r, &wrap, &small)); /* would wrap to 1 unchecked */
+    struct reserve_sums cwrap = { UINT64_MAX, 0 }, csmall = { 2, 0 };
+    ck_assert(!reserve_sums_add(&r, &cwrap, &csmall));
+}
+END_TEST
+
 /* Small trees by hand: empty, one leaf (the leaf is the top), two leaves
  * (an inner node, the smaller key's bit decides the side). */
 START_TEST(test_small_trees)
@@ -854,6 +874,7 @@ static Suite *reserve_tree_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_hash_bytes);
     tcase_add_test(tc, test_doc_vectors);
+    tcase_add_test(tc, test_sums_add_limits);
     tcase_add_test(tc, test_small_trees);
     tcase_add_test(tc, test_random_vs_naive_small_batches);
     tcase_add_test(tc, test_random_vs_naive_large_batches);
