@@ -8,9 +8,10 @@
 /* Records live inline in an open-addressing table (linear probing, load at
  * most 3/4, deletion by backward shift): a lookup of a record that is not
  * in cache costs one or two cache misses, the least a table can do, which
- * is what the tree's updates wait for. A tombstone (deleted while a parent
- * store exists) hides the parent's record. */
-enum { SLOT_EMPTY = 0, SLOT_FULL, SLOT_TOMBSTONE };
+ * is what the tree's updates wait for. Over a parent: a written record is
+ * dirty (SLOT_FULL), a deleted one a tombstone hiding the parent's, and a
+ * record read from the parent is kept as a clean copy (SLOT_CLEAN). */
+enum { SLOT_EMPTY = 0, SLOT_FULL, SLOT_TOMBSTONE, SLOT_CLEAN };
 
 struct slot {
     uint8_t key[RESERVE_NODE_KEY_SIZE];
@@ -130,16 +131,20 @@ static int mem_get(void *ctx, uint8_t *val, size_t *val_len, const uint8_t *key)
 {
     struct reserve_memstore *m = ctx;
     struct slot *s = find(m, key);
-    if (s->state == SLOT_FULL) {
+    if (s->state == SLOT_FULL || s->state == SLOT_CLEAN) {
         memcpy(val, s->val, s->val_len);
         *val_len = s->val_len;
         return 1;
     }
-    if (s->state == SLOT_TOMBSTONE)
+    if (s->state == SLOT_TOMBSTONE || !m->has_parent)
         return 0;
-    if (m->has_parent)
-        return m->parent.get(m->parent.ctx, val, val_len, key);
-    return 0;
+    int rc = m->parent.get(m->parent.ctx, val, val_len, key);
+    if (rc == 1) {
+        if (*val_len > RESERVE_NODE_MAX_SIZE)
+            return -1;
+        set(m, key, val, *val_len, SLOT_CLEAN); /* the next read is a memory read */
+    }
+    return rc;
 }
 
 static int mem_put(void *ctx, const uint8_t *key, const uint8_t *val, size_t val_len)
@@ -176,16 +181,53 @@ size_t reserve_memstore_count(const struct reserve_memstore *m)
     return m->count;
 }
 
+size_t reserve_memstore_dirty(const struct reserve_memstore *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->cap; i++)
+        n += m->slots[i].state == SLOT_FULL || m->slots[i].state == SLOT_TOMBSTONE;
+    return n;
+}
+
 size_t reserve_memstore_usage(const struct reserve_memstore *m)
 {
     return m->cap * sizeof(*m->slots);
 }
 
-void reserve_memstore_flush(struct reserve_memstore *m, struct reserve_batch *out)
+/* Rebuilds the table keeping only the slots keep() accepts (state changed by it). */
+static void rebuild(struct reserve_memstore *m, bool (*keep)(struct slot *s))
+{
+    struct slot *old = m->slots;
+    size_t cap = m->cap;
+    m->slots = mem_calloc(cap, sizeof(*m->slots));
+    m->count = 0;
+    for (size_t i = 0; i < cap; i++) {
+        if (old[i].state == SLOT_EMPTY || !keep(&old[i]))
+            continue;
+        *find(m, old[i].key) = old[i];
+        m->count++;
+    }
+    mem_free(old);
+}
+
+static bool keep_as_clean(struct slot *s)
+{
+    if (s->state == SLOT_TOMBSTONE)
+        return false;
+    s->state = SLOT_CLEAN;
+    return true;
+}
+
+static bool keep_dirty(struct slot *s)
+{
+    return s->state == SLOT_FULL || s->state == SLOT_TOMBSTONE;
+}
+
+void reserve_memstore_flush(struct reserve_memstore *m, struct reserve_batch *out, bool keep_clean)
 {
     for (size_t i = 0; i < m->cap; i++) {
         struct slot *s = &m->slots[i];
-        if (s->state == SLOT_EMPTY)
+        if (s->state != SLOT_FULL && s->state != SLOT_TOMBSTONE)
             continue;
         if (out->count == out->cap) {
             out->cap = out->cap ? out->cap * 2 : 64;
@@ -197,6 +239,15 @@ void reserve_memstore_flush(struct reserve_memstore *m, struct reserve_batch *ou
         op->val_len = s->val_len;
         memcpy(op->val, s->val, s->val_len);
     }
-    memset(m->slots, 0, m->cap * sizeof(*m->slots));
-    m->count = 0;
+    if (keep_clean && m->has_parent) {
+        rebuild(m, keep_as_clean);
+    } else {
+        memset(m->slots, 0, m->cap * sizeof(*m->slots));
+        m->count = 0;
+    }
+}
+
+void reserve_memstore_drop_clean(struct reserve_memstore *m)
+{
+    rebuild(m, keep_dirty);
 }

@@ -449,8 +449,8 @@ static void assert_same_records(struct fixture *a, struct fixture *b)
     struct reserve_batch ba, bb;
     reserve_batch_init(&ba);
     reserve_batch_init(&bb);
-    reserve_memstore_flush(a->mem, &ba);
-    reserve_memstore_flush(b->mem, &bb);
+    reserve_memstore_flush(a->mem, &ba, false);
+    reserve_memstore_flush(b->mem, &bb, false);
     ck_assert_uint_eq(ba.count, bb.count);
     if (ba.count) {
         qsort(ba.ops, ba.count, sizeof(*ba.ops), cmp_op);
@@ -756,8 +756,13 @@ START_TEST(test_overlay_flush)
         if (round % 7 == 6) {
             struct reserve_batch fb;
             reserve_batch_init(&fb);
-            reserve_memstore_flush(overlay, &fb);
-            ck_assert_uint_eq(reserve_memstore_count(overlay), 0);
+            bool keep = round % 14 == 6; /* alternately keep clean copies and empty the cache */
+            reserve_memstore_flush(overlay, &fb, keep);
+            ck_assert_uint_eq(reserve_memstore_dirty(overlay), 0);
+            if (!keep)
+                ck_assert_uint_eq(reserve_memstore_count(overlay), 0);
+            else if (round == 6)
+                ck_assert_uint_gt(reserve_memstore_count(overlay), 0);
             ck_assert_int_eq(reserve_batch_write(&ps, &fb), 0);
             reserve_batch_clear(&fb);
             val_state_init(&st);
@@ -767,7 +772,9 @@ START_TEST(test_overlay_flush)
     }
     struct reserve_batch fb;
     reserve_batch_init(&fb);
-    reserve_memstore_flush(overlay, &fb);
+    reserve_memstore_drop_clean(overlay); /* only the dirty records stay */
+    ck_assert_uint_eq(reserve_memstore_count(overlay), reserve_memstore_dirty(overlay));
+    reserve_memstore_flush(overlay, &fb, true);
     ck_assert_int_eq(reserve_batch_write(&ps, &fb), 0);
     reserve_batch_clear(&fb);
     /* The parent now holds exactly what the direct store holds. */
@@ -776,6 +783,74 @@ START_TEST(test_overlay_flush)
     reserve_memstore_free(overlay);
     reserve_memstore_free(parent);
     fixture_clear(&direct);
+}
+END_TEST
+
+/* A parent that counts its reads. */
+static struct reserve_store counted_parent;
+static long parent_reads;
+
+static int counting_get(void *ctx, uint8_t *val, size_t *len, const uint8_t *key)
+{
+    (void)ctx;
+    parent_reads++;
+    return counted_parent.get(counted_parent.ctx, val, len, key);
+}
+
+/* The overlay keeps what it read from the parent: a second lookup of the
+ * same path does not reach the parent; after a flush that keeps clean
+ * copies neither, after one that empties the cache it does again. */
+START_TEST(test_overlay_read_cache)
+{
+    struct fixture base;
+    fixture_init(&base);
+    struct reserve_change ch[200];
+    for (int i = 0; i < 200; i++) {
+        ch[i].insert = true;
+        make_leaf(&ch[i].leaf, 3000 + (uint64_t)i);
+    }
+    struct reserve_state s;
+    apply_ok(&base, &s, ch, 200);
+    counted_parent = base.tree.store;
+    struct reserve_store ps = counted_parent;
+    ps.get = counting_get;
+    struct reserve_memstore *overlay = reserve_memstore_new(&ps);
+    struct reserve_store os;
+    reserve_memstore_store(&os, overlay);
+    struct reserve_tree t;
+    reserve_tree_init(&t, &os);
+    struct reserve_path *path = mem_alloc(sizeof(*path));
+    struct val_state st;
+    bool found;
+    parent_reads = 0;
+    val_state_init(&st);
+    ck_assert(reserve_tree_find(&st, &found, path, &t, &ch[5].leaf.outpoint) && found);
+    long first = parent_reads;
+    ck_assert_int_gt(first, 1);
+    ck_assert(reserve_tree_find(&st, &found, path, &t, &ch[5].leaf.outpoint) && found);
+    ck_assert_int_eq(parent_reads, first);
+    /* an update and a flush that keeps clean copies: still no parent read */
+    struct reserve_change d = ch[5];
+    d.insert = false;
+    ck_assert(reserve_tree_apply(&st, &s, &t, &d, 1));
+    struct reserve_batch fb;
+    reserve_batch_init(&fb);
+    reserve_memstore_flush(overlay, &fb, true);
+    ck_assert_int_eq(reserve_batch_write(&counted_parent, &fb), 0);
+    reserve_batch_clear(&fb);
+    long before = parent_reads;
+    struct reserve_state s2;
+    ck_assert(reserve_tree_state(&st, &s2, &t));
+    assert_state_eq(&s2, &s);
+    ck_assert_int_eq(parent_reads, before);
+    reserve_memstore_drop_clean(overlay);
+    ck_assert_uint_eq(reserve_memstore_count(overlay), 0);
+    ck_assert(reserve_tree_state(&st, &s2, &t));
+    assert_state_eq(&s2, &s);
+    ck_assert_int_eq(parent_reads, before + 1);
+    mem_free(path);
+    reserve_memstore_free(overlay);
+    fixture_clear(&base);
 }
 END_TEST
 
@@ -884,6 +959,7 @@ static Suite *reserve_tree_suite(void)
     tcase_add_test(tc, test_naive_rejects);
     tcase_add_test(tc, test_paths_every_leaf);
     tcase_add_test(tc, test_overlay_flush);
+    tcase_add_test(tc, test_overlay_read_cache);
     tcase_add_test(tc, test_store_errors);
     tcase_add_test(tc, test_leaf_from_output);
     suite_add_tcase(s, tc);
