@@ -19,6 +19,7 @@ static const struct {
     { "keys", bench_keys_run },
     { "script", bench_script_run },
     { "chain", bench_chain_run },
+    { "reserve", bench_reserve_run },
 };
 
 static double now_sec(void)

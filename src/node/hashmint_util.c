@@ -22,6 +22,9 @@ static const struct command COMMANDS[] = {
       "checkblock [--chain=NAME] <file|hex>   context-free block checks: prints valid or the reject reason" },
     { "verifytx", util_cmd_verifytx,
       "verifytx                               verify inputs from JSON lines on stdin (see the manual)" },
+    { "verifyreserveproof", util_cmd_verifyreserveproof,
+      "verifyreserveproof [--chain=NAME] [--headers=FILE] <proof hex|file>\n"
+      "                                         check a reserve proof offline (and its block in a headers file)" },
 };
 
 void util_usage(FILE *f)

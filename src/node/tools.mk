@@ -5,7 +5,8 @@ hashmint_util_SOURCES = \
   src/node/util_common.c src/node/util_common.h \
   src/node/util_decode.c \
   src/node/util_checkblock.c \
-  src/node/util_verifytx.c
+  src/node/util_verifytx.c \
+  src/node/util_reserve.c
 hashmint_util_LDADD = libhm_rpc.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
 
 check_PROGRAMS += qa/unit/rpc/json_write_tests qa/unit/rpc/script_type_tests

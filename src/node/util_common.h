@@ -62,6 +62,7 @@ int util_cmd_decodetx(int argc, char **argv);
 int util_cmd_decodeblock(int argc, char **argv);
 int util_cmd_checkblock(int argc, char **argv);
 int util_cmd_verifytx(int argc, char **argv);
+int util_cmd_verifyreserveproof(int argc, char **argv);
 
 /** Prints the program's usage to f. */
 void util_usage(FILE *f);

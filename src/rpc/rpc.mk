@@ -42,3 +42,6 @@ FUZZ_TARGETS += qa/fuzz/fuzz_jsonrpc
 qa_fuzz_fuzz_jsonrpc_SOURCES = qa/fuzz/fuzz_jsonrpc.c
 qa_fuzz_fuzz_jsonrpc_LDADD = libhm_rpc.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
 qa_fuzz_fuzz_jsonrpc_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+# The JSON of reserve proofs (verifyreserveproof, hashmint-util).
+libhm_rpc_a_SOURCES += src/rpc/json_reserve.c src/rpc/json_reserve.h
