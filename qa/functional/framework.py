@@ -19,6 +19,7 @@ import argparse
 import base64
 import collections
 import contextlib
+import fcntl
 import hashlib
 import hmac
 import http.client
@@ -340,18 +341,27 @@ class RPCClient:
 # ---------------------------------------------------------------------------
 
 # Ports come from a block of PORT_RANGE ports below the kernel's ephemeral range,
-# one block per test process: HASHMINT_PORT_SEED (qa/run_tests.py gives every
-# test that runs at the same time a different one), else the process id. A port
-# the kernel hands out with bind(0) could meanwhile become the local port of any
-# outgoing connection on the machine (other tests make thousands), and another
-# test process could be handed the same one; ports outside the ephemeral range
-# in a block of our own cannot be taken either way before the node binds them.
+# one block per test process. A port the kernel hands out with bind(0) could
+# meanwhile become the local port of any outgoing connection on the machine
+# (other tests make thousands), and another test process could be handed the
+# same one; ports outside the ephemeral range in a block of our own cannot be
+# taken either way before the node binds them. A process owns its block by
+# holding an flock on PORT_LOCK_DIR/block-N for its lifetime, so test runs
+# started side by side (two qa/run_tests.py, a test run by hand) never share a
+# block; HASHMINT_PORT_SEED (qa/run_tests.py gives every test that runs at the
+# same time a different one), else the process id, says which block to try
+# first. qa/unit/net/connman_tests.c follows the same scheme.
 PORT_MIN = 11000
 PORT_RANGE = 400
+PORT_LOCK_DIR = os.path.join(tempfile.gettempdir(), "hashmint-test-ports")
 _used_ports = set()
+_block = None
 
 
 def _port_block():
+    global _block
+    if _block is not None:
+        return _block
     try:
         with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
             ephemeral_low = int(f.read().split()[0])
@@ -359,7 +369,18 @@ def _port_block():
         ephemeral_low = 32768
     blocks = max(1, (min(ephemeral_low, 65536) - PORT_MIN) // PORT_RANGE)
     seed = int(os.environ.get("HASHMINT_PORT_SEED", os.getpid()))
-    return PORT_MIN + (seed % blocks) * PORT_RANGE
+    os.makedirs(PORT_LOCK_DIR, mode=0o777, exist_ok=True)
+    for i in range(blocks):
+        b = (seed + i) % blocks
+        fd = os.open(os.path.join(PORT_LOCK_DIR, f"block-{b}"), os.O_CREAT | os.O_RDWR, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        _block = PORT_MIN + b * PORT_RANGE  # the fd stays open (and locked) until the process exits
+        return _block
+    raise RuntimeError(f"all {blocks} port blocks are taken by other test processes")
 
 
 def free_port():

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,26 +53,43 @@ static bool hello_handler(void *ctx, struct peer *p, const uint8_t *payload, siz
     return len != 0; /* an empty hello "misbehaves" */
 }
 
-/* A port nothing listens on, from this process's block below the ephemeral
- * range (qa/functional/framework.py's scheme: HASHMINT_PORT_SEED, given by
- * qa/run_tests.py to every test running at the same time, else the pid), so
- * parallel tests and outgoing connections never take it. k: the k-th port. */
+/* A port nothing listens on, from a block of ports below the ephemeral range
+ * that this process owns (qa/functional/framework.py's scheme: the block is
+ * held by an flock on /tmp/hashmint-test-ports/block-N, tried from
+ * HASHMINT_PORT_SEED, else the pid), so parallel tests and outgoing
+ * connections never take it. k: the k-th port. */
 static uint16_t test_port(int k)
 {
     enum { PORT_MIN = 11000, PORT_RANGE = 400 };
-    int ephemeral_low = 32768;
-    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
-    if (f) {
-        if (fscanf(f, "%d", &ephemeral_low) != 1)
-            ephemeral_low = 32768;
-        fclose(f);
+    static int base = -1;
+    if (base < 0) {
+        int ephemeral_low = 32768;
+        FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+        if (f) {
+            if (fscanf(f, "%d", &ephemeral_low) != 1)
+                ephemeral_low = 32768;
+            fclose(f);
+        }
+        int blocks = (ephemeral_low - PORT_MIN) / PORT_RANGE;
+        if (blocks < 1)
+            blocks = 1;
+        const char *env = getenv("HASHMINT_PORT_SEED");
+        long seed = env ? strtol(env, NULL, 10) : (long)getpid();
+        const char *tmp = getenv("TMPDIR");
+        char dir[256], path[300];
+        snprintf(dir, sizeof(dir), "%s/hashmint-test-ports", tmp && *tmp ? tmp : "/tmp");
+        mkdir(dir, 0777);
+        for (int i = 0; i < blocks && base < 0; i++) {
+            int b = (int)((seed + i) % blocks);
+            snprintf(path, sizeof(path), "%s/block-%d", dir, b);
+            int fd = open(path, O_CREAT | O_RDWR, 0666);
+            if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+                base = PORT_MIN + b * PORT_RANGE; /* fd stays open: the lock lasts until exit */
+            else if (fd >= 0)
+                close(fd);
+        }
+        ck_assert_msg(base >= 0, "all port blocks are taken by other test processes");
     }
-    int blocks = (ephemeral_low - PORT_MIN) / PORT_RANGE;
-    if (blocks < 1)
-        blocks = 1;
-    const char *env = getenv("HASHMINT_PORT_SEED");
-    long seed = env ? strtol(env, NULL, 10) : (long)getpid();
-    int base = PORT_MIN + (int)(seed % blocks) * PORT_RANGE;
     /* The last 100 ports of the block: framework.py hands out ports from its start. */
     for (int p = base + PORT_RANGE - 100 + k * 20; p < base + PORT_RANGE; p++) {
         int fd = socket(AF_INET, SOCK_STREAM, 0);
