@@ -4,7 +4,7 @@
 
 #include "consensus/params.h"
 #include "qa/unit/unit.h"
-#include "src/rpc/descriptor.h"
+#include "wallet/descriptor.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 

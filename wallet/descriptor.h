@@ -1,5 +1,5 @@
-#ifndef HASHMINT_RPC_DESCRIPTOR_H
-#define HASHMINT_RPC_DESCRIPTOR_H
+#ifndef HASHMINT_WALLET_DESCRIPTOR_H
+#define HASHMINT_WALLET_DESCRIPTOR_H
 /* Output script descriptors (BIP 380-386), the subset the node's RPCs need:
  * the checksum, and turning a non-ranged descriptor into its one
  * scriptPubKey for generatetodescriptor.

@@ -1,4 +1,4 @@
-#include "src/rpc/descriptor.h"
+#include "wallet/descriptor.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -11,7 +11,7 @@
 #include "consensus/script.h"
 #include "src/crypto/keys.h"
 #include "src/crypto/ripemd160.h"
-#include "src/rpc/rpc_keys.h"
+#include "wallet/key_io.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 

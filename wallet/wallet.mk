@@ -1,0 +1,21 @@
+# wallet/: keys, descriptors, signing, the wallet's SQLite storage, coins
+# and coin selection (doc/wallet.md). May use issuance/ and below; reaches
+# the node only through struct wallet_chain (wallet/chain_iface.h).
+libhm_wallet_a_SOURCES += \
+  wallet/key_io.c wallet/key_io.h \
+  wallet/script_type.c wallet/script_type.h \
+  wallet/descriptor.c wallet/descriptor.h \
+  wallet/tx_sign.c wallet/tx_sign.h
+
+# Unit tests of the wallet library: qa/unit/wallet/<file>_tests.c.
+WALLET_UNIT_LIBS = libhm_wallet.a $(HM_CORE_LIBS) $(SQLITE3_LIBS) $(SODIUM_LIBS) $(JANSSON_LIBS) $(CHECK_LIBS)
+check_PROGRAMS += qa/unit/wallet/descriptor_tests qa/unit/wallet/key_io_tests qa/unit/wallet/script_type_tests
+qa_unit_wallet_descriptor_tests_SOURCES = qa/unit/wallet/descriptor_tests.c qa/unit/unit.h
+qa_unit_wallet_descriptor_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_descriptor_tests_LDADD = $(WALLET_UNIT_LIBS)
+qa_unit_wallet_key_io_tests_SOURCES = qa/unit/wallet/key_io_tests.c qa/unit/unit.h
+qa_unit_wallet_key_io_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_key_io_tests_LDADD = $(WALLET_UNIT_LIBS)
+qa_unit_wallet_script_type_tests_SOURCES = qa/unit/wallet/script_type_tests.c qa/unit/unit.h
+qa_unit_wallet_script_type_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_script_type_tests_LDADD = $(WALLET_UNIT_LIBS)
