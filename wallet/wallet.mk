@@ -4,6 +4,7 @@
 libhm_wallet_a_SOURCES += \
   wallet/key_io.c wallet/key_io.h \
   wallet/script_type.c wallet/script_type.h \
+  wallet/bip32.c wallet/bip32.h \
   wallet/descriptor.c wallet/descriptor.h \
   wallet/tx_sign.c wallet/tx_sign.h
 
@@ -19,3 +20,7 @@ qa_unit_wallet_key_io_tests_LDADD = $(WALLET_UNIT_LIBS)
 qa_unit_wallet_script_type_tests_SOURCES = qa/unit/wallet/script_type_tests.c qa/unit/unit.h
 qa_unit_wallet_script_type_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_wallet_script_type_tests_LDADD = $(WALLET_UNIT_LIBS)
+check_PROGRAMS += qa/unit/wallet/bip32_tests
+qa_unit_wallet_bip32_tests_SOURCES = qa/unit/wallet/bip32_tests.c qa/unit/unit.h
+qa_unit_wallet_bip32_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_bip32_tests_LDADD = $(WALLET_UNIT_LIBS)
