@@ -6,7 +6,9 @@ libhm_wallet_a_SOURCES += \
   wallet/script_type.c wallet/script_type.h \
   wallet/bip32.c wallet/bip32.h \
   wallet/descriptor.c wallet/descriptor.h \
-  wallet/tx_sign.c wallet/tx_sign.h
+  wallet/tx_sign.c wallet/tx_sign.h \
+  wallet/crypter.c wallet/crypter.h \
+  wallet/coinselect.c wallet/coinselect.h
 
 # Unit tests of the wallet library: qa/unit/wallet/<file>_tests.c.
 WALLET_UNIT_LIBS = libhm_wallet.a $(HM_CORE_LIBS) $(SQLITE3_LIBS) $(SODIUM_LIBS) $(JANSSON_LIBS) $(CHECK_LIBS)
@@ -24,3 +26,10 @@ check_PROGRAMS += qa/unit/wallet/bip32_tests
 qa_unit_wallet_bip32_tests_SOURCES = qa/unit/wallet/bip32_tests.c qa/unit/unit.h
 qa_unit_wallet_bip32_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_wallet_bip32_tests_LDADD = $(WALLET_UNIT_LIBS)
+check_PROGRAMS += qa/unit/wallet/crypter_tests qa/unit/wallet/coinselect_tests
+qa_unit_wallet_crypter_tests_SOURCES = qa/unit/wallet/crypter_tests.c qa/unit/unit.h
+qa_unit_wallet_crypter_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_crypter_tests_LDADD = $(WALLET_UNIT_LIBS)
+qa_unit_wallet_coinselect_tests_SOURCES = qa/unit/wallet/coinselect_tests.c qa/unit/unit.h
+qa_unit_wallet_coinselect_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_coinselect_tests_LDADD = $(WALLET_UNIT_LIBS)
