@@ -8,7 +8,9 @@ libhm_wallet_a_SOURCES += \
   wallet/descriptor.c wallet/descriptor.h \
   wallet/tx_sign.c wallet/tx_sign.h \
   wallet/crypter.c wallet/crypter.h \
-  wallet/coinselect.c wallet/coinselect.h
+  wallet/coinselect.c wallet/coinselect.h \
+  wallet/chain_iface.h wallet/wallet.h wallet/wallet_internal.h \
+  wallet/wallet.c wallet/wallet_json.c wallet/wallet_spend.c wallet/wallets.c
 
 # Unit tests of the wallet library: qa/unit/wallet/<file>_tests.c.
 WALLET_UNIT_LIBS = libhm_wallet.a $(HM_CORE_LIBS) $(SQLITE3_LIBS) $(SODIUM_LIBS) $(JANSSON_LIBS) $(CHECK_LIBS)
