@@ -6,7 +6,8 @@ libhm_rpc_a_SOURCES += \
   src/rpc/rpc_internal.h \
   src/rpc/rpc_rawtx.c src/rpc/rpc_rawtx_chain.c \
   src/rpc/rpc_blockchain.c src/rpc/rpc_mempool.c \
-  src/rpc/rpc_mining.c src/rpc/rest.c
+  src/rpc/rpc_mining.c src/rpc/rest.c \
+  src/rpc/rpc_wallet.c src/rpc/rpc_wallet.h
 
 check_PROGRAMS += qa/unit/rpc/rpc_rawtx_tests
 qa_unit_rpc_rpc_rawtx_tests_SOURCES = qa/unit/rpc/rpc_rawtx_tests.c qa/unit/unit.h
