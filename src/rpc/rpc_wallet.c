@@ -732,7 +732,7 @@ static json_t *rpc_encryptwallet(struct rpc_context *ctx, json_t *params, struct
     wallet_release(w);
     if (!ok)
         return fail_w(err, &e);
-    return json_string("wallet encrypted; The keypool has been flushed and a new HD seed was generated. You need to make a new backup with the backupwallet RPC.");
+    return json_string("wallet encrypted; the wallet's private keys are now sealed under the passphrase. You need to make a new backup with the backupwallet RPC.");
 }
 
 ARGS(walletpassphrase, { "passphrase", RPC_ARG_TEXT, false }, { "timeout", RPC_ARG_NUM, false });
