@@ -15,6 +15,7 @@
 #include "src/crypto/sha256.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
+#include "src/util/log.h"
 #include "src/util/wbuf.h"
 #include "wallet/bip32.h"
 #include "wallet/wallet_internal.h"
@@ -893,8 +894,13 @@ bool wallet_attach(struct wallet *w, struct wallet_error *e)
             if (t->height < 0 && t->conflict_height < 0 && !t->abandoned && !tx_is_coinbase(&t->tx)) {
                 char err[256];
                 if (w->chain->in_mempool(w->chain->ctx, &t->tx.txid) ||
-                    w->chain->submit_tx(w->chain->ctx, err, sizeof(err), &t->tx, false, 0))
+                    w->chain->submit_tx(w->chain->ctx, err, sizeof(err), &t->tx, false, 0)) {
                     t->in_mempool = true;
+                } else {
+                    char hex[65];
+                    hash256_to_hex(hex, &t->tx.txid);
+                    log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Wallet %s: resubmitting %s failed: %s", w->name, hex, err);
+                }
             }
         }
     }
