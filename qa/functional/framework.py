@@ -255,8 +255,9 @@ class RPCClient:
     raw(body, ...) -> (status, headers, body bytes) for malformed-input tests.
     """
 
-    def __init__(self, host, port, user=None, password=None, timeout=120, jsonrpc="1.0"):
+    def __init__(self, host, port, user=None, password=None, timeout=120, jsonrpc="1.0", path="/"):
         self.host, self.port = host, port
+        self.path = path
         self.user, self.password = user, password
         self.timeout = timeout * TIMEOUT_FACTOR
         self.jsonrpc = jsonrpc
@@ -307,7 +308,7 @@ class RPCClient:
             raise ValueError("use positional or named parameters, not both")
         params = named if named else list(args)
         obj = self.request_obj(method, params, version)
-        status, _, data = self.raw(json_dumps(obj))
+        status, _, data = self.raw(json_dumps(obj), path=self.path)
         if not data:
             raise JSONRPCException({"code": None, "message": f"empty HTTP {status} reply"}, status)
         try:
@@ -613,6 +614,12 @@ class TestNode:
             if time.time() > deadline:
                 raise TestFailure(f"debug.log lacks {missing!r}; new lines:\n{text[-3000:]}")
             time.sleep(0.05)
+
+    def wallet(self, name):
+        """An RPC client for the /wallet/<name> endpoint."""
+        import urllib.parse
+        r = self.rpc
+        return RPCClient(r.host, r.port, r.user, r.password, path="/wallet/" + urllib.parse.quote(name, safe=""))
 
     # -- hashmint-cli --
     def cli(self, *args, stdin=None, timeout=60, use_datadir=True):

@@ -11,7 +11,7 @@
 #include "consensus/tx.h"
 #include "src/rpc/json_tx.h"
 #include "src/rpc/json_write.h"
-#include "src/rpc/script_type.h"
+#include "wallet/script_type.h"
 #include "src/util/alloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

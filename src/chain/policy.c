@@ -1,6 +1,6 @@
 /* Relay policy: Bitcoin Core's policy/policy.cpp and the Solver of
  * script/solver.cpp, judged after the extension prefix on hashmint chains.
- * The solver is a small copy of src/rpc/script_type.c's logic on purpose:
+ * The solver is a small copy of wallet/script_type.c's logic on purpose:
  * src/chain may not include src/rpc, and policy needs the multisig key
  * counts the presentation code does not return. */
 #include "src/chain/policy.h"

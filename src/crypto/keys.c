@@ -394,3 +394,34 @@ bool keys_schnorr_sign_tweaked(uint8_t out[64], const uint8_t msg[32], const uin
         memset(out, 0, 64);
     return ok;
 }
+
+/* ---- BIP 32 child-key tweaks (wallet/bip32.c) ---- */
+
+bool keys_seckey_tweak_add(uint8_t seckey[32], const uint8_t tweak[32])
+{
+    uint8_t tmp[32];
+    memcpy(tmp, seckey, 32);
+    bool ok = secp256k1_ec_seckey_verify(get_ctx(), tmp) && secp256k1_ec_seckey_tweak_add(get_ctx(), tmp, tweak);
+    if (ok)
+        memcpy(seckey, tmp, 32);
+    mem_wipe(tmp, sizeof(tmp));
+    return ok;
+}
+
+bool keys_pubkey_tweak_add(uint8_t out[33], const uint8_t pub[33], const uint8_t tweak[32])
+{
+    const secp256k1_context *c = get_ctx();
+    secp256k1_pubkey pk;
+    size_t len = 33;
+    if (!secp256k1_ec_pubkey_parse(c, &pk, pub, 33) || !secp256k1_ec_pubkey_tweak_add(c, &pk, tweak) ||
+        !secp256k1_ec_pubkey_serialize(c, out, &len, &pk, SECP256K1_EC_COMPRESSED)) {
+        memset(out, 0, 33);
+        return false;
+    }
+    return true;
+}
+
+bool keys_random(uint8_t *out, size_t len)
+{
+    return random_fill(out, len);
+}

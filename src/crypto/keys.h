@@ -67,4 +67,14 @@ bool keys_schnorr_sign(uint8_t out[64], const uint8_t msg[32], const uint8_t sec
 /** Signs msg with the key tweaked for a taproot output (BIP 341 key path). */
 bool keys_schnorr_sign_tweaked(uint8_t out[64], const uint8_t msg[32], const uint8_t seckey[32], const uint8_t *merkle_root, const uint8_t *aux32);
 
+/* BIP 32 child derivation (wallet/bip32.c). */
+/** seckey += tweak (mod n). Returns false (seckey unchanged) if seckey is
+ *  invalid, tweak is not below n, or the result is zero. */
+bool keys_seckey_tweak_add(uint8_t seckey[32], const uint8_t tweak[32]);
+/** out = pub + tweak*G, compressed. Returns false (out zeroed) if pub does not
+ *  parse, tweak is not below n, or the result is infinity. */
+bool keys_pubkey_tweak_add(uint8_t out[33], const uint8_t pub[33], const uint8_t tweak[32]);
+/** Fills out[0..len) from the kernel's CSPRNG (getrandom). Returns false if it cannot. */
+bool keys_random(uint8_t *out, size_t len);
+
 #endif

@@ -163,6 +163,14 @@ static const struct opt opts[] = {
       "Equivalent to -chain=regtest." },
     { "testnet", "", GROUP_CHAIN, 0, "Use the test chain. Equivalent to -chain=test." },
 
+    { "disablewallet", "", GROUP_OPTIONS, 0, "Do not load the wallet and disable wallet RPC calls" },
+    { "wallet", "=<path>", GROUP_OPTIONS, OPT_MULTI, "Specify wallet name to load at startup (repeatable; a directory in -walletdir)" },
+    { "walletdir", "=<dir>", GROUP_OPTIONS, 0, "Specify directory to hold wallets (default: <datadir>/wallets)" },
+    { "keypool", "=<n>", GROUP_OPTIONS, 0, "Set key pool size to <n> (default: 1000)" },
+    { "fallbackfee", "=<amt>", GROUP_OPTIONS, 0, "A fee rate (in HMC/kvB) used when fee estimation has no data (0 disables; default: 0.0002 on test chains, 0 on main)" },
+    { "paytxfee", "=<amt>", GROUP_OPTIONS, 0, "Fee rate (in HMC/kvB) to add to transactions you send (default: 0)" },
+    { "maxtxfee", "=<amt>", GROUP_OPTIONS, 0, "Maximum total fees (in HMC) to use in a single wallet transaction (default: 0.10)" },
+    { "walletrbf", "", GROUP_OPTIONS, 0, "Send transactions with full-RBF opt-in enabled (default: 1)" },
     { "minrelaytxfee", "=<amt>", GROUP_RELAY, 0,
       "Fees (in HMC/kvB) smaller than this are considered zero fee for relaying, mining and transaction creation "
       "(default: 0.00001)" },

@@ -6,7 +6,8 @@ hashmintd_SOURCES = \
   src/node/hashmintd.c \
   src/node/init.c src/node/init.h \
   src/node/args.c src/node/args.h \
-  src/node/node_mempool.c src/node/node_mempool.h
+  src/node/node_mempool.c src/node/node_mempool.h \
+  src/node/wallet_glue.c src/node/wallet_glue.h
 hashmintd_LDADD = $(HM_NODE_LIBS)
 
 check_PROGRAMS += qa/unit/node/args_tests qa/unit/node/init_tests
@@ -17,7 +18,8 @@ qa_unit_node_args_tests_LDADD = $(UNIT_LIBS)
 qa_unit_node_init_tests_SOURCES = qa/unit/node/init_tests.c qa/unit/unit.h \
   src/node/init.c src/node/init.h \
   src/node/args.c src/node/args.h \
-  src/node/node_mempool.c src/node/node_mempool.h
+  src/node/node_mempool.c src/node/node_mempool.h \
+  src/node/wallet_glue.c src/node/wallet_glue.h
 qa_unit_node_init_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_node_init_tests_LDADD = $(UNIT_NODE_LIBS)
 

@@ -406,6 +406,25 @@ static bool send_all(int fd, const char *p, size_t len, int64_t deadline)
     return true;
 }
 
+/* The endpoint path: "/" or, with -rpcwallet, "/wallet/<name>" with the
+ * name percent-encoded (Core's bitcoin-cli). */
+static char rpc_path[1024] = "/";
+static void set_rpc_wallet(const char *name)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = (size_t)snprintf(rpc_path, sizeof(rpc_path), "/wallet/");
+    for (const unsigned char *p = (const unsigned char *)name; *p && n + 4 < sizeof(rpc_path); p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-_.~", *p)) {
+            rpc_path[n++] = (char)*p;
+        } else {
+            rpc_path[n++] = '%';
+            rpc_path[n++] = hex[*p >> 4];
+            rpc_path[n++] = hex[*p & 15];
+        }
+    }
+    rpc_path[n] = '\0';
+}
+
 /* POSTs body to host:port with Basic auth; reads the reply to EOF. */
 static void http_post(struct http_reply *r, const char *host, uint16_t port, const char *userpass, const char *body,
                       int timeout_s)
@@ -417,12 +436,12 @@ static void http_post(struct http_reply *r, const char *host, uint16_t port, con
         return;
     char *auth = base64_encode((const unsigned char *)userpass, strlen(userpass));
     size_t blen = strlen(body);
-    size_t hcap = strlen(host) + strlen(auth) + 256;
+    size_t hcap = strlen(host) + strlen(auth) + strlen(rpc_path) + 256;
     char *head = mem_alloc(hcap);
     int hlen = snprintf(head, hcap,
-                        "POST / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                        "POST %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\nContent-Type: application/json\r\n"
                         "Authorization: Basic %s\r\nContent-Length: %zu\r\n\r\n",
-                        host, auth, blen);
+                        rpc_path, host, auth, blen);
     mem_wipe(auth, strlen(auth));
     mem_free(auth);
     bool ok = send_all(fd, head, (size_t)hlen, deadline) && send_all(fd, body, blen, deadline);
@@ -876,6 +895,8 @@ static int run(int argc, char **argv)
         port = (uint16_t)p;
     }
     t.port = port;
+    if (is_set("rpcwallet"))
+        set_rpc_wallet(get_str("rpcwallet", ""));
 
     /* Credentials: -rpcpassword, else the cookie. */
     const char *pw = get_str("rpcpassword", "");

@@ -25,8 +25,10 @@
 #include "src/node/args.h"
 #include "src/node/net_glue.h"
 #include "src/node/node_mempool.h"
+#include "src/node/wallet_glue.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_server.h"
+#include "src/rpc/rpc_wallet.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 #include "src/util/log.h"
@@ -64,6 +66,7 @@ struct node {
     struct rpc_server *rpc;
     struct zmq_notifier *zmq;
     struct net_glue *net; /* P2P; started on the event thread once the chain is loaded */
+    struct wallet_glue *wallet; /* the loaded wallets (NULL with -disablewallet) */
     int blocknotify_sub;
 
     pthread_t loader;
@@ -470,6 +473,13 @@ static void *loader_main(void *arg)
         n->blocknotify_sub = events_subscribe(n->events, &sub);
     }
 
+    set_warmup(n, "Loading wallet...");
+    if (!wallet_glue_start(&n->wallet, n->args, n->datadir, n->chaindir, cs, node_mempool_get(n->mempool), n->events,
+                           err, sizeof(err))) {
+        init_error("%s", err);
+        goto fail;
+    }
+    n->ctx.wallets = wallet_glue_context(n->wallet);
     n->ctx.chain = cs;
     n->ctx.mempool = node_mempool_get(n->mempool);
     if (event_base_once(n->base, -1, EV_TIMEOUT, net_start_cb, n, NULL) != 0) {
@@ -736,6 +746,9 @@ static bool start_rpc(struct node *n)
     rpc_register_net(n->table);
     rpc_register_issuance_debug(n->table);
     rpc_register_rest(n->table);
+    rpc_register_descriptor_util(n->table);
+    if (!args_get_bool(n->args, "disablewallet", false))
+        rpc_register_wallet(n->table);
     rpc_table_set_warmup(n->table, "Loading block index...");
 
     struct rpc_server_options o;
@@ -824,6 +837,10 @@ static void shutdown_node(struct node *n)
         pthread_join(n->loader, NULL);
     if (n->blocknotify_sub > 0)
         events_unsubscribe(n->events, n->blocknotify_sub);
+    /* Wallets before the mempool and the chain they listen to. */
+    n->ctx.wallets = NULL;
+    wallet_glue_stop(n->wallet);
+    n->wallet = NULL;
     if (n->zmq) {
         zmq_notifier_free(n->zmq);
         n->zmq = NULL;

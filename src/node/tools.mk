@@ -7,17 +7,14 @@ hashmint_util_SOURCES = \
   src/node/util_checkblock.c \
   src/node/util_verifytx.c \
   src/node/util_reserve.c
-hashmint_util_LDADD = libhm_rpc.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
+hashmint_util_LDADD = libhm_rpc.a libhm_wallet.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
 
-check_PROGRAMS += qa/unit/rpc/json_write_tests qa/unit/rpc/script_type_tests
+check_PROGRAMS += qa/unit/rpc/json_write_tests
 qa_unit_rpc_json_write_tests_SOURCES = qa/unit/rpc/json_write_tests.c qa/unit/unit.h
 qa_unit_rpc_json_write_tests_CFLAGS = $(UNIT_CFLAGS)
-qa_unit_rpc_json_write_tests_LDADD = libhm_rpc.a $(UNIT_LIBS)
-qa_unit_rpc_script_type_tests_SOURCES = qa/unit/rpc/script_type_tests.c qa/unit/unit.h
-qa_unit_rpc_script_type_tests_CFLAGS = $(UNIT_CFLAGS)
-qa_unit_rpc_script_type_tests_LDADD = libhm_rpc.a $(UNIT_LIBS)
+qa_unit_rpc_json_write_tests_LDADD = libhm_rpc.a libhm_wallet.a $(UNIT_LIBS)
 
 FUZZ_TARGETS += qa/fuzz/fuzz_json_tx
 qa_fuzz_fuzz_json_tx_SOURCES = qa/fuzz/fuzz_json_tx.c
-qa_fuzz_fuzz_json_tx_LDADD = libhm_rpc.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
+qa_fuzz_fuzz_json_tx_LDADD = libhm_rpc.a libhm_wallet.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
 qa_fuzz_fuzz_json_tx_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)

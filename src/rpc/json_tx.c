@@ -6,7 +6,7 @@
 #include "consensus/script.h"
 #include "consensus/token_prefix.h"
 #include "src/rpc/json_write.h"
-#include "src/rpc/script_type.h"
+#include "wallet/script_type.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 

@@ -39,6 +39,7 @@ enum rpc_error_code {
     RPC_CLIENT_P2P_DISABLED = -31,
     RPC_WALLET_ERROR = -4,
     RPC_WALLET_NOT_FOUND = -18,
+    RPC_WALLET_INVALID_LABEL_NAME = -11,
 };
 
 /** An error a handler reports: code and message (Core's text where Core has one). */
@@ -95,6 +96,8 @@ struct rpc_context {
     void *net;
     /** Block assembly options (-blockmaxweight, -blockmintxfee); NULL: the defaults. */
     const struct miner_options *miner;
+    /** The loaded wallets: a struct wallet_context * (wallet/wallet.h); NULL with -disablewallet. */
+    void *wallets;
 };
 
 /**

@@ -3,7 +3,6 @@ libhm_rpc_a_SOURCES += \
   src/rpc/json_block.c src/rpc/json_block.h \
   src/rpc/json_tx.c src/rpc/json_tx.h \
   src/rpc/json_write.c src/rpc/json_write.h \
-  src/rpc/script_type.c src/rpc/script_type.h \
   src/rpc/token_output.c src/rpc/token_output.h \
   src/rpc/rpc.h \
   src/rpc/rpc_table.c \

@@ -12,7 +12,7 @@
 #include "src/chain/chainstate.h"
 #include "src/chain/mempool.h"
 #include "src/chain/miner.h"
-#include "src/rpc/descriptor.h"
+#include "wallet/descriptor.h"
 #include "src/rpc/json_block.h"
 #include "src/rpc/json_write.h"
 #include "src/rpc/rpc.h"

@@ -3,6 +3,7 @@
  * evhttp; workers hand finished jobs back through a locked list and a
  * user-triggered event. */
 #include "src/rpc/rpc_server.h"
+#include "src/rpc/rpc_wallet.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -302,7 +303,9 @@ static void run_job(struct job *j)
     struct rpc_server *s = j->s;
     if (j->kind == JOB_RPC) {
         char *reply = NULL;
+        rpc_wallet_set_request_uri(j->query); /* the URI, for /wallet/<name> */
         j->status = rpc_jsonrpc_process(s->table, s->ctx, &reply, j->body, j->len);
+        rpc_wallet_set_request_uri(NULL);
         j->content_type = reply ? "application/json" : NULL;
         j->reply = (uint8_t *)reply;
         j->reply_len = reply ? strlen(reply) : 0;
@@ -421,6 +424,8 @@ static void run_rpc(struct rpc_server *s, struct evhttp_request *req)
     j->s = s;
     j->req = req;
     j->kind = JOB_RPC;
+    const char *uri = evhttp_request_get_uri(req);
+    j->query = uri ? mem_strdup(uri) : NULL; /* RPC jobs keep their URI here */
     j->len = evbuffer_get_length(in);
     j->body = mem_alloc(j->len + 1);
     evbuffer_remove(in, j->body, j->len);

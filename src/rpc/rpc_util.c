@@ -11,10 +11,10 @@
 #include "src/crypto/base58.h"
 #include "src/crypto/bech32.h"
 #include "src/crypto/keys.h"
-#include "src/rpc/descriptor.h"
+#include "wallet/descriptor.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_args.h"
-#include "src/rpc/rpc_keys.h"
+#include "wallet/key_io.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 

@@ -22,7 +22,7 @@
 #include "qa/unit/unit.h"
 #include "src/chain/events.h"
 #include "src/chain/issuance_query.h"
-#include "src/rpc/tx_sign.h"
+#include "wallet/tx_sign.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 #include "src/util/wbuf.h"

@@ -10,7 +10,7 @@
 #include "src/crypto/ripemd160.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_args.h"
-#include "src/rpc/rpc_keys.h"
+#include "wallet/key_io.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 

@@ -1,4 +1,4 @@
-#include "src/rpc/script_type.h"
+#include "wallet/script_type.h"
 
 #include <string.h>
 

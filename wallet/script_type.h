@@ -1,5 +1,5 @@
-#ifndef HASHMINT_RPC_SCRIPT_TYPE_H
-#define HASHMINT_RPC_SCRIPT_TYPE_H
+#ifndef HASHMINT_WALLET_SCRIPT_TYPE_H
+#define HASHMINT_WALLET_SCRIPT_TYPE_H
 /* Standard-template classification of a locking script, as Bitcoin Core's
  * Solver() does it, for the "type" field of decoded outputs. This is
  * presentation, not consensus: the interpreter recognises templates itself. */

@@ -1,4 +1,4 @@
-#include "src/rpc/rpc_keys.h"
+#include "wallet/key_io.h"
 
 #include <stdlib.h>
 #include <string.h>

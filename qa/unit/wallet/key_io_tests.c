@@ -9,7 +9,7 @@
 #include "src/crypto/keys.h"
 #include "src/crypto/keys_recovery.h"
 #include "src/crypto/ripemd160.h"
-#include "src/rpc/rpc_keys.h"
+#include "wallet/key_io.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 
@@ -167,9 +167,9 @@ START_TEST(test_multisig_script)
 }
 END_TEST
 
-static Suite *rpc_keys_suite(void)
+static Suite *key_io_suite(void)
 {
-    Suite *s = suite_create("rpc_keys");
+    Suite *s = suite_create("key_io");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_wif);
     tcase_add_test(tc, test_base64);
@@ -181,4 +181,4 @@ static Suite *rpc_keys_suite(void)
     return s;
 }
 
-UNIT_MAIN(rpc_keys_suite)
+UNIT_MAIN(key_io_suite)

@@ -1,7 +1,7 @@
 /* Input signing (see tx_sign.h). The solver mirrors Core's SignStep: find
  * the template of the script being satisfied, produce its stack, recurse
  * into P2SH redeem scripts and witness scripts. */
-#include "src/rpc/tx_sign.h"
+#include "wallet/tx_sign.h"
 
 #include <string.h>
 
@@ -12,8 +12,8 @@
 #include "src/crypto/keys.h"
 #include "src/crypto/ripemd160.h"
 #include "src/crypto/sha256.h"
-#include "src/rpc/rpc_keys.h"
-#include "src/rpc/script_type.h"
+#include "wallet/key_io.h"
+#include "wallet/script_type.h"
 #include "src/util/alloc.h"
 
 struct tx_signer_key {

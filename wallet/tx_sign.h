@@ -1,5 +1,5 @@
-#ifndef HASHMINT_RPC_TX_SIGN_H
-#define HASHMINT_RPC_TX_SIGN_H
+#ifndef HASHMINT_WALLET_TX_SIGN_H
+#define HASHMINT_WALLET_TX_SIGN_H
 /* Signing transaction inputs with given keys (signrawtransactionwithkey),
  * Bitcoin Core's SignTransaction in C: P2PK, P2PKH, P2SH around any of
  * these or a witness program, P2WPKH, P2WSH, bare and wrapped multisig

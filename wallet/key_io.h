@@ -1,5 +1,5 @@
-#ifndef HASHMINT_RPC_RPC_KEYS_H
-#define HASHMINT_RPC_RPC_KEYS_H
+#ifndef HASHMINT_WALLET_KEY_IO_H
+#define HASHMINT_WALLET_KEY_IO_H
 /* Key and script helpers of the RPC methods: WIF private keys, standard
  * locking scripts, multisig redeem scripts, Base64 and Bitcoin's signed
  * messages.

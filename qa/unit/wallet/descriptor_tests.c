@@ -1,10 +1,12 @@
 /* Descriptor checksums (BIP 380 and Bitcoin Core's descriptor_tests
  * vectors) and descriptor-to-script conversion. */
+#include <stdio.h>
 #include <string.h>
 
 #include "consensus/params.h"
 #include "qa/unit/unit.h"
-#include "src/rpc/descriptor.h"
+#include "wallet/bip32.h"
+#include "wallet/descriptor.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 
@@ -120,10 +122,110 @@ START_TEST(test_to_script_errors)
     expect_error("foo(" G ")", "'foo' is not a valid descriptor function");
     expect_error("sh(raw(00))", "Can only have raw() at top level");
     expect_error("wsh(wpkh(" G "))", "Can only have wpkh() at top level or inside sh()");
-    expect_error("pkh(02deadbeef)", "key '02deadbeef' is not valid");
+    expect_error("pkh(02deadbeef)", "Pubkey '02deadbeef' is invalid");
+    expect_error("pkh(nothex)", "key 'nothex' is not valid");
     expect_error("multi(3," G ")", "Multisig threshold cannot be 3, must be at least 1");
     expect_error("pkh(xpub6ERApfZwUNrhLCkDtcHTcxd75RbzS1ed54G1LkBUHQVHQKqhMkhgbmJbZRkrgZw4koxb5JaHWkY4ALHY2grBGRjaDMzQLcgJvLJuZZvRcEL/*)",
                  "Ranged descriptors are not supported");
+}
+END_TEST
+
+/* BIP 32 vector 1 keys (main's xpub/xprv versions). */
+#define M0H_XPUB "xpub68Gmy5EdvgibQVfPdqkBBCHxA5htiqg55crXYuXoQRKfDBFA1WEjWgP6LHhwBZeNK1VTsfTFUHCdrfp1bgwQ9xv5ski8PX9rL2dZXvgGDnw"
+#define M0H1_XPUB "xpub6ASuArnXKPbfEwhqN6e3mwBcDTgzisQN1wXN9BJcM47sSikHjJf3UFHKkNAWbWMiGj7Wf5uMash7SyYq527Hqck2AxYysAA7xmALppuCkwQ"
+#define MASTER_XPRV "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi"
+
+static void expand_hex(char *out, const char *desc, uint32_t index, const struct chain_params *p)
+{
+    struct descriptor *d;
+    char e[200] = "";
+    ck_assert_msg(descriptor_parse(&d, e, sizeof(e), desc, p, false), "%s: %s", desc, e);
+    struct wbuf w;
+    wbuf_init(&w);
+    ck_assert_msg(descriptor_expand(d, &w, NULL, NULL, e, sizeof(e), index), "%s", e);
+    hex_encode(out, w.data, w.len);
+    wbuf_clear(&w);
+    descriptor_free(d);
+}
+
+START_TEST(test_extended_keys)
+{
+    const struct chain_params *main = chain_params_get("main");
+    char a[200], b[200];
+    /* a fixed step from m/0h equals the key m/0h/1 itself */
+    expand_hex(a, "pkh(" M0H_XPUB "/1)", 0, main);
+    struct bip32_key k;
+    ck_assert(bip32_decode(&k, M0H1_XPUB, main->bip32_pubkey_version, main->bip32_privkey_version));
+    char pub[67];
+    hex_encode(pub, k.pub, 33);
+    char d2[200];
+    snprintf(d2, sizeof(d2), "pkh(%s)", pub);
+    expand_hex(b, d2, 0, main);
+    ck_assert_str_eq(a, b);
+    /* a range at index 1 equals the fixed step */
+    expand_hex(a, "wpkh(" M0H_XPUB "/*)", 1, main);
+    snprintf(d2, sizeof(d2), "wpkh(%s)", pub);
+    expand_hex(b, d2, 0, main);
+    ck_assert_str_eq(a, b);
+    /* from the master xprv with hardened steps: same key, and the public
+     * form folds the hardened steps into the origin (Core's normalisation) */
+    expand_hex(a, "wpkh(" MASTER_XPRV "/0h/*)", 1, main);
+    ck_assert_str_eq(a, b);
+    struct descriptor *d;
+    char e[200];
+    ck_assert(descriptor_parse(&d, e, sizeof(e), "wpkh(" MASTER_XPRV "/0h/*)", main, false));
+    ck_assert(descriptor_is_range(d) && descriptor_has_private(d) && descriptor_all_private(d));
+    ck_assert_str_eq(descriptor_output_type(d), "bech32");
+    char *s = descriptor_to_string(d, main, false);
+    ck_assert_str_eq(s, "wpkh([3442193e/0h]" M0H_XPUB "/*)#dzaf4lws");
+    mem_free(s);
+    s = descriptor_to_string(d, main, true);
+    ck_assert_str_eq(s, "wpkh(" MASTER_XPRV "/0h/*)#n53pcdgn");
+    mem_free(s);
+    struct descriptor_key_info info;
+    struct wbuf w;
+    wbuf_init(&w);
+    ck_assert(descriptor_expand(d, &w, NULL, &info, e, sizeof(e), 1));
+    ck_assert(info.have && info.have_origin && info.path_len == 2);
+    ck_assert_uint_eq(info.path[0], 0x80000000u);
+    ck_assert_uint_eq(info.path[1], 1);
+    ck_assert(!memcmp(info.pubkey, k.pub, 33));
+    wbuf_clear(&w);
+    descriptor_free(d);
+    /* an xpub cannot derive a hardened step */
+    ck_assert(descriptor_parse(&d, e, sizeof(e), "wpkh(" M0H_XPUB "/*h)", main, false));
+    ck_assert(!descriptor_has_private(d));
+    wbuf_init(&w);
+    ck_assert(!descriptor_expand(d, &w, NULL, NULL, e, sizeof(e), 0));
+    ck_assert_uint_eq(w.len, 0);
+    descriptor_free(d);
+    /* tr() of an x-only key and of an xpub both give a 34-byte v1 program */
+    expand_hex(a, "tr(" M0H_XPUB "/*)", 7, main);
+    ck_assert_uint_eq(strlen(a), 68);
+    ck_assert(!strncmp(a, "5120", 4));
+}
+END_TEST
+
+START_TEST(test_parse_errors)
+{
+    const struct chain_params *main = chain_params_get("main");
+    struct descriptor *d;
+    char e[200];
+    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh([d34db33f/84h/0h/0h]" M0H_XPUB "/*)", main, true));
+    ck_assert_str_eq(e, "Missing checksum");
+    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh([d34db3/84h]" M0H_XPUB "/*)", main, false));
+    ck_assert_str_eq(e, "Fingerprint is not 4 bytes (6 characters instead of 8 characters)");
+    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh([d34db33f/x]" M0H_XPUB "/*)", main, false));
+    ck_assert_str_eq(e, "Key path value 'x' is not a valid uint32");
+    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh(" M0H_XPUB "/2147483648)", main, false));
+    ck_assert_str_eq(e, "Key path value '2147483648' is not a valid uint32");
+    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh(04" "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+                                "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8)", main, false));
+    ck_assert_str_eq(e, "Uncompressed keys are not allowed");
+    ck_assert(!descriptor_parse(&d, e, sizeof(e), "sh(tr(" M0H_XPUB "))", main, false));
+    ck_assert_str_eq(e, "Can only have tr at top level");
+    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh(" M0H_XPUB ")", chain_params_get("regtest"), false));
+    ck_assert(d == NULL);
 }
 END_TEST
 
@@ -135,6 +237,8 @@ static Suite *descriptor_suite(void)
     tcase_add_test(tc, test_checksum_errors);
     tcase_add_test(tc, test_to_script);
     tcase_add_test(tc, test_to_script_errors);
+    tcase_add_test(tc, test_extended_keys);
+    tcase_add_test(tc, test_parse_errors);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,18 @@
+#ifndef HASHMINT_RPC_RPC_WALLET_H
+#define HASHMINT_RPC_RPC_WALLET_H
+/* The wallet RPC methods (doc/wallet.md) and the /wallet/<name> endpoint.
+ * rpc_context.wallets is the node's struct wallet_context (NULL with
+ * -disablewallet: the methods are then not registered at all, as in Core). */
+
+struct rpc_table;
+
+/** Registers the wallet category (createwallet, getnewaddress, sendtoaddress, ...). */
+void rpc_register_wallet(struct rpc_table *t);
+/** Registers getdescriptorinfo and deriveaddresses (util; no wallet needed). */
+void rpc_register_descriptor_util(struct rpc_table *t);
+
+/** The HTTP server sets the request's URI for the calls it runs on this
+ *  thread (NULL after), so wallet methods can read /wallet/<name>. */
+void rpc_wallet_set_request_uri(const char *uri);
+
+#endif

@@ -1,0 +1,37 @@
+# wallet/: keys, descriptors, signing, the wallet's SQLite storage, coins
+# and coin selection (doc/wallet.md). May use issuance/ and below; reaches
+# the node only through struct wallet_chain (wallet/chain_iface.h).
+libhm_wallet_a_SOURCES += \
+  wallet/key_io.c wallet/key_io.h \
+  wallet/script_type.c wallet/script_type.h \
+  wallet/bip32.c wallet/bip32.h \
+  wallet/descriptor.c wallet/descriptor.h \
+  wallet/tx_sign.c wallet/tx_sign.h \
+  wallet/crypter.c wallet/crypter.h \
+  wallet/coinselect.c wallet/coinselect.h \
+  wallet/chain_iface.h wallet/wallet.h wallet/wallet_internal.h \
+  wallet/wallet.c wallet/wallet_json.c wallet/wallet_spend.c wallet/wallets.c
+
+# Unit tests of the wallet library: qa/unit/wallet/<file>_tests.c.
+WALLET_UNIT_LIBS = libhm_wallet.a $(HM_CORE_LIBS) $(SQLITE3_LIBS) $(SODIUM_LIBS) $(JANSSON_LIBS) $(CHECK_LIBS)
+check_PROGRAMS += qa/unit/wallet/descriptor_tests qa/unit/wallet/key_io_tests qa/unit/wallet/script_type_tests
+qa_unit_wallet_descriptor_tests_SOURCES = qa/unit/wallet/descriptor_tests.c qa/unit/unit.h
+qa_unit_wallet_descriptor_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_descriptor_tests_LDADD = $(WALLET_UNIT_LIBS)
+qa_unit_wallet_key_io_tests_SOURCES = qa/unit/wallet/key_io_tests.c qa/unit/unit.h
+qa_unit_wallet_key_io_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_key_io_tests_LDADD = $(WALLET_UNIT_LIBS)
+qa_unit_wallet_script_type_tests_SOURCES = qa/unit/wallet/script_type_tests.c qa/unit/unit.h
+qa_unit_wallet_script_type_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_script_type_tests_LDADD = $(WALLET_UNIT_LIBS)
+check_PROGRAMS += qa/unit/wallet/bip32_tests
+qa_unit_wallet_bip32_tests_SOURCES = qa/unit/wallet/bip32_tests.c qa/unit/unit.h
+qa_unit_wallet_bip32_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_bip32_tests_LDADD = $(WALLET_UNIT_LIBS)
+check_PROGRAMS += qa/unit/wallet/crypter_tests qa/unit/wallet/coinselect_tests
+qa_unit_wallet_crypter_tests_SOURCES = qa/unit/wallet/crypter_tests.c qa/unit/unit.h
+qa_unit_wallet_crypter_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_crypter_tests_LDADD = $(WALLET_UNIT_LIBS)
+qa_unit_wallet_coinselect_tests_SOURCES = qa/unit/wallet/coinselect_tests.c qa/unit/unit.h
+qa_unit_wallet_coinselect_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_coinselect_tests_LDADD = $(WALLET_UNIT_LIBS)
