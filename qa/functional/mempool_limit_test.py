@@ -81,7 +81,10 @@ class MempoolLimitTest(HashmintTestFramework):
         # the victim: a small transaction at 2 sat/vB
         victim = w.create_self_transfer(utxo=coins_.pop(), fee_rate=Decimal("0.00002"))
         node.sendrawtransaction(victim["hex"])
-        # fillers: ~64 kvB each (1500 outputs of 400 units) at 10 sat/vB
+        # fillers: ~64 kvB each (1500 outputs of 400 units), each paying 0.25 sat/vB more than
+        # the one before (10, 10.25, ... sat/vB): when the trim must evict more than the
+        # victim, the oldest filler goes, never the newest (equal feerates would leave
+        # the choice to a tie-break, and the newest could be refused as "mempool full")
         spk = w.spk
         fillers = []
         while victim["txid"] in node.getrawmempool():
@@ -89,7 +92,7 @@ class MempoolLimitTest(HashmintTestFramework):
                         f"{node.getmempoolinfo()['usage']} after {len(fillers)} fillers")
             c = coins_.pop()
             tx = Tx(2, [w.spend_input(c)], [TxOut(400, spk) for _ in range(1500)])
-            fee = tx.vsize() * 10
+            fee = tx.vsize() * (40 + len(fillers)) // 4
             tx.vout[0].value = c.value - 400 * 1499 - fee
             node.sendrawtransaction(tx.hex())
             fillers.append(tx.txid)
