@@ -931,9 +931,20 @@ def create_coinbase(height, script_pubkey, value, extra=b""):
     return Tx(2, [TxIn("00" * 32, 0xffffffff, sig, 0xffffffff)], [TxOut(value, script_pubkey)], 0)
 
 
-def create_block(prev_hash, height, ntime, bits, txs, coinbase_spk, coinbase_value, version=0x20000000):
-    """A solved block: coinbase (+ BIP 141 witness commitment when a tx has a witness) then txs."""
+# The HMRS output of the empty reserve tree (doc/issuance.md, "The root":
+# count 0, root 44972999..): what every hashmint coinbase carries while no
+# vault exists anywhere.
+EMPTY_RESERVE_COMMITMENT = bytes.fromhex(
+    "6a34484d525344972999d2160330e213616c1fd1aa5c54409254475a6e4595cd26bcd72af3b1" + "00" * 16)
+
+
+def create_block(prev_hash, height, ntime, bits, txs, coinbase_spk, coinbase_value, version=0x20000000,
+                 reserve_commitment=EMPTY_RESERVE_COMMITMENT):
+    """A solved block: coinbase (+ the HMRS reserve commitment script given, the empty tree's by
+    default, None for none; + BIP 141 witness commitment when a tx has a witness) then txs."""
     cb = create_coinbase(height, coinbase_spk, coinbase_value)
+    if reserve_commitment is not None:
+        cb.vout.append(TxOut(0, bytes(reserve_commitment)))
     b = Block()
     b.version, b.prev, b.time, b.bits = version, prev_hash, ntime, bits
     b.txs = [cb] + list(txs)
@@ -951,8 +962,10 @@ def block_from_template(tmpl, coinbase_spk, extra_txs=None):
     """Builds a solved block from getblocktemplate's answer (its transactions plus extra_txs)."""
     txs = [Tx.from_hex(t["data"]) for t in tmpl["transactions"]] + list(extra_txs or [])
     value = tmpl["coinbasevalue"]
+    rc = tmpl.get("default_reserve_commitment")
     return create_block(tmpl["previousblockhash"], tmpl["height"], max(tmpl["curtime"], tmpl["mintime"]),
-                        int(tmpl["bits"], 16), txs, coinbase_spk, value, tmpl["version"])
+                        int(tmpl["bits"], 16), txs, coinbase_spk, value, tmpl["version"],
+                        bytes.fromhex(rc) if rc else None)
 
 
 # ---------------------------------------------------------------------------

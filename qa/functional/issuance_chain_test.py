@@ -13,11 +13,18 @@ doc/chain-params.md "Keys: regtest"):
 - the issuer's pause flag and the circuit breaker stop a mint;
 - invalid issuance transactions are refused by the mempool and in a block
   (generateblock, submitblock) with their own reasons, and the node goes on;
-- the hidden getissuancestate RPC (the state serialised byte for byte) is
-  recorded after every block: invalidateblock/reconsiderblock across the
-  mint and the liquidation restore it exactly, node1 agrees at every block,
-  and a node killed with SIGKILL during issuance blocks restarts into the
-  state of its tip, then catches up.
+- the hidden getissuancestate RPC (the state serialised byte for byte, and
+  the reserve tree's root, count and totals) is recorded after every block:
+  invalidateblock/reconsiderblock across the mint and the liquidation
+  restore it exactly, node1 agrees at every block, and a node killed with
+  SIGKILL during issuance blocks restarts into the state of its tip, then
+  catches up;
+- every block's coinbase carries the HMRS commitment of the tree the node
+  computes (a vault opened by a coinbase joins the committed tree in the
+  next block), the same on both nodes; getblocktemplate's
+  default_reserve_commitment makes a valid block; a commitment off by one
+  unit is refused by submitblock (bad-reserve-commitment), and a test peer
+  sending such a block is punished and the block does not reach node1.
 """
 import os
 import struct
@@ -25,10 +32,11 @@ import sys
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from framework import (HashmintTestFramework, JSONRPCException, Key, Reader, Tx, TxOut,  # noqa: E402
+from framework import (Block, HashmintTestFramework, JSONRPCException, Key, Reader, Tx, TxOut,  # noqa: E402
                        assert_equal, assert_in, assert_raises_rpc_error, assert_true, block_from_template, coins,
-                       log, p2wsh_script, satoshi, script_to_address, sign_with_rpc, wait_until)
+                       log, merkle_root, p2wsh_script, satoshi, script_to_address, sign_with_rpc, wait_until)
 from p2p_util import connect_args, p2p_listen_args, wait_for_tip  # noqa: E402
+import p2p_client as p2p  # noqa: E402
 
 ISSUER_KEYS = [Key.from_label(f"hashmint regtest issuer key {i}") for i in (1, 2, 3)]
 WRONG_ISSUER_KEYS = ISSUER_KEYS[:2]
@@ -87,7 +95,7 @@ class IssuanceChainTest(HashmintTestFramework):
     def setup_nodes(self):
         n1 = self.add_node(p2p_listen_args())
         n1.start()
-        n0 = self.add_node(connect_args(n1) + p2p_listen_args())
+        n0 = self.add_node(connect_args(n1) + p2p_listen_args() + ["-debug=net"])
         n0.start()
         self.node, self.peer = n0, n1
         wait_until(lambda: len(n1.getpeerinfo()) == 1, what="node0 connected to node1")
@@ -100,12 +108,25 @@ class IssuanceChainTest(HashmintTestFramework):
     def asset(self, node=None):
         return parse_state(self.state(node)["state"])
 
+    def hmrs(self, node, blockhash):
+        """The HMRS output script of a block's coinbase (hex), checked to be the only one."""
+        outs = [o["scriptPubKey"]["hex"] for o in node.getblock(blockhash, 2)["tx"][0]["vout"]
+                if o["scriptPubKey"]["hex"].startswith("6a34484d5253")]
+        assert_equal(len(outs), 1, f"one HMRS output in {blockhash[:16]}")
+        return outs[0]
+
     def record(self):
-        """Records the state after the tip and checks node1 agrees."""
+        """Records the state after the tip; checks the tip's HMRS output is the
+        tree the node computes, and node1 agrees on both."""
         s = self.state()
-        self.states[s["hash"]] = s["state"]
+        self.states[s["hash"]] = s
+        r = s["reserve"]
+        want = ("6a34484d5253" + r["root"] + struct.pack("<Q", r["collateral"]).hex() +
+                struct.pack("<Q", r["debt"]).hex())
+        assert_equal(self.hmrs(self.node, s["hash"]), want, "the tip commits to the node's tree")
         wait_for_tip([self.node, self.peer])
-        assert_equal(self.state(self.peer), s, "node1 has the same issuance state")
+        assert_equal(self.state(self.peer), s, "node1 has the same issuance state and tree")
+        assert_equal(self.hmrs(self.peer, s["hash"]), want, "node1 has the same commitment")
         return s
 
     def mine(self, n=1, to=None):
@@ -197,9 +218,14 @@ class IssuanceChainTest(HashmintTestFramework):
         [h2] = node.generatetovault(1, OWNER_B.p2wpkh_address())
         vault_a = (node.getblock(h1)["tx"][0], 0)
         vault_b = (node.getblock(h2)["tx"][0], 0)
-        self.record()
+        s = self.record()
+        # Block 2 cannot commit to the vault its own coinbase opens: it joins the next block's tree.
+        assert_equal((s["reserve"]["count"], s["reserve_all"]["count"]), (1, 2))
         self.mine(110)
-        log("two coinbase vaults opened and matured")
+        s = self.state()
+        assert_equal((s["reserve"]["count"], s["reserve_all"]["count"]), (2, 2))
+        assert_equal(s["reserve"]["collateral"], satoshi(node.gettxout(*vault_a)["value"]) * 2)
+        log("two coinbase vaults opened and matured; each joins the committed tree a block later")
 
         # The genesis price is stale at height 113: a mint needs a fresh one.
         raw, keys, prev = self.mint_tx(vault_a, OWNER_A, 300 * HUSD)
@@ -331,20 +357,22 @@ class IssuanceChainTest(HashmintTestFramework):
         assert_equal(self.asset()["supply"], 0, "the debt was burnt")
         log(f"liquidation by a third party without the owner's signature; owner paid {owed}, one unit less refused")
 
+        self.case_commitments()
+
         # A reorganisation across the mint and the liquidation restores every state exactly.
         final = self.state()
         utxo_final = node.gettxoutsetinfo()["hash_serialized_3"]
         node.invalidateblock(h_mint)
         before_mint = node.getblock(h_mint)["previousblockhash"]
         assert_equal(node.getbestblockhash(), before_mint)
-        assert_equal(self.state()["state"], self.states[before_mint], "state before the mint")
+        assert_equal(self.state(), self.states[before_mint], "state and tree before the mint")
         node.reconsiderblock(h_mint)
         assert_equal(self.state(), final, "state after reconsiderblock")
         assert_equal(node.gettxoutsetinfo()["hash_serialized_3"], utxo_final)
         for h in (h_liq, h_drop):
             node.invalidateblock(h)
             prev = node.getblock(h)["previousblockhash"]
-            assert_equal(self.state()["state"], self.states[prev], f"state at {prev[:16]}")
+            assert_equal(self.state(), self.states[prev], f"state and tree at {prev[:16]}")
         node.reconsiderblock(h_drop)
         node.reconsiderblock(h_liq)
         assert_equal(self.state(), final)
@@ -360,14 +388,67 @@ class IssuanceChainTest(HashmintTestFramework):
             self.node.kill()
             self.node.start()
             s = self.state()
-            assert_equal(s["state"], self.states[s["hash"]], f"round {rnd}: the state of the restarted tip")
+            assert_equal(s, self.states[s["hash"]], f"round {rnd}: the state and tree of the restarted tip")
             wait_for_tip([self.node, self.peer], self.peer.getbestblockhash())
             assert_equal(self.state(), self.state(self.peer), "caught up with node1")
             wait_until(lambda: len(self.peer.getpeerinfo()) == 1, what="reconnected")
         log("SIGKILL after issuance blocks: restarts into the recorded state and catches up")
 
     def add_template_commitments(self, tmpl, blk):
-        """Hook for commitments a template asks the coinbase to carry (none yet)."""
+        """block_from_template already takes default_reserve_commitment: check it is there."""
+        assert_in("default_reserve_commitment", tmpl)
+        assert_in(bytes.fromhex(tmpl["default_reserve_commitment"]), [o.script_pubkey for o in blk.txs[0].vout])
+
+    def case_commitments(self):
+        """External miners, wrong commitments by RPC and by P2P."""
+        node = self.node
+        tip = node.getbestblockhash()
+        # A block built from getblocktemplate with its default_reserve_commitment connects.
+        tmpl = node.getblocktemplate({"rules": ["segwit"]})
+        assert_equal(tmpl["default_reserve_commitment"][:12], "6a34484d5253")
+        blk = block_from_template(tmpl, MINER.p2wpkh_script())
+        assert_equal(node.submitblock(blk.hex()), None, "a template block with its commitment is valid")
+        self.record()
+
+        def with_commitment(spk_hex):
+            tmpl = node.getblocktemplate({"rules": ["segwit"]})
+            tmpl = dict(tmpl, default_reserve_commitment=spk_hex)
+            return block_from_template(tmpl, MINER.p2wpkh_script())
+
+        good = node.getblocktemplate({"rules": ["segwit"]})["default_reserve_commitment"]
+        debt = struct.unpack("<Q", bytes.fromhex(good[92:108]))[0]
+        coll = struct.unpack("<Q", bytes.fromhex(good[76:92]))[0]
+        off_debt = good[:92] + struct.pack("<Q", debt + 1).hex()
+        off_coll = good[:76] + struct.pack("<Q", coll - 1).hex() + good[92:]
+        for bad in (off_debt, off_coll):
+            assert_equal(node.submitblock(with_commitment(bad).hex()), "bad-reserve-commitment")
+        missing = with_commitment(None)
+        assert_equal(node.submitblock(missing.hex()), "bad-reserve-commitment")
+        log("getblocktemplate's default_reserve_commitment makes a valid block; one unit off or none: refused")
+
+        # From a P2P peer: punished, and the block never reaches node1.
+        tip = node.getbestblockhash()
+        blk = with_commitment(off_debt)
+        conn = p2p.P2PConnection.connect_to(node)
+        conn.handshake(start_height=node.getblockcount())
+        conn.sync_with_ping()
+        off = os.path.getsize(node.debug_log)
+        conn.send_message("block", p2p.msg_block(blk))
+        assert_true(conn.wait_for_disconnect(10), "the peer is disconnected")
+
+        def log_has(*needles):
+            with open(node.debug_log, "rb") as f:
+                f.seek(off)
+                text = f.read().decode(errors="replace")
+            return all(n in text for n in needles)
+        wait_until(lambda: log_has("bad-reserve-commitment", "Misbehaving", "Disconnecting and discouraging"),
+                   what="the peer punished for a bad commitment")
+        assert_equal(node.getbestblockhash(), tip)
+        node.generatetoaddress(1, MINER.p2wpkh_address())
+        wait_for_tip([node, self.peer])
+        assert_raises_rpc_error(-5, None, self.peer.getblockheader, blk.hash)
+        self.record()
+        log("a peer sending a block with a bad commitment is punished; the block is not relayed")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@
 #include "consensus/script.h"
 #include "consensus/sighash.h"
 #include "consensus/tx.h"
+#include "issuance/reserve_commitment.h"
 #include "src/bench/bench.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/chainstate_internal.h"
@@ -261,6 +262,15 @@ static struct raw_block finish_block(struct fixture *fx, struct block *b, int64_
     tx_add_input(&cb, &null_op, sig.data, sig.len, SEQUENCE_FINAL);
     wbuf_clear(&sig);
     tx_add_output(&cb, chain_params_block_subsidy(fx->p, height) + fees, fx->spk, sizeof(fx->spk));
+    /* No vault anywhere: the HMRS commitment of the empty reserve tree. */
+    struct reserve_state empty;
+    struct val_state rst;
+    val_state_init(&rst);
+    if (!reserve_root_compute(&rst, &empty, NULL, 0))
+        abort();
+    struct reserve_commitment rc;
+    reserve_commitment_from_state(&rc, &empty);
+    reserve_commitment_add(&cb, &rc);
     tx_update_hashes(&cb);
     /* the coinbase goes first: move the others up by one */
     block_add_tx(b, &cb);
@@ -593,7 +603,7 @@ static double iss_pass(struct chainstate *cs, const struct iss_blocks *ib, int32
     chainstate_lock(cs);
     double t0 = now_sec();
     for (size_t i = 0; i < ib->n; i++) {
-        cs_iss_begin(bx, &cs->iss, false, 0);
+        cs_iss_begin(bx, &cs->iss, &cs->rtree, false, 0);
         struct val_state st;
         val_state_init(&st);
         if (!cs_iss_block(cs, &st, bx, &ib->b[i], &ib->u[i], first_height + (int32_t)i, true)) {

@@ -291,6 +291,15 @@ int chainstate_open(struct chainstate **out, const struct chainstate_options *op
     bool reindex = opt->reindex;
     if (open_dbs(cs, reindex, reindex || opt->reindex_chainstate, err, errlen) < 0)
         goto fail;
+    if (cs->iss_on) {
+        /* The reserve tree reads its nodes from the coins database through
+         * the overlay (the database may be reopened below: the store reads
+         * cs->coins_db at each call). */
+        cs_iss_db_store(cs, &cs->rdb);
+        cs->rover = reserve_memstore_new(&cs->rdb);
+        reserve_memstore_store(&cs->rstore, cs->rover);
+        reserve_tree_init(&cs->rtree, &cs->rstore);
+    }
     if (!reindex) {
         bool marker = false;
         if (block_index_db_read_reindexing(cs->index_db, &marker, &e) < 0) {
@@ -425,6 +434,7 @@ void chainstate_close(struct chainstate *cs)
         cs_flush(cs, CHAINSTATE_FLUSH_ALWAYS);
     chainstate_unlock(cs);
     check_queue_free(cs->checkq);
+    reserve_memstore_free(cs->rover);
     coins_cache_free(cs->coins);
     coins_db_close(cs->coins_db);
     txindex_db_close(cs->txindex);
@@ -449,7 +459,7 @@ bool cs_flush(struct chainstate *cs, enum chainstate_flush_mode mode)
 {
     if (cs->fatal)
         return false;
-    size_t usage = coins_cache_memory_usage(cs->coins);
+    size_t usage = coins_cache_memory_usage(cs->coins) + (cs->rover ? reserve_memstore_usage(cs->rover) : 0);
     bool full = usage > cs->coins_budget;
     int64_t now = cs_now();
     bool due = now - cs->last_write >= cs->opt.write_interval;
@@ -476,16 +486,18 @@ bool cs_flush(struct chainstate *cs, enum chainstate_flush_mode mode)
     if (!hash256_is_zero(&best) && !cs->reindex_pending) {
         /* The issuance state after the coins' best block goes into the
          * same final batch as that block's marker. */
-        struct coins_issuance_change ich[1];
-        size_t nich = 0;
-        struct wbuf iw;
-        wbuf_init(&iw);
-        if (cs->iss_on && cs->iss_loaded)
-            cs_iss_entry(&ich[nich++], &iw, &cs->iss);
+        /* The reserve tree's node changes too; a flush for room (full)
+         * also drops the overlay's cached clean nodes. */
+        struct cs_iss_entries ie;
+        memset(&ie, 0, sizeof(ie));
+        bool with_iss = cs->iss_on && cs->iss_loaded;
+        if (with_iss)
+            cs_iss_entries_build(&ie, &cs->iss, cs->rover, !full);
         int r = (mode == CHAINSTATE_FLUSH_PERIODIC && !full)
-                    ? coins_cache_sync_with(cs->coins, NULL, ich, nich, cs->opt.db_batch_size, &e)
-                    : coins_cache_flush_with(cs->coins, NULL, ich, nich, cs->opt.db_batch_size, &e);
-        wbuf_clear(&iw);
+                    ? coins_cache_sync_with(cs->coins, NULL, ie.v, ie.n, cs->opt.db_batch_size, &e)
+                    : coins_cache_flush_with(cs->coins, NULL, ie.v, ie.n, cs->opt.db_batch_size, &e);
+        if (with_iss)
+            cs_iss_entries_clear(&ie);
         if (r < 0)
             return cs_fatal(cs, "Failed to write to coin database: %s", e.msg);
         if (cs->txindex && txindex_db_write(cs->txindex, NULL, 0, &best, true, &e) < 0)

@@ -124,7 +124,7 @@ bool cs_connect_tip(struct chainstate *cs, struct block_index *bi, const struct 
     val_state_init(&st);
     struct coins_cache *view = coins_cache_new_child(cs->coins);
     struct cs_block_iss bx;
-    cs_iss_begin(&bx, &cs->iss, true, b->tx_count);
+    cs_iss_begin(&bx, &cs->iss, &cs->rtree, true, b->tx_count);
     if (cs->iss_on && bi->prev && !cs->iss_loaded) {
         /* Never connect on a state we do not have (cannot happen after a successful open). */
         cs_iss_end(&bx);
@@ -162,6 +162,10 @@ bool cs_connect_tip(struct chainstate *cs, struct block_index *bi, const struct 
     }
     coins_cache_free(view);
     if (cs->iss_on) {
+        if (!cs_iss_tree_commit(&bx, &cs->rstore)) {
+            result = cs_fatal(cs, "Failed to update the reserve tree");
+            goto out;
+        }
         cs->iss = bx.state;
         cs->iss_loaded = true;
     }
@@ -195,7 +199,7 @@ bool cs_disconnect_tip(struct chainstate *cs)
     struct coins_cache *view = coins_cache_new_child(cs->coins);
     struct store_error rerr;
     struct cs_block_iss bx;
-    cs_iss_begin(&bx, &cs->iss, true, 0);
+    cs_iss_begin(&bx, &cs->iss, &cs->rtree, true, 0);
     enum undo_result r = cs_disconnect_block(cs, &rerr, view, tip, &b, cs->iss_on ? &bx : NULL);
     if (r != UNDO_OK) {
         cs_iss_end(&bx);
@@ -217,8 +221,14 @@ bool cs_disconnect_tip(struct chainstate *cs)
         return cs_fatal(cs, "Failed to update the coins cache");
     }
     coins_cache_free(view);
-    if (cs->iss_on)
+    if (cs->iss_on) {
+        if (!cs_iss_tree_commit(&bx, &cs->rstore)) {
+            cs_iss_end(&bx);
+            block_clear(&b);
+            return cs_fatal(cs, "Failed to update the reserve tree");
+        }
         cs->iss = bx.state;
+    }
     active_chain_set_tip(&cs->chain, tip->prev);
     events_emit_block_disconnected(cs->opt.events, &b, tip);
     for (size_t i = bx.nfx; i-- > 0;)
@@ -361,7 +371,7 @@ bool chainstate_test_block_validity(struct chainstate *cs, struct val_state *st,
     view = coins_cache_new_child(cs->coins);
     /* The issuance rules run on a copy of the tip's state. */
     struct cs_block_iss *bx = mem_alloc(sizeof(*bx));
-    cs_iss_begin(bx, &cs->iss, false, 0);
+    cs_iss_begin(bx, &cs->iss, &cs->rtree, false, 0);
     ok = cs_connect_block(cs, st, view, &tmp, b, true, cs->iss_on ? bx : NULL);
     cs_iss_end(bx);
     mem_free(bx);

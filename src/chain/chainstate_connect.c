@@ -375,8 +375,10 @@ static void scratch_clear(struct connect_scratch *s)
 static bool connect_genesis(struct chainstate *cs, struct val_state *st, struct coins_cache *view,
                             struct block_index *bi, const struct block *b, struct cs_block_iss *bx)
 {
-    /* The issuance state starts from the genesis coinbase's ISSUER and ORACLE outputs. */
-    if (bx && !cs_iss_genesis(cs, st, bx, b))
+    /* The issuance state starts from the genesis coinbase's ISSUER and
+     * ORACLE outputs; its VAULT outputs (none on the hashmint chains) would
+     * be the reserve tree's first leaves. */
+    if (bx && (!cs_iss_genesis(cs, st, bx, b) || !cs_iss_block_end(cs, st, bx, b, NULL, 0, false)))
         return false;
     /* Bitcoin's genesis coinbase never entered the UTXO set; hashmint's outputs are spendable from height 0. */
     if (cs->params->genesis_outputs_spendable)
@@ -534,6 +536,15 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
                           (long long)cb_out, (long long)reward);
         goto out;
     }
+    /* The reserve tree after the block and its HMRS commitment (before the
+     * scripts: the cheap checks first). */
+    if (bx && !cs_iss_block_end(cs, &txst, bx, b, &undo, height, false)) {
+        if (txst.mode == VAL_ERROR)
+            val_error(st, txst.reject);
+        else
+            val_invalid_debug(st, VAL_BLOCK_CONSENSUS, txst.reject, "%s", txst.debug);
+        goto out;
+    }
     size_t failed = 0;
     enum script_error serr = SCRIPT_ERR_OK;
     if (!check_queue_run(cs->checkq, s.checks, s.nchecks, &failed, &serr)) {
@@ -599,9 +610,19 @@ enum undo_result cs_disconnect_block(struct chainstate *cs, struct store_error *
          * disagree). */
         struct issuance_state before = bx->state;
         bool ok = issuance_state_disconnect(&before, &iu);
+        /* The reserve tree: the block's changes inverted (the spent vaults'
+         * leaves come back from the undo coins). */
+        if (ok) {
+            struct val_state tst;
+            val_state_init(&tst);
+            ok = cs_iss_block_end(cs, &tst, bx, b, &u, bi->height, true);
+            if (!ok)
+                log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "DisconnectBlock(): the reserve tree does not fit block %d",
+                           bi->height);
+        }
         if (ok && bx->want_fx) {
             struct cs_block_iss fwd;
-            cs_iss_begin(&fwd, &before, true, b->tx_count);
+            cs_iss_begin(&fwd, &before, NULL, true, b->tx_count);
             struct val_state st;
             val_state_init(&st);
             ok = cs_iss_replay_block(cs, &st, &fwd, b, &u, bi->height) &&
@@ -611,7 +632,11 @@ enum undo_result cs_disconnect_block(struct chainstate *cs, struct store_error *
                            "DisconnectBlock(): the issuance state does not fit block %d (%s)", bi->height,
                            st.reject[0] ? st.reject : "state mismatch");
             /* Hand the effects over to bx (it owns them from now on). */
-            cs_iss_end(bx);
+            for (size_t k = 0; k < bx->nowned; k++)
+                mem_free(bx->owned[k]);
+            mem_free(bx->owned);
+            mem_free(bx->fx);
+            reserve_batch_clear(&fwd.rbatch);
             bx->fx = fwd.fx;
             bx->nfx = fwd.nfx;
             bx->owned = fwd.owned;
@@ -655,7 +680,7 @@ bool cs_rollforward_block(struct chainstate *cs, struct coins_cache *view, struc
             block_undo_init(&u);
             ok = (bi->status & BLOCK_HAVE_UNDO) && undo_read(cs->ff, &u, &iu, &pos, &bi->prev->hash, &err) == 0;
             if (ok) {
-                ok = cs_iss_replay_block(cs, &st, bx, &b, &u, bi->height);
+                ok = cs_iss_block(cs, &st, bx, &b, &u, bi->height, true);
                 if (!ok)
                     log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "RollforwardBlock(): issuance state at height %d: %s",
                                bi->height, st.reject);

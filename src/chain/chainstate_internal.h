@@ -7,6 +7,9 @@
 #include "issuance/issuance_check.h"
 #include "issuance/issuance_effects.h"
 #include "issuance/issuance_state.h"
+#include "issuance/reserve_commitment.h"
+#include "issuance/reserve_memstore.h"
+#include "issuance/reserve_tree.h"
 #include "issuance/state_apply.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/script_check.h"
@@ -78,6 +81,16 @@ struct chainstate {
     bool iss_on;
     bool iss_loaded;
     struct issuance_state iss;
+    /* The reserve Merkle-sum tree after the active tip (doc/issuance.md,
+     * "Reserve commitment"; doc/chainstate.md "Issuance state"): its nodes
+     * live in the coins database's 'I' keyspace (rdb reads them) under an
+     * in-memory overlay (rover) that holds the node changes since the last
+     * flush and a cache of nodes read; every flush writes the changes in
+     * its final batch with the issuance state and 'B'. */
+    struct reserve_store rdb;
+    struct reserve_memstore *rover;
+    struct reserve_store rstore; /* rover's interface */
+    struct reserve_tree rtree;   /* over rstore */
 
     bool reindex_pending;
     bool ibd_done;
@@ -142,10 +155,20 @@ struct cs_block_iss {
     size_t nfx;
     uint8_t **owned;              /* copies of the owner scripts fx points to */
     size_t nowned;
+    /* The reserve tree: tree is the tree before the block (connect) or
+     * after it (disconnect), read only; the block's node changes come back
+     * in rbatch (for the caller to write into tree's store once the whole
+     * block succeeded) and the resulting root, count and sums in rstate. */
+    const struct reserve_tree *tree;
+    struct reserve_batch rbatch;
+    struct reserve_state rstate;     /* every vault after the block (connect) / before it (disconnect) */
+    struct reserve_state rcommitted; /* connect: what the block's HMRS commits to (rstate without the
+                                      * vaults its coinbase opens) */
 };
 
-/** Starts bx from state s (copied); want_fx: keep effects for ntx transactions. */
-void cs_iss_begin(struct cs_block_iss *bx, const struct issuance_state *s, bool want_fx, size_t ntx);
+/** Starts bx from state s (copied) and tree (borrowed, may be NULL); want_fx: keep effects for ntx transactions. */
+void cs_iss_begin(struct cs_block_iss *bx, const struct issuance_state *s, const struct reserve_tree *tree,
+                  bool want_fx, size_t ntx);
 /** Frees what bx owns. */
 void cs_iss_end(struct cs_block_iss *bx);
 /**
@@ -169,11 +192,44 @@ bool cs_iss_tx(struct chainstate *cs, struct val_state *st, struct cs_block_iss 
  */
 bool cs_iss_replay_block(struct chainstate *cs, struct val_state *st, struct cs_block_iss *bx, const struct block *b,
                          const struct block_undo *u, int32_t height);
+/** The reserve tree's changes of one block, collected transaction by transaction. */
+struct cs_rchanges {
+    struct reserve_change *v;
+    size_t n, cap;
+};
+/**
+ * Adds one transaction's changes: each input spending a VAULT output
+ * deletes its leaf (or, if an earlier transaction of the block created it,
+ * cancels that insert), each VAULT output that enters the UTXO set inserts
+ * its leaf. spent: the coins its inputs spend (NULL for a coinbase).
+ */
+void cs_rchanges_tx(struct cs_rchanges *c, const struct tx *tx, const struct tx_undo *spent);
+void cs_rchanges_clear(struct cs_rchanges *c);
+/**
+ * The block-level part of the issuance layer, after the block's
+ * transactions: the reserve tree's changes (a vault created: insert; spent:
+ * delete; both in the block: nothing) from b and its spent coins u (NULL
+ * for genesis). Not inverse: first the non-coinbase transactions' changes
+ * (bx->rcommitted: the tree the block commits to) and, from height 1, the
+ * coinbase's HMRS commitment against it (bad-reserve-commitment); then the
+ * vaults the coinbase opens (bx->rstate: every vault after the block).
+ * Inverse (disconnect): all of them undone at once (bx->rstate). The node
+ * changes are appended to bx->rbatch, in order. Returns false with st: the
+ * commitment's reason (VAL_INVALID), or VAL_ERROR when the tree cannot take
+ * the changes (a corrupt tree or store).
+ */
+bool cs_iss_block_end(struct chainstate *cs, struct val_state *st, struct cs_block_iss *bx, const struct block *b,
+                      const struct block_undo *u, int32_t height, bool inverse);
+/**
+ * Writes bx->rbatch into store (after the whole block succeeded). Returns
+ * false on a store failure (fatal for the caller).
+ */
+bool cs_iss_tree_commit(struct cs_block_iss *bx, const struct reserve_store *store);
 /**
  * The whole issuance pass of one block given its spent coins (undo data
- * u): cs_iss_replay_block, then (block_level) the block-level checks that
- * follow the transactions. What ConnectBlock runs, without the coins and
- * scripts (the benchmark times it against a whole connect).
+ * u): cs_iss_replay_block, then (block_level) cs_iss_block_end. What
+ * ConnectBlock runs, without the coins and scripts (the benchmark times it
+ * against a whole connect).
  */
 bool cs_iss_block(struct chainstate *cs, struct val_state *st, struct cs_block_iss *bx, const struct block *b,
                   const struct block_undo *u, int32_t height, bool block_level);
@@ -185,11 +241,25 @@ bool cs_iss_block(struct chainstate *cs, struct val_state *st, struct cs_block_i
 int cs_iss_read(struct chainstate *cs, struct issuance_state *out, char *err, size_t errlen);
 /** Returns true if a and b are the same state (compared by their serialisation: unused window slots and padding do not count). */
 bool cs_iss_equal(const struct issuance_state *a, const struct issuance_state *b);
+/** The issuance entries of one coins flush ('I' keys), built by cs_iss_entries. */
+struct cs_iss_entries {
+    struct coins_issuance_change *v; /* owned array; keys and values point into the fields below */
+    size_t n;
+    struct wbuf state;               /* the serialised state */
+    uint8_t (*keys)[1 + RESERVE_NODE_KEY_SIZE];
+    struct reserve_batch nodes;      /* the tree's node changes */
+};
 /**
- * Out: *w = the serialised state s; *change = the 'I' entry that stores it
- * (borrowing w and a static key), for coins_cache_flush_with.
+ * Builds the entries a flush writes in its final batch: 'I' 'S' = state s;
+ * and, if m is not NULL, every pending node change of the reserve overlay
+ * m as 'I' 'T' + node key (a put or a delete), handed over by
+ * reserve_memstore_flush(m, keep_clean). Free with cs_iss_entries_clear.
  */
-void cs_iss_entry(struct coins_issuance_change *change, struct wbuf *w, const struct issuance_state *s);
+void cs_iss_entries_build(struct cs_iss_entries *e, const struct issuance_state *s, struct reserve_memstore *m,
+                          bool keep_clean);
+void cs_iss_entries_clear(struct cs_iss_entries *e);
+/** Out: *s = the reserve store that reads tree nodes from the coins database ('I' 'T' + key). */
+void cs_iss_db_store(struct chainstate *cs, struct reserve_store *s);
 
 /**
  * Connects b (index bi, whose parent is view's best block) on view (Core's

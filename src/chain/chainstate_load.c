@@ -41,9 +41,15 @@ bool cs_replay(struct chainstate *cs, char *err, size_t errlen)
      * rolled back and forward with the coins (undo records back, blocks
      * and their spent coins forward). */
     struct cs_block_iss *bx = NULL;
+    struct reserve_memstore *rm = NULL; /* the tree's changes of the replay, over the database's tree */
+    struct reserve_store rs;
+    struct reserve_tree rt;
     if (cs->iss_on) {
+        rm = reserve_memstore_new(&cs->rdb);
+        reserve_memstore_store(&rs, rm);
+        reserve_tree_init(&rt, &rs);
         bx = mem_alloc(sizeof(*bx));
-        cs_iss_begin(bx, NULL, false, 0);
+        cs_iss_begin(bx, NULL, &rt, false, 0);
         char ierr[200];
         int rc = cs_iss_read(cs, &bx->state, ierr, sizeof(ierr));
         if (rc < 0 || (rc == 0 && oldi)) {
@@ -65,7 +71,12 @@ bool cs_replay(struct chainstate *cs, char *err, size_t errlen)
         }
         log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Rolling back height %d", w->height);
         struct store_error rerr;
-        if (cs_disconnect_block(cs, &rerr, view, w, &b, bx) == UNDO_FAILED) {
+        if (bx)
+            reserve_batch_clear(&bx->rbatch);
+        enum undo_result ur = cs_disconnect_block(cs, &rerr, view, w, &b, bx);
+        if (ur != UNDO_FAILED && bx && !cs_iss_tree_commit(bx, &rs))
+            ur = UNDO_FAILED;
+        if (ur == UNDO_FAILED) {
             if (rerr.kind != STORE_ERR_NONE)
                 snprintf(err, errlen, "ReplayBlocks(): cannot read the undo data of block %d (%s). "
                                       "Please restart with -reindex to recover.", w->height, rerr.msg);
@@ -79,7 +90,9 @@ bool cs_replay(struct chainstate *cs, char *err, size_t errlen)
     /* Then forward to the new head, re-applying each block idempotently. */
     for (int32_t h = fork ? fork->height + 1 : 0; ok && h <= newi->height; h++) {
         struct block_index *bi = block_index_get_ancestor(newi, h);
-        if (!cs_rollforward_block(cs, view, bi, bx)) {
+        if (bx)
+            reserve_batch_clear(&bx->rbatch);
+        if (!cs_rollforward_block(cs, view, bi, bx) || (bx && !cs_iss_tree_commit(bx, &rs))) {
             snprintf(err, errlen, "ReplayBlocks(): cannot roll forward block %d. "
                                   "Please restart with -reindex to recover.", h);
             ok = false;
@@ -91,21 +104,22 @@ bool cs_replay(struct chainstate *cs, char *err, size_t errlen)
     }
     if (ok) {
         coins_cache_set_best_block(view, &newi->hash);
-        struct coins_issuance_change ich[1];
-        struct wbuf iw;
-        wbuf_init(&iw);
+        struct cs_iss_entries ie;
+        memset(&ie, 0, sizeof(ie));
         if (bx)
-            cs_iss_entry(&ich[0], &iw, &bx->state);
-        if (coins_cache_flush_with(view, NULL, ich, bx ? 1 : 0, cs->opt.db_batch_size, &e) < 0) {
+            cs_iss_entries_build(&ie, &bx->state, rm, false);
+        if (coins_cache_flush_with(view, NULL, ie.v, ie.n, cs->opt.db_batch_size, &e) < 0) {
             snprintf(err, errlen, "ReplayBlocks(): failed to write the coins database: %s", e.msg);
             ok = false;
         }
-        wbuf_clear(&iw);
+        if (bx)
+            cs_iss_entries_clear(&ie);
     }
     if (bx) {
         cs_iss_end(bx);
         mem_free(bx);
     }
+    reserve_memstore_free(rm);
     coins_cache_free(view);
     if (ok)
         log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Replay finished at height %d", newi->height);
@@ -371,9 +385,15 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
     struct coins_cache *view = coins_cache_new_child(cs->coins);
     /* The issuance state goes down and up with the scratch coins. */
     struct cs_block_iss *bx = NULL;
+    struct reserve_memstore *rm = NULL; /* scratch tree over the tip's */
+    struct reserve_store rs;
+    struct reserve_tree rt;
     if (cs->iss_on) {
+        rm = reserve_memstore_new(&cs->rstore);
+        reserve_memstore_store(&rs, rm);
+        reserve_tree_init(&rt, &rs);
         bx = mem_alloc(sizeof(*bx));
-        cs_iss_begin(bx, &cs->iss, false, 0);
+        cs_iss_begin(bx, &cs->iss, &rt, false, 0);
     }
     struct block_index *lowest = NULL; /* lowest block disconnected at level 3 */
     bool disconnecting = true;
@@ -412,7 +432,11 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
         if (disconnecting && coins_cache_memory_usage(view) + coins_cache_memory_usage(cs->coins) > cs->coins_budget)
             disconnecting = false;
         if (ok && level >= 3 && disconnecting) {
+            if (bx)
+                reserve_batch_clear(&bx->rbatch);
             enum undo_result r = cs_disconnect_block(cs, NULL, view, w, &b, bx);
+            if (r == UNDO_OK && bx && !cs_iss_tree_commit(bx, &rs))
+                r = UNDO_FAILED;
             struct store_error ce;
             if (r != UNDO_OK && coins_cache_read_failed(view, &ce)) {
                 /* LevelDB could not read a coin (a checksum mismatch): not an inconsistency. */
@@ -441,18 +465,28 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
                 ok = false;
                 break;
             }
-            if (bx)
+            if (bx) {
                 issuance_undo_init(&bx->undo);
+                reserve_batch_clear(&bx->rbatch);
+            }
             if (!cs_connect_block(cs, st, view, bi, &b, true, bx)) {
                 snprintf(st->debug, sizeof(st->debug), "found unconnectable block at height %d", h);
+                ok = false;
+            } else if (bx && !cs_iss_tree_commit(bx, &rs)) {
+                val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "inconsistent-issuance", "reserve tree store failed");
                 ok = false;
             }
             block_clear(&b);
         }
-        /* Down and up again: the issuance state must be the tip's. */
-        if (ok && bx && !cs_iss_equal(&bx->state, &cs->iss)) {
+        /* Down and up again: the issuance state and the reserve tree must be the tip's. */
+        struct reserve_state now, tip_tree;
+        struct val_state rst;
+        val_state_init(&rst);
+        if (ok && bx &&
+            (!cs_iss_equal(&bx->state, &cs->iss) || !reserve_tree_state(&rst, &now, &rt) ||
+             !reserve_tree_state(&rst, &tip_tree, &cs->rtree) || !hash256_eq(&now.root, &tip_tree.root))) {
             val_invalid_debug(st, VAL_BLOCK_CONSENSUS, "inconsistent-issuance",
-                              "the issuance state does not follow from the last %d blocks", depth);
+                              "the issuance state or reserve tree does not follow from the last %d blocks", depth);
             ok = false;
         }
     }
@@ -460,6 +494,7 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
         cs_iss_end(bx);
         mem_free(bx);
     }
+    reserve_memstore_free(rm);
     coins_cache_free(view);
     if (ok)
         log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Verification: No coin database inconsistencies in last %d blocks", depth);

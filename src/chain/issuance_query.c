@@ -3,8 +3,11 @@
 
 #include <string.h>
 
+#include <stdio.h>
+
 #include "consensus/token_prefix.h"
 #include "src/chain/chainstate_internal.h"
+#include "src/chain/undo.h"
 #include "src/util/alloc.h"
 
 bool chainstate_issuance_enabled(const struct chainstate *cs)
@@ -67,7 +70,7 @@ void chainstate_issuance_filter(struct chainstate *cs, bool *keep, const struct 
     int32_t height = active_chain_height(&cs->chain) + 1;
     struct coins_cache *view = coins_cache_new_child(cs->coins);
     struct cs_block_iss *bx = mem_alloc(sizeof(*bx));
-    cs_iss_begin(bx, &cs->iss, false, 0);
+    cs_iss_begin(bx, &cs->iss, &cs->rtree, false, 0);
     struct coin *spent = NULL;
     struct spent_coin *sc = NULL;
     size_t cap = 0;
@@ -239,4 +242,188 @@ bool chainstate_for_each_vault(struct chainstate *cs, bool (*cb)(void *ctx, cons
         coins_cache_for_each(cs->coins, cache_one, &w);
     chainstate_unlock(cs);
     return !w.failed;
+}
+
+/* ---- the reserve tree ---- */
+
+/* Rolls the tree over `t`'s overlay ms back from the tip to block `at`
+ * (inverse changes of the blocks after it), then takes at's own coinbase
+ * vaults out (for the tree at's HMRS commits to) when committed. */
+static bool roll_back(struct chainstate *cs, const struct reserve_tree *t, const struct reserve_store *ms,
+                      const struct block_index *at, bool committed, char *err, size_t errlen)
+{
+    const struct block_index *tip = active_chain_tip(&cs->chain);
+    struct cs_block_iss *bx = mem_alloc(sizeof(*bx));
+    bool ok = true;
+    for (const struct block_index *w = tip; ok && w != at->prev; w = w->prev) {
+        if (w == at && (!committed || !w->prev))
+            break;
+        struct block b;
+        if (!cs_read_block(cs, &b, w)) {
+            snprintf(err, errlen, "Block not available (height %d)", w->height);
+            ok = false;
+            break;
+        }
+        struct val_state st;
+        val_state_init(&st);
+        cs_iss_begin(bx, NULL, t, false, 0);
+        if (w == at) {
+            /* Only the vaults its coinbase opened leave. */
+            struct block cbonly = b;
+            cbonly.tx_count = 1;
+            ok = cs_iss_block_end(cs, &st, bx, &cbonly, NULL, w->height, true);
+        } else {
+            struct block_undo u;
+            struct issuance_undo iu;
+            struct store_error e;
+            store_error_clear(&e);
+            struct flat_pos pos = { w->file, w->undo_pos };
+            if (!(w->status & BLOCK_HAVE_UNDO) || undo_read(cs->ff, &u, &iu, &pos, &w->prev->hash, &e) < 0) {
+                snprintf(err, errlen, "Undo data not available (height %d)", w->height);
+                ok = false;
+            } else {
+                ok = cs_iss_block_end(cs, &st, bx, &b, &u, w->height, true);
+                block_undo_clear(&u);
+            }
+            if (!ok && !err[0])
+                snprintf(err, errlen, "The reserve tree cannot be rolled back to height %d", at->height);
+        }
+        ok = ok && cs_iss_tree_commit(bx, ms);
+        if (!ok && !err[0])
+            snprintf(err, errlen, "The reserve tree cannot be rolled back to height %d", at->height);
+        cs_iss_end(bx);
+        block_clear(&b);
+    }
+    mem_free(bx);
+    return ok;
+}
+
+bool chainstate_reserve_state(struct chainstate *cs, struct reserve_state *committed, struct reserve_state *all,
+                              struct hash256 *tip_hash, int32_t *tip_height)
+{
+    if (committed)
+        memset(committed, 0, sizeof(*committed));
+    if (all)
+        memset(all, 0, sizeof(*all));
+    if (!cs->iss_on)
+        return false;
+    chainstate_lock(cs);
+    const struct block_index *tip = active_chain_tip(&cs->chain);
+    struct val_state st;
+    val_state_init(&st);
+    bool ok = cs->iss_loaded && tip && (!all || reserve_tree_state(&st, all, &cs->rtree));
+    if (ok && committed) {
+        char err[128] = "";
+        ok = chainstate_reserve_query(cs, tip, committed, NULL, NULL, NULL, err, sizeof(err));
+    }
+    if (ok) {
+        if (tip_hash)
+            *tip_hash = tip->hash;
+        if (tip_height)
+            *tip_height = tip->height;
+    }
+    chainstate_unlock(cs);
+    return ok;
+}
+
+bool chainstate_reserve_query(struct chainstate *cs, const struct block_index *at, struct reserve_state *state,
+                              const struct outpoint *op, bool *found, struct reserve_path *path, char *err,
+                              size_t errlen)
+{
+    if (state)
+        memset(state, 0, sizeof(*state));
+    if (found)
+        *found = false;
+    err[0] = 0;
+    if (!cs->iss_on) {
+        snprintf(err, errlen, "This chain has no issuance layer");
+        return false;
+    }
+    chainstate_lock(cs);
+    const struct block_index *tip = active_chain_tip(&cs->chain);
+    if (!at)
+        at = tip;
+    if (!cs->iss_loaded || !tip || !active_chain_contains(&cs->chain, at)) {
+        chainstate_unlock(cs);
+        snprintf(err, errlen, "Block not in the active chain");
+        return false;
+    }
+    /* A temporary overlay over the tip's tree, rolled back, then freed unflushed. */
+    struct reserve_memstore *m = reserve_memstore_new(&cs->rstore);
+    struct reserve_store ms;
+    reserve_memstore_store(&ms, m);
+    struct reserve_tree t;
+    reserve_tree_init(&t, &ms);
+    bool ok = roll_back(cs, &t, &ms, at, true, err, errlen);
+    struct val_state st;
+    val_state_init(&st);
+    if (ok && state && !reserve_tree_state(&st, state, &t)) {
+        snprintf(err, errlen, "The reserve tree's store failed");
+        ok = false;
+    }
+    if (ok && op) {
+        bool f = false;
+        if (!reserve_tree_find(&st, &f, path, &t, op)) {
+            snprintf(err, errlen, "The reserve tree's store failed");
+            ok = false;
+        }
+        if (found)
+            *found = f;
+    }
+    reserve_memstore_free(m);
+    chainstate_unlock(cs);
+    return ok;
+}
+
+bool chainstate_reserve_commitment(struct chainstate *cs, struct reserve_commitment *out, const struct tx *const *txs,
+                                   size_t count)
+{
+    memset(out, 0, sizeof(*out));
+    if (!cs->iss_on)
+        return false;
+    chainstate_lock(cs);
+    if (!cs->iss_loaded || !active_chain_tip(&cs->chain)) {
+        chainstate_unlock(cs);
+        return false;
+    }
+    int32_t height = active_chain_height(&cs->chain) + 1;
+    struct coins_cache *view = coins_cache_new_child(cs->coins);
+    /* The coinbase's own vaults are not part of its commitment. */
+    struct cs_rchanges c = { NULL, 0, 0 };
+    bool ok = true;
+    for (size_t i = 0; ok && i < count; i++) {
+        const struct tx *tx = txs[i];
+        struct block_undo u; /* one tx_undo holding copies of the spent coins */
+        block_undo_init(&u);
+        struct tx_undo *tu = block_undo_add_tx(&u, tx->vin_count);
+        for (size_t j = 0; ok && j < tx->vin_count; j++) {
+            const struct coin *coin;
+            if (coins_cache_get(view, &tx->vin[j].prevout, &coin) != 1)
+                ok = false;
+            else
+                coin_copy(&tu->prevout[j], coin);
+        }
+        if (ok) {
+            cs_rchanges_tx(&c, tx, tu);
+            for (size_t j = 0; j < tx->vin_count; j++)
+                coins_cache_spend(view, &tx->vin[j].prevout, NULL);
+            coins_cache_add_tx(view, tx, height, true);
+        }
+        block_undo_clear(&u);
+    }
+    if (ok) {
+        struct reserve_batch batch;
+        reserve_batch_init(&batch);
+        struct reserve_state state;
+        struct val_state st;
+        val_state_init(&st);
+        ok = reserve_tree_update(&st, &batch, &state, &cs->rtree, c.v, c.n);
+        if (ok)
+            reserve_commitment_from_state(out, &state);
+        reserve_batch_clear(&batch);
+    }
+    cs_rchanges_clear(&c);
+    coins_cache_free(view);
+    chainstate_unlock(cs);
+    return ok;
 }

@@ -23,9 +23,12 @@
 #include "consensus/validation.h"
 #include "issuance/issuance_effects.h"
 #include "issuance/issuance_state.h"
+#include "issuance/reserve_commitment.h"
+#include "issuance/reserve_tree.h"
 #include "src/util/bytes.h"
 #include "src/util/hash256.h"
 
+struct block_index;
 struct chainstate;
 
 /**
@@ -111,5 +114,49 @@ int chainstate_get_vault(struct chainstate *cs, struct chainstate_vault *out, co
  */
 bool chainstate_for_each_vault(struct chainstate *cs, bool (*cb)(void *ctx, const struct chainstate_vault *v),
                                void *ctx);
+
+/* ---- the reserve Merkle-sum tree (doc/issuance.md, "Reserve commitment") ---- */
+
+/**
+ * The reserve tree at the active tip. committed (may be NULL): the tree the
+ * tip's HMRS output commits to, root, leaf (vault) count and total
+ * collateral and debt (reserve_commitment_from_state gives the output);
+ * all (may be NULL): every vault in the UTXO set, i.e. committed plus the
+ * vaults the tip's own coinbase opened, which a block cannot commit to
+ * (doc/issuance.md, "Vaults the coinbase itself opens"); its sums equal
+ * the totals of chainstate_for_each_vault. Out: *tip_hash, *tip_height
+ * (either may be NULL). Returns false when the chain has no issuance layer
+ * or no state yet, or the tree's store fails (logged).
+ */
+bool chainstate_reserve_state(struct chainstate *cs, struct reserve_state *committed, struct reserve_state *all,
+                              struct hash256 *tip_hash, int32_t *tip_height);
+
+/**
+ * The tree block `at` of the active chain commits to (NULL: the tip;
+ * genesis: its vaults, none on the hashmint chains): its state and, when
+ * op is not NULL, whether op is a leaf of it and its path (leaf, leaf
+ * count, siblings: reserve_proof_set_path's input). A vault opened by at's
+ * own coinbase is not a leaf of the tree at commits to (*found false): its
+ * proofs use a later block. The tree is rolled back in a temporary overlay
+ * with the inverse changes of the blocks after at (their undo data: the
+ * cost grows with the distance to the tip; nothing is written). Out:
+ * *state (may be NULL), *found and *path (when op is not NULL; path may be
+ * NULL). Returns false with err (a sentence) if at is not on the active
+ * chain, a block or its undo data cannot be read, or the store fails.
+ */
+bool chainstate_reserve_query(struct chainstate *cs, const struct block_index *at, struct reserve_state *state,
+                              const struct outpoint *op, bool *found, struct reserve_path *path, char *err,
+                              size_t errlen);
+
+/**
+ * Block assembly: the HMRS commitment of a block made of txs[0..count)
+ * (after its coinbase) on the active tip: the tree after the tip with
+ * these transactions' vault changes, computed speculatively (spent coins
+ * from the UTXO set and earlier txs; nothing written). The vaults of the
+ * block's own coinbase are not part of it. Out: *out. Returns false (out
+ * zeroed) if an input of a transaction cannot be found or the tree fails.
+ */
+bool chainstate_reserve_commitment(struct chainstate *cs, struct reserve_commitment *out, const struct tx *const *txs,
+                                   size_t count);
 
 #endif

@@ -122,6 +122,14 @@ struct mempool_chain {
      */
     void (*issuance_filter)(void *ctx, bool *keep, const struct tx *const *txs, size_t count);
     /**
+     * Block assembly on hashmint chains: appends to coinbase (its vault
+     * outputs included) the HMRS commitment of the reserve tree after a
+     * block of coinbase and txs[0..count) on the tip (doc/issuance.md, "The
+     * commitment output"). Leaves coinbase alone when a transaction's
+     * inputs cannot be found (the block is invalid anyway). NULL: none.
+     */
+    void (*reserve_commitment)(void *ctx, struct tx *coinbase, const struct tx *const *txs, size_t count);
+    /**
      * Checks a block as if connected on the tip (Core's TestBlockValidity,
      * without proof of work). Used by the miner. NULL: not checked.
      */

@@ -70,6 +70,13 @@ static void cs_issuance_filter(void *ctx, bool *keep, const struct tx *const *tx
     chainstate_issuance_filter(ctx, keep, txs, count);
 }
 
+static void cs_reserve_commitment(void *ctx, struct tx *coinbase, const struct tx *const *txs, size_t count)
+{
+    struct reserve_commitment c;
+    if (chainstate_reserve_commitment(ctx, &c, txs, count))
+        reserve_commitment_add(coinbase, &c);
+}
+
 static bool cs_test_block(void *ctx, struct val_state *st, const struct block *b)
 {
     return chainstate_test_block_validity(ctx, st, b, false, true);
@@ -88,6 +95,8 @@ void mempool_chain_from_chainstate(struct mempool_chain *out, struct chainstate 
     out->test_block = cs_test_block;
     out->check_tx_issuance = cs_check_issuance;
     out->issuance_filter = cs_issuance_filter;
+    if (chainstate_issuance_enabled(cs))
+        out->reserve_commitment = cs_reserve_commitment;
 }
 
 static void ev_added(void *ctx, const struct tx *tx, uint64_t seq)

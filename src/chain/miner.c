@@ -301,7 +301,10 @@ static bool finish_block(struct block_template *out, struct val_state *st, struc
     if (o->vault_script_len > 0)
         coinbase_add_vault(&cb, o);
     if (o->reserve_commitment) {
-        o->reserve_commitment(o->reserve_ctx, &cb, height);
+        o->reserve_commitment(o->reserve_ctx, &cb, height, txs, count);
+        tx_update_hashes(&cb);
+    } else if (c->reserve_commitment) {
+        c->reserve_commitment(c->ctx, &cb, txs, count);
         tx_update_hashes(&cb);
     }
     block_add_tx(&out->block, &cb);

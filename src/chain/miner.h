@@ -14,8 +14,9 @@
  * the BIP 34 height push followed by an extra-nonce push; one output paying
  * subsidy + fees to the caller's scriptPubKey; the BIP 141 witness
  * commitment (consensus/merkle.h) when segwit is active at that height.
- * hashmint's reserve commitment (a later issue) plugs in through
- * miner_options.reserve_commitment, called before the witness commitment.
+ * hashmint's reserve commitment (the HMRS output, from height 1) is appended
+ * by the chain's hook (mempool_chain.reserve_commitment, or
+ * miner_options.reserve_commitment) before the witness commitment.
  *
  * Locking: miner_create_block takes the chain lock (through the mempool's
  * struct mempool_chain) for the whole assembly. */
@@ -48,10 +49,16 @@ struct miner_options {
     int64_t time;              /* header time; 0 = max(now, tip MTP + 1) */
     bool use_mempool;          /* take transactions from the mempool (default true) */
     /**
-     * The hashmint reserve commitment hook (later issue): may add outputs to
-     * the coinbase before the witness commitment is appended. NULL: none.
+     * The hashmint reserve commitment (doc/issuance.md, "The commitment
+     * output"): appends the HMRS output for a block made of this coinbase
+     * (vault outputs included) and txs[0..count) on the tip, before the
+     * witness commitment is appended. NULL: the mempool chain's
+     * reserve_commitment (struct mempool_chain) is used, which
+     * mempool_chain_from_chainstate sets on hashmint chains; set this only
+     * to override it (tests).
      */
-    void (*reserve_commitment)(void *ctx, struct tx *coinbase, int32_t height);
+    void (*reserve_commitment)(void *ctx, struct tx *coinbase, int32_t height, const struct tx *const *txs,
+                               size_t count);
     void *reserve_ctx;
     /**
      * -vaultaddress/-vaultshare and generatetovault: when vault_script_len is

@@ -26,8 +26,27 @@ static const char getissuancestate_help[] =
     "{\n"
     "  \"height\" : n,       (numeric) the tip's height\n"
     "  \"hash\" : \"hex\",     (string) the tip's hash\n"
-    "  \"state\" : \"hex\"     (string) the serialised state\n"
+    "  \"state\" : \"hex\",    (string) the serialised state\n"
+    "  \"reserve\" : {       (json object) the reserve tree the tip's HMRS output commits to\n"
+    "    \"root\" : \"hex\",   (string) its root, in byte order as hashed\n"
+    "    \"count\" : n,      (numeric) vaults\n"
+    "    \"collateral\" : n, (numeric) total collateral, base units\n"
+    "    \"debt\" : n        (numeric) total debt, base units\n"
+    "  },\n"
+    "  \"reserve_all\" : {...} (json object) the same for every vault (with those the tip's coinbase opened)\n"
     "}\n";
+
+static json_t *reserve_json(const struct reserve_state *r)
+{
+    char *root = hex_encode_alloc(r->root.b, 32);
+    json_t *o = json_object();
+    json_object_set_new(o, "root", json_string(root));
+    json_object_set_new(o, "count", json_integer((json_int_t)r->count));
+    json_object_set_new(o, "collateral", json_integer((json_int_t)r->sums.collateral));
+    json_object_set_new(o, "debt", json_integer((json_int_t)r->sums.debt));
+    mem_free(root);
+    return o;
+}
 
 static json_t *rpc_getissuancestate(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
@@ -37,7 +56,13 @@ static json_t *rpc_getissuancestate(struct rpc_context *ctx, json_t *params, str
     struct issuance_state *s = mem_alloc(sizeof(*s));
     struct hash256 hash;
     int32_t height;
-    if (!chainstate_issuance_state(ctx->chain, s, &hash, &height)) {
+    struct reserve_state committed, all;
+    /* One tip for the state and the tree: hold the chain lock over both. */
+    chainstate_lock(ctx->chain);
+    bool ok = chainstate_issuance_state(ctx->chain, s, &hash, &height) &&
+              chainstate_reserve_state(ctx->chain, &committed, &all, NULL, NULL);
+    chainstate_unlock(ctx->chain);
+    if (!ok) {
         mem_free(s);
         return rpc_fail(err, RPC_MISC_ERROR, "The issuance state is not loaded yet");
     }
@@ -52,6 +77,8 @@ static json_t *rpc_getissuancestate(struct rpc_context *ctx, json_t *params, str
     json_object_set_new(o, "hash", rpc_json_hash(&hash));
     json_object_set_new(o, "state", json_string(hex));
     mem_free(hex);
+    json_object_set_new(o, "reserve", reserve_json(&committed));
+    json_object_set_new(o, "reserve_all", reserve_json(&all));
     return o;
 }
 

@@ -11,6 +11,7 @@
 #include "consensus/script.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/mempool.h"
+#include "issuance/reserve_commitment.h"
 #include "src/chain/miner.h"
 #include "wallet/descriptor.h"
 #include "src/rpc/json_block.h"
@@ -494,7 +495,9 @@ static const char getblocktemplate_help[] =
     "  \"curtime\" : xxx,                         (numeric) current timestamp in UNIX epoch time\n"
     "  \"bits\" : \"str\",                          (string) compressed target of next block\n"
     "  \"height\" : n,                            (numeric) The height of the next block\n"
-    "  \"default_witness_commitment\" : \"str\"     (string, optional) a valid witness commitment for the unmodified block template\n"
+    "  \"default_witness_commitment\" : \"str\",    (string, optional) a valid witness commitment for the unmodified block template\n"
+    "  \"default_reserve_commitment\" : \"str\"     (string, optional) hashmint: the HMRS output script (hex) the coinbase of the\n"
+    "                                           unmodified template must carry (a coinbase that adds VAULT outputs needs another)\n"
     "}\n"
     "\n"
     "Long polling is not implemented yet: a longpollid is accepted and the current template returned at once.\n"
@@ -579,7 +582,16 @@ static json_t *rpc_getblocktemplate(struct rpc_context *ctx, json_t *params, str
     val_state_init(&st);
     chainstate_lock(ctx->chain);
     struct block_index *tip = chainstate_tip(ctx->chain);
-    if (!miner_create_block(&t, &st, ctx->mempool, op_true, 1, ctx->miner)) {
+    /* The template's coinbase never carries a vault (doc/issuance.md,
+     * "Mining: coinbase vaults"), so default_reserve_commitment is the one
+     * for a coinbase without VAULT outputs. */
+    struct miner_options mo;
+    miner_options_init(&mo);
+    if (ctx->miner)
+        mo = *ctx->miner;
+    mo.vault_script = NULL;
+    mo.vault_script_len = 0;
+    if (!miner_create_block(&t, &st, ctx->mempool, op_true, 1, &mo)) {
         chainstate_unlock(ctx->chain);
         return rpc_fail(err, RPC_OUT_OF_MEMORY, "Out of memory");
     }
@@ -659,6 +671,14 @@ static json_t *rpc_getblocktemplate(struct rpc_context *ctx, json_t *params, str
     if (c >= 0) {
         const struct bytes *s = &b->txs[0].vout[c].script_pubkey;
         json_object_set_new(o, "default_witness_commitment", rpc_json_hex(s->data, s->len));
+    }
+    /* hashmint: the HMRS commitment output's script, as default_witness_commitment. */
+    for (size_t k = 0; k < b->txs[0].vout_count; k++) {
+        const struct bytes *s = &b->txs[0].vout[k].script_pubkey;
+        if (reserve_commitment_is_tagged(s->data, s->len)) {
+            json_object_set_new(o, "default_reserve_commitment", rpc_json_hex(s->data, s->len));
+            break;
+        }
     }
     chainstate_unlock(ctx->chain);
     block_template_clear(&t);

@@ -9,7 +9,9 @@
 #include "consensus/pow.h"
 #include "consensus/script.h"
 #include "consensus/sighash.h"
+#include "issuance/reserve_commitment.h"
 #include "qa/unit/store/tmpdir.h"
+#include "src/chain/issuance_query.h"
 #include "src/crypto/keys.h"
 #include "src/crypto/ripemd160.h"
 #include "src/util/alloc.h"
@@ -60,6 +62,43 @@ void tc_teardown(struct test_chain *t)
     tmpdir_remove(t->dir);
 }
 
+void tc_add_empty_reserve_commitment(struct tx *coinbase)
+{
+    struct reserve_state empty;
+    struct val_state st;
+    val_state_init(&st);
+    ck_assert(reserve_root_compute(&st, &empty, NULL, 0));
+    struct reserve_commitment c;
+    reserve_commitment_from_state(&c, &empty);
+    reserve_commitment_add(coinbase, &c);
+}
+
+void tc_fix_reserve_commitment(struct test_chain *t, struct block *b)
+{
+    if (!chainstate_issuance_enabled(t->cs))
+        return;
+    struct tx *cb = &b->txs[0];
+    for (size_t i = 0; i < cb->vout_count;) {
+        const struct bytes *spk = &cb->vout[i].script_pubkey;
+        if (reserve_commitment_is_tagged(spk->data, spk->len)) {
+            txout_clear(&cb->vout[i]);
+            memmove(&cb->vout[i], &cb->vout[i + 1], (cb->vout_count - i - 1) * sizeof(*cb->vout));
+            cb->vout_count--;
+        } else {
+            i++;
+        }
+    }
+    const struct tx **txs = mem_alloc((b->tx_count ? b->tx_count : 1) * sizeof(*txs));
+    for (size_t i = 1; i < b->tx_count; i++)
+        txs[i - 1] = &b->txs[i];
+    struct reserve_commitment c;
+    if (chainstate_reserve_commitment(t->cs, &c, txs, b->tx_count - 1))
+        reserve_commitment_add(cb, &c);
+    tx_update_hashes(cb);
+    mem_free(txs);
+    tc_solve(b, t->p);
+}
+
 void tc_solve(struct block *b, const struct chain_params *p)
 {
     merkle_block_root(&b->header.merkle_root, NULL, b);
@@ -92,6 +131,8 @@ void tc_make_block(struct block *out, const struct chain_params *p, const struct
     wbuf_clear(&sig);
     tx_add_output(&cb, chain_params_block_subsidy(p, height) + fees + cb_extra, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
     tx_update_hashes(&cb);
+    if (p->is_hashmint && p->asset_count > 0)
+        tc_add_empty_reserve_commitment(&cb);
     block_add_tx(out, &cb);
     tx_clear(&cb);
     for (size_t i = 0; i < ntx; i++)
@@ -111,6 +152,7 @@ struct block_index *tc_mine(struct test_chain *t, const struct tx *txs, size_t n
     struct block b;
     struct block_index *prev = chainstate_tip(t->cs);
     tc_make_block(&b, t->p, prev, txs, ntx, fees, 0, (uint32_t)prev->height + 1);
+    tc_fix_reserve_commitment(t, &b);
     struct val_state st;
     bool nb;
     bool ok = chainstate_process_new_block(t->cs, &st, &nb, &b, true);

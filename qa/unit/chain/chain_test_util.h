@@ -35,14 +35,26 @@ void tc_teardown(struct test_chain *t);
 /** Adjusted time the tests use (genesis time + 30 days): blocks are never "too new". */
 int64_t tc_time(void);
 
+/** Appends to coinbase the HMRS commitment of the empty reserve tree (no vault anywhere). */
+void tc_add_empty_reserve_commitment(struct tx *coinbase);
+
 /**
  * Builds a block on prev: coinbase (BIP 34 height, extra nonce, paying
- * subsidy + fees + cb_extra to TC_GENESIS_SPK), then txs, witness commitment,
+ * subsidy + fees + cb_extra to TC_GENESIS_SPK; on hashmint chains the HMRS
+ * commitment of the EMPTY reserve tree: a chain with vaults must replace
+ * it, see chainstate_reserve_commitment), then txs, witness commitment,
  * Merkle root, nBits from the tree, and a nonce meeting the target.
  * Out: *out (block_clear it).
  */
 void tc_make_block(struct block *out, const struct chain_params *p, const struct block_index *prev,
                    const struct tx *txs, size_t ntx, int64_t fees, int64_t cb_extra, uint32_t extra_nonce);
+/**
+ * On hashmint chains: replaces the coinbase's HMRS commitment by the one
+ * the chainstate computes for b on its tip (chainstate_reserve_commitment;
+ * left out if b's inputs cannot be found), then re-solves b.
+ * Precondition: b's parent is t's tip.
+ */
+void tc_fix_reserve_commitment(struct test_chain *t, struct block *b);
 /** Re-solves the proof of work after the caller edited the block (recomputes the Merkle root). */
 void tc_solve(struct block *b, const struct chain_params *p);
 /** Mines a block with txs on the tip and processes it. Returns the new block's index (asserts acceptance). */

@@ -16,6 +16,8 @@
 #include "consensus/token_prefix.h"
 #include "src/crypto/keys.h"
 #include "src/crypto/sha256.h"
+#include "issuance/reserve_commitment.h"
+#include "issuance/reserve_tree.h"
 #include "issuance/state_serialize.h"
 #include "qa/unit/chain/chain_test_util.h"
 #include "qa/unit/store/tmpdir.h"
@@ -178,8 +180,8 @@ static const char *try_block(struct test_chain *t, const struct tx *txs, size_t 
         cb->vout[0].value -= vault_value;
         add_out(cb, vault_value, t->p, TOKEN_KIND_VAULT, vault_debt, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
         tx_update_hashes(cb);
-        tc_solve(&b, t->p);
     }
+    tc_fix_reserve_commitment(t, &b);
     if (cb_out)
         tx_copy(cb_out, &b.txs[0]);
     struct val_state st;
@@ -220,6 +222,66 @@ static struct issuance_asset_state asset0(struct test_chain *t)
     struct issuance_state s;
     ck_assert(chainstate_issuance_state(t->cs, &s, NULL, NULL));
     return s.asset[0];
+}
+
+/* ---- the reserve tree ---- */
+
+struct tree_rec {
+    struct reserve_state committed, all;
+};
+
+static bool same_tree(const struct reserve_state *a, const struct reserve_state *b)
+{
+    return hash256_eq(&a->root, &b->root) && a->count == b->count && a->sums.collateral == b->sums.collateral &&
+           a->sums.debt == b->sums.debt;
+}
+
+struct leaves {
+    struct reserve_leaf *v;
+    size_t n;
+};
+
+static bool collect_leaf(void *ctx, const struct chainstate_vault *v)
+{
+    struct leaves *l = ctx;
+    l->v = mem_realloc(l->v, (l->n + 1) * sizeof(*l->v));
+    struct reserve_leaf *leaf = &l->v[l->n++];
+    memset(leaf, 0, sizeof(*leaf));
+    leaf->outpoint = v->outpoint;
+    memcpy(leaf->asset_id, v->asset_id, 32);
+    leaf->collateral = (uint64_t)v->collateral;
+    leaf->debt = v->debt;
+    sha256(leaf->owner_hash, v->owner_script.data, v->owner_script.len);
+    return true;
+}
+
+/* The tip's trees, checked against a naive rebuild over the UTXO set's vaults. */
+static struct tree_rec tree_at_tip(struct test_chain *t)
+{
+    struct tree_rec r;
+    ck_assert(chainstate_reserve_state(t->cs, &r.committed, &r.all, NULL, NULL));
+    struct leaves l = { NULL, 0 };
+    ck_assert(chainstate_for_each_vault(t->cs, collect_leaf, &l));
+    struct reserve_state naive;
+    struct val_state st;
+    ck_assert(reserve_root_compute(&st, &naive, l.v, l.n));
+    mem_free(l.v);
+    ck_assert_msg(same_tree(&naive, &r.all), "the tree equals a rebuild over the UTXO set's vaults");
+    /* The tip's own HMRS output is the committed tree. */
+    struct block b;
+    ck_assert(chainstate_read_block(t->cs, &b, chainstate_tip(t->cs)));
+    struct reserve_commitment c, want;
+    ck_assert(reserve_commitment_find(&st, &c, NULL, &b.txs[0]));
+    reserve_commitment_from_state(&want, &r.committed);
+    ck_assert(hash256_eq(&c.root, &want.root) && c.collateral == want.collateral && c.debt == want.debt);
+    block_clear(&b);
+    return r;
+}
+
+static void assert_tree(struct test_chain *t, const struct tree_rec *want)
+{
+    struct tree_rec r = tree_at_tip(t);
+    ck_assert_msg(same_tree(&r.committed, &want->committed) && same_tree(&r.all, &want->all), "reserve tree differs");
 }
 
 /* An oracle update to price, spending the current ORACLE output. Out: *out. */
@@ -335,7 +397,13 @@ static void life_open_vault(struct life *l)
 {
     const char *r = try_block(&l->t, NULL, 0, VAULT_VALUE, 0, &l->vault_tx);
     ck_assert_msg(r[0] == 0, "%s", r);
-    l->vault_n = l->vault_tx.vout_count - 1;
+    l->vault_n = UINT32_MAX;
+    for (uint32_t o = 0; o < l->vault_tx.vout_count; o++) {
+        const struct bytes *spk = &l->vault_tx.vout[o].script_pubkey;
+        if (spk->len > 2 && spk->data[0] == TOKEN_PREFIX_MARKER && spk->data[1] == TOKEN_KIND_VAULT)
+            l->vault_n = o;
+    }
+    ck_assert_uint_ne(l->vault_n, UINT32_MAX);
     l->vault.txid = l->vault_tx.txid;
     l->vault.n = l->vault_n;
     tc_mine_n(&l->t, 100);
@@ -409,9 +477,35 @@ START_TEST(test_life_and_reorg)
     chainstate_vault_clear(&v);
 
     struct wbuf rec[5]; /* states after heights 101 .. 105 */
+    struct tree_rec trec[5];
     for (int i = 0; i < 5; i++)
         wbuf_init(&rec[i]);
     state_bytes(t, &rec[0]);
+    trec[0] = tree_at_tip(t);
+    ck_assert_uint_eq(trec[0].all.count, 1);
+    ck_assert_uint_eq(trec[0].all.sums.collateral, VAULT_VALUE);
+
+    /* Block 1 could not commit to the vault its own coinbase opened; block 2 does. */
+    {
+        char qerr[128];
+        bool found = true;
+        struct reserve_state s1, s2;
+        struct reserve_path path;
+        ck_assert(chainstate_reserve_query(t->cs, chainstate_at_height(t->cs, 1), &s1, &l.vault, &found, &path, qerr,
+                                           sizeof(qerr)));
+        ck_assert(!found);
+        ck_assert_uint_eq(s1.count, 0);
+        ck_assert(chainstate_reserve_query(t->cs, chainstate_at_height(t->cs, 2), &s2, &l.vault, &found, &path, qerr,
+                                           sizeof(qerr)));
+        ck_assert(found);
+        ck_assert_uint_eq(s2.count, 1);
+        struct reserve_hasher h;
+        reserve_hasher_init(&h);
+        struct reserve_state from_path;
+        struct val_state st;
+        ck_assert(reserve_path_root(&st, &from_path, &h, &path.leaf, path.leaf_count, path.siblings, path.depth));
+        ck_assert(same_tree(&from_path, &s2));
+    }
 
     /* 102: the oracle (2 of 3) confirms 100 HUSD/HMC, so the price is fresh. */
     struct tx up, mt, drop, liq;
@@ -422,6 +516,7 @@ START_TEST(test_life_and_reorg)
     ck_assert_int_eq(a.price_height, 102);
     ck_assert(same_outpoint(&a.oracle, &l.oracle));
     state_bytes(t, &rec[1]);
+    trec[1] = tree_at_tip(t);
 
     /* 103: mint 200 HUSD (250 %), signed by the owner and 3 of 5 issuers. */
     mint(&l, &mt, DEBT, 0);
@@ -445,6 +540,9 @@ START_TEST(test_life_and_reorg)
     ck_assert_uint_eq(a.supply, DEBT);
     ck_assert(same_outpoint(&a.issuer, &l.issuer));
     state_bytes(t, &rec[2]);
+    trec[2] = tree_at_tip(t);
+    ck_assert_uint_eq(trec[2].committed.sums.debt, DEBT);
+    ck_assert_uint_eq(trec[2].committed.sums.collateral, VAULT_VALUE - FEE);
 
     /* 104: the price falls to 45: the breaker trips (a drop of 55 %). */
     oracle_update(&l, &drop, LOW_PRICE);
@@ -454,6 +552,7 @@ START_TEST(test_life_and_reorg)
     ck_assert_uint_eq(a.price, LOW_PRICE);
     ck_assert_int_eq(a.breaker_until, 104 + (int32_t)t->p->assets[0].breaker_pause);
     state_bytes(t, &rec[3]);
+    trec[3] = tree_at_tip(t);
 
     /* 105: a liquidation without any signature of the owner. One base unit
      * short for the owner is refused first. */
@@ -466,6 +565,8 @@ START_TEST(test_life_and_reorg)
     a = asset0(t);
     ck_assert_uint_eq(a.supply, 0);
     state_bytes(t, &rec[4]);
+    trec[4] = tree_at_tip(t);
+    ck_assert_uint_eq(trec[4].all.count, 0);
     ck_assert_int_eq(chainstate_get_vault(t->cs, &v, &l.vault), 0);
     ck_assert_int_eq(counts.connected[bit(ISSUANCE_ACT_MINT)], 1);
     ck_assert_int_eq(counts.connected[bit(ISSUANCE_ACT_LIQUIDATE)], 1);
@@ -476,17 +577,20 @@ START_TEST(test_life_and_reorg)
     ck_assert(chainstate_invalidate_block(t->cs, &st, b103));
     ck_assert_int_eq(chainstate_height(t->cs), 102);
     assert_state(t, &rec[1]);
+    assert_tree(t, &trec[1]);
     ck_assert_int_eq(counts.disconnected[bit(ISSUANCE_ACT_MINT)], 1);
     ck_assert_int_eq(counts.disconnected[bit(ISSUANCE_ACT_LIQUIDATE)], 1);
     ck_assert_int_eq(counts.disconnected[bit(ISSUANCE_ACT_ORACLE_UPDATE)], 1);
     ck_assert(chainstate_reconsider_block(t->cs, &st, b103));
     ck_assert_int_eq(chainstate_height(t->cs), 105);
     assert_state(t, &rec[4]);
+    assert_tree(t, &trec[4]);
 
     /* One block at a time. */
     for (int h = 104; h >= 101; h--) {
         ck_assert(chainstate_invalidate_block(t->cs, &st, chainstate_at_height(t->cs, h + 1)));
         assert_state(t, &rec[h - 101]);
+        assert_tree(t, &trec[h - 101]);
     }
     ck_assert(chainstate_reconsider_block(t->cs, &st, chainstate_lookup(t->cs, &b103->hash)));
     ck_assert(chainstate_reconsider_block(t->cs, &st, b103->prev));
@@ -496,6 +600,7 @@ START_TEST(test_life_and_reorg)
     /* Restart: the state was stored with the coins. */
     ck_assert_msg(tc_reopen(t, err, sizeof(err)) == 0, "%s", err);
     assert_state(t, &rec[4]);
+    assert_tree(t, &trec[4]);
     ck_assert(chainstate_verify_chain(t->cs, &st, 4, 0));
 
     /* -reindex-chainstate rebuilds it from the blocks. */
@@ -506,6 +611,15 @@ START_TEST(test_life_and_reorg)
     t->opt.reindex_chainstate = false;
     ck_assert_int_eq(chainstate_height(t->cs), 105);
     assert_state(t, &rec[4]);
+    assert_tree(t, &trec[4]);
+    /* The tree 3 blocks back, rolled back in a temporary overlay, is what block 102 committed to. */
+    {
+        char qerr[128];
+        struct reserve_state s102;
+        ck_assert(chainstate_reserve_query(t->cs, chainstate_at_height(t->cs, 102), &s102, NULL, NULL, NULL, qerr,
+                                           sizeof(qerr)));
+        ck_assert(same_tree(&s102, &trec[1].committed));
+    }
 
     tx_clear(&up);
     tx_clear(&mt);
@@ -518,6 +632,46 @@ START_TEST(test_life_and_reorg)
     life_clear(&l);
 }
 END_TEST
+
+/* A block on the tip whose HMRS output is changed by tamper (0 none, 1
+ * debt + 1, 2 collateral - 1, 3 a root bit, 4 removed, 5 twice, 6 one byte
+ * short). Returns the reject reason and the debug text. */
+static const char *try_commitment(struct test_chain *t, int tamper, char *debug, size_t debug_len)
+{
+    static char reason[256];
+    struct block b;
+    struct block_index *prev = chainstate_tip(t->cs);
+    tc_make_block(&b, t->p, prev, NULL, 0, 0, 0, (uint32_t)prev->height + 1000);
+    tc_fix_reserve_commitment(t, &b);
+    struct tx *cb = &b.txs[0];
+    size_t k = 0;
+    while (k < cb->vout_count && !reserve_commitment_is_tagged(cb->vout[k].script_pubkey.data,
+                                                                cb->vout[k].script_pubkey.len))
+        k++;
+    ck_assert_uint_lt(k, cb->vout_count);
+    uint8_t *spk = cb->vout[k].script_pubkey.data;
+    if (tamper == 1)
+        spk[46]++; /* LE64 debt: + 1 unit */
+    else if (tamper == 2)
+        spk[38]--; /* LE64 collateral: - 1 unit (never 0 here: the vault holds 5 HMC) */
+    else if (tamper == 3)
+        spk[10] ^= 0x01;
+    else if (tamper == 4)
+        cb->vout[k].script_pubkey.len = 0;
+    else if (tamper == 5)
+        tx_add_output(cb, 0, spk, cb->vout[k].script_pubkey.len);
+    else if (tamper == 6)
+        cb->vout[k].script_pubkey.len--;
+    tx_update_hashes(cb);
+    tc_solve(&b, t->p);
+    struct val_state st;
+    bool nb;
+    bool ok = chainstate_process_new_block(t->cs, &st, &nb, &b, true);
+    snprintf(reason, sizeof(reason), "%s", ok && val_is_valid(&st) ? "" : st.reject);
+    snprintf(debug, debug_len, "%s", st.debug);
+    block_clear(&b);
+    return reason;
+}
 
 /* Blocks with invalid issuance transactions are rejected with their reason and change nothing. */
 START_TEST(test_invalid_blocks)
@@ -532,6 +686,22 @@ START_TEST(test_invalid_blocks)
     struct wbuf before;
     wbuf_init(&before);
     state_bytes(t, &before);
+
+    /* The HMRS commitment: every total off by one unit, a wrong root, none,
+     * two, a malformed one: bad-reserve-commitment; the exact one connects. */
+    struct tree_rec tr = tree_at_tip(t);
+    static const char *const why[] = { "", "debt mismatch", "collateral mismatch", "root mismatch", "missing",
+                                       "multiple", "malformed" };
+    for (int k = 1; k <= 6; k++) {
+        char debug[160];
+        ck_assert_str_eq(try_commitment(t, k, debug, sizeof(debug)), "bad-reserve-commitment");
+        ck_assert_msg(strstr(debug, why[k]) != NULL, "tamper %d: %s", k, debug);
+        assert_tree(t, &tr);
+    }
+    {
+        char debug[160];
+        ck_assert_str_eq(try_commitment(t, 0, debug, sizeof(debug)), "");
+    }
 
     /* The genesis price (height 0) is stale at height 102. */
     struct tx tx;
@@ -687,6 +857,7 @@ START_TEST(test_replay)
         wbuf_init(&want);
         state_bytes(&ref.t, &want);
         int32_t want_height = chainstate_height(ref.t.cs);
+        struct tree_rec want_tree = tree_at_tip(&ref.t);
         ck_assert_uint_eq(asset0(&ref.t).supply, 0); /* liquidated (0) or the mint rolled back (1) */
 
         /* Open the half-written chainstate: replay (and verify every block at level 4). */
@@ -704,6 +875,7 @@ START_TEST(test_replay)
         ck_assert_msg(tc_reopen(&t, err, sizeof(err)) == 0, "%s", err);
         ck_assert_int_eq(chainstate_height(t.cs), want_height);
         assert_state(&t, &want);
+        assert_tree(&t, &want_tree);
         tc_teardown(&t);
         wbuf_clear(&want);
         life_clear(&ref);

@@ -148,8 +148,10 @@ static bool reject_all(void *ctx, struct val_state *st, const struct block *b)
     return val_invalid(st, VAL_BLOCK_CONSENSUS, "bad-test");
 }
 
-static void add_reserve(void *ctx, struct tx *cb, int32_t height)
+static void add_reserve(void *ctx, struct tx *cb, int32_t height, const struct tx *const *txs, size_t count)
 {
+    (void)txs;
+    (void)count;
     (*(int *)ctx)++;
     uint8_t data[3] = { 0x6a, 0x01, (uint8_t)height };
     tx_add_output(cb, 0, data, sizeof(data));
