@@ -163,7 +163,7 @@ class IssuanceChainTest(HashmintTestFramework):
         assert_raises_rpc_error(-26, reason, self.node.sendrawtransaction, signed)
         return signed
 
-    def oracle_tx(self, price, keys=ORACLE_KEYS):
+    def oracle_tx(self, price, keys=ORACLE_KEYS, fee_sats=FEE):
         """An oracle update to price (plus a fee input from the miner)."""
         a = self.asset()
         oracle = self.utxo(*a["oracle"])
@@ -172,7 +172,7 @@ class IssuanceChainTest(HashmintTestFramework):
         raw = self.node.createrawtransaction(
             [{"txid": oracle["txid"], "vout": oracle["vout"]}, {"txid": fee["txid"], "vout": 0}],
             [{ORACLE_ADDR: {"kind": "oracle", "price": price, "value": oracle["amount"]}},
-             {MINER.p2wpkh_address(): coins(satoshi(fee["amount"]) - FEE)}])
+             {MINER.p2wpkh_address(): coins(satoshi(fee["amount"]) - fee_sats)}])
         return raw, keys + [MINER], [oracle, fee]
 
     def issuer_update(self, flags):
@@ -334,16 +334,25 @@ class IssuanceChainTest(HashmintTestFramework):
 
         assert_raises_rpc_error(-26, "bad-issuance-liquidate-healthy", node.sendrawtransaction, liquidation(coll // 2))
 
-        # The price falls to 35 HUSD/HMC: vault A is at 116.7 %, and the breaker trips.
-        raw, keys, prev = self.oracle_tx(35 * HUSD)
-        self.send(raw, keys, prev)
+        # A mint of vault B waits in the mempool (valid at the next height)...
+        raw, keys, prev = self.mint_tx(vault_b, OWNER_B, 50 * HUSD)
+        mint_b = self.send(raw, keys, prev)
+        # ... when the price falls to 35 HUSD/HMC (vault A at 116.7 %), paying more: the block
+        # assembler puts the fall first, the breaker trips, and the mint is left out of the block
+        # and then out of the mempool.
+        raw, keys, prev = self.oracle_tx(35 * HUSD, fee_sats=10 * FEE)
+        drop_txid = self.send(raw, keys, prev)
+        assert_equal(sorted(node.getrawmempool()), sorted([mint_b, drop_txid]))
         [h_drop] = self.mine()
+        assert_equal(node.getblock(h_drop)["tx"][1:], [drop_txid], "the block has the fall, not the mint")
+        assert_equal(node.getrawmempool(), [], "the mint left the mempool: the breaker is on at the next height")
         a = self.asset()
         drop_height = node.getblock(h_drop)["height"]
         assert_equal(a["breaker_until"], drop_height + BREAKER_PAUSE)
         raw, keys, prev = self.mint_tx(vault_b, OWNER_B, 50 * HUSD)
         self.rejected("bad-issuance-mint-breaker", raw, keys, prev)
-        log("a 65 % price fall trips the breaker: the next mint is refused")
+        log("a 65 % price fall trips the breaker: a waiting mint is left out of the block and the mempool, "
+            "a new one is refused")
 
         owed = coll - seized(coll, 300 * HUSD, 35 * HUSD)
         assert_true(owed > 0, "the owner is owed part of the collateral")

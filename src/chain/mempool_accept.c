@@ -638,6 +638,8 @@ void mempool_on_updated_tip(struct mempool *mp)
         mp_unlock(mp);
         return;
     }
+    /* Without a reorganisation only the issuance transactions need a look. */
+    bool all = mp->reorg_pending;
     mp->reorg_pending = false;
     /* Take the stash: accepting may emit events whose subscribers read the pool. */
     struct tx *stash = mp->stash;
@@ -676,7 +678,7 @@ void mempool_on_updated_tip(struct mempool *mp)
     mp->opt.chain.tip(mp->opt.chain.ctx, &tip);
     struct mp_vec bad = { 0 };
     for (size_t i = 0; i < mp->entry_count; i++)
-        if (invalid_at_tip(mp, mp->entries[i], &tip))
+        if ((all || mp->entries[i]->issuance) && invalid_at_tip(mp, mp->entries[i], &tip))
             mp_vec_push(&bad, mp->entries[i]);
     /* Remove the roots not reachable as descendants of other bad ones. */
     struct mp_vec desc = { 0 };
