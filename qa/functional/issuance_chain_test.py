@@ -403,6 +403,41 @@ class IssuanceChainTest(HashmintTestFramework):
             wait_until(lambda: len(self.peer.getpeerinfo()) == 1, what="reconnected")
         log("SIGKILL after issuance blocks: restarts into the recorded state and catches up")
 
+        # A crash inside the coins flush (the store dies between partial batches, one coin per
+        # batch): the restart replays the interrupted flush, state and tree included.
+        self.node.stop()
+        self.node.start(["-dbbatchsize=1"], env={"HASHMINT_DB_CRASH_RATIO": "1"})
+        wait_until(lambda: len(self.peer.getpeerinfo()) == 1, what="reconnected")
+        raw, keys, prev = self.oracle_tx(40 * HUSD)
+        self.send(raw, keys, prev)
+        self.mine(2)
+        try:
+            self.node.gettxoutsetinfo()  # flushes: the store dies in it
+        except (JSONRPCException, OSError, ConnectionError):
+            pass
+        self.node.wait_for_exit(expect_code=0)
+        with open(self.node.debug_log, "rb") as f:
+            assert_in(b"Simulating a crash", f.read(), "the flush was interrupted")
+        off = os.path.getsize(self.node.debug_log)
+        self.node.start()
+        with open(self.node.debug_log, "rb") as f:
+            f.seek(off)
+            assert_in(b"Replaying blocks", f.read(), "the restart replays the interrupted flush")
+        s = self.state()
+        assert_equal(s, self.states[s["hash"]], "the replayed state and tree are those recorded")
+        wait_for_tip([self.node, self.peer], self.peer.getbestblockhash())
+        assert_equal(self.state(), self.state(self.peer))
+        log("a crash inside a flush: the replay ends in the recorded state and tree")
+
+        # -reindex-chainstate and -reindex rebuild both from the blocks.
+        want = self.state()
+        for opt in ("-reindex-chainstate", "-reindex"):
+            self.node.stop()
+            self.node.start([opt])
+            wait_until(lambda: self.node.getblockcount() == want["height"], what=f"{opt} done")
+            assert_equal(self.state(), want, f"{opt} rebuilds the state and the tree")
+        log("-reindex-chainstate and -reindex rebuild the state and the tree")
+
     def add_template_commitments(self, tmpl, blk):
         """block_from_template already takes default_reserve_commitment: check it is there."""
         assert_in("default_reserve_commitment", tmpl)
