@@ -1,7 +1,9 @@
 /* Fuzz target: the storage layer's decoders of on-disk bytes.
  *
  * The input is decoded as a coin (Core's compact Coin encoding), as block
- * undo data, as a block index record and as a block file info. Nothing may
+ * undo data, as a hashmint rev record (block undo data followed by the
+ * block's issuance undo record), as a block index record and as a block
+ * file info. Nothing may
  * crash or leak; whatever decodes must re-encode to bytes that decode to the
  * same value and re-encode identically (the encodings may normalise, e.g. an
  * oversized script becomes OP_RETURN, so the input itself need not come back). */
@@ -12,6 +14,7 @@
 #include "src/store/block_index_db.h"
 #include "src/store/coin.h"
 #include "src/store/compress.h"
+#include "issuance/state_serialize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -56,6 +59,32 @@ static void check_undo(const uint8_t *data, size_t size)
     block_undo_clear(&u2);
 }
 
+static void check_undo_record(const uint8_t *data, size_t size)
+{
+    struct block_undo u, u2;
+    struct issuance_undo iu, iu2;
+    if (!block_undo_record_decode(&u, &iu, data, size))
+        return;
+    struct wbuf w, w2;
+    wbuf_init(&w);
+    block_undo_serialize(&w, &u);
+    issuance_undo_serialize(&w, &iu);
+    bool ok = block_undo_record_decode(&u2, &iu2, w.data, w.len);
+    assert(ok && u2.count == u.count && iu2.count == iu.count);
+    wbuf_init(&w2);
+    block_undo_serialize(&w2, &u2);
+    issuance_undo_serialize(&w2, &iu2);
+    assert(w2.len == w.len && memcmp(w2.data, w.data, w.len) == 0);
+    /* Without the issuance record expected, only a bare CBlockUndo decodes. */
+    struct block_undo u3;
+    assert(!block_undo_record_decode(&u3, NULL, w.data, w.len)); /* the issuance record is never empty */
+    block_undo_clear(&u3);
+    wbuf_clear(&w);
+    wbuf_clear(&w2);
+    block_undo_clear(&u);
+    block_undo_clear(&u2);
+}
+
 static void check_index(const uint8_t *data, size_t size)
 {
     struct block_index_record r, r2;
@@ -84,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     check_coin(data, size);
     check_undo(data, size);
+    check_undo_record(data, size);
     check_index(data, size);
     /* VARINT: whatever reads must re-encode to exactly the bytes consumed. */
     struct rbuf r = rbuf_make(data, size);

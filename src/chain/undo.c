@@ -32,17 +32,9 @@ int undo_read(struct flatfile *ff, struct block_undo *out, struct issuance_undo 
     size_t len = 0;
     if (flatfile_read_undo(ff, &data, &len, pos, parent_hash, err) < 0)
         return -1;
-    struct rbuf r = rbuf_make(data, len);
-    bool ok = block_undo_parse(out, &r);
-    if (ok && iu)
-        ok = issuance_undo_decode(iu, r.p, r.len);
-    else if (ok)
-        ok = r.len == 0;
+    bool ok = block_undo_record_decode(out, iu, data, len);
     mem_free(data);
     if (!ok) {
-        block_undo_clear(out);
-        if (iu)
-            issuance_undo_init(iu);
         block_undo_init(out);
         return store_error_set(err, STORE_ERR_CORRUPT, "undo data at rev%05d.dat:%u does not parse", pos->file,
                                pos->pos);

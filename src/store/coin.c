@@ -1,5 +1,7 @@
 #include "src/store/coin.h"
 
+#include "issuance/state_serialize.h"
+
 #include <string.h>
 
 #include "src/store/compress.h"
@@ -156,6 +158,22 @@ bool block_undo_parse(struct block_undo *out, struct rbuf *r)
 fail:
     block_undo_clear(out);
     return false;
+}
+
+bool block_undo_record_decode(struct block_undo *out, struct issuance_undo *iu, const uint8_t *p, size_t len)
+{
+    if (iu)
+        issuance_undo_init(iu);
+    struct rbuf r = rbuf_make(bytes_or_empty(p), len);
+    if (!block_undo_parse(out, &r))
+        return false;
+    bool ok = iu ? issuance_undo_decode(iu, r.p, r.len) : r.len == 0;
+    if (!ok) {
+        block_undo_clear(out);
+        if (iu)
+            issuance_undo_init(iu);
+    }
+    return ok;
 }
 
 bool block_undo_decode(struct block_undo *out, const uint8_t *p, size_t len)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "consensus/tx.h"
+#include "issuance/state_apply.h"
 #include "src/util/rbuf.h"
 #include "src/util/wbuf.h"
 
@@ -67,5 +68,15 @@ __attribute__((warn_unused_result)) bool block_undo_parse(struct block_undo *out
 /** Parses exactly len bytes of CBlockUndo into out (caller clears it). Caps
  *  every count by the bytes remaining. Returns false (out empty) on failure. */
 __attribute__((warn_unused_result)) bool block_undo_decode(struct block_undo *out, const uint8_t *p, size_t len);
+
+/**
+ * Parses a whole rev-file undo record of a block (doc/chainstate.md, "Issuance
+ * state"): CBlockUndo, then, when iu is not NULL (hashmint chains), the
+ * block's issuance undo record (issuance_undo_decode) up to the end; with
+ * iu NULL nothing may follow the CBlockUndo. Out: *out (caller clears it),
+ * *iu. Returns false (out empty, *iu empty) on failure.
+ */
+__attribute__((warn_unused_result)) bool block_undo_record_decode(struct block_undo *out, struct issuance_undo *iu,
+                                                                  const uint8_t *p, size_t len);
 
 #endif
