@@ -393,11 +393,42 @@ START_TEST(inputs_and_witness_standard)
 }
 END_TEST
 
+/* A liquidation input (doc/issuance.md): a vault spent with an empty
+ * scriptSig and witness is standard whatever the owner's script; the same
+ * empty spend of a TOKEN output, or without TOKENS, is not. */
+START_TEST(liquidation_inputs)
+{
+    struct policy_options o;
+    policy_options_init(&o, chain_params_get("regtest"));
+    struct tx tx;
+    base_tx(&tx);
+    /* A vault (kind 0x02, debt 5) locked to a P2SH script: an empty scriptSig would be non-standard. */
+    char vault[256];
+    snprintf(vault, sizeof(vault), "ef02%s05%s", "32f0f53641fc754c5eab7e11f1179d16be1b0b2db42f8469d26a94670538d325",
+             P2SH);
+    struct txout prev = { 10000, hexb(vault) };
+    struct spent_coin coin = { &prev, 1, false };
+    ck_assert(policy_inputs_are_standard(&tx, &coin, &o));
+    ck_assert(policy_witness_is_standard(&tx, &coin, &o));
+    struct policy_options btc;
+    policy_options_init(&btc, chain_params_get("bitcoin"));
+    ck_assert(!policy_inputs_are_standard(&tx, &coin, &btc));
+    txout_clear(&prev);
+    char *t = token_spk(P2SH);
+    prev = (struct txout){ 10000, hexb(t) };
+    mem_free(t);
+    ck_assert(!policy_inputs_are_standard(&tx, &coin, &o));
+    txout_clear(&prev);
+    tx_clear(&tx);
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
     Suite *s = suite_create("policy");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, solver_templates);
+    tcase_add_test(tc, liquidation_inputs);
     tcase_add_test(tc, standard_scripts);
     tcase_add_test(tc, dust_thresholds);
     tcase_add_test(tc, fee_arithmetic);
