@@ -438,6 +438,13 @@ class IssuanceChainTest(HashmintTestFramework):
             assert_equal(self.state(), want, f"{opt} rebuilds the state and the tree")
         log("-reindex-chainstate and -reindex rebuild the state and the tree")
 
+        # Every block's commitment, on both nodes (node1 checked each against its own tree).
+        wait_for_tip([self.node, self.peer])
+        for h in range(1, self.node.getblockcount() + 1):
+            bh = self.node.getblockhash(h)
+            assert_equal(self.hmrs(self.node, bh), self.hmrs(self.peer, bh), f"HMRS of block {h}")
+        log(f"both nodes carry the same HMRS commitment in all {self.node.getblockcount()} blocks")
+
     def add_template_commitments(self, tmpl, blk):
         """block_from_template already takes default_reserve_commitment: check it is there."""
         assert_in("default_reserve_commitment", tmpl)
