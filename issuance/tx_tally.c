@@ -1,6 +1,8 @@
 /* Classification of a transaction's issuance outputs (issuance/tx_tally.h). */
 #include "issuance/tx_tally.h"
 
+#include "consensus/script.h"
+
 #include <string.h>
 
 #include "consensus/amount.h"
@@ -103,6 +105,9 @@ bool issuance_tally_build(struct val_state *st, struct issuance_tally *t, const 
             return val_invalid_debug(st, VAL_TX_CONSENSUS, ASSET_REJECT_UNKNOWN, "output %zu", i);
         if (p.kind == TOKEN_KIND_VAULT && !money_range(tx->vout[i].value))
             return val_invalid_debug(st, VAL_TX_CONSENSUS, ISSUANCE_REJECT_VAULT_VALUE, "output %zu", i);
+        if (spk->len > MAX_SCRIPT_SIZE)
+            return val_invalid_debug(st, VAL_TX_CONSENSUS, ISSUANCE_REJECT_SCRIPT_SIZE, "output %zu: %zu bytes", i,
+                                     spk->len);
         t->any = true;
         tally_out(t, tx, (uint32_t)i, &p, (uint32_t)a, plen);
     }

@@ -20,6 +20,11 @@
 /** Reject reason: a vault's collateral (nValue) is outside 0 .. MAX_MONEY. */
 #define ISSUANCE_REJECT_VAULT_VALUE "bad-issuance-vault-value"
 
+/** Reject reason: a prefixed scriptPubKey longer than MAX_SCRIPT_SIZE. Such an
+ *  output never enters the UTXO set (Bitcoin's unspendable rule), so the tokens
+ *  or debt it carries would count in the supply without existing anywhere. */
+#define ISSUANCE_REJECT_SCRIPT_SIZE "bad-issuance-script-size"
+
 /** Index value meaning "none". */
 #define ISSUANCE_NONE UINT32_MAX
 

@@ -3,10 +3,13 @@
 
 #include <string.h>
 
+#include "consensus/script.h"
 #include "consensus/token_prefix.h"
 #include "issuance/asset.h"
 #include "qa/unit/issuance/issuance_test_util.h"
 #include "qa/unit/unit.h"
+#include "src/util/alloc.h"
+#include "src/util/bytes.h"
 
 static struct tu_chain C;
 static struct tu_tx T;
@@ -138,6 +141,35 @@ START_TEST(vault_value_range)
 }
 END_TEST
 
+/* Replaces output i's locking script (after its prefix) by lock_len OP_TRUE bytes. */
+static void set_lock_len(struct tu_tx *t, size_t i, size_t lock_len)
+{
+    struct bytes *spk = &t->tx.vout[i].script_pubkey;
+    struct token_prefix p;
+    size_t plen;
+    ck_assert_int_eq(token_prefix_parse(&p, &plen, spk->data, spk->len), TOKEN_PREFIX_OK);
+    uint8_t *buf = mem_alloc(plen + lock_len);
+    memcpy(buf, spk->data, plen);
+    memset(buf + plen, OP_TRUE, lock_len);
+    bytes_clear(spk);
+    bytes_set(spk, buf, plen + lock_len);
+    mem_free(buf);
+}
+
+START_TEST(script_size)
+{
+    /* A scriptPubKey of exactly MAX_SCRIPT_SIZE bytes is accepted, one byte
+     * more is refused (it would not enter the UTXO set). */
+    tu_in(&T, 5 * COIN, tu_vault(&C, 0, 0));
+    tu_out(&T, 5 * COIN, tu_vault(&C, 0, 0));
+    set_lock_len(&T, 0, MAX_SCRIPT_SIZE - 35); /* the VAULT prefix with debt 0 is 35 bytes */
+    ck_assert_uint_eq(T.tx.vout[0].script_pubkey.len, MAX_SCRIPT_SIZE);
+    tu_expect(&C, &T, TU_HEIGHT, NULL);
+    set_lock_len(&T, 0, MAX_SCRIPT_SIZE - 34);
+    tu_expect(&C, &T, TU_HEIGHT, ISSUANCE_REJECT_SCRIPT_SIZE);
+}
+END_TEST
+
 START_TEST(coinbase_inputs_ignored)
 {
     tu_tx_clear(&T);
@@ -165,6 +197,7 @@ static Suite *tx_tally_suite(void)
     tcase_add_test(tc, unknown_asset_output);
     tcase_add_test(tc, bad_spent_coin);
     tcase_add_test(tc, vault_value_range);
+    tcase_add_test(tc, script_size);
     tcase_add_test(tc, coinbase_inputs_ignored);
     suite_add_tcase(s, tc);
     return s;
