@@ -179,6 +179,18 @@ __attribute__((warn_unused_result)) bool wallet_fund(struct wallet *w, struct wa
 __attribute__((warn_unused_result)) bool wallet_sign(struct wallet *w, struct wallet_error *e, struct tx *tx,
                                                      bool *complete, json_t **errors, int hash_type);
 
+struct psbt;
+/**
+ * walletprocesspsbt: fills the UTXOs and scripts of the inputs the wallet
+ * knows, signs them if sign (hash_type where an input names none; with
+ * hash_type_given a differing sighash field is an error) and finalizes
+ * complete inputs if finalize. Out: *complete. Refuses (-13) to sign with a
+ * locked wallet's keys.
+ */
+__attribute__((warn_unused_result)) bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *p,
+                                                             bool sign, int hash_type, bool hash_type_given,
+                                                             bool finalize, bool *complete);
+
 /* ---- encryption ------------------------------------------------------- */
 __attribute__((warn_unused_result)) bool wallet_encrypt(struct wallet *w, struct wallet_error *e, const char *pass,
                                                         size_t len);

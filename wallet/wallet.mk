@@ -10,7 +10,7 @@ libhm_wallet_a_SOURCES += \
   wallet/crypter.c wallet/crypter.h \
   wallet/coinselect.c wallet/coinselect.h \
   wallet/chain_iface.h wallet/wallet.h wallet/wallet_internal.h \
-  wallet/psbt.c wallet/psbt.h \
+  wallet/psbt.c wallet/psbt.h wallet/psbt_sign.c wallet/psbt_sign.h \
   wallet/wallet.c wallet/wallet_json.c wallet/wallet_spend.c wallet/wallets.c
 
 # Unit tests of the wallet library: qa/unit/wallet/<file>_tests.c.

@@ -10,7 +10,11 @@
 #include "consensus/params.h"
 #include "consensus/sighash.h"
 #include "src/util/alloc.h"
+#include "consensus/script.h"
+#include "src/crypto/ripemd160.h"
+#include "src/crypto/sha256.h"
 #include "wallet/coinselect.h"
+#include "wallet/psbt_sign.h"
 #include "wallet/tx_sign.h"
 #include "wallet/wallet_internal.h"
 
@@ -594,6 +598,99 @@ bool wallet_backup(struct wallet *w, struct wallet_error *e, const char *dest)
     if (!ok)
         werr(e, WALLET_E_WALLET, "Error: Wallet backup failed!");
 done:
+    pthread_mutex_unlock(&w->mu);
+    return ok;
+}
+
+/* ---- PSBT ----------------------------------------------------------------- */
+
+bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *p, bool sign, int hash_type,
+                         bool hash_type_given, bool finalize, bool *complete)
+{
+    pthread_mutex_lock(&w->mu);
+    bool ok = true;
+    struct tx_signer s;
+    tx_signer_init(&s, w->params->tokens_enabled);
+    bool want_keys = sign && !w->no_private_keys;
+    wallet_maybe_relock(w);
+    for (size_t i = 0; i < p->tx.vin_count; i++) {
+        const struct wtx *t = wallet_find_tx(w, &p->tx.vin[i].prevout.txid);
+        if (!t || p->tx.vin[i].prevout.n >= t->tx.vout_count)
+            continue;
+        const struct txout *o = &t->tx.vout[p->tx.vin[i].prevout.n];
+        const struct spkent *se = wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len);
+        if (!se)
+            continue;
+        /* updater: the UTXO (witness UTXO for segwit spends, the whole
+         * transaction for legacy ones, as Core) */
+        int version;
+        const uint8_t *prog;
+        size_t prog_len;
+        const uint8_t *spk = bytes_or_empty(o->script_pubkey.data);
+        bool segwit = script_is_witness_program(spk, o->script_pubkey.len, &version, &prog, &prog_len) ||
+                      script_is_p2sh(spk, o->script_pubkey.len);
+        if (segwit && !psbt_map_get_type(&p->inputs[i], PSBT_IN_WITNESS_UTXO)) {
+            struct wbuf b;
+            wbuf_init(&b);
+            txout_serialize(&b, o);
+            uint8_t k = PSBT_IN_WITNESS_UTXO;
+            psbt_map_set(&p->inputs[i], &k, 1, b.data, b.len);
+            wbuf_clear(&b);
+        }
+        if (!segwit && !psbt_map_get_type(&p->inputs[i], PSBT_IN_NON_WITNESS_UTXO)) {
+            struct wbuf b;
+            wbuf_init(&b);
+            tx_serialize(&b, &t->tx, true);
+            uint8_t k = PSBT_IN_NON_WITNESS_UTXO;
+            psbt_map_set(&p->inputs[i], &k, 1, b.data, b.len);
+            wbuf_clear(&b);
+        }
+        /* the scripts (and, to sign, the keys) of the descriptor that owns it */
+        const struct descriptor *d = (want_keys && w->descs[se->desc].priv) ? w->descs[se->desc].priv
+                                                                             : w->descs[se->desc].pub;
+        if (want_keys && w->descs[se->desc].priv == NULL && !wallet_check_unlocked(w, e)) {
+            ok = false;
+            break;
+        }
+        struct wbuf tmp;
+        wbuf_init(&tmp);
+        char err[256];
+        size_t s0 = s.script_count;
+        if (d && descriptor_expand(d, &tmp, &s, NULL, err, sizeof(err), se->index)) {
+            /* the witness/redeem scripts go into the PSBT too, for the other signers */
+            for (size_t k = s0; k < s.script_count; k++) {
+                const struct bytes *sc = &s.scripts[k];
+                uint8_t h32[32], h20[20];
+                sha256(h32, sc->data, sc->len);
+                ripemd160_hash160(h20, sc->data, sc->len);
+                uint8_t type = 0xff;
+                if (o->script_pubkey.len == 34 && spk[0] == 0 && spk[1] == 32 && !memcmp(spk + 2, h32, 32))
+                    type = PSBT_IN_WITNESS_SCRIPT;
+                else if (o->script_pubkey.len == 23 && script_is_p2sh(spk, 23) && !memcmp(spk + 2, h20, 20))
+                    type = PSBT_IN_REDEEM_SCRIPT;
+                if (type != 0xff && !psbt_map_get_type(&p->inputs[i], type))
+                    psbt_map_set(&p->inputs[i], &type, 1, sc->data, sc->len);
+            }
+            /* P2SH-P2WSH: the witness script under the redeem script */
+            const struct bytes *rs = psbt_map_get_type(&p->inputs[i], PSBT_IN_REDEEM_SCRIPT);
+            if (rs && rs->len == 34 && rs->data[0] == 0 && rs->data[1] == 32)
+                for (size_t k = s0; k < s.script_count; k++) {
+                    uint8_t h32[32];
+                    sha256(h32, s.scripts[k].data, s.scripts[k].len);
+                    if (!memcmp(rs->data + 2, h32, 32) && !psbt_map_get_type(&p->inputs[i], PSBT_IN_WITNESS_SCRIPT)) {
+                        uint8_t type = PSBT_IN_WITNESS_SCRIPT;
+                        psbt_map_set(&p->inputs[i], &type, 1, s.scripts[k].data, s.scripts[k].len);
+                    }
+                }
+        }
+        wbuf_clear(&tmp);
+    }
+    if (ok) {
+        char err[256];
+        if (!psbt_sign(p, &s, hash_type, finalize, complete, err, sizeof(err), hash_type_given))
+            ok = werr(e, WALLET_E_DESERIALIZATION, "%s", err);
+    }
+    tx_signer_clear(&s);
     pthread_mutex_unlock(&w->mu);
     return ok;
 }
