@@ -46,6 +46,8 @@ static int64_t input_weight(const uint8_t *s, size_t len)
         return 41 * 4 + 66; /* P2TR key path */
     if (len == 23 && s[0] == 0xa9)
         return 64 * 4 + 108; /* P2SH-P2WPKH */
+    if (len == 34 && s[0] == 0 && s[1] == 32)
+        return 41 * 4 + 256; /* P2WSH: up to a 2-of-3 multisig */
     return 148 * 4;          /* P2PKH */
 }
 
