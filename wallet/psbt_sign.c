@@ -8,6 +8,7 @@
 #include "consensus/sighash.h"
 #include "consensus/token_prefix.h"
 #include "src/crypto/ripemd160.h"
+#include "src/crypto/sha256.h"
 #include "src/util/alloc.h"
 #include "src/util/rbuf.h"
 #include "wallet/tx_sign.h"
@@ -299,4 +300,44 @@ bool psbt_extract(const struct psbt *p, struct tx *out)
         load_final(p, i, &out->vin[i]);
     tx_update_hashes(out);
     return true;
+}
+
+void psbt_update_scripts(struct psbt *p, const struct tx_signer *s)
+{
+    for (size_t i = 0; i < p->tx.vin_count; i++) {
+        struct txout u;
+        if (!psbt_input_utxo(p, i, &u))
+            continue;
+        const uint8_t *lock;
+        size_t lock_len;
+        lock_of(&u, s->tokens, &lock, &lock_len);
+        for (int pass = 0; pass < 2; pass++) {
+            /* pass 0: the redeem script of a P2SH output; pass 1: the witness
+             * script of a P2WSH output or of a P2SH-P2WSH redeem script */
+            const uint8_t *prog = lock;
+            size_t prog_len = lock_len;
+            const struct bytes *rs = psbt_map_get_type(&p->inputs[i], PSBT_IN_REDEEM_SCRIPT);
+            if (pass == 1 && rs) {
+                prog = rs->data;
+                prog_len = rs->len;
+            }
+            for (size_t k = 0; k < s->script_count; k++) {
+                const struct bytes *sc = &s->scripts[k];
+                uint8_t h32[32], h20[20];
+                uint8_t type = 0xff;
+                if (pass == 0 && script_is_p2sh(prog, prog_len)) {
+                    ripemd160_hash160(h20, bytes_or_empty(sc->data), sc->len);
+                    if (!memcmp(prog + 2, h20, 20))
+                        type = PSBT_IN_REDEEM_SCRIPT;
+                } else if (pass == 1 && prog_len == 34 && prog[0] == 0 && prog[1] == 32) {
+                    sha256(h32, bytes_or_empty(sc->data), sc->len);
+                    if (!memcmp(prog + 2, h32, 32))
+                        type = PSBT_IN_WITNESS_SCRIPT;
+                }
+                if (type != 0xff && !psbt_map_get_type(&p->inputs[i], type) && !psbt_input_is_final(p, i))
+                    psbt_map_set(&p->inputs[i], &type, 1, sc->data, sc->len);
+            }
+        }
+        txout_clear(&u);
+    }
 }

@@ -24,6 +24,10 @@ __attribute__((warn_unused_result)) bool psbt_sign(struct psbt *p, struct tx_sig
                                                    bool *complete, char *error, size_t error_cap,
                                                    bool hash_type_given);
 
+/** Updater: adds to each non-final input with a known UTXO the redeem and
+ *  witness scripts of s that its output (or redeem script) commits to. */
+void psbt_update_scripts(struct psbt *p, const struct tx_signer *s);
+
 /** finalizepsbt: completes what can be completed from the partial data alone. */
 void psbt_finalize(struct psbt *p, bool tokens, bool *complete);
 

@@ -152,6 +152,31 @@ class WalletPsbtTest(HashmintTestFramework):
         nodes[0].generatetoaddress(1, a0)
         wait_for_tip(nodes)
 
+        log("round 3: utxoupdatepsbt + descriptorprocesspsbt with the signers' descriptors, no wallet")
+        t3 = w0.sendtoaddress(ms_addr, 2)
+        nodes[0].generatetoaddress(1, a0)
+        wait_for_tip(nodes)
+        vout3 = [o["n"] for o in nodes[0].decoderawtransaction(w0.gettransaction(t3)["hex"])["vout"]
+                 if o["value"] == Decimal("2")][0]
+        psbt = nodes[1].createpsbt([{"txid": t3, "vout": vout3}], [{dest2: Decimal("1.9995")}])
+        upd = nodes[1].utxoupdatepsbt(psbt, [{"desc": pub_desc, "range": [0, 3]}])
+        dec = nodes[1].decodepsbt(upd)
+        assert_equal(dec["inputs"][0]["witness_utxo"]["amount"], Decimal("2"))
+        assert_equal(dec["inputs"][0]["witness_script"]["type"], "multisig")
+        one = [privs[0] if j == 0 else pubs[j] for j in range(3)]
+        two = [privs[j] if j < 2 else pubs[j] for j in range(3)]
+        d_one = "wsh(sortedmulti(2,%s))" % ",".join(one)
+        d_two = "wsh(sortedmulti(2,%s))" % ",".join(two)
+        half = nodes[2].descriptorprocesspsbt(psbt, [{"desc": d_one, "range": [0, 3]}])
+        assert_equal(half["complete"], False)
+        full = nodes[2].descriptorprocesspsbt(psbt, [{"desc": d_two, "range": [0, 3]}])
+        assert_equal(full["complete"], True)
+        assert_raises_rpc_error(-5, None, nodes[2].descriptorprocesspsbt, psbt, ["wsh(bogus)"])
+        txid3 = nodes[2].sendrawtransaction(full["hex"])
+        wait_until(lambda: txid3 in nodes[0].getrawmempool(), what="descriptor-signed spend relayed")
+        nodes[0].generatetoaddress(1, a0)
+        wait_for_tip(nodes)
+
         log("walletcreatefundedpsbt: an ordinary wallet spend through a PSBT")
         dest3 = w1.getnewaddress()
         funded = w0.walletcreatefundedpsbt([], [{dest3: 1}])

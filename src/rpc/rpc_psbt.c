@@ -15,9 +15,12 @@
 #include "src/rpc/rpc_args.h"
 #include "src/rpc/rpc_internal.h"
 #include "src/rpc/rpc_wallet.h"
+#include "src/chain/chainstate.h"
+#include "src/chain/mempool.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 #include "src/util/rbuf.h"
+#include "wallet/descriptor.h"
 #include "wallet/psbt.h"
 #include "wallet/psbt_sign.h"
 #include "wallet/tx_sign.h"
@@ -782,6 +785,186 @@ static json_t *rpc_analyzepsbt(struct rpc_context *ctx, json_t *params, struct r
     return r;
 }
 
+
+/* ---- utxoupdatepsbt / descriptorprocesspsbt ------------------------------ */
+
+/* Core's EvalDescriptorStringOrObject for each item of descs: expands it over
+ * its range (default [0,1000] for a ranged one) into s. */
+static bool load_descriptors(struct rpc_error *err, struct rpc_context *ctx, const json_t *descs,
+                             struct tx_signer *s)
+{
+    size_t i;
+    const json_t *item;
+    json_array_foreach(descs, i, item)
+    {
+        const char *ds = NULL;
+        int64_t lo = 0, hi = 1000;
+        if (json_is_string(item)) {
+            ds = rpc_json_cstr(item);
+        } else if (json_is_object(item)) {
+            ds = rpc_json_cstr(json_object_get(item, "desc"));
+            const json_t *r = json_object_get(item, "range");
+            if (json_is_integer(r)) {
+                hi = json_integer_value(r);
+            } else if (json_is_array(r) && json_array_size(r) == 2) {
+                if (!rpc_json_int(err, &lo, json_array_get(r, 0), RPC_INT32) ||
+                    !rpc_json_int(err, &hi, json_array_get(r, 1), RPC_INT32))
+                    return false;
+            }
+        }
+        if (!ds) {
+            rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid descriptor object");
+            return false;
+        }
+        if (lo < 0 || hi < lo || hi - lo >= 1000000) {
+            rpc_fail(err, RPC_INVALID_PARAMETER, "Range should be greater or equal than 0 and end after begin");
+            return false;
+        }
+        struct descriptor *d;
+        char e[256];
+        if (!descriptor_parse(&d, e, sizeof(e), ds, ctx->params, false)) {
+            rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "%s", e);
+            return false;
+        }
+        if (!descriptor_is_range(d))
+            lo = hi = 0;
+        for (int64_t k = lo; k <= hi; k++) {
+            struct wbuf spk;
+            wbuf_init(&spk);
+            bool ok = descriptor_expand(d, &spk, s, NULL, e, sizeof(e), (uint32_t)k);
+            wbuf_clear(&spk);
+            if (!ok) {
+                descriptor_free(d);
+                rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "%s", e);
+                return false;
+            }
+        }
+        descriptor_free(d);
+    }
+    return true;
+}
+
+/* Core's ProcessPSBT updater part: witness UTXOs from the chain and mempool. */
+static void update_from_chain(struct rpc_context *ctx, struct psbt *p)
+{
+    if (!ctx->chain)
+        return;
+    chainstate_lock(ctx->chain);
+    for (size_t i = 0; i < p->tx.vin_count; i++) {
+        struct txout have;
+        if (psbt_input_utxo(p, i, &have)) {
+            txout_clear(&have);
+            continue;
+        }
+        const struct outpoint *op = &p->tx.vin[i].prevout;
+        struct coin c;
+        coin_init(&c);
+        struct txout o;
+        memset(&o, 0, sizeof(o));
+        bool found = false;
+        if (chainstate_get_coin(ctx->chain, &c, op)) {
+            o.value = c.out.value;
+            bytes_set(&o.script_pubkey, c.out.script_pubkey.data, c.out.script_pubkey.len);
+            found = true;
+        } else if (ctx->mempool && mempool_get_output(ctx->mempool, &o, op)) {
+            found = true;
+        }
+        coin_clear(&c);
+        int version;
+        const uint8_t *prog;
+        size_t prog_len;
+        if (found && (script_is_witness_program(bytes_or_empty(o.script_pubkey.data), o.script_pubkey.len, &version,
+                                                &prog, &prog_len) ||
+                      script_is_p2sh(bytes_or_empty(o.script_pubkey.data), o.script_pubkey.len))) {
+            struct wbuf b;
+            wbuf_init(&b);
+            txout_serialize(&b, &o);
+            uint8_t k = PSBT_IN_WITNESS_UTXO;
+            psbt_map_set(&p->inputs[i], &k, 1, b.data, b.len);
+            wbuf_clear(&b);
+        }
+        if (found)
+            txout_clear(&o);
+    }
+    chainstate_unlock(ctx->chain);
+}
+
+ARGS(utxoupdatepsbt, { "psbt", RPC_ARG_STR, false }, { "descriptors", RPC_ARG_ARR, true });
+static const char utxoupdatepsbt_help[] =
+    "utxoupdatepsbt \"psbt\" ( [\"\",{\"desc\":\"str\",\"range\":n or [n,n]},...] )\n"
+    "\n"
+    "Updates all segwit inputs and outputs in a PSBT with data from output descriptors, the UTXO set or the mempool.\n"
+    "\n"
+    "Result:\n"
+    "\"str\"    (string) The base64-encoded partially signed transaction with inputs updated\n";
+static json_t *rpc_utxoupdatepsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    CHECK(utxoupdatepsbt, utxoupdatepsbt_help);
+    struct psbt p;
+    if (!decode_arg(err, &p, rpc_arg(params, 0)))
+        return NULL;
+    struct tx_signer s;
+    tx_signer_init(&s, ctx->params && ctx->params->tokens_enabled);
+    json_t *r = NULL;
+    if (!rpc_arg(params, 1) || load_descriptors(err, ctx, rpc_arg(params, 1), &s)) {
+        update_from_chain(ctx, &p);
+        psbt_update_scripts(&p, &s);
+        r = psbt_json_string(&p);
+    }
+    tx_signer_clear(&s);
+    psbt_clear(&p);
+    return r;
+}
+
+ARGS(descriptorprocesspsbt, { "psbt", RPC_ARG_STR, false }, { "descriptors", RPC_ARG_ARR, false },
+     { "sighashtype", RPC_ARG_STR, true }, { "bip32derivs", RPC_ARG_BOOL, true }, { "finalize", RPC_ARG_BOOL, true });
+static const char descriptorprocesspsbt_help[] =
+    "descriptorprocesspsbt \"psbt\" [\"\",{\"desc\":\"str\",\"range\":n or [n,n]},...] ( \"sighashtype\" bip32derivs finalize )\n"
+    "\n"
+    "Update all segwit inputs in a PSBT with information from output descriptors, the UTXO set or the mempool.\n"
+    "Then, sign the inputs we are able to with information from the output descriptors.\n"
+    "\n"
+    "Result:\n"
+    "{ \"psbt\" : \"str\", \"complete\" : true|false, \"hex\" : \"hex\" (if complete) }\n";
+static json_t *rpc_descriptorprocesspsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    CHECK(descriptorprocesspsbt, descriptorprocesspsbt_help);
+    int ht;
+    if (!tx_sign_parse_sighash(&ht, rpc_arg_str(params, 2, "DEFAULT")))
+        return rpc_fail(err, RPC_INVALID_PARAMETER, "'%s' is not a valid sighash parameter.", rpc_arg_str(params, 2, ""));
+    struct psbt p;
+    if (!decode_arg(err, &p, rpc_arg(params, 0)))
+        return NULL;
+    struct tx_signer s;
+    tx_signer_init(&s, ctx->params && ctx->params->tokens_enabled);
+    json_t *r = NULL;
+    bool finalize = rpc_arg_bool(params, 4, true), complete = false;
+    char why[256];
+    if (load_descriptors(err, ctx, rpc_arg(params, 1), &s)) {
+        update_from_chain(ctx, &p);
+        psbt_update_scripts(&p, &s);
+        if (!psbt_sign(&p, &s, ht, finalize, &complete, why, sizeof(why), rpc_arg(params, 2) != NULL)) {
+            rpc_fail(err, RPC_DESERIALIZATION_ERROR, "%s", why);
+        } else {
+            r = json_object();
+            json_object_set_new(r, "psbt", psbt_json_string(&p));
+            json_object_set_new(r, "complete", json_boolean(complete));
+            struct tx tx;
+            if (complete && finalize && psbt_extract(&p, &tx)) {
+                struct wbuf b;
+                wbuf_init(&b);
+                tx_serialize(&b, &tx, true);
+                json_object_set_new(r, "hex", rpc_json_hex(b.data, b.len));
+                wbuf_clear(&b);
+                tx_clear(&tx);
+            }
+        }
+    }
+    tx_signer_clear(&s);
+    psbt_clear(&p);
+    return r;
+}
+
 /* ---- wallet: walletprocesspsbt / walletcreatefundedpsbt ------------------ */
 
 ARGS(walletprocesspsbt, { "psbt", RPC_ARG_STR, false }, { "sign", RPC_ARG_BOOL, true },
@@ -951,6 +1134,9 @@ static const struct rpc_command psbt_commands[] = {
       converttopsbt_help },
     { "rawtransactions", "joinpsbts", rpc_joinpsbts, { "txs", NULL }, joinpsbts_help },
     { "rawtransactions", "analyzepsbt", rpc_analyzepsbt, { "psbt", NULL }, analyzepsbt_help },
+    { "rawtransactions", "utxoupdatepsbt", rpc_utxoupdatepsbt, { "psbt", "descriptors", NULL }, utxoupdatepsbt_help },
+    { "rawtransactions", "descriptorprocesspsbt", rpc_descriptorprocesspsbt,
+      { "psbt", "descriptors", "sighashtype", "bip32derivs", "finalize", NULL }, descriptorprocesspsbt_help },
 };
 
 static const struct rpc_command wallet_psbt_commands[] = {
