@@ -696,3 +696,127 @@ bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *
     pthread_mutex_unlock(&w->mu);
     return ok;
 }
+
+/* ---- bumpfee / psbtbumpfee (BIP 125) ------------------------------------- */
+
+/* Core's incremental relay fee: 1 sat/vB. */
+#define WALLET_INCREMENTAL_FEE 1000
+
+static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash256 *txid, int64_t fee_rate,
+                     struct psbt *out_psbt, struct hash256 *new_txid, int64_t *old_fee, int64_t *new_fee)
+{
+    const struct wtx *t = wallet_find_tx(w, txid);
+    if (!t)
+        return werr(e, WALLET_E_INVALID_ADDRESS, "Invalid or non-wallet transaction id");
+    for (size_t k = 0; k < w->ntxs; k++)
+        for (size_t i = 0; i < w->txs[k]->tx.vin_count; i++)
+            if (!memcmp(&w->txs[k]->tx.vin[i].prevout.txid, txid, 32) && !w->txs[k]->abandoned &&
+                wallet_tx_depth(w, w->txs[k]) >= 0)
+                return werr(e, WALLET_E_INVALID_PARAMETER, "Transaction has descendants in the wallet");
+    if (wallet_tx_depth(w, t) != 0 || t->abandoned)
+        return werr(e, WALLET_E_WALLET, "Transaction has been mined, or is conflicted with a mined transaction");
+    bool rbf = false;
+    for (size_t i = 0; i < t->tx.vin_count; i++)
+        rbf = rbf || t->tx.vin[i].sequence < 0xfffffffeu;
+    if (!rbf)
+        return werr(e, WALLET_E_WALLET, "Transaction is not BIP 125 replaceable");
+    int64_t in_total = 0, out_total = 0;
+    for (size_t i = 0; i < t->tx.vin_count; i++) {
+        const struct wtx *p = wallet_find_tx(w, &t->tx.vin[i].prevout.txid);
+        const struct txout *o = p && t->tx.vin[i].prevout.n < p->tx.vout_count ? &p->tx.vout[t->tx.vin[i].prevout.n] : NULL;
+        if (!o || !wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len))
+            return werr(e, WALLET_E_WALLET, "Transaction contains inputs that don't belong to this wallet");
+        in_total += o->value;
+    }
+    if (!tx_value_out(&t->tx, &out_total))
+        return werr(e, WALLET_E_WALLET, "Transaction has invalid output values");
+    *old_fee = in_total - out_total;
+    int64_t vsize = (int64_t)tx_vsize(&t->tx);
+    const struct wallet_options *opt = wallet_context_options(w->ctx);
+    int64_t old_rate = *old_fee * 1000 / vsize;
+    int64_t rate = fee_rate > 0 ? fee_rate : old_rate + WALLET_INCREMENTAL_FEE;
+    if (rate < opt->min_relay_fee)
+        rate = opt->min_relay_fee;
+    int64_t fee = (rate * vsize + 999) / 1000;
+    int64_t min_fee = *old_fee + (WALLET_INCREMENTAL_FEE * vsize + 999) / 1000;
+    if (fee < min_fee)
+        return werr(e, WALLET_E_INVALID_PARAMETER,
+                    "Insufficient total fee %lld.%08lld, must be at least %lld.%08lld (oldFee %lld.%08lld + incrementalFee %lld.%08lld)",
+                    (long long)(fee / 100000000), (long long)(fee % 100000000), (long long)(min_fee / 100000000),
+                    (long long)(min_fee % 100000000), (long long)(*old_fee / 100000000),
+                    (long long)(*old_fee % 100000000), (long long)((min_fee - *old_fee) / 100000000),
+                    (long long)((min_fee - *old_fee) % 100000000));
+    if (fee > opt->max_tx_fee)
+        return werr(e, WALLET_E_WALLET, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)");
+    /* the fee comes out of the change output */
+    int change = -1;
+    for (size_t i = 0; i < t->tx.vout_count; i++) {
+        const struct spkent *se = wallet_find_spk(w, t->tx.vout[i].script_pubkey.data, t->tx.vout[i].script_pubkey.len);
+        if (se && w->descs[se->desc].internal) {
+            change = (int)i;
+            break;
+        }
+    }
+    if (change < 0)
+        return werr(e, WALLET_E_WALLET, "Unable to create transaction. Transaction does not have a change output");
+    int64_t delta = fee - *old_fee;
+    if (t->tx.vout[change].value - delta <= 546)
+        return werr(e, WALLET_E_WALLET, "Change output is too small to bump the fee");
+    struct tx nt;
+    tx_copy(&nt, &t->tx);
+    for (size_t i = 0; i < nt.vin_count; i++) {
+        struct txin *in = &nt.vin[i];
+        bytes_clear(&in->script_sig);
+        for (size_t k = 0; k < in->witness.count; k++)
+            bytes_clear(&in->witness.items[k]);
+        mem_free(in->witness.items);
+        in->witness.items = NULL;
+        in->witness.count = 0;
+    }
+    nt.vout[change].value -= delta;
+    tx_update_hashes(&nt);
+    *new_fee = fee;
+    bool ok = true;
+    if (out_psbt) {
+        bool complete;
+        ok = psbt_from_tx(out_psbt, &nt) && wallet_process_psbt(w, e, out_psbt, false, SIGHASH_DEFAULT, false, false,
+                                                                 &complete);
+        tx_clear(&nt);
+        return ok;
+    }
+    bool complete = false;
+    ok = sign_tx(w, e, &nt, &complete, NULL, SIGHASH_ALL);
+    if (ok && !complete)
+        ok = werr(e, WALLET_E_WALLET, "Can't sign transaction.");
+    char rej[256];
+    if (ok && w->chain && !w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &nt, true, 0))
+        ok = werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
+    if (ok && (ok = wallet_db_begin(w, e))) {
+        struct wtx *nw = wallet_add_tx_mem(w, &nt);
+        ok = wallet_db_put_tx(w, nw) ? wallet_db_commit(w, e) : (wallet_db_rollback(w), false);
+        if (ok && w->chain && w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &nt, false, 0))
+            nw->in_mempool = true;
+        *new_txid = nt.txid;
+    }
+    tx_clear(&nt);
+    return ok;
+}
+
+bool wallet_bump_fee(struct wallet *w, struct wallet_error *e, const struct hash256 *txid, int64_t fee_rate,
+                     struct psbt *out_psbt, struct hash256 *new_txid, int64_t *old_fee, int64_t *new_fee)
+{
+    if (w->chain)
+        w->chain->lock(w->chain->ctx);
+    pthread_mutex_lock(&w->mu);
+    bool ok = true;
+    if (!out_psbt) {
+        ok = wallet_check_unlocked(w, e);
+        if (ok && w->no_private_keys)
+            ok = werr(e, WALLET_E_WALLET, "bumpfee is not available with wallets that have private keys disabled. Use psbtbumpfee instead.");
+    }
+    ok = ok && bump_fee(w, e, txid, fee_rate, out_psbt, new_txid, old_fee, new_fee);
+    pthread_mutex_unlock(&w->mu);
+    if (w->chain)
+        w->chain->unlock(w->chain->ctx);
+    return ok;
+}

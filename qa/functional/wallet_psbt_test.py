@@ -189,6 +189,28 @@ class WalletPsbtTest(HashmintTestFramework):
         assert_equal(signed["complete"], True)
         nodes[0].sendrawtransaction(signed["hex"])
 
+        log("bumpfee and psbtbumpfee (BIP 125)")
+        dest4 = w1.getnewaddress()
+        t4 = w0.sendtoaddress(dest4, 2)
+        wait_until(lambda: t4 in nodes[0].getrawmempool(), what="original in mempool")
+        pb = w0.psbtbumpfee(t4)
+        assert_true(pb["fee"] > pb["origfee"], pb)
+        assert_equal(nodes[0].decodepsbt(pb["psbt"])["fee"], pb["fee"])
+        assert_true(t4 in nodes[0].getrawmempool())  # psbtbumpfee broadcasts nothing
+        b = w0.bumpfee(t4)
+        assert_equal(b["errors"], [])
+        assert_true(b["fee"] > b["origfee"], b)
+        wait_until(lambda: b["txid"] in nodes[0].getrawmempool() and t4 not in nodes[0].getrawmempool(),
+                   what="replacement in mempool")
+        b2 = w0.bumpfee(b["txid"], {"fee_rate": 50})
+        assert_true(b2["fee"] > b["fee"], b2)
+        assert_raises_rpc_error(-8, "Insufficient total fee", w0.bumpfee, b2["txid"], {"fee_rate": 1})
+        assert_raises_rpc_error(-5, "Invalid or non-wallet transaction id", w0.bumpfee, "00" * 32)
+        nodes[0].generatetoaddress(1, a0)
+        wait_for_tip(nodes)
+        assert_raises_rpc_error(-4, "Transaction has been mined", w0.bumpfee, b2["txid"])
+        assert_true(any(u["txid"] == b2["txid"] for u in w1.listunspent()))
+
         log("converttopsbt and joinpsbts")
         raw = nodes[0].createrawtransaction([{"txid": t1, "vout": 0}], [{dest3: 1}])
         conv = nodes[0].converttopsbt(raw)

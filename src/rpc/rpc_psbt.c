@@ -1122,6 +1122,87 @@ out:
     return r;
 }
 
+
+/* ---- bumpfee / psbtbumpfee ----------------------------------------------- */
+
+ARGS(bumpfee, { "txid", RPC_ARG_STR, false }, { "options", RPC_ARG_OBJ, true });
+static const char bumpfee_help[] =
+    "bumpfee \"txid\" ( options )\n"
+    "\n"
+    "Bumps the fee of an opt-in-RBF transaction T, replacing it with a new transaction B.\n"
+    "The fee is taken from T's change output. The new fee rate defaults to T's plus the incremental relay fee (1 sat/vB).\n"
+    "\n"
+    "Arguments:\n"
+    "1. txid       (string, required) The txid to be bumped\n"
+    "2. options    (json object, optional) {\"fee_rate\": amount (sat/vB)}\n"
+    "\n"
+    "Result:\n"
+    "{ \"txid\" : \"hex\", \"origfee\" : n, \"fee\" : n, \"errors\" : [ \"str\", ... ] }\n";
+static const char psbtbumpfee_help[] =
+    "psbtbumpfee \"txid\" ( options )\n"
+    "\n"
+    "Bumps the fee of an opt-in-RBF transaction T, replacing it with a new transaction B, returned as a PSBT\n"
+    "(not signed, not broadcast). Options as bumpfee.\n"
+    "\n"
+    "Result:\n"
+    "{ \"psbt\" : \"str\", \"origfee\" : n, \"fee\" : n, \"errors\" : [ \"str\", ... ] }\n";
+
+static json_t *bump(struct rpc_context *ctx, json_t *params, struct rpc_error *err, bool want_psbt)
+{
+    struct hash256 txid;
+    if (!rpc_parse_hash(err, &txid, rpc_arg(params, 0), "txid"))
+        return NULL;
+    int64_t rate = 0;
+    const json_t *opts = rpc_arg(params, 1);
+    if (opts) {
+        const json_t *v = json_object_get(opts, "fee_rate");
+        if (v && !json_is_null(v)) {
+            int64_t x;
+            if (!rpc_parse_amount(err, &x, v))
+                return NULL;
+            rate = x / 100000; /* sat/vB (read as an amount: x1e8) to base units per kvB */
+            if (rate <= 0)
+                return rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid fee_rate (must be greater than 0)");
+        }
+    }
+    struct wallet *w = rpc_wallet_pick(ctx, err);
+    if (!w)
+        return NULL;
+    struct wallet_error e = { 0, "" };
+    struct psbt p;
+    psbt_init(&p);
+    struct hash256 nt;
+    int64_t old_fee = 0, new_fee = 0;
+    json_t *r = NULL;
+    if (wallet_bump_fee(w, &e, &txid, rate, want_psbt ? &p : NULL, &nt, &old_fee, &new_fee)) {
+        r = json_object();
+        if (want_psbt)
+            json_object_set_new(r, "psbt", psbt_json_string(&p));
+        else
+            json_object_set_new(r, "txid", rpc_json_hash(&nt));
+        json_object_set_new(r, "origfee", rpc_json_amount(old_fee));
+        json_object_set_new(r, "fee", rpc_json_amount(new_fee));
+        json_object_set_new(r, "errors", json_array());
+    } else {
+        rpc_fail(err, e.code, "%s", e.message);
+    }
+    psbt_clear(&p);
+    wallet_release(w);
+    return r;
+}
+
+static json_t *rpc_bumpfee(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    CHECK(bumpfee, bumpfee_help);
+    return bump(ctx, params, err, false);
+}
+
+static json_t *rpc_psbtbumpfee(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    CHECK(bumpfee, psbtbumpfee_help);
+    return bump(ctx, params, err, true);
+}
+
 /* ---- registration --------------------------------------------------------- */
 
 static const struct rpc_command psbt_commands[] = {
@@ -1144,6 +1225,8 @@ static const struct rpc_command wallet_psbt_commands[] = {
       walletprocesspsbt_help },
     { "wallet", "walletcreatefundedpsbt", rpc_walletcreatefundedpsbt,
       { "inputs", "outputs", "locktime", "options", "bip32derivs", NULL }, walletcreatefundedpsbt_help },
+    { "wallet", "bumpfee", rpc_bumpfee, { "txid", "options", NULL }, bumpfee_help },
+    { "wallet", "psbtbumpfee", rpc_psbtbumpfee, { "txid", "options", NULL }, psbtbumpfee_help },
 };
 
 void rpc_register_psbt(struct rpc_table *t)
