@@ -16,6 +16,7 @@
 #include "src/rpc/rpc_internal.h"
 #include "src/rpc/rpc_wallet.h"
 #include "src/chain/chainstate.h"
+#include "src/crypto/base58.h"
 #include "src/chain/mempool.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
@@ -407,9 +408,9 @@ static json_t *rpc_decodepsbt(struct rpc_context *ctx, json_t *params, struct rp
         const struct psbt_pair *pr = &p.global.pairs[k];
         if (pr->key.data[0] == PSBT_GLOBAL_XPUB) {
             json_t *o = json_object();
-            char *x = hex_encode_alloc(pr->key.data + 1, 78);
-            json_object_set_new(o, "xpub", json_string(x)); /* the 78-byte serialisation, hex */
-            mem_free(x);
+            char x[120];
+            if (base58check_encode(x, sizeof(x), pr->key.data + 1, 78))
+                json_object_set_new(o, "xpub", json_string(x));
             char fp[9];
             hex_encode(fp, pr->value.data, 4);
             json_object_set_new(o, "master_fingerprint", json_string(fp));

@@ -8,7 +8,13 @@
 #include "qa/unit/unit.h"
 #include "src/util/alloc.h"
 #include "src/util/base64.h"
+#include "consensus/interpreter.h"
+#include "consensus/sighash.h"
+#include "src/crypto/keys.h"
+#include "src/crypto/ripemd160.h"
 #include "wallet/psbt.h"
+#include "wallet/psbt_sign.h"
+#include "wallet/tx_sign.h"
 
 /* BIP 174 valid vector "PSBT with one P2PKH input. Outputs are empty". */
 static const char VALID_P2PKH[] =
@@ -174,6 +180,73 @@ START_TEST(test_from_tx_merge)
 }
 END_TEST
 
+
+/* Signer then finalizer then extractor on a P2WPKH input: the signer with
+ * the key leaves one partial signature (finalize off); the finalizer with no
+ * key completes the input from that signature alone; the extracted
+ * transaction verifies under the standard flags. */
+START_TEST(test_sign_finalize_extract)
+{
+    uint8_t sec[32];
+    memset(sec, 0x42, 32);
+    uint8_t pub[33];
+    size_t pub_len;
+    ck_assert(keys_pubkey_create(pub, &pub_len, sec, true));
+    uint8_t h[20];
+    ripemd160_hash160(h, pub, pub_len);
+    uint8_t spk[22] = { 0x00, 0x14 };
+    memcpy(spk + 2, h, 20);
+    struct tx tx;
+    make_tx(&tx);
+    struct psbt p;
+    ck_assert(psbt_from_tx(&p, &tx));
+    struct wbuf w;
+    wbuf_init(&w);
+    wbuf_u64le(&w, 100000);
+    wbuf_var_bytes(&w, spk, sizeof(spk));
+    psbt_map_set(&p.inputs[0], (const uint8_t[]){ PSBT_IN_WITNESS_UTXO }, 1, w.data, w.len);
+    wbuf_clear(&w);
+    struct tx_signer s;
+    tx_signer_init(&s, false);
+    ck_assert(tx_signer_add_key(&s, sec, true));
+    bool complete = true;
+    char err[128];
+    ck_assert(psbt_sign(&p, &s, SIGHASH_ALL, false, &complete, err, sizeof(err), false));
+    ck_assert(complete);
+    ck_assert(!psbt_input_is_final(&p, 0));
+    uint8_t key[34] = { PSBT_IN_PARTIAL_SIG };
+    memcpy(key + 1, pub, 33);
+    ck_assert_ptr_nonnull(psbt_map_get(&p.inputs[0], key, sizeof(key)));
+    struct tx out;
+    ck_assert(!psbt_extract(&p, &out));
+    tx_signer_clear(&s);
+    /* finalize from the partial signature alone */
+    psbt_finalize(&p, false, &complete);
+    ck_assert(complete);
+    ck_assert(psbt_input_is_final(&p, 0));
+    ck_assert_ptr_null(psbt_map_get(&p.inputs[0], key, sizeof(key)));
+    ck_assert(psbt_extract(&p, &out));
+    ck_assert_uint_eq(out.vin[0].witness.count, 2);
+    struct txout spent = { 100000, { spk, sizeof(spk) } };
+    struct tx_precomputed pre;
+    tx_precomputed_init(&pre, &out, &spent, 1);
+    struct tx_sig_checker tc;
+    struct sig_checker checker;
+    tx_sig_checker_init(&tc, &checker, &out, 0, 100000, &pre, TX_SIGN_STANDARD_FLAGS);
+    enum script_error se = SCRIPT_ERR_OK;
+    ck_assert(script_verify(bytes_empty, 0, spk, sizeof(spk), &out.vin[0].witness, TX_SIGN_STANDARD_FLAGS, &checker,
+                            &se));
+    /* a tampered signature does not verify */
+    out.vin[0].witness.items[0].data[10] ^= 1;
+    tx_sig_checker_init(&tc, &checker, &out, 0, 100000, &pre, TX_SIGN_STANDARD_FLAGS);
+    ck_assert(!script_verify(bytes_empty, 0, spk, sizeof(spk), &out.vin[0].witness, TX_SIGN_STANDARD_FLAGS, &checker,
+                             &se));
+    tx_clear(&out);
+    psbt_clear(&p);
+    tx_clear(&tx);
+}
+END_TEST
+
 static Suite *psbt_suite(void)
 {
     Suite *s = suite_create("psbt");
@@ -184,6 +257,7 @@ static Suite *psbt_suite(void)
     tcase_add_test(tc, test_trailing_and_truncated);
     tcase_add_test(tc, test_size_cap);
     tcase_add_test(tc, test_from_tx_merge);
+    tcase_add_test(tc, test_sign_finalize_extract);
     suite_add_tcase(s, tc);
     return s;
 }
