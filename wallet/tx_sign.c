@@ -443,3 +443,89 @@ const char *tx_sign_input(const struct tx_signer *s, struct tx *tx, size_t i, co
         return NULL;
     return verify_error(e);
 }
+
+/* ---- signatures held by an input (PSBT partial signatures) ------------- */
+
+void tx_sign_input_sigs(const struct tx *tx, size_t i, const struct txout *spent, const bool *have, bool tokens,
+                        tx_sign_sig_fn fn, void *arg)
+{
+    bool all = true;
+    for (size_t j = 0; j < tx->vin_count; j++)
+        all = all && have[j];
+    struct tx_precomputed pre;
+    tx_precomputed_init(&pre, tx, all ? spent : NULL, all ? tx->vin_count : 0);
+    const struct txout *prev = &spent[i];
+    const struct txin *in = &tx->vin[i];
+    struct sign_ctx c = {NULL, tx, i, prev->value, SIGHASH_ALL, &pre, NULL, 0};
+    const uint8_t *spk = bytes_or_empty(prev->script_pubkey.data);
+    size_t spk_len = prev->script_pubkey.len;
+    if (tokens) {
+        struct token_prefix tp;
+        size_t plen;
+        if (token_prefix_parse(&tp, &plen, spk, spk_len) == TOKEN_PREFIX_OK) {
+            c.prefix = spk;
+            c.prefix_len = plen;
+        }
+    }
+    const uint8_t *lock = spk + c.prefix_len;
+    size_t lock_len = spk_len - c.prefix_len;
+
+    struct stack st = {.count = 0};
+    stack_from_script(&st, bytes_or_empty(in->script_sig.data), in->script_sig.len);
+    size_t sig_items = st.count;
+    for (size_t j = 0; j < in->witness.count; j++)
+        stack_push(&st, in->witness.items[j].data, in->witness.items[j].len);
+
+    /* the script the signatures commit to */
+    const uint8_t *code = lock;
+    size_t code_len = lock_len;
+    enum sig_version sv = SIGVERSION_BASE;
+    uint8_t pkh[25] = {OP_DUP, OP_HASH160, 20};
+    pkh[23] = OP_EQUALVERIFY;
+    pkh[24] = OP_CHECKSIG;
+    int version;
+    const uint8_t *prog;
+    size_t prog_len;
+    if (script_is_p2sh(lock, lock_len)) {
+        if (sig_items == 0)
+            goto out;
+        code = st.items[sig_items - 1].data;
+        code_len = st.items[sig_items - 1].len;
+    }
+    if (script_is_witness_program(code, code_len, &version, &prog, &prog_len)) {
+        if (version != 0)
+            goto out;
+        sv = SIGVERSION_WITNESS_V0;
+        if (prog_len == 20) {
+            memcpy(pkh + 3, prog, 20);
+            code = pkh;
+            code_len = sizeof(pkh);
+        } else if (prog_len == 32 && in->witness.count > 0) {
+            code = in->witness.items[in->witness.count - 1].data;
+            code_len = in->witness.items[in->witness.count - 1].len;
+        } else {
+            goto out;
+        }
+    }
+    /* candidate keys: those in the script, and those pushed beside the signatures */
+    const uint8_t *pc = code, *end = code + code_len;
+    enum opcode op;
+    const uint8_t *data;
+    size_t data_len;
+    while (script_get_op(&pc, end, &op, &data, &data_len)) {
+        if (!data || (data_len != 33 && data_len != 65))
+            continue;
+        const struct bytes *sig = existing_sig(&st, &c, data, data_len, code, code_len, sv);
+        if (sig)
+            fn(arg, data, data_len, sig->data, sig->len);
+    }
+    for (size_t j = 0; j < st.count; j++) {
+        if (st.items[j].len != 33 && st.items[j].len != 65)
+            continue;
+        const struct bytes *sig = existing_sig(&st, &c, st.items[j].data, st.items[j].len, code, code_len, sv);
+        if (sig)
+            fn(arg, st.items[j].data, st.items[j].len, sig->data, sig->len);
+    }
+out:
+    stack_clear(&st);
+}

@@ -57,4 +57,17 @@ __attribute__((warn_unused_result)) bool tx_sign_parse_sighash(int *out, const c
 const char *tx_sign_input(const struct tx_signer *s, struct tx *tx, size_t i, const struct txout *spent,
                           const bool *have, bool amount_known, int hash_type);
 
+/** Receives one (public key, signature with hash-type byte) pair. */
+typedef void (*tx_sign_sig_fn)(void *arg, const uint8_t *pub, size_t pub_len, const uint8_t *sig, size_t sig_len);
+
+/**
+ * Reports every ECDSA signature input i of tx holds (in its scriptSig and
+ * witness) that verifies for a key of the script it satisfies (single-key or
+ * multisig, bare, P2SH, P2WPKH, P2WSH, P2SH-P2WSH), with that key: the
+ * partial signatures a PSBT keeps for an incomplete input. spent/have as
+ * tx_sign_input; tokens: the chain uses extension prefixes.
+ */
+void tx_sign_input_sigs(const struct tx *tx, size_t i, const struct txout *spent, const bool *have, bool tokens,
+                        tx_sign_sig_fn fn, void *arg);
+
 #endif

@@ -179,6 +179,32 @@ __attribute__((warn_unused_result)) bool wallet_fund(struct wallet *w, struct wa
 __attribute__((warn_unused_result)) bool wallet_sign(struct wallet *w, struct wallet_error *e, struct tx *tx,
                                                      bool *complete, json_t **errors, int hash_type);
 
+struct psbt;
+/**
+ * walletprocesspsbt: fills the UTXOs and scripts of the inputs the wallet
+ * knows, signs them if sign (hash_type where an input names none; with
+ * hash_type_given a differing sighash field is an error) and finalizes
+ * complete inputs if finalize. Out: *complete. Refuses (-13) to sign with a
+ * locked wallet's keys.
+ */
+__attribute__((warn_unused_result)) bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *p,
+                                                             bool sign, int hash_type, bool hash_type_given,
+                                                             bool finalize, bool *complete);
+
+/**
+ * bumpfee (out_psbt NULL: signs, stores and submits the replacement; Out:
+ * *new_txid) or psbtbumpfee (out_psbt: the unsigned replacement as a PSBT,
+ * psbt_init'ed here). fee_rate: base units per kvB, 0 for the original's
+ * rate plus the incremental relay fee (1 sat/vB). The fee comes from the
+ * change output. Out: *old_fee, *new_fee. Core's errors: -5 not a wallet
+ * transaction, -4 mined/conflicted, not BIP 125 replaceable, foreign inputs,
+ * no change; -8 descendants, fee below old fee + incremental.
+ */
+__attribute__((warn_unused_result)) bool wallet_bump_fee(struct wallet *w, struct wallet_error *e,
+                                                         const struct hash256 *txid, int64_t fee_rate,
+                                                         struct psbt *out_psbt, struct hash256 *new_txid,
+                                                         int64_t *old_fee, int64_t *new_fee);
+
 /* ---- encryption ------------------------------------------------------- */
 __attribute__((warn_unused_result)) bool wallet_encrypt(struct wallet *w, struct wallet_error *e, const char *pass,
                                                         size_t len);

@@ -10,7 +10,11 @@
 #include "consensus/params.h"
 #include "consensus/sighash.h"
 #include "src/util/alloc.h"
+#include "consensus/script.h"
+#include "src/crypto/ripemd160.h"
+#include "src/crypto/sha256.h"
 #include "wallet/coinselect.h"
+#include "wallet/psbt_sign.h"
 #include "wallet/tx_sign.h"
 #include "wallet/wallet_internal.h"
 
@@ -42,6 +46,8 @@ static int64_t input_weight(const uint8_t *s, size_t len)
         return 41 * 4 + 66; /* P2TR key path */
     if (len == 23 && s[0] == 0xa9)
         return 64 * 4 + 108; /* P2SH-P2WPKH */
+    if (len == 34 && s[0] == 0 && s[1] == 32)
+        return 41 * 4 + 256; /* P2WSH: up to a 2-of-3 multisig */
     return 148 * 4;          /* P2PKH */
 }
 
@@ -595,5 +601,222 @@ bool wallet_backup(struct wallet *w, struct wallet_error *e, const char *dest)
         werr(e, WALLET_E_WALLET, "Error: Wallet backup failed!");
 done:
     pthread_mutex_unlock(&w->mu);
+    return ok;
+}
+
+/* ---- PSBT ----------------------------------------------------------------- */
+
+bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *p, bool sign, int hash_type,
+                         bool hash_type_given, bool finalize, bool *complete)
+{
+    pthread_mutex_lock(&w->mu);
+    bool ok = true;
+    struct tx_signer s;
+    tx_signer_init(&s, w->params->tokens_enabled);
+    bool want_keys = sign && !w->no_private_keys;
+    wallet_maybe_relock(w);
+    for (size_t i = 0; i < p->tx.vin_count; i++) {
+        const struct wtx *t = wallet_find_tx(w, &p->tx.vin[i].prevout.txid);
+        if (!t || p->tx.vin[i].prevout.n >= t->tx.vout_count)
+            continue;
+        const struct txout *o = &t->tx.vout[p->tx.vin[i].prevout.n];
+        const struct spkent *se = wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len);
+        if (!se)
+            continue;
+        /* updater: the UTXO (witness UTXO for segwit spends, the whole
+         * transaction for legacy ones, as Core) */
+        int version;
+        const uint8_t *prog;
+        size_t prog_len;
+        const uint8_t *spk = bytes_or_empty(o->script_pubkey.data);
+        bool segwit = script_is_witness_program(spk, o->script_pubkey.len, &version, &prog, &prog_len) ||
+                      script_is_p2sh(spk, o->script_pubkey.len);
+        if (segwit && !psbt_map_get_type(&p->inputs[i], PSBT_IN_WITNESS_UTXO)) {
+            struct wbuf b;
+            wbuf_init(&b);
+            txout_serialize(&b, o);
+            uint8_t k = PSBT_IN_WITNESS_UTXO;
+            psbt_map_set(&p->inputs[i], &k, 1, b.data, b.len);
+            wbuf_clear(&b);
+        }
+        if (!segwit && !psbt_map_get_type(&p->inputs[i], PSBT_IN_NON_WITNESS_UTXO)) {
+            struct wbuf b;
+            wbuf_init(&b);
+            tx_serialize(&b, &t->tx, true);
+            uint8_t k = PSBT_IN_NON_WITNESS_UTXO;
+            psbt_map_set(&p->inputs[i], &k, 1, b.data, b.len);
+            wbuf_clear(&b);
+        }
+        /* the scripts (and, to sign, the keys) of the descriptor that owns it */
+        const struct descriptor *d = (want_keys && w->descs[se->desc].priv) ? w->descs[se->desc].priv
+                                                                             : w->descs[se->desc].pub;
+        if (want_keys && w->descs[se->desc].priv == NULL && !wallet_check_unlocked(w, e)) {
+            ok = false;
+            break;
+        }
+        struct wbuf tmp;
+        wbuf_init(&tmp);
+        char err[256];
+        size_t s0 = s.script_count;
+        if (d && descriptor_expand(d, &tmp, &s, NULL, err, sizeof(err), se->index)) {
+            /* the witness/redeem scripts go into the PSBT too, for the other signers */
+            for (size_t k = s0; k < s.script_count; k++) {
+                const struct bytes *sc = &s.scripts[k];
+                uint8_t h32[32], h20[20];
+                sha256(h32, sc->data, sc->len);
+                ripemd160_hash160(h20, sc->data, sc->len);
+                uint8_t type = 0xff;
+                if (o->script_pubkey.len == 34 && spk[0] == 0 && spk[1] == 32 && !memcmp(spk + 2, h32, 32))
+                    type = PSBT_IN_WITNESS_SCRIPT;
+                else if (o->script_pubkey.len == 23 && script_is_p2sh(spk, 23) && !memcmp(spk + 2, h20, 20))
+                    type = PSBT_IN_REDEEM_SCRIPT;
+                if (type != 0xff && !psbt_map_get_type(&p->inputs[i], type))
+                    psbt_map_set(&p->inputs[i], &type, 1, sc->data, sc->len);
+            }
+            /* P2SH-P2WSH: the witness script under the redeem script */
+            const struct bytes *rs = psbt_map_get_type(&p->inputs[i], PSBT_IN_REDEEM_SCRIPT);
+            if (rs && rs->len == 34 && rs->data[0] == 0 && rs->data[1] == 32)
+                for (size_t k = s0; k < s.script_count; k++) {
+                    uint8_t h32[32];
+                    sha256(h32, s.scripts[k].data, s.scripts[k].len);
+                    if (!memcmp(rs->data + 2, h32, 32) && !psbt_map_get_type(&p->inputs[i], PSBT_IN_WITNESS_SCRIPT)) {
+                        uint8_t type = PSBT_IN_WITNESS_SCRIPT;
+                        psbt_map_set(&p->inputs[i], &type, 1, s.scripts[k].data, s.scripts[k].len);
+                    }
+                }
+        }
+        wbuf_clear(&tmp);
+    }
+    if (ok) {
+        char err[256];
+        if (!psbt_sign(p, &s, hash_type, finalize, complete, err, sizeof(err), hash_type_given))
+            ok = werr(e, WALLET_E_DESERIALIZATION, "%s", err);
+    }
+    tx_signer_clear(&s);
+    pthread_mutex_unlock(&w->mu);
+    return ok;
+}
+
+/* ---- bumpfee / psbtbumpfee (BIP 125) ------------------------------------- */
+
+/* Core's incremental relay fee: 1 sat/vB. */
+#define WALLET_INCREMENTAL_FEE 1000
+
+static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash256 *txid, int64_t fee_rate,
+                     struct psbt *out_psbt, struct hash256 *new_txid, int64_t *old_fee, int64_t *new_fee)
+{
+    const struct wtx *t = wallet_find_tx(w, txid);
+    if (!t)
+        return werr(e, WALLET_E_INVALID_ADDRESS, "Invalid or non-wallet transaction id");
+    for (size_t k = 0; k < w->ntxs; k++)
+        for (size_t i = 0; i < w->txs[k]->tx.vin_count; i++)
+            if (!memcmp(&w->txs[k]->tx.vin[i].prevout.txid, txid, 32) && !w->txs[k]->abandoned &&
+                wallet_tx_depth(w, w->txs[k]) >= 0)
+                return werr(e, WALLET_E_INVALID_PARAMETER, "Transaction has descendants in the wallet");
+    if (wallet_tx_depth(w, t) != 0 || t->abandoned)
+        return werr(e, WALLET_E_WALLET, "Transaction has been mined, or is conflicted with a mined transaction");
+    bool rbf = false;
+    for (size_t i = 0; i < t->tx.vin_count; i++)
+        rbf = rbf || t->tx.vin[i].sequence < 0xfffffffeu;
+    if (!rbf)
+        return werr(e, WALLET_E_WALLET, "Transaction is not BIP 125 replaceable");
+    int64_t in_total = 0, out_total = 0;
+    for (size_t i = 0; i < t->tx.vin_count; i++) {
+        const struct wtx *p = wallet_find_tx(w, &t->tx.vin[i].prevout.txid);
+        const struct txout *o = p && t->tx.vin[i].prevout.n < p->tx.vout_count ? &p->tx.vout[t->tx.vin[i].prevout.n] : NULL;
+        if (!o || !wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len))
+            return werr(e, WALLET_E_WALLET, "Transaction contains inputs that don't belong to this wallet");
+        in_total += o->value;
+    }
+    if (!tx_value_out(&t->tx, &out_total))
+        return werr(e, WALLET_E_WALLET, "Transaction has invalid output values");
+    *old_fee = in_total - out_total;
+    int64_t vsize = (int64_t)tx_vsize(&t->tx);
+    const struct wallet_options *opt = wallet_context_options(w->ctx);
+    int64_t old_rate = *old_fee * 1000 / vsize;
+    int64_t rate = fee_rate > 0 ? fee_rate : old_rate + WALLET_INCREMENTAL_FEE;
+    if (rate < opt->min_relay_fee)
+        rate = opt->min_relay_fee;
+    int64_t fee = (rate * vsize + 999) / 1000;
+    int64_t min_fee = *old_fee + (WALLET_INCREMENTAL_FEE * vsize + 999) / 1000;
+    if (fee < min_fee)
+        return werr(e, WALLET_E_INVALID_PARAMETER,
+                    "Insufficient total fee %lld.%08lld, must be at least %lld.%08lld (oldFee %lld.%08lld + incrementalFee %lld.%08lld)",
+                    (long long)(fee / 100000000), (long long)(fee % 100000000), (long long)(min_fee / 100000000),
+                    (long long)(min_fee % 100000000), (long long)(*old_fee / 100000000),
+                    (long long)(*old_fee % 100000000), (long long)((min_fee - *old_fee) / 100000000),
+                    (long long)((min_fee - *old_fee) % 100000000));
+    if (fee > opt->max_tx_fee)
+        return werr(e, WALLET_E_WALLET, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)");
+    /* the fee comes out of the change output */
+    int change = -1;
+    for (size_t i = 0; i < t->tx.vout_count; i++) {
+        const struct spkent *se = wallet_find_spk(w, t->tx.vout[i].script_pubkey.data, t->tx.vout[i].script_pubkey.len);
+        if (se && w->descs[se->desc].internal) {
+            change = (int)i;
+            break;
+        }
+    }
+    if (change < 0)
+        return werr(e, WALLET_E_WALLET, "Unable to create transaction. Transaction does not have a change output");
+    int64_t delta = fee - *old_fee;
+    if (t->tx.vout[change].value - delta <= 546)
+        return werr(e, WALLET_E_WALLET, "Change output is too small to bump the fee");
+    struct tx nt;
+    tx_copy(&nt, &t->tx);
+    for (size_t i = 0; i < nt.vin_count; i++) {
+        struct txin *in = &nt.vin[i];
+        bytes_clear(&in->script_sig);
+        for (size_t k = 0; k < in->witness.count; k++)
+            bytes_clear(&in->witness.items[k]);
+        mem_free(in->witness.items);
+        in->witness.items = NULL;
+        in->witness.count = 0;
+    }
+    nt.vout[change].value -= delta;
+    tx_update_hashes(&nt);
+    *new_fee = fee;
+    bool ok = true;
+    if (out_psbt) {
+        bool complete;
+        ok = psbt_from_tx(out_psbt, &nt) && wallet_process_psbt(w, e, out_psbt, false, SIGHASH_DEFAULT, false, false,
+                                                                 &complete);
+        tx_clear(&nt);
+        return ok;
+    }
+    bool complete = false;
+    ok = sign_tx(w, e, &nt, &complete, NULL, SIGHASH_ALL);
+    if (ok && !complete)
+        ok = werr(e, WALLET_E_WALLET, "Can't sign transaction.");
+    char rej[256];
+    if (ok && w->chain && !w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &nt, true, 0))
+        ok = werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
+    if (ok && (ok = wallet_db_begin(w, e))) {
+        struct wtx *nw = wallet_add_tx_mem(w, &nt);
+        ok = wallet_db_put_tx(w, nw) ? wallet_db_commit(w, e) : (wallet_db_rollback(w), false);
+        if (ok && w->chain && w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &nt, false, 0))
+            nw->in_mempool = true;
+        *new_txid = nt.txid;
+    }
+    tx_clear(&nt);
+    return ok;
+}
+
+bool wallet_bump_fee(struct wallet *w, struct wallet_error *e, const struct hash256 *txid, int64_t fee_rate,
+                     struct psbt *out_psbt, struct hash256 *new_txid, int64_t *old_fee, int64_t *new_fee)
+{
+    if (w->chain)
+        w->chain->lock(w->chain->ctx);
+    pthread_mutex_lock(&w->mu);
+    bool ok = true;
+    if (!out_psbt) {
+        ok = wallet_check_unlocked(w, e);
+        if (ok && w->no_private_keys)
+            ok = werr(e, WALLET_E_WALLET, "bumpfee is not available with wallets that have private keys disabled. Use psbtbumpfee instead.");
+    }
+    ok = ok && bump_fee(w, e, txid, fee_rate, out_psbt, new_txid, old_fee, new_fee);
+    pthread_mutex_unlock(&w->mu);
+    if (w->chain)
+        w->chain->unlock(w->chain->ctx);
     return ok;
 }

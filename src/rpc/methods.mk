@@ -8,7 +8,8 @@ libhm_rpc_a_SOURCES += \
   src/rpc/rpc_blockchain.c src/rpc/rpc_mempool.c \
   src/rpc/rpc_mining.c src/rpc/rest.c \
   src/rpc/rpc_issuance_debug.c \
-  src/rpc/rpc_wallet.c src/rpc/rpc_wallet.h
+  src/rpc/rpc_wallet.c src/rpc/rpc_wallet.h \
+  src/rpc/rpc_psbt.c
 
 check_PROGRAMS += qa/unit/rpc/rpc_rawtx_tests
 qa_unit_rpc_rpc_rawtx_tests_SOURCES = qa/unit/rpc/rpc_rawtx_tests.c qa/unit/unit.h

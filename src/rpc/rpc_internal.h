@@ -41,4 +41,15 @@ json_t *rpc_block_header_json(struct chainstate *cs, const struct block_index *b
 /** getblock verbosity 1 (tx_details false) or 2; NULL if the block cannot be read. Chain lock held. */
 json_t *rpc_block_json(struct rpc_context *ctx, const struct block_index *bi, bool tx_details);
 
+struct tx;
+struct rpc_error;
+/** createrawtransaction's transaction from its inputs, outputs, locktime and
+ *  replaceable arguments (also createpsbt's). tx: initialised, empty. */
+bool rpc_construct_tx(struct rpc_error *err, struct tx *tx, const struct chain_params *p, const json_t *inputs,
+                      const json_t *outputs, const json_t *locktime_v, bool rbf);
+
+struct rpc_table;
+/** The PSBT methods that need no wallet (src/rpc/rpc_psbt.c; called by rpc_register_rawtx). */
+void rpc_register_psbt(struct rpc_table *t);
+
 #endif

@@ -432,7 +432,7 @@ static bool add_output(struct rpc_error *err, struct tx *tx, const struct chain_
 }
 
 /* Core's ConstructTransaction: fills tx from the four parameters. */
-static bool construct_tx(struct rpc_error *err, struct tx *tx, const struct chain_params *p, const json_t *inputs,
+bool rpc_construct_tx(struct rpc_error *err, struct tx *tx, const struct chain_params *p, const json_t *inputs,
                          const json_t *outputs, const json_t *locktime_v, bool rbf)
 {
     int64_t locktime = 0;
@@ -546,7 +546,7 @@ static json_t *rpc_createrawtransaction(struct rpc_context *ctx, json_t *params,
     json_t *empty = json_array();
     struct tx tx;
     tx_init(&tx);
-    bool ok = construct_tx(err, &tx, ctx->params, inputs ? inputs : empty, rpc_arg(params, 1), rpc_arg(params, 2),
+    bool ok = rpc_construct_tx(err, &tx, ctx->params, inputs ? inputs : empty, rpc_arg(params, 1), rpc_arg(params, 2),
                            rpc_arg_bool(params, 3, true));
     json_decref(empty);
     json_t *r = ok ? tx_hex_json(&tx) : NULL;
@@ -881,4 +881,5 @@ void rpc_register_rawtx(struct rpc_table *t)
         rpc_table_add(t, &rawtx_commands[i]);
     for (size_t i = 0; i < rpc_rawtx_chain_command_count; i++)
         rpc_table_add(t, &rpc_rawtx_chain_commands[i]);
+    rpc_register_psbt(t);
 }

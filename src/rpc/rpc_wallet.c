@@ -55,6 +55,12 @@ static json_t *fail_w(struct rpc_error *err, const struct wallet_error *e)
 }
 
 /* The wallet of this call (a reference: wallet_release it). */
+static struct wallet *pick(struct rpc_context *ctx, struct rpc_error *err);
+struct wallet *rpc_wallet_pick(struct rpc_context *ctx, struct rpc_error *err)
+{
+    return pick(ctx, err);
+}
+
 static struct wallet *pick(struct rpc_context *ctx, struct rpc_error *err)
 {
     struct wallet_error e = { 0, "" };
@@ -897,6 +903,7 @@ void rpc_register_wallet(struct rpc_table *t)
 {
     for (size_t i = 0; i < sizeof(wallet_commands) / sizeof(wallet_commands[0]); i++)
         rpc_table_add(t, &wallet_commands[i]);
+    rpc_register_wallet_psbt(t);
 }
 
 void rpc_register_descriptor_util(struct rpc_table *t)

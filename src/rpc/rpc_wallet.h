@@ -15,4 +15,11 @@ void rpc_register_descriptor_util(struct rpc_table *t);
  *  thread (NULL after), so wallet methods can read /wallet/<name>. */
 void rpc_wallet_set_request_uri(const char *uri);
 
+struct rpc_context;
+struct rpc_error;
+/** The wallet a call is for (a reference: wallet_release it), or NULL with *err set. */
+struct wallet *rpc_wallet_pick(struct rpc_context *ctx, struct rpc_error *err);
+/** Registers walletprocesspsbt and walletcreatefundedpsbt (src/rpc/rpc_psbt.c). */
+void rpc_register_wallet_psbt(struct rpc_table *t);
+
 #endif
