@@ -3,7 +3,10 @@
 # temporary data directory, mine 101 blocks to the regtest genesis key's
 # address, spend a matured coinbase with createrawtransaction +
 # signrawtransactionwithkey + sendrawtransaction, mine it, print the chain
-# state and the transaction's confirmations, and stop the node.
+# state; then open a vault with generatetovault, mature it, update the
+# oracle (2-of-3), mint 300 HUSD (issuer 3-of-5 and the owner), print
+# getissuanceinfo, getvault and auditreserves (and, once the node serves
+# them, a reserve proof verified offline by hashmint-util), and stop the node.
 #
 #   contrib/run-regtest.sh            # builds in ./build (or an in-place configured tree) if needed
 #   HASHMINT_BUILDDIR=build-debug contrib/run-regtest.sh   # use that build directory
@@ -190,8 +193,109 @@ if TX=$(rpc getrawtransaction "$TXID" true 2>/dev/null); then
     echo "getrawtransaction: confirmations $(echo "$TX" | jget confirmations), blockhash $(echo "$TX" | jget blockhash)"
 fi
 
-step "vaults and minting"
-echo "Not yet: opening a vault and minting HUSD arrive with the issuance issue (doc/issuance.md)."
+step "opening a vault with generatetovault"
+# The vault's owner is the genesis key too. 100 % of the coinbase goes into one VAULT output (debt 0).
+VBLOCK=$(rpc generatetovault 1 "$ADDRESS" | jget 0) || die "generatetovault failed"
+VTX=$(rpc getblock "$VBLOCK" 2 | jget tx.0) || die "getblock $VBLOCK 2 failed"
+VAULT_TXID=$(echo "$VTX" | jget txid)
+VAULT_N=$(echo "$VTX" | python3 -c 'import json,sys
+t = json.load(sys.stdin)
+print([o["n"] for o in t["vout"] if o.get("token", {}).get("kind") == "vault"][0])') || die "no VAULT output in $VBLOCK"
+VAULT=$VAULT_TXID:$VAULT_N
+rpc getvault "$VAULT" || die "getvault $VAULT failed"
+[ "$(rpc getvault "$VAULT" | jget mature)" = False ] || die "a fresh coinbase vault should not be mature"
+
+step "maturing it (100 blocks)"
+rpc generatetoaddress 100 "$ADDRESS" >/dev/null || die "generatetoaddress 100 failed"
+[ "$(rpc getvault "$VAULT" | jget mature)" = True ] || die "the vault is not mature after 100 blocks"
+echo "vault $VAULT is mature at height $(rpc getblockcount)"
+
+# The asset's ISSUER (3-of-5) and ORACLE (2-of-3) multisigs and keys (doc/chain-params.md, "Keys: regtest").
+ISSUER_WS=5321030232ff81e4445918e23691afaaff7fd3617b50c07ada560fa4d12e56f7df2cc82103a9e0281ecf5d969af093f0a6dcb4779ef1655965c219c8b39ee3d659e0e7b5242103e502c55671ee3d5ff3cb06b97fa2ae0797e552dd45db5585a7bda6f4813b6d782102124bf4d8a022e0ee8ba3bd25cd5e081c84aab4bc40da172cfb295fd32b6ea8e721039bdb45e7059da65c8ade8bd1c6b0a6817ab5b9d330280412ab4d468199f8b2c355ae
+ORACLE_WS=522103693a4c32099c21f32b6c2a55134933098be7dbf67557c284fe5b8670db244f9221026766caf58c6b8195c749ef1404dec8900b7f9c8100b33e98f4dbf420d09ceaf32102c88eed639620f2fd05d095afa575f25aea1ea1738d14fd6515dd33f8388ec2db53ae
+ISSUER_WIFS='"cTVF3mt5K7LxqBA7G37o9ePyUXkC8uRPd17zQghhFFDFXDsLthJT","cVygB192iEZzf9dgMc9qsb7RvWTPfgUFgPRggNjubC2ASVMsR4BL","cSNuk6h23EePRfewBf4RZi6GBpwaqggwM8GFPkCTRpKhhfU2QhSQ"'
+ORACLE_WIFS='"cNyR7RXWFPJbaTFmTQek5dULHd9n8XjUfNjMqqAe4EruyPA3xTPG","cQQp6sdcX8f4fjQUuUvZ5tbZzTDCDEBZhBse2tV3Cs1kv1pMTZ71"'
+ISSUER_ADDR=$(rpc decodescript "$ISSUER_WS" | jget segwit.address) || die "decodescript (issuer) failed"
+ORACLE_ADDR=$(rpc decodescript "$ORACLE_WS" | jget segwit.address) || die "decodescript (oracle) failed"
+# sub A B: A - B in HMC, 8 decimals.
+sub() { python3 -c "from decimal import Decimal as D; print(D('$1') - D('$2'))"; }
+# utxo_json TXID N [WITNESSSCRIPT]: the prevtxs entry signrawtransactionwithkey needs for an unspent output.
+utxo_json() {
+    U=$(rpc gettxout "$1" "$2") || return 1
+    [ -n "$U" ] && [ "$U" != null ] || return 1
+    WS=${3:+,\"witnessScript\":\"$3\"}
+    printf '{"txid":"%s","vout":%s,"scriptPubKey":"%s","amount":%s%s}' "$1" "$2" \
+        "$(echo "$U" | jget scriptPubKey.hex)" "$(echo "$U" | jget value)" "$WS"
+}
+sign_send() { # RAW KEYS PREVTXS -> txid
+    S=$(rpc signrawtransactionwithkey "$1" "$2" "$3") || return 1
+    [ "$(echo "$S" | jget complete)" = True ] || { echo "signing incomplete: $S" >&2; return 1; }
+    rpc sendrawtransaction "$(echo "$S" | jget hex)"
+}
+
+step "oracle update: 100 HUSD per HMC, signed by 2 of the 3 oracle keys"
+INFO=$(rpc getissuanceinfo) || die "getissuanceinfo failed"
+ORACLE=$(echo "$INFO" | jget assets.0.oracle.outpoint)
+O_TXID=${ORACLE%:*}; O_N=${ORACLE#*:}
+O_PREV=$(utxo_json "$O_TXID" "$O_N" "$ORACLE_WS") || die "the ORACLE output $ORACLE is not unspent"
+O_VALUE=$(echo "$O_PREV" | jget amount)
+# Fees come from block 2's coinbase (mature; block 1's was spent above).
+B2=$(rpc getblockhash 2) && FEE_TXID=$(rpc getblock "$B2" | jget tx.0) || die "block 2's coinbase"
+F_PREV=$(utxo_json "$FEE_TXID" 0) || die "block 2's coinbase output is spent"
+F_VALUE=$(echo "$F_PREV" | jget amount)
+RAW=$(rpc createrawtransaction "[{\"txid\":\"$O_TXID\",\"vout\":$O_N},{\"txid\":\"$FEE_TXID\",\"vout\":0}]" \
+    "[{\"$ORACLE_ADDR\":{\"kind\":\"oracle\",\"price\":10000000000,\"value\":$O_VALUE}},{\"$ADDRESS\":$(sub "$F_VALUE" 0.0002)}]") ||
+    die "createrawtransaction (oracle update) failed"
+ORACLE_TXID=$(sign_send "$RAW" "[$ORACLE_WIFS,\"$WIF\"]" "[$O_PREV,$F_PREV]") || die "the oracle update was refused"
+rpc generatetoaddress 1 "$ADDRESS" >/dev/null || die "generatetoaddress failed"
+echo "oracle update $ORACLE_TXID confirmed; price $(rpc getissuanceinfo | jget assets.0.price) base units per HMC"
+
+step "minting 300 HUSD against the vault, signed by 3 of the 5 issuer keys and the owner"
+ISSUER=$(rpc getissuanceinfo | jget assets.0.issuer.outpoint)
+I_TXID=${ISSUER%:*}; I_N=${ISSUER#*:}
+I_PREV=$(utxo_json "$I_TXID" "$I_N" "$ISSUER_WS") || die "the ISSUER output $ISSUER is not unspent"
+I_VALUE=$(echo "$I_PREV" | jget amount)
+V_PREV=$(utxo_json "$VAULT_TXID" "$VAULT_N") || die "the vault $VAULT is not unspent"
+V_VALUE=$(echo "$V_PREV" | jget amount)
+DEBT=30000000000
+RAW=$(rpc createrawtransaction "[{\"txid\":\"$VAULT_TXID\",\"vout\":$VAULT_N},{\"txid\":\"$I_TXID\",\"vout\":$I_N}]" \
+    "[{\"$ADDRESS\":{\"kind\":\"vault\",\"debt\":$DEBT,\"value\":$(sub "$V_VALUE" 0.0002)}},{\"$ISSUER_ADDR\":{\"kind\":\"issuer\",\"flags\":0,\"value\":$I_VALUE}},{\"$ADDRESS\":{\"kind\":\"token\",\"amount\":$DEBT}}]") ||
+    die "createrawtransaction (mint) failed"
+MINT_TXID=$(sign_send "$RAW" "[\"$WIF\",$ISSUER_WIFS]" "[$V_PREV,$I_PREV]") || die "the mint was refused"
+rpc generatetoaddress 1 "$ADDRESS" >/dev/null || die "generatetoaddress failed"
+VAULT=$MINT_TXID:0
+echo "mint $MINT_TXID confirmed; the vault is now $VAULT"
+rpc gettxout "$MINT_TXID" 2 | jget token || die "no TOKEN output"
+
+step "getissuanceinfo"
+INFO=$(rpc getissuanceinfo) || die "getissuanceinfo failed"
+echo "$INFO"
+[ "$(echo "$INFO" | jget assets.0.supply)" = $DEBT ] || die "supply is not $DEBT"
+
+step "getvault $VAULT"
+rpc getvault "$VAULT" || die "getvault failed"
+
+step "auditreserves"
+AUDIT=$(rpc auditreserves) || die "auditreserves failed"
+echo "$AUDIT"
+[ "$(echo "$AUDIT" | jget ok)" = True ] || die "the audit found mismatches"
+
+step "a reserve proof, verified offline"
+if rpc help getreserveproof >/dev/null 2>&1; then
+    PROOF=$(rpc getreserveproof "$VAULT") || die "getreserveproof failed"
+    HEADERS=$DATADIR/headers.bin
+    H=0; TIP=$(rpc getblockcount)
+    : >"$HEADERS"
+    while [ $H -le "$TIP" ]; do
+        rpc getblockheader "$(rpc getblockhash $H)" false | python3 -c 'import sys
+sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read().strip()))' >>"$HEADERS" || die "getblockheader $H"
+        H=$((H + 1))
+    done
+    "$BUILDDIR/hashmint-util" verifyreserveproof --chain=regtest --headers="$HEADERS" "$PROOF" ||
+        die "hashmint-util verifyreserveproof refused the proof"
+else
+    echo "Not yet: this node has no getreserveproof (the reserve tree is not part of the chainstate yet)."
+fi
 
 step "stopping the node"
 rpc stop || die "stop failed"

@@ -125,32 +125,41 @@ void chainstate_vault_clear(struct chainstate_vault *v)
     memset(v, 0, sizeof(*v));
 }
 
-/* Describes coin as a vault of one of the chain's assets. Returns false for
- * any other output. Out: *v with a borrowed owner script (not owned). */
-static bool describe(const struct chainstate *cs, struct chainstate_vault *v, const struct outpoint *op,
-                     const struct coin *coin)
+/* Describes coin as a prefixed output of one of the chain's assets whose
+ * kind is in kinds (a mask of 1u << kind). Returns false for any other
+ * output. Out: *v with a borrowed owner script (not owned). */
+static bool describe_kinds(const struct chainstate *cs, struct chainstate_vault *v, const struct outpoint *op,
+                           const struct coin *coin, uint32_t kinds)
 {
     const struct bytes *spk = &coin->out.script_pubkey;
     if (spk->len == 0 || spk->data[0] != TOKEN_PREFIX_MARKER)
         return false;
     struct token_prefix pfx;
     size_t plen;
-    if (token_prefix_parse(&pfx, &plen, spk->data, spk->len) != TOKEN_PREFIX_OK || pfx.kind != TOKEN_KIND_VAULT)
+    if (token_prefix_parse(&pfx, &plen, spk->data, spk->len) != TOKEN_PREFIX_OK || !(kinds & (1u << pfx.kind)))
         return false;
     int a = issuance_asset_index(cs->params->assets, cs->params->asset_count, pfx.asset_id);
     if (a < 0)
         return false;
     memset(v, 0, sizeof(*v));
+    v->kind = (uint8_t)pfx.kind;
     v->outpoint = *op;
     v->asset = (uint32_t)a;
     memcpy(v->asset_id, pfx.asset_id, 32);
     v->collateral = coin->out.value;
-    v->debt = pfx.amount;
+    v->debt = pfx.kind == TOKEN_KIND_ORACLE ? pfx.price : pfx.kind == TOKEN_KIND_ISSUER ? pfx.flags : pfx.amount;
     v->height = (int32_t)coin->height;
     v->coinbase = coin->coinbase;
     v->owner_script.data = spk->data + plen;
     v->owner_script.len = spk->len - plen;
     return true;
+}
+
+/* describe_kinds for vaults only. */
+static bool describe(const struct chainstate *cs, struct chainstate_vault *v, const struct outpoint *op,
+                     const struct coin *coin)
+{
+    return describe_kinds(cs, v, op, coin, 1u << TOKEN_KIND_VAULT);
 }
 
 int chainstate_get_vault(struct chainstate *cs, struct chainstate_vault *out, const struct outpoint *op)
@@ -183,6 +192,7 @@ struct vault_walk {
     void *ctx;
     bool stopped;
     bool failed;
+    uint32_t kinds;
 };
 
 /* The cache's own unspent coins that the database does not have (the
@@ -191,7 +201,7 @@ static bool cache_one(void *arg, const struct outpoint *op, const struct coin *c
 {
     struct vault_walk *w = arg;
     struct chainstate_vault v;
-    if (!describe(w->cs, &v, op, coin))
+    if (!describe_kinds(w->cs, &v, op, coin, w->kinds))
         return true;
     struct store_error e;
     store_error_clear(&e);
@@ -212,10 +222,16 @@ static bool cache_one(void *arg, const struct outpoint *op, const struct coin *c
 bool chainstate_for_each_vault(struct chainstate *cs, bool (*cb)(void *ctx, const struct chainstate_vault *v),
                                void *ctx)
 {
+    return chainstate_for_each_prefixed(cs, 1u << TOKEN_KIND_VAULT, cb, ctx);
+}
+
+bool chainstate_for_each_prefixed(struct chainstate *cs, uint32_t kinds,
+                                  bool (*cb)(void *ctx, const struct chainstate_vault *v), void *ctx)
+{
     if (!cs->iss_on)
         return true;
     chainstate_lock(cs);
-    struct vault_walk w = { cs, cb, ctx, false, false };
+    struct vault_walk w = { cs, cb, ctx, false, false, kinds };
     struct coins_db_cursor *cur = coins_db_cursor_new(cs->coins_db);
     struct store_error e;
     store_error_clear(&e);
@@ -231,7 +247,7 @@ bool chainstate_for_each_vault(struct chainstate *cs, bool (*cb)(void *ctx, cons
         int peek = coins_cache_peek(cs->coins, &op, &cached);
         const struct coin *use = peek == 1 ? cached : peek == 0 ? NULL : &coin;
         struct chainstate_vault v;
-        if (use && describe(cs, &v, &op, use) && !cb(ctx, &v))
+        if (use && describe_kinds(cs, &v, &op, use, kinds) && !cb(ctx, &v))
             w.stopped = true;
         coin_clear(&coin);
     }

@@ -78,11 +78,12 @@ void chainstate_issuance_filter(struct chainstate *cs, bool *keep, const struct 
 
 /** A vault in the UTXO set at the active tip. Embedded: chainstate_vault_clear frees the script. */
 struct chainstate_vault {
+    uint8_t kind;              /* TOKEN_KIND_VAULT (chainstate_for_each_prefixed: any kind asked for) */
     struct outpoint outpoint;
     uint32_t asset;            /* index into chainstate_params(cs)->assets */
     uint8_t asset_id[32];      /* prefix byte order (as chain_asset.asset_id) */
     int64_t collateral;        /* the output's nValue, HMC base units */
-    uint64_t debt;             /* asset base units, 0 .. 2^53 */
+    uint64_t debt;             /* asset base units, 0 .. 2^53 (other kinds: TOKEN amount, ORACLE price, ISSUER flags) */
     int32_t height;            /* height of the block that created the output */
     bool coinbase;             /* created by a coinbase (opened; matures after 100 blocks) */
     struct bytes owner_script; /* the locking script after the prefix (owned) */
@@ -114,6 +115,15 @@ int chainstate_get_vault(struct chainstate *cs, struct chainstate_vault *out, co
  */
 bool chainstate_for_each_vault(struct chainstate *cs, bool (*cb)(void *ctx, const struct chainstate_vault *v),
                                void *ctx);
+
+/**
+ * chainstate_for_each_vault over every prefixed output of one of the
+ * chain's assets whose kind k has bit (1u << k) set in kinds (enum
+ * token_kind): auditreserves sums TOKEN amounts and vault debts in one
+ * scan. v->kind says which; v->debt holds the kind's number (see above).
+ */
+bool chainstate_for_each_prefixed(struct chainstate *cs, uint32_t kinds,
+                                  bool (*cb)(void *ctx, const struct chainstate_vault *v), void *ctx);
 
 /* ---- the reserve Merkle-sum tree (doc/issuance.md, "Reserve commitment") ---- */
 

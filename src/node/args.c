@@ -131,6 +131,10 @@ static const struct opt opts[] = {
       "Enable publish hash block and tx sequence in <address>" },
     { "zmqpubsequencehwm", "=<n>", GROUP_ZMQ, 0,
       "Set publish hash sequence message high water mark (default: " STR(ARGS_DEFAULT_ZMQ_SNDHWM) ")" },
+    { "zmqpubissuance", "=<address>", GROUP_ZMQ, OPT_MULTI,
+      "Enable publish issuance events (mint, repay, deposit, withdraw, liquidation, oracle and issuer updates, vault open and close) in <address>" },
+    { "zmqpubissuancehwm", "=<n>", GROUP_ZMQ, 0,
+      "Set publish issuance message high water mark (default: " STR(ARGS_DEFAULT_ZMQ_SNDHWM) ")" },
 
     { "dbbatchsize", "=<n>", GROUP_DEBUG, 0,
       "Maximum database write batch size in bytes (default: " STR(ARGS_DEFAULT_DB_BATCH_SIZE) ")" },

@@ -667,7 +667,8 @@ static bool check_option_values(struct node *n)
     static const char *const ints[] = { "dbcache", "par", "dbbatchsize", "maxmempool", "mempoolexpiry",
                                         "rpcthreads", "rpcworkqueue", "rpcservertimeout", "maxconnections",
                                         "blockmaxweight", "zmqpubhashblockhwm", "zmqpubhashtxhwm",
-                                        "zmqpubrawblockhwm", "zmqpubrawtxhwm", "zmqpubsequencehwm" };
+                                        "zmqpubrawblockhwm", "zmqpubrawtxhwm", "zmqpubsequencehwm",
+                                        "zmqpubissuancehwm" };
     for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
         int64_t v;
         if (!get_int(n, &v, ints[i], 0))
@@ -744,6 +745,7 @@ static bool start_rpc(struct node *n)
     rpc_register_blockchain(n->table);
     rpc_register_mining(n->table);
     rpc_register_net(n->table);
+    rpc_register_issuance(n->table);
     rpc_register_issuance_debug(n->table);
     rpc_register_rest(n->table);
     rpc_register_descriptor_util(n->table);

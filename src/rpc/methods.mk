@@ -8,6 +8,7 @@ libhm_rpc_a_SOURCES += \
   src/rpc/rpc_blockchain.c src/rpc/rpc_mempool.c \
   src/rpc/rpc_mining.c src/rpc/rest.c \
   src/rpc/rpc_issuance_debug.c \
+  src/rpc/rpc_issuance.c src/rpc/issuance_view.c src/rpc/issuance_view.h \
   src/rpc/rpc_wallet.c src/rpc/rpc_wallet.h \
   src/rpc/rpc_psbt.c
 
@@ -19,3 +20,7 @@ check_PROGRAMS += qa/unit/rpc/rpc_args_tests
 qa_unit_rpc_rpc_args_tests_SOURCES = qa/unit/rpc/rpc_args_tests.c qa/unit/unit.h
 qa_unit_rpc_rpc_args_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_rpc_rpc_args_tests_LDADD = $(UNIT_NODE_LIBS)
+check_PROGRAMS += qa/unit/rpc/issuance_view_tests
+qa_unit_rpc_issuance_view_tests_SOURCES = qa/unit/rpc/issuance_view_tests.c qa/unit/unit.h
+qa_unit_rpc_issuance_view_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_rpc_issuance_view_tests_LDADD = $(UNIT_NODE_LIBS)

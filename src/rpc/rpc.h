@@ -163,5 +163,7 @@ void rpc_register_mining(struct rpc_table *t);
 void rpc_register_net(struct rpc_table *t);
 /** Hidden test RPC getissuancestate (src/rpc/rpc_issuance_debug.c). */
 void rpc_register_issuance_debug(struct rpc_table *t);
+/** The issuance RPCs (src/rpc/rpc_issuance.c). */
+void rpc_register_issuance(struct rpc_table *t);
 
 #endif

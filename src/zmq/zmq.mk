@@ -1,5 +1,5 @@
 # src/zmq/: ZeroMQ notifications (publishes chain events; see zmq_notifier.h)
-libhm_zmq_a_SOURCES += src/zmq/zmq_notifier.c src/zmq/zmq_notifier.h
+libhm_zmq_a_SOURCES += src/zmq/zmq_notifier.c src/zmq/zmq_notifier.h src/zmq/zmq_issuance.c src/zmq/zmq_issuance.h
 
 check_PROGRAMS += qa/unit/zmq/zmq_notifier_tests
 qa_unit_zmq_zmq_notifier_tests_SOURCES = qa/unit/zmq/zmq_notifier_tests.c qa/unit/unit.h

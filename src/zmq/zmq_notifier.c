@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
 
@@ -13,8 +14,10 @@
 #include "src/util/alloc.h"
 #include "src/util/log.h"
 #include "src/util/wbuf.h"
+#include "src/zmq/zmq_issuance.h"
 
-static const char *const topic_names[ZMQ_TOPIC_COUNT] = { "hashblock", "hashtx", "rawblock", "rawtx", "sequence" };
+static const char *const topic_names[ZMQ_TOPIC_COUNT] = { "hashblock", "hashtx", "rawblock", "rawtx", "sequence",
+                                                                  "issuance" };
 
 const char *zmq_topic_name(enum zmq_topic t)
 {
@@ -317,6 +320,24 @@ static void on_tx_removed(void *ctx, const struct tx *tx, enum mempool_removal_r
     pthread_mutex_unlock(&z->mu);
 }
 
+static void on_issuance_tx(void *ctx, const struct tx *tx, const struct issuance_effects *fx,
+                           const struct block_index *idx, bool connected)
+{
+    struct zmq_notifier *z = ctx;
+    if (!wants(z, ZMQ_TOPIC_ISSUANCE) || !z->cs)
+        return;
+    json_t *events = zmq_issuance_events(chainstate_params(z->cs), tx, fx, &idx->hash, idx->height, connected);
+    pthread_mutex_lock(&z->mu);
+    for (size_t i = 0; i < json_array_size(events); i++) {
+        char *body = json_dumps(json_array_get(events, i), JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (body)
+            publish(z, ZMQ_TOPIC_ISSUANCE, body, strlen(body));
+        free(body);
+    }
+    pthread_mutex_unlock(&z->mu);
+    json_decref(events);
+}
+
 void zmq_notifier_subscribe(struct zmq_notifier *z, struct events *ev)
 {
     if (z->ev)
@@ -328,6 +349,7 @@ void zmq_notifier_subscribe(struct zmq_notifier *z, struct events *ev)
         .updated_block_tip = on_updated_tip,
         .tx_added_to_mempool = on_tx_added,
         .tx_removed_from_mempool = on_tx_removed,
+        .issuance_tx = on_issuance_tx,
     };
     z->ev = ev;
     z->sub_id = events_subscribe(ev, &sub);

@@ -22,7 +22,11 @@
  *  - sequence: <hash>C per connected block and <hash>D per disconnected
  *    block (every one of a reorganisation), <txid>A<u64 LE mempool sequence>
  *    per mempool acceptance, <txid>R<u64 LE sequence> per removal for a
- *    reason other than block inclusion.
+ *    reason other than block inclusion;
+ *  - issuance (hashmint): one JSON object per mint, repay, withdraw,
+ *    deposit, liquidation, oracle update, issuer update, vault open and
+ *    vault close of each connected transaction, and per reversal of one of
+ *    a disconnected transaction (src/zmq/zmq_issuance.h).
  *
  * Callbacks run with the chain lock held; sends never block (PUB drops at
  * the high-water mark). */
@@ -39,12 +43,13 @@ enum zmq_topic {
     ZMQ_TOPIC_RAWBLOCK,
     ZMQ_TOPIC_RAWTX,
     ZMQ_TOPIC_SEQUENCE,
+    ZMQ_TOPIC_ISSUANCE, /* hashmint: issuance events (src/zmq/zmq_issuance.h) */
     ZMQ_TOPIC_COUNT,
 };
 
 #define ZMQ_DEFAULT_SNDHWM 1000
 
-/** Returns the topic's name: "hashblock", "hashtx", "rawblock", "rawtx", "sequence". */
+/** Returns the topic's name: "hashblock", "hashtx", "rawblock", "rawtx", "sequence", "issuance". */
 const char *zmq_topic_name(enum zmq_topic t);
 
 /** One -zmqpub<topic>=<address> setting. */
