@@ -11,6 +11,7 @@
 #   contrib/run-regtest.sh            # builds in ./build (or an in-place configured tree) if needed
 #   HASHMINT_BUILDDIR=build-debug contrib/run-regtest.sh   # use that build directory
 #   KEEP_DATADIR=1 contrib/run-regtest.sh   # keep the node's data directory
+#   HASHMINT_NO_BUILD=1 ...                 # never run make (the tests use the build as it is)
 #
 # Every step checks its result; on any failure the script prints what failed
 # and the tail of the node's debug.log, and exits non-zero.
@@ -47,7 +48,9 @@ die() {
 }
 
 # ---- build if needed -----------------------------------------------------------
-if [ ! -x "$BUILDDIR/hashmintd" ] || [ -f "$BUILDDIR/Makefile" ]; then
+if [ "${HASHMINT_NO_BUILD:-0}" = 1 ]; then
+    :
+elif [ ! -x "$BUILDDIR/hashmintd" ] || [ -f "$BUILDDIR/Makefile" ]; then
     step "building hashmintd in $BUILDDIR"
     if [ ! -f "$BUILDDIR/Makefile" ]; then
         if [ ! -x "$SRCDIR/configure" ]; then
@@ -281,7 +284,7 @@ echo "$AUDIT"
 [ "$(echo "$AUDIT" | jget ok)" = True ] || die "the audit found mismatches"
 
 step "a reserve proof, verified offline"
-if rpc help getreserveproof >/dev/null 2>&1; then
+if rpc help 2>/dev/null | grep -q "^getreserveproof"; then
     PROOF=$(rpc getreserveproof "$VAULT") || die "getreserveproof failed"
     HEADERS=$DATADIR/headers.bin
     H=0; TIP=$(rpc getblockcount)

@@ -79,6 +79,13 @@ static const struct convert_param convert_params[] = {
     /* mining */
     { "generatetoaddress", 0, "nblocks" },
     { "generatetoaddress", 2, "maxtries" },
+    { "generatetovault", 0, "nblocks" },
+    { "generatetovault", 2, "share" },
+    { "generatetovault", 3, "maxtries" },
+    { "listvaults", 1, "count" },
+    { "listvaults", 2, "skip" },
+    { "listvaults", 3, "minratio" },
+    { "listvaults", 4, "maxratio" },
     { "generatetodescriptor", 0, "num_blocks" },
     { "generatetodescriptor", 2, "maxtries" },
     { "generateblock", 1, "transactions" },
