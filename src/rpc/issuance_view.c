@@ -1,6 +1,7 @@
 /* The pure parts of the issuance RPCs (src/rpc/issuance_view.h). */
 #include "src/rpc/issuance_view.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "issuance/ratio.h"
@@ -52,4 +53,27 @@ int64_t rpc_vault_ratio_pct(uint64_t collateral, uint64_t price, uint64_t debt)
     if (q > (unsigned __int128)INT64_MAX / 100 || pct > (unsigned __int128)INT64_MAX)
         return INT64_MAX;
     return (int64_t)pct;
+}
+
+static bool same(json_t *out, const char *ticker, const char *what, uint64_t a, const char *than, uint64_t b)
+{
+    if (a == b)
+        return true;
+    char line[256];
+    snprintf(line, sizeof(line), "%s: %s %llu != %s %llu", ticker, what, (unsigned long long)a, than,
+             (unsigned long long)b);
+    json_array_append_new(out, json_string(line));
+    return false;
+}
+
+bool rpc_audit_compare(json_t *mismatches, const char *ticker, const struct rpc_audit_sums *s)
+{
+    bool ok = same(mismatches, ticker, "token sum", s->token_sum, "supply", s->supply);
+    ok &= same(mismatches, ticker, "debt sum", s->debt_sum, "supply", s->supply);
+    if (s->has_tree) {
+        ok &= same(mismatches, ticker, "tree debt", s->tree_debt, "debt sum", s->debt_sum);
+        ok &= same(mismatches, ticker, "tree collateral", s->tree_collateral, "collateral sum", s->collateral_sum);
+        ok &= same(mismatches, ticker, "tree vault count", s->tree_count, "vault count", s->vault_count);
+    }
+    return ok;
 }

@@ -521,20 +521,8 @@ static json_t *rpc_auditreserves(struct rpc_context *ctx, json_t *params, struct
         json_object_set_new(o, "debt_sum", json_integer((json_int_t)t->debt[i]));
         json_object_set_new(o, "collateral_sum", json_integer((json_int_t)t->collateral[i]));
         json_object_set_new(o, "vault_count", json_integer((json_int_t)t->vaults[i]));
-        bool ok = true;
-        char line[200];
-        if (t->tokens[i] != supply) {
-            snprintf(line, sizeof(line), "%s: token sum %llu != supply %llu", tk, (unsigned long long)t->tokens[i],
-                     (unsigned long long)supply);
-            json_array_append_new(bad, json_string(line));
-            ok = false;
-        }
-        if (t->debt[i] != supply) {
-            snprintf(line, sizeof(line), "%s: debt sum %llu != supply %llu", tk, (unsigned long long)t->debt[i],
-                     (unsigned long long)supply);
-            json_array_append_new(bad, json_string(line));
-            ok = false;
-        }
+        struct rpc_audit_sums sums = { supply, t->tokens[i], t->debt[i], t->collateral[i], t->vaults[i], false, 0, 0, 0 };
+        bool ok = rpc_audit_compare(bad, tk, &sums);
         json_object_set_new(o, "ok", json_boolean(ok));
         json_array_append_new(arr, o);
     }

@@ -77,12 +77,44 @@ START_TEST(test_ratio)
 }
 END_TEST
 
+START_TEST(test_audit_compare)
+{
+    json_t *m = json_array();
+    struct rpc_audit_sums s = { 500, 500, 500, 9000, 2, false, 0, 0, 0 };
+    ck_assert(rpc_audit_compare(m, "HUSD", &s));
+    ck_assert_uint_eq(json_array_size(m), 0);
+    /* One base unit off on either sum, each reported. */
+    s.token_sum = 499;
+    s.debt_sum = 501;
+    ck_assert(!rpc_audit_compare(m, "HUSD", &s));
+    ck_assert_uint_eq(json_array_size(m), 2);
+    ck_assert_str_eq(json_string_value(json_array_get(m, 0)), "HUSD: token sum 499 != supply 500");
+    ck_assert_str_eq(json_string_value(json_array_get(m, 1)), "HUSD: debt sum 501 != supply 500");
+    json_array_clear(m);
+    /* The tree: compared only when present, every field. */
+    s.token_sum = s.debt_sum = 500;
+    s.has_tree = true;
+    s.tree_debt = 500;
+    s.tree_collateral = 9000;
+    s.tree_count = 2;
+    ck_assert(rpc_audit_compare(m, "HUSD", &s));
+    s.tree_collateral = 8999;
+    s.tree_count = 3;
+    s.tree_debt = 0;
+    ck_assert(!rpc_audit_compare(m, "HUSD", &s));
+    ck_assert_uint_eq(json_array_size(m), 3);
+    ck_assert_str_eq(json_string_value(json_array_get(m, 1)), "HUSD: tree collateral 8999 != collateral sum 9000");
+    json_decref(m);
+}
+END_TEST
+
 static Suite *issuance_view_suite(void)
 {
     Suite *s = suite_create("issuance_view");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_outpoint_text);
     tcase_add_test(tc, test_ratio);
+    tcase_add_test(tc, test_audit_compare);
     suite_add_tcase(s, tc);
     return s;
 }
