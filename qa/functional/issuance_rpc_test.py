@@ -12,6 +12,11 @@ One node with -zmqpubissuance (and -zmqpubsequence on the same address):
 - listvaults: order, asset, count/skip, minratio/maxratio at the exact
   boundary, bad arguments;
 - auditreserves: clean (token sum = debt sum = supply) at every step;
+- getreserves: the block's HMRS output (tip and an older block), restored by
+  a reorg; getreserveproof verified by verifyreserveproof and offline by
+  hashmint-util with a headers file; a vault opened by the tip's own
+  coinbase is proved from the next block; errors -5 / -8;
+- auditreserves with the tree's sums;
 - verifyreserveproof: bad hex (-8), undecodable bytes (valid false);
 - the issuance topic: vault_open x2, oracle_update, mint, oracle_update,
   liquidation as they are connected, their exact reversal (reverse order,
@@ -20,9 +25,11 @@ One node with -zmqpubissuance (and -zmqpubsequence on the same address):
 """
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import framework  # noqa: E402
 from framework import (ADDRESS_UNSPENDABLE, HashmintTestFramework, Key, ZMQSubscriber,  # noqa: E402
                        assert_equal, assert_raises_rpc_error, assert_true, coins, free_port, log, p2wsh_script,
                        satoshi, sign_with_rpc, wait_until)
@@ -323,6 +330,67 @@ class IssuanceRPCTest(HashmintTestFramework):
         self.audit_clean(0)
         assert_equal(self.fence(), [], "no other issuance message")
         log("invalidateblock/reconsiderblock: the reversal in reverse order, then the same messages again")
+
+        # Reserve RPCs: getreserves equals the HMRS output of the block, at the tip and at an older block.
+        def hmrs(h):
+            cb = node.getblock(h, 2)["tx"][0]
+            outs = [o["scriptPubKey"]["hex"] for o in cb["vout"]
+                    if o["scriptPubKey"]["hex"].startswith("6a34484d5253")]
+            assert_equal(len(outs), 1, "one HMRS output")
+            return outs[0]
+        tip = node.getbestblockhash()
+        r = node.getreserves()
+        assert_equal((r["blockhash"], r["height"]), (tip, node.getblockcount()))
+        assert_equal(r["commitment"], hmrs(tip))
+        assert_equal((r["vault_count"], r["total_debt"], r["total_collateral"]), (1, 0, coll_b))
+        r_mint = node.getreserves(h_mint)
+        assert_equal(r_mint["commitment"], hmrs(h_mint))
+        assert_equal((r_mint["vault_count"], r_mint["total_debt"], r_mint["total_collateral"]),
+                     (2, debt, coll_a2 + coll_b))
+        assert_raises_rpc_error(-5, "Block not found", node.getreserves, "00" * 32)
+        assert_raises_rpc_error(-8, None, node.getreserves, "xyz")
+        # A proof of vault A in the mint's block, and of B at the tip.
+        proof = node.getreserveproof(va, h_mint)
+        v = node.verifyreserveproof(proof)
+        assert_equal((v["valid"], v["txid"], v["vout"], v["collateral"], v["debt"], v["blockhash"], v["height"],
+                      v["vault_count"], v["total_debt"]), (True, mint, 0, coll_a2, debt, h_mint, hm, 2, debt))
+        assert_equal(v["root"], r_mint["root"])
+        assert_equal(v["confirmations"], node.getblockcount() - hm + 1)
+        pb = node.verifyreserveproof(node.getreserveproof(vb))
+        assert_equal((pb["valid"], pb["blockhash"], pb["debt"]), (True, tip, 0))
+        assert_raises_rpc_error(-5, "Vault not in the reserve tree", node.getreserveproof, va)  # liquidated
+        assert_raises_rpc_error(-8, "Invalid outpoint", node.getreserveproof, "x")
+        # A vault opened by the tip's own coinbase joins the next block's tree.
+        [hv] = node.generatetovault(1, OWNER_B.p2wpkh_address())
+        vc = op(node.getblock(hv)["tx"][0], 0)
+        assert_raises_rpc_error(-5, "Vault not in the reserve tree", node.getreserveproof, vc)
+        h_next = self.mine()
+        proof_c = node.getreserveproof(vc)
+        assert_equal(node.verifyreserveproof(proof_c)["blockhash"], h_next)
+        self.expect(self.events(1), [("vault_open", True, node.getblock(hv)["tx"][0],
+                                      node.getblock(hv)["height"], {"vault": vc})])
+        # Offline, with the chain's headers: hashmint-util agrees with the RPC.
+        headers = os.path.join(self.tmpdir, "headers.bin")
+        with open(headers, "wb") as f:
+            for i in range(node.getblockcount() + 1):
+                f.write(bytes.fromhex(node.getblockheader(node.getblockhash(i), False)))
+        p = subprocess.run([os.path.join(framework.BUILDDIR, "hashmint-util"), "verifyreserveproof",
+                            "--chain=regtest", f"--headers={headers}", proof], stdout=subprocess.PIPE)
+        assert_equal(p.returncode, 0)
+        off = json.loads(p.stdout)
+        assert_equal({k: off[k] for k in v if k != "confirmations"}, {k: v[k] for k in v if k != "confirmations"})
+        # A reorg restores getreserves exactly.
+        before = node.getreserves()
+        node.invalidateblock(h_next)
+        assert_equal(node.getreserves()["vault_count"], 1)
+        r = node.verifyreserveproof(proof_c)
+        assert_equal((r["valid"], r["error"]), (False, "bad-reserve-proof-not-in-chain"), "a proof off the active chain")
+        node.reconsiderblock(h_next)
+        assert_equal(node.getreserves(), before)
+        # Audit with the tree.
+        a = node.auditreserves()
+        assert_equal(a["ok"], True)
+        log("getreserves = the block's HMRS output; getreserveproof verified by the node and by hashmint-util")
 
         # verifyreserveproof: hex errors and undecodable proofs.
         assert_raises_rpc_error(-8, None, node.verifyreserveproof, "zz")

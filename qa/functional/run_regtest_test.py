@@ -2,8 +2,9 @@
 """The README's main job: contrib/run-regtest.sh runs to the end against this
 build (HASHMINT_BUILDDIR, HASHMINT_NO_BUILD=1): a spend, a vault opened by
 generatetovault and matured, a 2-of-3 oracle update, a 3-of-5 mint of 300
-HUSD, getissuanceinfo showing that supply, a clean auditreserves, and a
-clean stop. Its output is checked, not just its exit code.
+HUSD, getissuanceinfo showing that supply, a clean auditreserves,
+getreserves, a reserve proof of the vault verified offline by hashmint-util
+(same root as getreserves), and a clean stop. Its output is checked, not just its exit code.
 """
 import json
 import os
@@ -38,7 +39,7 @@ class RunRegtestTest(HashmintTestFramework):
         assert_equal(p.returncode, 0, "run-regtest.sh exit code")
         for step in ("mining 101 blocks", "opening a vault with generatetovault", "maturing it",
                      "oracle update: 100 HUSD per HMC", "minting 300 HUSD", "getissuanceinfo", "auditreserves",
-                     "a reserve proof, verified offline", "stopping the node"):
+                     "getreserves", "a reserve proof of", "stopping the node"):
             assert_in(f"== {step}", out)
         info = json_after(out, "getissuanceinfo")["assets"][0]
         assert_equal((info["ticker"], info["supply"], info["total_debt"], info["price"], info["vault_count"]),
@@ -49,6 +50,12 @@ class RunRegtestTest(HashmintTestFramework):
         v = json_after(out, f"getvault {vault}")
         assert_equal((v["debt"], v["mature"], v["liquidatable"]), (300 * 10**8, True, False))
         assert_true(v["ratio"] >= 150, "the mint respects the minimum ratio")
+        res = json_after(out, "getreserves (the tree the tip's HMRS output commits to)")
+        assert_equal((res["vault_count"], res["total_debt"]), (1, 300 * 10**8))
+        proof_part = out.split("(no node involved)\n", 1)[1]
+        offline = json.JSONDecoder().raw_decode(proof_part)[0]
+        assert_equal((offline["valid"], offline["txid"] + ":" + str(offline["vout"]), offline["debt"],
+                      offline["root"], offline["confirmations"]), (True, vault, 300 * 10**8, res["root"], 1))
         assert_in("hashmintd stopped cleanly", out)
         assert_equal([d for d in os.listdir(self.tmpdir) if d.startswith("hashmint-regtest.")], [],
                      "the script removed its data directory")

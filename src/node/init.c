@@ -746,6 +746,7 @@ static bool start_rpc(struct node *n)
     rpc_register_mining(n->table);
     rpc_register_net(n->table);
     rpc_register_issuance(n->table);
+    rpc_register_reserve(n->table);
     rpc_register_issuance_debug(n->table);
     rpc_register_rest(n->table);
     rpc_register_descriptor_util(n->table);

@@ -165,5 +165,7 @@ void rpc_register_net(struct rpc_table *t);
 void rpc_register_issuance_debug(struct rpc_table *t);
 /** The issuance RPCs (src/rpc/rpc_issuance.c). */
 void rpc_register_issuance(struct rpc_table *t);
+/** getreserves, getreserveproof (src/rpc/rpc_reserve.c). */
+void rpc_register_reserve(struct rpc_table *t);
 
 #endif

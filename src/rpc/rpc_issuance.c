@@ -9,6 +9,7 @@
 #include "consensus/token_prefix.h"
 #include "issuance/ratio.h"
 #include "issuance/reserve_proof.h"
+#include "issuance/reserve_tree.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/issuance_query.h"
 #include "src/rpc/issuance_view.h"
@@ -469,8 +470,9 @@ static const char auditreserves_help[] =
     "auditreserves\n"
     "\n"
     "Recomputes the issuance totals from a scan of the UTXO set at the active tip and compares them with\n"
-    "the issuance state: per asset, the sum of TOKEN amounts, the sum of vault debts and the supply must\n"
-    "be equal. Every mismatch is reported; \"ok\" is true when there is none.\n"
+    "the issuance state and the reserve tree: per asset, the sum of TOKEN amounts, the sum of vault debts\n"
+    "and the supply must be equal, and the tree's debt, collateral and vault count must equal the scan's.\n"
+    "Every mismatch is reported; \"ok\" is true when there is none.\n"
     "\n"
     "Result:\n"
     "{\n"
@@ -479,6 +481,7 @@ static const char auditreserves_help[] =
     "  \"ok\" : bool,\n"
     "  \"assets\" : [ { \"ticker\", \"asset_id\", \"supply\", \"token_sum\", \"token_outputs\", \"debt_sum\",\n"
     "                 \"collateral_sum\", \"vault_count\", \"ok\" }, ... ],\n"
+    "  \"tree\" : { \"root\", \"total_collateral\", \"total_debt\", \"vault_count\" },  (every vault's tree)\n"
     "  \"mismatches\" : [ \"text\", ... ]\n"
     "}\n"
     "\n"
@@ -503,6 +506,13 @@ static json_t *rpc_auditreserves(struct rpc_context *ctx, json_t *params, struct
         rpc_fail(err, RPC_DATABASE_ERROR, "Unable to read the UTXO set");
         goto out;
     }
+    /* The tree of every vault in the UTXO set (the committed one plus the tip
+     * coinbase's vaults): its sums must equal the scan's. */
+    struct reserve_state tree;
+    if (!chainstate_reserve_state(cs, NULL, &tree, NULL, NULL)) {
+        rpc_fail(err, RPC_DATABASE_ERROR, "Unable to read the reserve tree");
+        goto out;
+    }
     r = json_object();
     json_object_set_new(r, "height", json_integer(height));
     json_object_set_new(r, "bestblock", rpc_json_hash(&hash));
@@ -522,10 +532,29 @@ static json_t *rpc_auditreserves(struct rpc_context *ctx, json_t *params, struct
         json_object_set_new(o, "collateral_sum", json_integer((json_int_t)t->collateral[i]));
         json_object_set_new(o, "vault_count", json_integer((json_int_t)t->vaults[i]));
         struct rpc_audit_sums sums = { supply, t->tokens[i], t->debt[i], t->collateral[i], t->vaults[i], false, 0, 0, 0 };
+        if (p->asset_count == 1) { /* the tree's sums are over all vaults: one asset's (commitment version 1) */
+            sums.has_tree = true;
+            sums.tree_debt = tree.sums.debt;
+            sums.tree_collateral = tree.sums.collateral;
+            sums.tree_count = tree.count;
+        }
         bool ok = rpc_audit_compare(bad, tk, &sums);
         json_object_set_new(o, "ok", json_boolean(ok));
         json_array_append_new(arr, o);
     }
+    if (p->asset_count != 1) {
+        uint64_t debt = 0, coll = 0, n = 0;
+        for (uint32_t i = 0; i < ISSUANCE_MAX_ASSETS; i++)
+            debt += t->debt[i], coll += t->collateral[i], n += t->vaults[i];
+        struct rpc_audit_sums all = { debt, debt, debt, coll, n, true, tree.sums.debt, tree.sums.collateral, tree.count };
+        rpc_audit_compare(bad, "all assets", &all);
+    }
+    json_t *tj = json_object();
+    json_object_set_new(tj, "root", rpc_json_hash(&tree.root));
+    json_object_set_new(tj, "total_collateral", json_integer((json_int_t)tree.sums.collateral));
+    json_object_set_new(tj, "total_debt", json_integer((json_int_t)tree.sums.debt));
+    json_object_set_new(tj, "vault_count", json_integer((json_int_t)tree.count));
+    json_object_set_new(r, "tree", tj);
     json_object_set_new(r, "ok", json_boolean(json_array_size(bad) == 0));
     json_object_set_new(r, "assets", arr);
     json_object_set_new(r, "mismatches", bad);
