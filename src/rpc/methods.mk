@@ -24,3 +24,8 @@ check_PROGRAMS += qa/unit/rpc/issuance_view_tests
 qa_unit_rpc_issuance_view_tests_SOURCES = qa/unit/rpc/issuance_view_tests.c qa/unit/unit.h
 qa_unit_rpc_issuance_view_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_rpc_issuance_view_tests_LDADD = $(UNIT_NODE_LIBS)
+
+FUZZ_TARGETS += qa/fuzz/fuzz_outpoint_text
+qa_fuzz_fuzz_outpoint_text_SOURCES = qa/fuzz/fuzz_outpoint_text.c
+qa_fuzz_fuzz_outpoint_text_LDADD = libhm_rpc.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
+qa_fuzz_fuzz_outpoint_text_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
