@@ -4,7 +4,8 @@ libhm_miner_a_SOURCES += \
   src/miner/work.c src/miner/work.h \
   src/miner/kernel.c src/miner/kernel.h \
   src/miner/submit.c src/miner/submit.h \
-  src/miner/native.c src/miner/native.h
+  src/miner/native.c src/miner/native.h \
+  src/miner/watch.c src/miner/watch.h
 
 check_PROGRAMS += qa/unit/miner/work_tests qa/unit/miner/native_tests
 qa_unit_miner_work_tests_SOURCES = qa/unit/miner/work_tests.c qa/unit/unit.h

@@ -68,6 +68,8 @@ struct native_miner {
     void *clock_ctx;
     sha256_scan_fn scan;
     enum sha256_scan_kernel kernel;
+    int default_threads;
+    unsigned extra_zero_bits;
     int sub_id;
 
     pthread_mutex_t ctl; /* serialises start/stop */
@@ -86,6 +88,8 @@ struct native_miner {
     uint64_t hashes_before; /* hashes of workers that have exited */
 
     _Atomic uint64_t generation;
+    _Atomic int64_t stale_ns;        /* when the last tip event marked the job stale */
+    _Atomic int64_t last_abandon_ns; /* that event to a worker leaving the job (-1: none) */
     _Atomic uint64_t blocks_found, blocks_rejected, candidates_false, jobs, stale_abandoned;
 };
 
@@ -94,6 +98,13 @@ static double mono_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* Chains where mining waits for the network: all but regtest. */
@@ -237,6 +248,9 @@ static void mine_job(struct worker *w, struct job_ref *jr, unsigned nthreads)
     }
 abandon:
     atomic_fetch_add(&m->stale_abandoned, 1);
+    int64_t since = atomic_load(&m->stale_ns);
+    if (since > 0)
+        atomic_store(&m->last_abandon_ns, mono_ns() - since);
 }
 
 static void *worker_main(void *arg)
@@ -313,6 +327,8 @@ static void build_and_publish(struct native_miner *m, bool only_if_better)
     }
     jr->mempool_seq = seq;
     jr->refs = 1; /* the miner's own */
+    if (m->extra_zero_bits)
+        miner_target_shift(jr->job.target, m->extra_zero_bits);
     pthread_mutex_lock(&m->mu);
     if (atomic_load(&m->generation) != gen_before || m->stopping) {
         /* The tip moved while assembling: this job is already stale. */
@@ -433,6 +449,7 @@ static void on_tip(void *ctx, const struct block_index *new_tip, const struct bl
     (void)ibd;
     /* Runs with the chain lock held: mark the job stale (workers see it
      * within a chunk) and let the manager build the next one. */
+    atomic_store(&m->stale_ns, mono_ns());
     atomic_fetch_add(&m->generation, 1);
     pthread_mutex_lock(&m->mu);
     m->tip_dirty = true;
@@ -464,6 +481,10 @@ struct native_miner *native_miner_new(const struct native_miner_options *o, char
     m->peer_ctx = o->peer_ctx;
     m->clock = o->clock;
     m->clock_ctx = o->clock_ctx;
+    m->default_threads = o->default_threads > 0 ? o->default_threads : native_miner_cpu_count();
+    m->extra_zero_bits = o->extra_zero_bits > 64 ? 64 : o->extra_zero_bits;
+    atomic_init(&m->stale_ns, 0);
+    atomic_init(&m->last_abandon_ns, -1);
     m->scan = fn;
     m->kernel = chosen;
     /* Different per process start, so a restarted node does not redo work. */
@@ -609,6 +630,17 @@ void native_miner_stop(struct native_miner *m)
     pthread_mutex_unlock(&m->ctl);
 }
 
+int native_miner_default_threads(struct native_miner *m)
+{
+    return m->default_threads;
+}
+
+int native_miner_cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MINER_MAX_THREADS ? MINER_MAX_THREADS : (int)n;
+}
+
 bool native_miner_running(struct native_miner *m)
 {
     pthread_mutex_lock(&m->mu);
@@ -641,6 +673,8 @@ void native_miner_stats_get(struct native_miner *m, struct native_miner_stats *o
     out->candidates_false = atomic_load(&m->candidates_false);
     out->jobs = atomic_load(&m->jobs);
     out->stale_abandoned = atomic_load(&m->stale_abandoned);
+    int64_t ns = atomic_load(&m->last_abandon_ns);
+    out->last_abandon_ms = ns < 0 ? -1 : (double)ns / 1e6;
 }
 
 void native_miner_stats_clear(struct native_miner_stats *s)

@@ -52,6 +52,10 @@ struct native_miner_options {
     size_t script_len;
     /** Block assembly options (-blockmaxweight, -vaultaddress ...); NULL: defaults. Borrowed. */
     const struct miner_options *assembly;
+    /** Threads when the caller does not say (-genproclimit; resolved, >= 1). */
+    int default_threads;
+    /** Regtest tests (-minerextrabits): require this many more leading zero bits of a block hash. */
+    unsigned extra_zero_bits;
     /** The kernel (-minerkernel); AUTO measures. */
     enum sha256_scan_kernel kernel;
     /** The clock for header times, unix seconds (NULL: time(NULL)); tests set the chain's fake clock. */
@@ -92,6 +96,10 @@ enum native_miner_start_result native_miner_start(struct native_miner *m, int th
 void native_miner_stop(struct native_miner *m);
 /** Returns true while mining threads run. */
 bool native_miner_running(struct native_miner *m);
+/** Returns the thread count used when none is given (native_miner_options.default_threads). */
+int native_miner_default_threads(struct native_miner *m);
+/** Returns the number of CPUs online (at least 1): what "all cores" means. */
+int native_miner_cpu_count(void);
 
 /** One worker's figures. */
 struct native_miner_thread_stats {
@@ -111,6 +119,7 @@ struct native_miner_stats {
     uint64_t candidates_false;   /* kernel candidates the full check refused (expected: most of them) */
     uint64_t jobs;               /* jobs published */
     uint64_t stale_abandoned;    /* jobs abandoned by workers on a new tip */
+    double last_abandon_ms;      /* from the last tip event to a worker leaving the stale job (-1: none yet) */
     int32_t job_height;          /* height of the block being mined (-1: none) */
     const char *waiting;         /* why no job is published, or NULL (static) */
     struct native_miner_thread_stats *per_thread; /* `threads` entries, owned */

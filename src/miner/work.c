@@ -172,6 +172,18 @@ bool miner_job_hash_meets_target(const struct miner_job *job, const struct hash2
     return true;
 }
 
+void miner_target_shift(uint8_t target[32], unsigned bits)
+{
+    for (; bits >= 8; bits -= 8) {
+        memmove(target, target + 1, 31);
+        target[31] = 0;
+    }
+    if (bits) {
+        for (int i = 0; i < 32; i++)
+            target[i] = (uint8_t)((target[i] >> bits) | (i < 31 ? target[i + 1] << (8 - bits) : 0));
+    }
+}
+
 int32_t miner_version_roll(int32_t base, uint32_t mask, uint32_t index)
 {
     uint32_t v = (uint32_t)base & ~mask;

@@ -77,6 +77,9 @@ void miner_job_block(const struct miner_job *job, struct block *out, const uint8
 /** Returns true if the hash (internal byte order) meets the job's target. */
 bool miner_job_hash_meets_target(const struct miner_job *job, const struct hash256 *hash);
 
+/** Divides a 256-bit little-endian target by 2^bits (bits >= 256: zero). */
+void miner_target_shift(uint8_t target[32], unsigned bits);
+
 /** Returns base with the bits of mask set to index's low bits, in order (BIP 320 rolling). */
 int32_t miner_version_roll(int32_t base, uint32_t mask, uint32_t index);
 /** Returns how many versions a mask allows: 2^popcount(mask). */
