@@ -176,7 +176,8 @@ static bool try_candidate(struct worker *w, struct job_ref *jr, uint8_t header[8
     enum miner_submit_result r = miner_submit_block(m->chain, &st, &b);
     if (r == MINER_SUBMIT_ACCEPTED) {
         atomic_fetch_add(&m->blocks_found, 1);
-        log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Miner: found block %s at height %d (thread %u, %s kernel)", hex,
+        /* Regtest blocks come by the thousand: there they are debug lines. */
+        log_printf(needs_sync(m->params) ? LOG_ALWAYS : LOG_MINER, LOG_LEVEL_INFO, "Miner: found block %s at height %d (thread %u, %s kernel)", hex,
                    (int)job->tmpl.height, w->index, sha256_scan_kernel_name(m->kernel));
     } else {
         atomic_fetch_add(&m->blocks_rejected, 1);
