@@ -271,6 +271,31 @@ START_TEST(scan_job_finds_valid_block)
 }
 END_TEST
 
+START_TEST(target_shift)
+{
+    uint8_t t[32] = { 0 };
+    t[31] = 0x80;
+    t[0] = 0xff;
+    miner_target_shift(t, 1);
+    ck_assert_uint_eq(t[31], 0x40);
+    ck_assert_uint_eq(t[0], 0x7f);
+    miner_target_shift(t, 12);
+    ck_assert_uint_eq(t[31], 0);
+    ck_assert_uint_eq(t[30], 0x04);
+    miner_target_shift(t, 250);
+    for (int i = 0; i < 32; i++)
+        ck_assert_uint_eq(t[i], 0);
+    /* Shifting by n bits equals n shifts by one. */
+    uint8_t a[32], b[32];
+    for (int i = 0; i < 32; i++)
+        a[i] = b[i] = (uint8_t)(i * 37 + 5);
+    miner_target_shift(a, 19);
+    for (int i = 0; i < 19; i++)
+        miner_target_shift(b, 1);
+    ck_assert(memcmp(a, b, 32) == 0);
+}
+END_TEST
+
 static Suite *work_suite(void)
 {
     Suite *s = suite_create("miner_work");
@@ -282,6 +307,7 @@ static Suite *work_suite(void)
     tcase_add_test(tc, nonce_slices_tile);
     tcase_add_test(tc, units_cover_without_overlap);
     tcase_add_test(tc, scan_job_finds_valid_block);
+    tcase_add_test(tc, target_shift);
     suite_add_tcase(s, tc);
     return s;
 }
