@@ -311,6 +311,14 @@ class MinerNativeTest(HashmintTestFramework):
         assert_equal(t0.getgenerate(), False)
         t1.stop()
         t0.stop()
+        # -gen on a chain in initial block download: it waits, and says why.
+        t0.start(["-gen", "-genproclimit=1"])
+        wait_until(lambda: miner_info(t0).get("waiting") == "waiting for the initial block download to finish",
+                   timeout=60, what="the miner reports why it waits")
+        t0.assert_debug_log("Miner: not mining on test: waiting for the initial block download to finish")
+        assert_equal(t0.getblockcount(), 0)
+        assert_equal(miner_info(t0)["jobheight"], -1)
+        t0.stop()
         log("test chain: getblocktemplate and setgenerate need peers and a synced chain")
 
 
