@@ -321,7 +321,10 @@ static void build_and_publish(struct native_miner *m, bool only_if_better)
     int64_t fees = t.total_fees;
     int32_t height = t.height;
     struct job_ref *jr = mem_calloc(1, sizeof(*jr));
-    if (!miner_job_init(&jr->job, &t, EXTRANONCE_LEN, MINER_VERSION_ROLL_MASK)) {
+    /* Roll only BIP 320 bits the template leaves clear: a deployment
+     * signalling on one of them keeps its bit. */
+    uint32_t mask = MINER_VERSION_ROLL_MASK & ~(uint32_t)t.block.header.version;
+    if (!miner_job_init(&jr->job, &t, EXTRANONCE_LEN, mask)) {
         log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "Miner: cannot prepare a job at height %d", (int)height);
         mem_free(jr);
         return;
