@@ -29,6 +29,7 @@ void bench_hash_run(void);
 void bench_keys_run(void);
 void bench_script_run(void);
 void bench_chain_run(void);
+void bench_miner_run(void);
 void bench_reserve_run(void);
 
 #endif

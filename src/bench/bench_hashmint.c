@@ -19,6 +19,7 @@ static const struct {
     { "keys", bench_keys_run },
     { "script", bench_script_run },
     { "chain", bench_chain_run },
+    { "miner", bench_miner_run },
     { "reserve", bench_reserve_run },
 };
 

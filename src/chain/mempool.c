@@ -541,6 +541,18 @@ int64_t mempool_fee_delta(struct mempool *mp, const struct hash256 *txid)
     return d;
 }
 
+void mempool_deltas(struct mempool *mp, struct mempool_delta **deltas, size_t *count)
+{
+    mp_lock(mp);
+    *count = mp->delta_count;
+    *deltas = mp->delta_count ? mem_alloc(mp->delta_count * sizeof(**deltas)) : NULL;
+    for (size_t i = 0; i < mp->delta_count; i++) {
+        (*deltas)[i].txid = mp->deltas[i].txid;
+        (*deltas)[i].delta = mp->deltas[i].delta;
+    }
+    mp_unlock(mp);
+}
+
 /* ---- size limit, rolling minimum fee, expiry ---- */
 
 int64_t mp_min_fee(struct mempool *mp)

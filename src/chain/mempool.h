@@ -272,6 +272,13 @@ void mempool_clear(struct mempool *mp);
 void mempool_prioritise(struct mempool *mp, const struct hash256 *txid, int64_t delta);
 /** Returns the prioritisation delta recorded for txid (0 if none). */
 int64_t mempool_fee_delta(struct mempool *mp, const struct hash256 *txid);
+/** One recorded prioritisation (getprioritisedtransactions). */
+struct mempool_delta {
+    struct hash256 txid;
+    int64_t delta;
+};
+/** Out: *deltas (mem_free it; NULL when none) and *count: every recorded prioritisation. */
+void mempool_deltas(struct mempool *mp, struct mempool_delta **deltas, size_t *count);
 
 /* ---- queries (getmempoolinfo, getrawmempool, getmempoolentry ...) ---- */
 

@@ -4,10 +4,18 @@
 libhm_crypto_a_SOURCES += \
   src/crypto/sha256.c src/crypto/sha256.h src/crypto/sha256_internal.h \
   src/crypto/sha256_portable.c src/crypto/sha256_shani.c src/crypto/sha256_avx2.c \
+  src/crypto/sha256_scan.c src/crypto/sha256_scan.h src/crypto/sha256_scan_internal.h \
+  src/crypto/sha256_scan_lanes.h src/crypto/sha256_scan_avx2.c src/crypto/sha256_scan_avx512.c \
+  src/crypto/sha256_scan_shani.c \
   src/crypto/sha512.c src/crypto/sha512.h \
   src/crypto/ripemd160.c src/crypto/ripemd160.h \
   src/crypto/hmac.c src/crypto/hmac.h \
   src/crypto/siphash.c src/crypto/siphash.h
+
+check_PROGRAMS += qa/unit/crypto/sha256_scan_tests
+qa_unit_crypto_sha256_scan_tests_SOURCES = qa/unit/crypto/sha256_scan_tests.c qa/unit/unit.h
+qa_unit_crypto_sha256_scan_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_crypto_sha256_scan_tests_LDADD = $(UNIT_LIBS)
 
 check_PROGRAMS += qa/unit/crypto/sha256_tests qa/unit/crypto/sha512_tests qa/unit/crypto/ripemd160_tests \
   qa/unit/crypto/hmac_tests qa/unit/crypto/siphash_tests

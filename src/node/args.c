@@ -141,6 +141,9 @@ static const struct opt opts[] = {
     { "debug", "=<category>", GROUP_DEBUG, OPT_MULTI,
       "Output debug and trace logging (default: -nodebug, supplying <category> is optional). If <category> is not "
       "supplied or if <category> is 1 or all, output all debug logging. <category> can be: %C." },
+    { "minerextrabits", "=<n>", GROUP_DEBUG, OPT_HIDDEN,
+      "Regtest only: the native miner also requires n more leading zero bits of each block hash, 0 to 64 "
+      "(default: 0), so tests can watch it work between blocks" },
     { "debugexclude", "=<category>", GROUP_DEBUG, OPT_MULTI,
       "Exclude debug and trace logging for a category. Can be used in conjunction with -debug=1 to output debug "
       "and trace logging for all categories except the specified category." },
@@ -187,6 +190,15 @@ static const struct opt opts[] = {
       "Lock part of every coinbase this node builds (generate*) in a vault owned by <address> (see -vaultshare)" },
     { "vaultshare", "=<percent>", GROUP_BLOCK, 0,
       "Percent of the coinbase value locked in the -vaultaddress vault, 1 to 100 (default: 100)" },
+    { "gen", "", GROUP_BLOCK, 0,
+      "Mine with the native SHA-256d miner from start-up, paying -miningaddress (default: 0; see setgenerate)" },
+    { "genproclimit", "=<n>", GROUP_BLOCK, 0,
+      "Threads of the native miner for -gen and setgenerate; -1 for all cores (default: -1)" },
+    { "miningaddress", "=<address>", GROUP_BLOCK, 0,
+      "The address the native miner's coinbases pay (-gen, setgenerate); -vaultaddress/-vaultshare apply too" },
+    { "minerkernel", "=<kernel>", GROUP_BLOCK, 0,
+      "The native miner's SHA-256d kernel: auto, shani, avx512, avx2 or portable (default: auto, the fastest "
+      "this CPU runs, measured at start)" },
 
     { "rest", "", GROUP_RPC, 0, "Accept public REST requests (default: 0)" },
     { "rpcallowip", "=<ip>", GROUP_RPC, OPT_MULTI,

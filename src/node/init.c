@@ -19,14 +19,18 @@
 #include "config.h"
 #include "consensus/address.h"
 #include "consensus/params.h"
+#include "net/connman.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/events.h"
 #include "src/chain/miner.h"
+#include "src/miner/native.h"
+#include "src/miner/watch.h"
 #include "src/node/args.h"
 #include "src/node/net_glue.h"
 #include "src/node/node_mempool.h"
 #include "src/node/wallet_glue.h"
 #include "src/rpc/rpc.h"
+#include "src/rpc/rpc_net.h"
 #include "src/rpc/rpc_server.h"
 #include "src/rpc/rpc_wallet.h"
 #include "src/util/alloc.h"
@@ -63,6 +67,12 @@ struct node {
     struct rpc_context ctx;
     struct miner_options miner; /* -blockmaxweight, -blockmintxfee, -vaultaddress for the RPC block assembly */
     struct wbuf vault_script;   /* -vaultaddress: the coinbase vault's scriptPubKey (miner.vault_script) */
+    struct wbuf mining_script;  /* -miningaddress: the native miner's payout script (empty: none) */
+    enum sha256_scan_kernel miner_kernel; /* -minerkernel */
+    int gen_threads;            /* -genproclimit resolved (0: -gen mines nothing) */
+    unsigned miner_extra_bits;  /* -minerextrabits (regtest) */
+    struct native_miner *native_miner; /* created by the loader, freed at shutdown (guarded by mu) */
+    struct miner_watch *miner_watch;   /* the same */
     struct rpc_server *rpc;
     struct zmq_notifier *zmq;
     struct net_glue *net; /* P2P; started on the event thread once the chain is loaded */
@@ -326,6 +336,103 @@ static bool init_vault_options(struct node *n)
     return true;
 }
 
+/* -gen, -genproclimit, -miningaddress, -minerkernel: the native miner. */
+static bool init_miner_options(struct node *n)
+{
+    const char *addr = args_get(n->args, "miningaddress", NULL);
+    if (addr && *addr && !args_is_negated(n->args, "miningaddress")) {
+        uint8_t spk[ADDRESS_MAX_SCRIPT];
+        size_t spk_len;
+        if (!address_to_script(spk, &spk_len, &n->params->address, addr)) {
+            init_error("Invalid address for -miningaddress: '%s'", addr);
+            return false;
+        }
+        wbuf_put(&n->mining_script, spk, spk_len);
+    }
+    const char *kernel = args_get(n->args, "minerkernel", "auto");
+    if (!sha256_scan_kernel_parse(&n->miner_kernel, kernel)) {
+        init_error("Invalid value for -minerkernel: '%s' (auto, shani, avx512, avx2 or portable)", kernel);
+        return false;
+    }
+    if (!sha256_scan_kernel_available(n->miner_kernel)) {
+        init_error("-minerkernel=%s: this CPU does not support it (use auto)", kernel);
+        return false;
+    }
+    int64_t limit;
+    if (!get_int(n, &limit, "genproclimit", -1))
+        return false;
+    if (limit < -1 || limit > MINER_MAX_THREADS) {
+        init_error("Invalid value for -genproclimit: '%s' (-1 for all cores, or 0 to %d)",
+                   args_get(n->args, "genproclimit", ""), MINER_MAX_THREADS);
+        return false;
+    }
+    n->gen_threads = limit < 0 ? native_miner_cpu_count() : (int)limit;
+    int64_t extra;
+    if (!get_int(n, &extra, "minerextrabits", 0))
+        return false;
+    if (extra < 0 || extra > 64 || (extra && strcmp(n->params->name, "regtest") != 0)) {
+        init_error("Invalid value for -minerextrabits: '%s' (0 to 64, regtest only)",
+                   args_get(n->args, "minerextrabits", ""));
+        return false;
+    }
+    n->miner_extra_bits = (unsigned)extra;
+    if (args_get_bool(n->args, "gen", false) && n->mining_script.len == 0) {
+        init_error("-gen needs -miningaddress=<address>: the address the mined coinbases pay");
+        return false;
+    }
+    return true;
+}
+
+/* The native miner's view of the network (it waits for peers on main and test). */
+static size_t node_peer_count(void *ctx)
+{
+    struct node *n = ctx;
+    struct rpc_net *net = n->ctx.net;
+    return net ? connman_count(net->cm, CONNMAN_COUNT_ALL) : 0;
+}
+
+/* Creates the native miner and the long-poll watcher once the chain and the
+ * mempool exist, and starts -gen. Skipped when shutdown has begun (the
+ * shutdown path frees what is made here). Returns false on a fatal error. */
+static bool start_miner(struct node *n)
+{
+    pthread_mutex_lock(&n->mu);
+    bool ok = true;
+    if (!n->shutting_down) {
+        struct native_miner_options o;
+        memset(&o, 0, sizeof(o));
+        o.params = n->params;
+        o.chain = n->chain;
+        o.mempool = node_mempool_get(n->mempool);
+        o.events = n->events;
+        o.script = n->mining_script.data;
+        o.script_len = n->mining_script.len;
+        o.assembly = &n->miner;
+        o.default_threads = n->gen_threads > 0 ? n->gen_threads : native_miner_cpu_count();
+        o.kernel = n->miner_kernel;
+        o.extra_zero_bits = n->miner_extra_bits;
+        o.peer_count = node_peer_count;
+        o.peer_ctx = n;
+        char err[256];
+        n->native_miner = native_miner_new(&o, err, sizeof(err));
+        if (!n->native_miner) {
+            init_error("%s", err);
+            ok = false;
+        } else {
+            n->miner_watch = miner_watch_new(n->events, n->chain, o.mempool);
+            n->ctx.native_miner = n->native_miner;
+            n->ctx.miner_watch = n->miner_watch;
+            if (args_get_bool(n->args, "gen", false) && n->gen_threads > 0 &&
+                native_miner_start(n->native_miner, n->gen_threads, false) != NATIVE_MINER_STARTED) {
+                init_error("Cannot start the native miner (-gen)");
+                ok = false;
+            }
+        }
+    }
+    pthread_mutex_unlock(&n->mu);
+    return ok;
+}
+
 static void log_warning_cb(const char *msg, void *arg)
 {
     log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "%s", msg);
@@ -482,6 +589,8 @@ static void *loader_main(void *arg)
     n->ctx.wallets = wallet_glue_context(n->wallet);
     n->ctx.chain = cs;
     n->ctx.mempool = node_mempool_get(n->mempool);
+    if (!start_miner(n))
+        goto fail;
     if (event_base_once(n->base, -1, EV_TIMEOUT, net_start_cb, n, NULL) != 0) {
         init_error("Cannot start the P2P network");
         goto fail;
@@ -697,7 +806,7 @@ static bool check_option_values(struct node *n)
     const char *fee = args_get(n->args, "blockmintxfee", NULL);
     if (fee && args_parse_money(&minfee, fee))
         n->miner.min_feerate = minfee;
-    if (!init_vault_options(n))
+    if (!init_vault_options(n) || !init_miner_options(n))
         return false;
     n->ctx.miner = &n->miner;
     uint16_t port;
@@ -827,11 +936,26 @@ static void shutdown_node(struct node *n)
 {
     log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Shutdown: In progress...");
     n->stop = true;
+    /* No miner is created from now on; long polls return. */
+    pthread_mutex_lock(&n->mu);
+    n->shutting_down = true;
+    struct native_miner *miner = n->native_miner;
+    struct miner_watch *watch = n->miner_watch;
+    n->native_miner = NULL;
+    n->miner_watch = NULL;
+    pthread_mutex_unlock(&n->mu);
+    if (watch)
+        miner_watch_shutdown(watch);
     /* RPC first: no new calls; running ones finish and get their replies. */
     if (n->rpc) {
         rpc_server_stop(n->rpc);
         n->rpc = NULL;
     }
+    /* The miner next: its threads submit blocks and ask the network for peers. */
+    n->ctx.native_miner = NULL;
+    n->ctx.miner_watch = NULL;
+    native_miner_free(miner);
+    miner_watch_free(watch);
     /* Then P2P (before the loader, mempool and chain): no peer feeds them while they shut down. */
     n->ctx.net = NULL;
     net_glue_stop(n->net);
@@ -880,6 +1004,7 @@ int node_main(int argc, char **argv)
 {
     struct node *n = mem_calloc(1, sizeof(*n));
     wbuf_init(&n->vault_script);
+    wbuf_init(&n->mining_script);
     n->lock_fd = -1;
     n->daemon_fd = -1;
     pthread_mutex_init(&n->mu, NULL);
@@ -980,6 +1105,7 @@ out:
     log_close();
     args_free(n->args);
     wbuf_clear(&n->vault_script);
+    wbuf_clear(&n->mining_script);
     pthread_mutex_destroy(&n->mu);
     mem_free(n);
     return rc;

@@ -6,7 +6,7 @@ libhm_rpc_a_SOURCES += \
   src/rpc/rpc_internal.h \
   src/rpc/rpc_rawtx.c src/rpc/rpc_rawtx_chain.c \
   src/rpc/rpc_blockchain.c src/rpc/rpc_mempool.c \
-  src/rpc/rpc_mining.c src/rpc/rest.c \
+  src/rpc/rpc_mining.c src/rpc/rpc_miner.c src/rpc/rest.c \
   src/rpc/rpc_issuance_debug.c \
   src/rpc/rpc_issuance.c src/rpc/rpc_reserve.c src/rpc/issuance_view.c src/rpc/issuance_view.h \
   src/rpc/rpc_wallet.c src/rpc/rpc_wallet.h \

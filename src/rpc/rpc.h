@@ -75,6 +75,8 @@ struct rpc_server;
  * RPC_IN_WARMUP or RPC_MISC_ERROR as Core does).
  */
 struct miner_options;
+struct native_miner;
+struct miner_watch;
 
 struct rpc_context {
     const struct chain_params *params;
@@ -98,6 +100,10 @@ struct rpc_context {
     const struct miner_options *miner;
     /** The loaded wallets: a struct wallet_context * (wallet/wallet.h); NULL with -disablewallet. */
     void *wallets;
+    /** The native miner (setgenerate, getmininginfo); NULL until the chain is loaded. */
+    struct native_miner *native_miner;
+    /** Template change notification (getblocktemplate long polling); NULL until the chain is loaded. */
+    struct miner_watch *miner_watch;
 };
 
 /**

@@ -95,6 +95,8 @@ static const struct convert_param convert_params[] = {
     { "getnetworkhashps", 1, "height" },
     { "prioritisetransaction", 1, "dummy" },
     { "prioritisetransaction", 2, "fee_delta" },
+    { "setgenerate", 0, "generate" },
+    { "setgenerate", 1, "genproclimit" },
     /* util */
     { "createmultisig", 0, "nrequired" },
     { "createmultisig", 1, "keys" },

@@ -52,4 +52,18 @@ struct rpc_table;
 /** The PSBT methods that need no wallet (src/rpc/rpc_psbt.c; called by rpc_register_rawtx). */
 void rpc_register_psbt(struct rpc_table *t);
 
+/** The native miner's and mining RPCs of rpc_miner.c, registered with the mining category. */
+extern const struct rpc_command rpc_miner_commands[];
+extern const size_t rpc_miner_command_count;
+/** Core's GetNetworkHashPS(lookup, height) (chain lock held by the caller). */
+double rpc_network_hashps(struct chainstate *cs, int64_t lookup, int32_t height);
+/** Adds the native miner's getmininginfo fields to o. */
+void rpc_native_miner_info(struct rpc_context *ctx, json_t *o);
+/** getblocktemplate's checks on main and test: peers connected, not in
+ *  initial block download. Returns false with *err set (Core's codes). */
+bool rpc_getblocktemplate_ready(struct rpc_context *ctx, struct rpc_error *err);
+/** BIP 22 long polling: waits until the template would change from the one
+ *  `lpid` names. Returns false with *err set (bad id, shutting down). */
+bool rpc_longpoll_wait(struct rpc_context *ctx, struct rpc_error *err, const json_t *lpid);
+
 #endif

@@ -13,11 +13,13 @@
 #include "src/chain/mempool.h"
 #include "issuance/reserve_commitment.h"
 #include "src/chain/miner.h"
+#include "src/miner/submit.h"
 #include "wallet/descriptor.h"
 #include "src/rpc/json_block.h"
 #include "src/rpc/json_write.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_args.h"
+#include "src/rpc/rpc_internal.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 
@@ -393,36 +395,23 @@ static json_t *rpc_submitblock(struct rpc_context *ctx, json_t *params, struct r
         block_clear(&b);
         return rpc_fail(err, RPC_DESERIALIZATION_ERROR, "Block does not start with a coinbase");
     }
-    /* Core's UpdateUncommittedBlockStructures: supply the witness reserved value. */
-    if (merkle_witness_commitment_find(&b) >= 0 && b.txs[0].vin[0].witness.count == 0) {
-        static const uint8_t zero[32];
-        txin_witness_push(&b.txs[0].vin[0], zero, 32);
-        tx_update_hashes(&b.txs[0]);
-    }
-    struct hash256 hash;
-    block_hash(&hash, &b);
-    chainstate_lock(ctx->chain);
+    /* The native miner's path too (src/miner/submit.c). */
     struct val_state st;
-    val_state_init(&st);
-    bool new_block = false;
-    bool accepted = chainstate_process_new_block(ctx->chain, &st, &new_block, &b, true);
-    json_t *r;
-    if (accepted && !new_block && val_is_valid(&st)) {
-        r = json_string("duplicate");
-    } else if (!val_is_valid(&st)) {
-        if (st.mode == VAL_ERROR) {
-            chainstate_unlock(ctx->chain);
-            block_clear(&b);
-            return rpc_fail(err, RPC_VERIFY_ERROR, "%s", st.reject);
-        }
-        r = json_string(st.reject[0] ? st.reject : "rejected");
-    } else {
-        struct block_index *bi = chainstate_lookup(ctx->chain, &hash);
-        r = bi && chainstate_in_active_chain(ctx->chain, bi) ? json_null() : json_string("inconclusive");
-    }
-    chainstate_unlock(ctx->chain);
+    enum miner_submit_result res = miner_submit_block(ctx->chain, &st, &b);
     block_clear(&b);
-    return r;
+    switch (res) {
+    case MINER_SUBMIT_ACCEPTED:
+        return json_null();
+    case MINER_SUBMIT_DUPLICATE:
+        return json_string("duplicate");
+    case MINER_SUBMIT_INCONCLUSIVE:
+        return json_string("inconclusive");
+    case MINER_SUBMIT_ERROR:
+        return rpc_fail(err, RPC_VERIFY_ERROR, "%s", st.reject);
+    case MINER_SUBMIT_REJECTED:
+        break;
+    }
+    return json_string(st.reject[0] ? st.reject : "rejected");
 }
 
 /* ---- getblocktemplate ---- */
@@ -500,7 +489,8 @@ static const char getblocktemplate_help[] =
     "                                           unmodified template must carry (a coinbase that adds VAULT outputs needs another)\n"
     "}\n"
     "\n"
-    "Long polling is not implemented yet: a longpollid is accepted and the current template returned at once.\n"
+    "With a longpollid (BIP 22), the call returns when the tip changes, or when the mempool changed and at least\n"
+    "5 seconds have passed; on main and test it needs peers and a node out of initial block download.\n"
     "\n"
     "Examples:\n" RPC_HELP_CLI("getblocktemplate", "'{\"rules\": [\"segwit\"]}'")
         RPC_HELP_RPC("getblocktemplate", "{\"rules\": [\"segwit\"]}");
@@ -559,10 +549,12 @@ static json_t *rpc_getblocktemplate(struct rpc_context *ctx, json_t *params, str
         return proposal(ctx, err, req);
     if (strcmp(mode, "template") != 0)
         return rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid mode");
-    /* Core requires peers except on test chains; hashmint has no P2P yet. */
     const struct chain_params *p = ctx->params;
-    if (strcmp(p->name, "regtest") != 0 && strcmp(p->name, "test") != 0)
-        return rpc_fail(err, RPC_CLIENT_NOT_CONNECTED, "Hashmint is not connected!");
+    if (!rpc_getblocktemplate_ready(ctx, err))
+        return NULL;
+    const json_t *lpid = req ? json_object_get(req, "longpollid") : NULL;
+    if (lpid && !json_is_null(lpid) && !rpc_longpoll_wait(ctx, err, lpid))
+        return NULL;
     bool segwit_rule = false;
     const json_t *rules = req ? json_object_get(req, "rules") : NULL;
     size_t i;
@@ -687,39 +679,6 @@ static json_t *rpc_getblocktemplate(struct rpc_context *ctx, json_t *params, str
 
 /* ---- getmininginfo ---- */
 
-static double work_to_double(const struct arith256 *a)
-{
-    struct hash256 h;
-    arith256_to_hash(&h, a);
-    double d = 0;
-    for (int i = 31; i >= 0; i--)
-        d = d * 256.0 + h.b[i];
-    return d;
-}
-
-/* Core's GetNetworkHashPS(120, -1). */
-static double network_hashps(const struct block_index *tip)
-{
-    if (!tip || tip->height == 0)
-        return 0;
-    int32_t lookup = tip->height < 120 ? tip->height : 120;
-    const struct block_index *pb = tip;
-    int64_t min_time = pb->header.time, max_time = min_time;
-    for (int32_t i = 0; i < lookup && pb->prev; i++) {
-        pb = pb->prev;
-        int64_t t = pb->header.time;
-        if (t < min_time)
-            min_time = t;
-        if (t > max_time)
-            max_time = t;
-    }
-    if (min_time == max_time)
-        return 0;
-    struct arith256 diff;
-    arith256_sub(&diff, &tip->chain_work, &pb->chain_work);
-    return work_to_double(&diff) / (double)(max_time - min_time);
-}
-
 static const char getmininginfo_help[] =
     "getmininginfo\n"
     "\n"
@@ -743,7 +702,29 @@ static const char getmininginfo_help[] =
     "  \"warnings\" : [               (json array) any network and blockchain warnings\n"
     "    \"str\",                     (string) warning\n"
     "    ...\n"
-    "  ]\n"
+    "  ],\n"
+    "  \"generate\" : true|false,     (boolean) the native miner is running (setgenerate, -gen)\n"
+    "  \"genproclimit\" : n,          (numeric) its threads (when stopped: the count setgenerate true would use)\n"
+    "  \"hashespersec\" : n,          (numeric) its hash rate over the last seconds\n"
+    "  \"miner\" : {                  (json object) the native miner\n"
+    "    \"kernel\" : \"str\",          (string) the SHA-256d kernel (-minerkernel): portable, avx2, avx512 or shani\n"
+    "    \"hashes\" : n,              (numeric) nonces hashed since start-up\n"
+    "    \"blocksfound\" : n,         (numeric) blocks it found that joined the active chain\n"
+    "    \"blocksrejected\" : n,      (numeric) blocks it found that did not (a race lost, or invalid)\n"
+    "    \"jobs\" : n,                (numeric) block templates it worked on\n"
+    "    \"staleabandoned\" : n,      (numeric) times a thread left a job because the tip changed\n"
+    "    \"jobheight\" : n,           (numeric) height of the block being mined, -1 if none\n"
+    "    \"lastabandonms\" : n,       (numeric) milliseconds from the last tip change to a thread leaving its job, -1 if none\n"
+    "    \"waiting\" : \"str\",         (string, optional) why it does not mine now (initial block download, no peers)\n"
+    "    \"threads\" : [              (json array) one object per mining thread\n"
+    "      {\n"
+    "        \"thread\" : n,          (numeric) index (it owns that slice of the nonce space)\n"
+    "        \"hashespersec\" : n,    (numeric) its hash rate\n"
+    "        \"hashes\" : n           (numeric) nonces it hashed\n"
+    "      },\n"
+    "      ...\n"
+    "    ]\n"
+    "  }\n"
     "}\n"
     "\n"
     "Examples:\n" RPC_HELP_CLI("getmininginfo", "") RPC_HELP_RPC("getmininginfo", "");
@@ -761,7 +742,7 @@ static json_t *rpc_getmininginfo(struct rpc_context *ctx, json_t *params, struct
         json_object_set_new(o, "difficulty", rpc_json_double(rpc_difficulty(tip->header.bits)));
         json_object_set_new(o, "target", target_json(tip->header.bits));
     }
-    json_object_set_new(o, "networkhashps", rpc_json_double(network_hashps(tip)));
+    json_object_set_new(o, "networkhashps", rpc_json_double(rpc_network_hashps(ctx->chain, 120, -1)));
     json_object_set_new(o, "pooledtx", json_integer(ctx->mempool ? (json_int_t)mempool_size(ctx->mempool) : 0));
     json_object_set_new(o, "chain", json_string(ctx->params->name));
     if (tip) {
@@ -775,6 +756,7 @@ static json_t *rpc_getmininginfo(struct rpc_context *ctx, json_t *params, struct
     }
     json_object_set_new(o, "warnings", json_array());
     chainstate_unlock(ctx->chain);
+    rpc_native_miner_info(ctx, o);
     return o;
 }
 
@@ -795,4 +777,6 @@ void rpc_register_mining(struct rpc_table *t)
 {
     for (size_t i = 0; i < sizeof(mining_commands) / sizeof(mining_commands[0]); i++)
         rpc_table_add(t, &mining_commands[i]);
+    for (size_t i = 0; i < rpc_miner_command_count; i++)
+        rpc_table_add(t, &rpc_miner_commands[i]);
 }

@@ -1,0 +1,66 @@
+/* -minerkernel: the choice among the nonce scanning kernels. */
+#include "src/miner/kernel.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "src/util/log.h"
+
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double miner_kernel_measure(enum sha256_scan_kernel k, int ms)
+{
+    sha256_scan_fn fn = sha256_scan_kernel_fn(k);
+    if (!fn)
+        return 0;
+    uint8_t header[80];
+    for (int i = 0; i < 80; i++)
+        header[i] = (uint8_t)(i * 37 + 11);
+    struct sha256_scan_job job;
+    sha256_scan_job_init(&job, header, 0);
+    uint32_t found[SHA256_SCAN_MAX_LANES * 4];
+    uint64_t done = 0, step = 4096;
+    double t0 = cpu_seconds(), dt = 0;
+    /* Thread CPU time: other processes sharing the core do not count. */
+    while ((dt = cpu_seconds() - t0) < ms / 1000.0) {
+        uint64_t n = 0;
+        while (n < step) {
+            size_t nf;
+            n += fn(&job, found, sizeof(found) / sizeof(found[0]), &nf, (uint32_t)(done + n), step - n);
+        }
+        done += n;
+    }
+    return dt > 0 ? (double)done / dt : 0;
+}
+
+sha256_scan_fn miner_kernel_choose(enum sha256_scan_kernel *chosen, enum sha256_scan_kernel k)
+{
+    if (!sha256_scan_kernel_available(k))
+        return NULL;
+    if (k != SHA256_SCAN_AUTO) {
+        *chosen = k;
+        return sha256_scan_kernel_fn(k);
+    }
+    enum sha256_scan_kernel best = sha256_scan_kernel_best();
+    double best_rate = miner_kernel_measure(best, 20);
+    static const enum sha256_scan_kernel others[] = { SHA256_SCAN_AVX512, SHA256_SCAN_SHANI, SHA256_SCAN_AVX2 };
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        if (others[i] == best || !sha256_scan_kernel_available(others[i]))
+            continue;
+        double r = miner_kernel_measure(others[i], 20);
+        log_printf(LOG_MINER, LOG_LEVEL_DEBUG, "miner: kernel %s %.1f MH/s, %s %.1f MH/s",
+                   sha256_scan_kernel_name(others[i]), r / 1e6, sha256_scan_kernel_name(best), best_rate / 1e6);
+        /* A clear margin: timing noise should not flip the fixed order. */
+        if (r > best_rate * 1.1) {
+            best = others[i];
+            best_rate = r;
+        }
+    }
+    *chosen = best;
+    return sha256_scan_kernel_fn(best);
+}
