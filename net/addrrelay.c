@@ -144,17 +144,10 @@ static void addr_key(const struct net_addr *a, uint8_t out[36])
 
 static bool h_addr_common(struct addrrelay *ar, struct peer *p, const uint8_t *payload, size_t len, bool v2);
 
-static bool h_addr(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
+bool addrrelay_on_addr(struct addrrelay *ar, struct peer *p, const uint8_t *payload, size_t len, bool v2)
 {
-    return h_addr_common(ctx, p, payload, len, false);
+    return h_addr_common(ar, p, payload, len, v2);
 }
-
-static bool h_addrv2(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
-{
-    return h_addr_common(ctx, p, payload, len, true);
-}
-
-static bool h_getaddr(void *ctx, struct peer *p, const uint8_t *payload, size_t len);
 
 struct addrrelay *addrrelay_new(struct connman *cm, const struct addrrelay_options *o, addrrelay_punish_fn punish,
                                 void *punish_ctx)
@@ -196,11 +189,6 @@ struct addrrelay *addrrelay_new(struct connman *cm, const struct addrrelay_optio
     ar->bm = banman_new(ban_path, rnd(ar), rnd(ar), now_s());
     mem_free(ban_path);
     ar->next_dump_us = mono_us() + ADDRRELAY_DUMP_INTERVAL_US;
-    if (cm) {
-        connman_set_handler(cm, NET_CMD_ADDR, h_addr, ar);
-        connman_set_handler(cm, NET_CMD_ADDRV2, h_addrv2, ar);
-        connman_set_handler(cm, NET_CMD_GETADDR, h_getaddr, ar);
-    }
     return ar;
 }
 
@@ -456,11 +444,8 @@ static void refresh_cache(struct addrrelay *ar, int64_t now)
     ar->cache_expire = now + ADDRRELAY_CACHE_MIN_S + (int64_t)(rnd(ar) % ADDRRELAY_CACHE_RAND_S);
 }
 
-static bool h_getaddr(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
+bool addrrelay_on_getaddr(struct addrrelay *ar, struct peer *p)
 {
-    struct addrrelay *ar = ctx;
-    (void)payload;
-    (void)len;
     /* Only inbound peers may ask (Core: stops fingerprinting through outbound connections). */
     if (!p->inbound)
         return true;

@@ -76,13 +76,17 @@ struct addrrelay_options {
 
 /**
  * Creates the address layer over cm (borrowed, must outlive it): creates
- * and loads the address and ban managers and registers the `addr`,
- * `addrv2` and `getaddr` handlers (call before connman_start). punish
+ * and loads the address and ban managers. Its messages reach it through
+ * addrrelay_on_addr / addrrelay_on_getaddr (net/peer_dispatch.c). punish
  * (may be NULL: connman_disconnect) handles oversized addr messages.
  * Free with addrrelay_free after connman_stop.
  */
 struct addrrelay *addrrelay_new(struct connman *cm, const struct addrrelay_options *o, addrrelay_punish_fn punish,
                                 void *punish_ctx);
+/** `addr` (v2 false) or `addrv2` (v2 true) from p. Returns false if the message is malformed. Event thread. */
+bool addrrelay_on_addr(struct addrrelay *ar, struct peer *p, const uint8_t *payload, size_t len, bool v2);
+/** `getaddr` from p (answered once per connection, inbound peers only). Returns true. Event thread. */
+bool addrrelay_on_getaddr(struct addrrelay *ar, struct peer *p);
 /** Writes peers.dat and banlist.dat and frees everything (NULL is a no-op). */
 void addrrelay_free(struct addrrelay *ar);
 

@@ -20,7 +20,6 @@
 
 #define READ_CHUNK 65536
 /* Largest feefilter Core accepts (MoneyRange: 21 million coins in base units). */
-#define MAX_MONEY_FEE (21000000LL * 100000000LL)
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -208,14 +207,6 @@ static void handshake_complete(struct connman *cm, struct peer *p)
 
 /* ---- dispatch ------------------------------------------------------------------ */
 
-static const struct cm_handler *find_handler(struct connman *cm, const char *command)
-{
-    for (size_t i = 0; i < cm->nhandlers; i++)
-        if (strcmp(cm->handlers[i].command, command) == 0)
-            return &cm->handlers[i];
-    return NULL;
-}
-
 static void bad_message(struct connman *cm, struct peer *p, const char *command)
 {
     log_printf(LOG_NET, LOG_LEVEL_DEBUG, "peer=%lld sent an invalid %s message", (long long)p->id, command);
@@ -225,16 +216,15 @@ static void bad_message(struct connman *cm, struct peer *p, const char *command)
         connman_disconnect(cm, p, "invalid message");
 }
 
-static void call_handler(struct connman *cm, struct peer *p, const char *command, const uint8_t *payload,
-                         size_t len, bool builtin)
+/* Everything past the handshake and the keep-alive goes to the one owner of
+ * message handling (net/peer_dispatch.c in the node). */
+static void pass_on(struct connman *cm, struct peer *p, const char *command, const uint8_t *payload, size_t len)
 {
-    const struct cm_handler *h = find_handler(cm, command);
-    if (!h) {
-        if (!builtin)
-            log_printf(LOG_NET, LOG_LEVEL_DEBUG, "unknown message type %s from peer=%lld", command, (long long)p->id);
+    if (!cm->cb.on_message) {
+        log_printf(LOG_NET, LOG_LEVEL_DEBUG, "unknown message type %s from peer=%lld", command, (long long)p->id);
         return;
     }
-    if (!h->fn(h->ctx, p, payload, len))
+    if (!cm->cb.on_message(cm->cb.ctx, p, command, payload, len))
         bad_message(cm, p, command);
 }
 
@@ -316,25 +306,7 @@ void cm_dispatch(struct connman *cm, struct peer *p, const char *cmd, const uint
         handle_pong(cm, p, payload, len);
         return;
     }
-    bool builtin = false;
-    if (strcmp(cmd, NET_CMD_SENDHEADERS) == 0) {
-        p->prefer_headers = true;
-        builtin = true;
-    } else if (strcmp(cmd, NET_CMD_FEEFILTER) == 0) {
-        int64_t fee;
-        if (net_msg_feefilter_parse(&fee, payload, len) && fee >= 0 && fee <= MAX_MONEY_FEE)
-            p->fee_filter = fee;
-        builtin = true;
-    } else if (strcmp(cmd, NET_CMD_SENDCMPCT) == 0) {
-        bool announce;
-        uint64_t version;
-        if (net_msg_sendcmpct_parse(&announce, &version, payload, len) && version == 2) {
-            p->sendcmpct_received = true;
-            p->cmpct_announce = announce;
-        }
-        builtin = true;
-    }
-    call_handler(cm, p, cmd, payload, len, builtin);
+    pass_on(cm, p, cmd, payload, len);
     if (p->type == PEER_ADDR_FETCH && (strcmp(cmd, NET_CMD_ADDR) == 0 || strcmp(cmd, NET_CMD_ADDRV2) == 0))
         connman_disconnect(cm, p, "addr-fetch done");
 }
@@ -558,29 +530,7 @@ void cm_write_cb(evutil_socket_t fd, short what, void *arg)
         cm_reap(cm);
 }
 
-/* ---- handlers and iteration ----------------------------------------------------------- */
-
-void connman_set_handler(struct connman *cm, const char *command, connman_handler_fn fn, void *ctx)
-{
-    for (size_t i = 0; i < cm->nhandlers; i++) {
-        if (strcmp(cm->handlers[i].command, command) == 0) {
-            if (fn) {
-                cm->handlers[i].fn = fn;
-                cm->handlers[i].ctx = ctx;
-            } else {
-                cm->handlers[i] = cm->handlers[--cm->nhandlers];
-            }
-            return;
-        }
-    }
-    if (!fn || strlen(command) > NET_COMMAND_SIZE)
-        return;
-    cm->handlers = mem_realloc(cm->handlers, (cm->nhandlers + 1) * sizeof(*cm->handlers));
-    struct cm_handler *h = &cm->handlers[cm->nhandlers++];
-    snprintf(h->command, sizeof(h->command), "%s", command);
-    h->fn = fn;
-    h->ctx = ctx;
-}
+/* ---- iteration ----------------------------------------------------------- */
 
 void connman_for_each_peer(struct connman *cm, void (*fn)(void *ctx, struct peer *p), void *ctx)
 {

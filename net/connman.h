@@ -1,8 +1,8 @@
 #ifndef HASHMINT_NET_CONNMAN_H
 #define HASHMINT_NET_CONNMAN_H
 /* The connection manager: listening sockets, outbound connections, framing,
- * the version handshake, ping, timeouts, inbound eviction, and dispatch of
- * received messages to handlers registered by the sync and relay layers.
+ * the version handshake, ping, timeouts, inbound eviction; received
+ * messages are handed to one callback (on_message).
  *
  * Threading: it runs on the caller's libevent base (the main thread; the
  * program must have called evthread_use_pthreads()). Handlers, the hooks
@@ -10,12 +10,11 @@
  * take the connman lock and may be called from RPC workers or chain-event
  * callbacks; sends from other threads are written by the event loop.
  *
- * Built in (before any registered handler sees the peer): version, verack,
- * wtxidrelay, sendaddrv2, ping, pong; sendheaders, feefilter and sendcmpct
- * are recorded in struct peer and then also passed to a registered handler
- * if there is one. Other commands reach a handler only after the handshake
- * (version and verack received); before it, a first message that is not
- * `version` or a second `version` disconnects the peer.
+ * Built in: version, verack, wtxidrelay, sendaddrv2, ping, pong. Every other
+ * command goes to the on_message callback (net/peer_dispatch.c is the one
+ * owner of what happens to it), and only after the handshake (version and
+ * verack received); before it, a first message that is not `version`
+ * disconnects the peer.
  *
  * Transport reactions (Core's v1 transport): wrong magic or a length above
  * NET_MAX_PROTOCOL_MESSAGE_LENGTH disconnects before anything is buffered;
@@ -94,7 +93,14 @@ struct connman_callbacks {
      */
     void (*on_send_ready)(void *ctx, struct peer *p);
     /**
-     * A handler returned false (the peer sent something wrong): decide the
+     * A message after the handshake (payload[0..len) valid only during the
+     * call): the owner of message handling calls what handles `command`.
+     * Returns false if the peer misbehaved (on_bad_message then decides).
+     * NULL: such messages are logged as unknown and dropped. Lock not held.
+     */
+    bool (*on_message)(void *ctx, struct peer *p, const char *command, const uint8_t *payload, size_t len);
+    /**
+     * on_message returned false (the peer sent something wrong): decide the
      * punishment (e.g. discourage + connman_disconnect). NULL: the peer is
      * disconnected unless it has PEER_PERM_NOBAN. Lock not held.
      */
@@ -113,13 +119,6 @@ struct connman_callbacks {
     bool (*is_discouraged)(void *ctx, const struct net_addr *a);
 };
 
-/**
- * A message handler: payload[0..len) is the message body (valid only during
- * the call). Returns false if the peer misbehaved (on_bad_message decides).
- * Runs on the event thread, connman lock not held.
- */
-typedef bool (*connman_handler_fn)(void *ctx, struct peer *p, const uint8_t *payload, size_t len);
-
 /** Out: o = the defaults listed in struct connman_options (port 0: caller sets it). */
 void connman_options_default(struct connman_options *o);
 
@@ -132,9 +131,6 @@ void connman_options_default(struct connman_options *o);
 struct connman *connman_new(struct event_base *base, const struct connman_options *opt,
                             const uint8_t magic[NET_MAGIC_SIZE], const struct connman_callbacks *cb,
                             const char **err);
-
-/** Registers (or with fn NULL removes) the handler for `command` (copied). Call before connman_start. */
-void connman_set_handler(struct connman *cm, const char *command, connman_handler_fn fn, void *ctx);
 
 /**
  * Binds the listening sockets and starts the tick (which opens the outbound

@@ -783,7 +783,6 @@ void connman_free(struct connman *cm)
     if (cm->reap_ev)
         event_free(cm->reap_ev);
     mem_free(cm->peers);
-    mem_free(cm->handlers);
     mem_free(cm->whitelist);
     mem_free(cm->whitebinds);
     mem_free(cm->added);

@@ -12,12 +12,6 @@
 
 struct event;
 
-struct cm_handler {
-    char command[NET_COMMAND_SIZE + 1];
-    connman_handler_fn fn;
-    void *ctx;
-};
-
 struct cm_listener {
     evutil_socket_t fd;
     struct event *ev;
@@ -50,9 +44,6 @@ struct connman {
     struct peer **peers;
     size_t npeers, peers_cap;
     int64_t next_id;
-
-    struct cm_handler *handlers;
-    size_t nhandlers;
 
     struct cm_listener *listeners;
     size_t nlisteners;

@@ -4,7 +4,8 @@ libhm_net_a_SOURCES += \
   net/netaddr.c net/netaddr.h \
   net/messages.c net/messages.h \
   net/peer.c net/peer.h \
-  net/connman.c net/connman_conn.c net/connman_rpc.c net/connman.h net/connman_internal.h
+  net/connman.c net/connman_conn.c net/connman_rpc.c net/connman.h net/connman_internal.h \
+  net/peer_dispatch.c net/peer_dispatch.h
 
 check_PROGRAMS += qa/unit/net/protocol_tests qa/unit/net/messages_tests
 qa_unit_net_protocol_tests_SOURCES = qa/unit/net/protocol_tests.c qa/unit/unit.h

@@ -100,9 +100,9 @@ void net_sync_min_chain_work(struct arith256 *out, const char *chain);
  * Creates the sync layer over cm and node (both borrowed; they must outlive
  * it). punish (may be NULL: connman_disconnect only) is called for
  * misbehaving peers. min_work: the anti-DoS threshold (copied).
- * Registers its handlers on cm: getheaders, headers, block, sendheaders.
- * `inv`, `getdata` and `notfound` are shared with transaction relay: the
- * owner of the dispatch calls net_sync_on_inv / net_sync_on_getdata for them.
+ * It registers nothing: its messages reach it through the net_sync_on_*
+ * functions below, called by the one owner of message handling
+ * (net/peer_dispatch.c).
  */
 struct net_sync *net_sync_new(struct connman *cm, const struct node_iface *node, const struct arith256 *min_work,
                               net_sync_punish_fn punish, void *punish_ctx);
@@ -133,6 +133,12 @@ void net_sync_peer_disconnected(struct net_sync *s, struct peer *p);
 /** connman on_tick: announcements, block download scheduling, stall and timeout checks, progress log. */
 void net_sync_tick(struct net_sync *s, int64_t now_us);
 
+/** `getheaders`: answers with up to 2,000 headers of the active chain (not during IBD). Returns false if malformed. */
+bool net_sync_on_getheaders(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len);
+/** `headers`: checks, presyncs or stores them, then requests blocks. Returns false if malformed. */
+bool net_sync_on_headers(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len);
+/** `block`: hands it to the chain (see the rules above), punishes bad ones. Returns false if malformed. */
+bool net_sync_on_block(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len);
 /** `inv`: handles the block items (unknown blocks: getheaders). Returns false if the message is malformed. */
 bool net_sync_on_inv(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len);
 /** Most getdata items kept per peer for later serving (one message's worth, Core's MAX_INV_SZ). */

@@ -6,18 +6,19 @@
  * leaves nothing on disk (the chain and mempool: qa/fuzz/net_fake_node.h):
  *  - the connection manager: this file defines the connman_* functions the
  *    layers call (as qa/unit/net/sync_tests.c does), so the real connman is
- *    not linked; messages go straight to the handlers the layers register;
+ *    not linked; messages go to net/peer_dispatch.c's on_message callback,
+ *    peer events and the tick to its other callbacks, as connman calls them;
  *  - the chain: a header tree with the regtest genesis and two pre-mined
  *    branches (built once, in LLVMFuzzerInitialize) behind a node_iface that
  *    checks proof of work, bits, connection and block_check like the node;
  *  - the mempool: accepts or rejects a transaction deterministically from its
  *    bytes (missing parents, consensus and policy failures, success);
  *  - the address manager: seeded from the input, so a run is reproducible;
- *  - the clock: a fake monotonic clock that the input advances (sync gets it
- *    through net_sync_set_clock, txrelay through its now_us arguments).
+ *  - the clock: a fake monotonic clock that the input advances (given to the
+ *    dispatcher, which runs every layer on it).
  *
- * The dispatch mirrors src/node/net_glue.c (shared inv/getdata/notfound/tx/
- * feefilter/mempool handlers, the punish policy, the connman callbacks).
+ * The dispatcher, the layers and the punishment policy are hashmintd's own
+ * (net/peer_dispatch.c); only the transport, the chain and the clock are fake.
  *
  * Input: a sequence of records
  *   u8 op_peer   peer = low 2 bits, op = the rest (mod the op table)
@@ -49,6 +50,7 @@
 #include "net/netaddr.h"
 #include "net/node_iface.h"
 #include "net/peer.h"
+#include "net/peer_dispatch.h"
 #include "net/protocol.h"
 #include "net/sync.h"
 #include "net/txrelay.h"
@@ -99,9 +101,10 @@ static struct {
     int64_t next_id;
     int64_t now_us;
     uint8_t features;
+    struct peer_dispatch *dispatch;
+    struct connman_callbacks cb; /* the dispatcher's: what connman would call */
     struct net_sync *sync;
     struct txrelay *relay;
-    struct addrrelay *addr;
     struct node_iface iface;
     struct hash256 syn_txids[SYN_TX_RING]; /* transactions the harness made this run */
     size_t nsyn;
@@ -112,31 +115,6 @@ static struct {
 static struct connman *const FAKE_CM = (struct connman *)&R;
 
 /* ---- the fake connman ---- */
-
-#define MAX_HANDLERS 24
-static struct {
-    char command[NET_COMMAND_SIZE + 1];
-    connman_handler_fn fn;
-    void *ctx;
-} H[MAX_HANDLERS];
-static size_t g_nhandlers;
-
-void connman_set_handler(struct connman *cm, const char *command, connman_handler_fn fn, void *ctx)
-{
-    (void)cm;
-    for (size_t i = 0; i < g_nhandlers; i++) {
-        if (!strcmp(H[i].command, command)) {
-            H[i].fn = fn;
-            H[i].ctx = ctx;
-            return;
-        }
-    }
-    CHECK(g_nhandlers < MAX_HANDLERS);
-    snprintf(H[g_nhandlers].command, sizeof(H[0].command), "%s", command);
-    H[g_nhandlers].fn = fn;
-    H[g_nhandlers].ctx = ctx;
-    g_nhandlers++;
-}
 
 /* What we send must be well formed: parse the structured messages back. */
 static void check_sent(const char *command, const uint8_t *payload, size_t len)
@@ -217,108 +195,6 @@ static int64_t fake_clock(void *ctx)
     return R.now_us;
 }
 
-static void punish_peer(void *ctx, struct peer *p, const char *reason)
-{
-    (void)ctx;
-    /* As src/node/net_glue.c: Core's MaybeDiscourageAndDisconnect. */
-    if (addrrelay_discourage_peer(R.addr, p, reason))
-        connman_disconnect(FAKE_CM, p, reason);
-}
-
-struct relay_op {
-    const char *command;
-    const uint8_t *payload;
-    size_t len;
-    const char *reason;
-    bool punish;
-};
-
-static void relay_send_fn(void *ctx, struct peer *p)
-{
-    struct relay_op *r = ctx;
-    connman_send(FAKE_CM, p, r->command, r->payload, r->len);
-}
-
-static void relay_send(void *ctx, int64_t peer, const char *command, const uint8_t *payload, size_t len)
-{
-    (void)ctx;
-    struct relay_op r = { .command = command, .payload = payload, .len = len };
-    connman_with_peer(FAKE_CM, peer, relay_send_fn, &r);
-}
-
-static void relay_drop_fn(void *ctx, struct peer *p)
-{
-    struct relay_op *r = ctx;
-    if (r->punish && !addrrelay_discourage_peer(R.addr, p, r->reason))
-        return;
-    connman_disconnect(FAKE_CM, p, r->reason);
-}
-
-static void relay_punish(void *ctx, int64_t peer, const char *reason)
-{
-    (void)ctx;
-    struct relay_op r = { .reason = reason, .punish = true };
-    connman_with_peer(FAKE_CM, peer, relay_drop_fn, &r);
-}
-
-static void relay_disconnect(void *ctx, int64_t peer, const char *reason)
-{
-    (void)ctx;
-    struct relay_op r = { .reason = reason, .punish = false };
-    connman_with_peer(FAKE_CM, peer, relay_drop_fn, &r);
-}
-
-/* The shared handlers, as src/node/net_glue.c registers them. */
-static bool h_inv(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
-{
-    (void)ctx;
-    if (!net_sync_on_inv(R.sync, p, payload, len))
-        return false;
-    if (!p->relay_txs && p->type == PEER_BLOCK_RELAY_ONLY)
-        return true;
-    txrelay_on_inv(R.relay, p->id, payload, len, R.now_us);
-    return true;
-}
-
-static bool h_getdata(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
-{
-    (void)ctx;
-    if (!net_sync_on_getdata(R.sync, p, payload, len))
-        return false;
-    txrelay_on_getdata(R.relay, p->id, payload, len, R.now_us);
-    return true;
-}
-
-static bool h_notfound(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
-{
-    (void)ctx;
-    txrelay_on_notfound(R.relay, p->id, payload, len, R.now_us);
-    return true;
-}
-
-static bool h_tx(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
-{
-    (void)ctx;
-    txrelay_on_tx(R.relay, p->id, payload, len, R.now_us);
-    return true;
-}
-
-static bool h_feefilter(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
-{
-    (void)ctx;
-    txrelay_on_feefilter(R.relay, p->id, payload, len);
-    return true;
-}
-
-static bool h_mempool(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
-{
-    (void)ctx;
-    (void)payload;
-    (void)len;
-    txrelay_on_mempool(R.relay, p->id, R.now_us);
-    return true;
-}
-
 /* Peer kinds by slot: 0 outbound full relay, 1 inbound, 2 block-relay-only, 3 whitelisted inbound. */
 static void peer_connect(size_t slot)
 {
@@ -356,26 +232,16 @@ static void peer_connect(size_t slot)
     R.peers[slot].p = p;
 
     /* connman: on_connected, then (after version/verack) on_handshake_done. */
-    net_sync_peer_connected(R.sync, p);
-    net_sync_peer_handshake_done(R.sync, p);
-    addrrelay_peer_handshake_done(R.addr, p);
-    struct txrelay_peer_opts o = {
-        .inbound = p->inbound,
-        .relay_txs = p->relay_txs,
-        .wtxid_relay = p->wtxid_relay,
-        .feefilter_ok = p->version >= NET_FEEFILTER_VERSION,
-        .perm_mempool = peer_has_permission(p, PEER_PERM_MEMPOOL),
-        .perm_relay = peer_has_permission(p, PEER_PERM_RELAY),
-    };
-    CHECK(txrelay_peer_add(R.relay, p->id, &o, R.now_us));
+    R.cb.on_connected(R.cb.ctx, p);
+    R.cb.on_handshake_done(R.cb.ctx, p);
+    struct txrelay_peer_stats ts;
+    CHECK(txrelay_peer_stats(R.relay, p->id, &ts));
 }
 
 static void peer_drop(size_t slot)
 {
     struct peer *p = R.peers[slot].p;
-    net_sync_peer_disconnected(R.sync, p);
-    addrrelay_peer_disconnected(R.addr, p);
-    txrelay_peer_remove(R.relay, p->id);
+    R.cb.on_disconnected(R.cb.ctx, p);
     CHECK(p->sync_state == NULL);
     mem_free(p);
     R.peers[slot].p = NULL;
@@ -397,23 +263,21 @@ static void run_start(uint8_t features)
     R.features = features;
     R.nsyn = 0;
     R.sent_msgs = 0;
-    g_nhandlers = 0;
     fake_node_iface(&R.iface);
-    struct addrrelay_options ao = {
+    struct peer_dispatch_options po;
+    peer_dispatch_options_init(&po);
+    po.min_work = *fake_node_min_work();
+    po.addr = (struct addrrelay_options){
         .datadir = NULL, .allow_local = true, .listen_port = 18444, .network = 0, .seed = 0x5eedull + features
     };
-    R.addr = addrrelay_new(FAKE_CM, &ao, punish_peer, NULL);
-    R.sync = net_sync_new(FAKE_CM, &R.iface, fake_node_min_work(), punish_peer, NULL);
-    net_sync_set_clock(R.sync, fake_clock, NULL);
-    struct txrelay_net rn = { .ctx = NULL, .send = relay_send, .punish = relay_punish, .disconnect = relay_disconnect };
-    R.relay = txrelay_new(&R.iface, &rn, 0x5eed5eed5eedull ^ features);
+    po.relay_seed = 0x5eed5eed5eedull ^ features;
+    po.clock = fake_clock;
+    R.dispatch = peer_dispatch_new(&R.iface, &po);
+    peer_dispatch_callbacks(R.dispatch, &R.cb);
+    peer_dispatch_attach(R.dispatch, FAKE_CM);
+    R.sync = peer_dispatch_sync(R.dispatch);
+    R.relay = peer_dispatch_txrelay(R.dispatch);
     fake_node_reset(R.sync, R.relay);
-    connman_set_handler(FAKE_CM, "inv", h_inv, NULL);
-    connman_set_handler(FAKE_CM, "getdata", h_getdata, NULL);
-    connman_set_handler(FAKE_CM, "notfound", h_notfound, NULL);
-    connman_set_handler(FAKE_CM, "tx", h_tx, NULL);
-    connman_set_handler(FAKE_CM, "feefilter", h_feefilter, NULL);
-    connman_set_handler(FAKE_CM, "mempool", h_mempool, NULL);
     for (size_t i = 0; i < NPEERS; i++)
         peer_connect(i);
 }
@@ -424,41 +288,23 @@ static void run_end(void)
     for (size_t i = 0; i < NPEERS; i++)
         if (R.peers[i].p)
             peer_drop(i);
-    net_sync_free(R.sync);
-    txrelay_free(R.relay);
-    addrrelay_free(R.addr);
+    peer_dispatch_free(R.dispatch);
+    R.dispatch = NULL;
     R.sync = NULL;
     R.relay = NULL;
-    R.addr = NULL;
     fake_node_reset(NULL, NULL); /* frees the run's blocks and transactions */
 }
 
 /* ---- dispatch ---- */
 
-/* What connman does with a message after the handshake: record the
- * built-in negotiation messages, then call the registered handler; a
- * handler's false is the on_bad_message punishment. */
+/* What connman does with a message after the handshake: hand it to
+ * on_message; a false return is the on_bad_message punishment. */
 static void deliver(struct peer *p, const char *command, const uint8_t *payload, size_t len)
 {
     if (p->disconnect)
         return;
-    if (!strcmp(command, "sendheaders"))
-        p->prefer_headers = true;
-    if (!strcmp(command, "feefilter")) {
-        int64_t fee;
-        if (net_msg_feefilter_parse(&fee, payload, len))
-            p->fee_filter = fee;
-    }
-    for (size_t i = 0; i < g_nhandlers; i++) {
-        if (strcmp(H[i].command, command) != 0)
-            continue;
-        if (!H[i].fn(H[i].ctx, p, payload, len)) {
-            char reason[64];
-            snprintf(reason, sizeof(reason), "malformed %s message", command);
-            punish_peer(NULL, p, reason);
-        }
-        return;
-    }
+    if (!R.cb.on_message(R.cb.ctx, p, command, payload, len))
+        R.cb.on_bad_message(R.cb.ctx, p, command);
 }
 
 static void check_invariants(void)
@@ -744,9 +590,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         reap();
         R.now_us += time_step(dt);
-        net_sync_tick(R.sync, R.now_us);
-        txrelay_tick(R.relay, R.now_us);
-        addrrelay_tick(R.addr, R.now_us);
+        R.cb.on_tick(R.cb.ctx, R.now_us);
         reap();
         check_invariants();
     }

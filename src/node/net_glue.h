@@ -1,13 +1,12 @@
 #ifndef HASHMINT_NODE_NET_GLUE_H
 #define HASHMINT_NODE_NET_GLUE_H
-/* hashmintd's wiring of the P2P layer: fills struct node_iface
- * (net/node_iface.h) over the chainstate and the mempool, builds the
- * connection manager from the parsed options (-listen -port -bind -connect
- * -addnode -seednode -maxconnections -onlynet -whitelist -whitebind),
- * composes the sync (net/sync.h), transaction relay (net/txrelay.h) and
- * address relay (net/addrrelay.h: addrman, banman) layers behind connman's
- * single set of callbacks, and forwards chain events
- * (new tip, transaction added) to net/.
+/* hashmintd's wiring of the P2P layer: the node interface over the
+ * chainstate and the mempool (src/node/chain_iface.h), the connection
+ * manager built from the parsed options (-listen -port -bind -connect
+ * -addnode -seednode -maxconnections -onlynet -whitelist -whitebind
+ * -minimumchainwork), net/'s message dispatcher over both
+ * (net/peer_dispatch.h: sync, transaction and address relay), and the
+ * chain events (new tip, invalid block, transaction added) forwarded to it.
  *
  * Life cycle (src/node/init.c): net_glue_start after the chainstate and the
  * mempool are loaded, on the event loop's thread or before it dispatches;
@@ -29,20 +28,6 @@ struct mempool;
 struct net_glue;
 struct net_sync;
 struct txrelay;
-
-struct node_iface;
-
-/** What the node_iface functions work on (borrowed pointers). */
-struct net_glue_chain {
-    struct chainstate *cs;
-    struct mempool *mp;
-};
-
-/**
- * Out: *out = the node interface over c->cs and c->mp (c is its ctx and must
- * outlive it). Used by net_glue_start; exposed for unit tests.
- */
-void net_glue_iface_init(struct node_iface *out, struct net_glue_chain *c, const struct chain_params *params);
 
 /**
  * Creates and starts the P2P layer. All pointers are borrowed and must

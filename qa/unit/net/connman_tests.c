@@ -43,9 +43,12 @@ static void on_disconnected(void *ctx, struct peer *p) { ((struct side *)ctx)->d
 static void on_tick(void *ctx, int64_t now) { ((struct side *)ctx)->ticks++; (void)now; }
 static int32_t height(void *ctx) { (void)ctx; return 42; }
 
-static bool hello_handler(void *ctx, struct peer *p, const uint8_t *payload, size_t len)
+/* on_message: the test's only command is "hello" (others are ignored). */
+static bool hello_handler(void *ctx, struct peer *p, const char *command, const uint8_t *payload, size_t len)
 {
     struct side *s = ctx;
+    if (strcmp(command, "hello") != 0)
+        return true;
     s->hellos++;
     s->last_len = len < sizeof(s->last) ? len : sizeof(s->last);
     memcpy(s->last, payload, s->last_len);
@@ -180,10 +183,10 @@ static struct connman *make(struct event_base *base, struct side *s, bool listen
     cb.on_disconnected = on_disconnected;
     cb.on_tick = on_tick;
     cb.start_height = height;
+    cb.on_message = hello_handler;
     const char *err = NULL;
     struct connman *cm = connman_new(base, &o, MAGIC, &cb, &err);
     ck_assert_msg(cm != NULL, "connman_new: %s", err ? err : "");
-    connman_set_handler(cm, "hello", hello_handler, s);
     char errbuf[256];
     ck_assert_msg(connman_start(cm, errbuf, sizeof(errbuf)), "start: %s", errbuf);
     return cm;

@@ -1,7 +1,9 @@
-/* Tests for net/sync.c: the sync layer driven message by message over a fake
- * connection manager (this file defines the connman_* functions sync.c calls,
- * so the real connman is not linked) and a node_iface over a real regtest
- * chainstate (qa/unit/chain/chain_test_util.h). */
+/* Tests for net/sync.c: the sync layer driven message by message through
+ * net/'s dispatcher (net/peer_dispatch.c, as hashmintd runs it) over a fake
+ * connection manager (this file defines the connman_* functions net/ calls,
+ * so the real connman is not linked) and the node's own node_iface
+ * (src/node/chain_iface.c) over a real regtest chainstate and mempool
+ * (qa/unit/chain/chain_test_util.h). */
 #include "net/sync.h"
 
 #include <string.h>
@@ -12,12 +14,15 @@
 #include "net/connman.h"
 #include "net/messages.h"
 #include "net/node_iface.h"
+#include "net/peer_dispatch.h"
 #include "qa/unit/chain/chain_test_util.h"
 #include "qa/unit/unit.h"
 #include "src/chain/block_index.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/events.h"
+#include "src/chain/mempool.h"
 #include "src/crypto/sha256.h"
+#include "src/node/chain_iface.h"
 #include "src/util/alloc.h"
 #include "src/util/wbuf.h"
 
@@ -25,7 +30,6 @@
 
 #define MAX_PEERS 4
 #define MAX_SENT 4096
-#define MAX_HANDLERS 16
 #define INV_BLOCK 2u
 #define INV_WITNESS_BLOCK (INV_BLOCK | (1u << 30))
 
@@ -41,12 +45,7 @@ static struct {
     size_t npeers;
     struct sent sent[MAX_SENT];
     size_t nsent;
-    struct {
-        char command[16];
-        connman_handler_fn fn;
-        void *ctx;
-    } handlers[MAX_HANDLERS];
-    size_t nhandlers;
+    struct connman_callbacks cb; /* the dispatcher's: what connman would call */
     int disconnects;
     int punishments;
     char last_punish[128];
@@ -58,16 +57,6 @@ static struct {
     size_t pause_after;
     size_t queued;
 } F;
-
-void connman_set_handler(struct connman *cm, const char *command, connman_handler_fn fn, void *ctx)
-{
-    (void)cm;
-    ck_assert_uint_lt(F.nhandlers, MAX_HANDLERS);
-    snprintf(F.handlers[F.nhandlers].command, sizeof(F.handlers[0].command), "%s", command);
-    F.handlers[F.nhandlers].fn = fn;
-    F.handlers[F.nhandlers].ctx = ctx;
-    F.nhandlers++;
-}
 
 bool connman_send(struct connman *cm, struct peer *p, const char *command, const uint8_t *payload, size_t len)
 {
@@ -116,6 +105,12 @@ bool connman_with_peer(struct connman *cm, int64_t id, void (*fn)(void *ctx, str
     return false;
 }
 
+uint64_t connman_local_services(struct connman *cm)
+{
+    (void)cm;
+    return NET_NODE_NETWORK | NET_NODE_WITNESS;
+}
+
 static void clear_sent(void)
 {
     for (size_t i = 0; i < F.nsent; i++)
@@ -140,142 +135,61 @@ static size_t count_sent(int64_t peer, const char *command)
     return n;
 }
 
+/* What connman does with a message after the handshake: on_message. Returns its answer. */
 static bool deliver(struct peer *p, const char *command, const uint8_t *payload, size_t len)
 {
-    for (size_t i = 0; i < F.nhandlers; i++)
-        if (!strcmp(F.handlers[i].command, command))
-            return F.handlers[i].fn(F.handlers[i].ctx, p, payload, len);
-    ck_abort_msg("no handler for %s", command);
-    return false;
+    return F.cb.on_message(F.cb.ctx, p, command, payload, len);
 }
 
-static void punish_cb(void *ctx, struct peer *p, const char *reason)
+/* The dispatcher's observer of punishments (it discourages and disconnects the peer itself). */
+static void punish_cb(void *ctx, const struct peer *p, const char *reason)
 {
     (void)ctx;
+    (void)p;
     F.punishments++;
     snprintf(F.last_punish, sizeof(F.last_punish), "%s", reason);
-    p->disconnect = true;
 }
 
-/* ---- a node_iface over the test chainstate ---- */
+/* ---- the node's node_iface, with accept_headers counted ---- */
 
-static void fill(struct chainstate *cs, struct node_header_info *out, const struct block_index *bi)
-{
-    if (!out)
-        return;
-    out->hash = bi->hash;
-    out->header = bi->header;
-    out->height = bi->height;
-    out->chain_work = bi->chain_work;
-    out->have_data = (bi->status & BLOCK_HAVE_DATA) != 0;
-    out->failed = (bi->status & BLOCK_FAILED_MASK) != 0;
-    out->in_active_chain = chainstate_in_active_chain(cs, bi);
-}
+static bool (*real_accept_headers)(void *ctx, struct val_state *st, struct node_header_info *last,
+                                   const struct block_header *h, size_t n, const struct arith256 *min_work);
 
-static int32_t ni_tip(void *ctx, struct hash256 *hash, struct arith256 *work)
-{
-    struct block_index *t = chainstate_tip(ctx);
-    if (hash)
-        *hash = t->hash;
-    if (work)
-        *work = t->chain_work;
-    return t->height;
-}
-
-static bool ni_best_header(void *ctx, struct node_header_info *out)
-{
-    fill(ctx, out, chainstate_best_header(ctx));
-    return true;
-}
-
-static bool ni_header_info(void *ctx, struct node_header_info *out, const struct hash256 *hash)
-{
-    struct block_index *b = chainstate_lookup(ctx, hash);
-    if (b)
-        fill(ctx, out, b);
-    return b != NULL;
-}
-
-static bool ni_ancestor(void *ctx, struct node_header_info *out, const struct hash256 *hash, int32_t height)
-{
-    struct block_index *b = chainstate_lookup(ctx, hash);
-    struct block_index *a = b ? block_index_get_ancestor(b, height) : NULL;
-    if (a)
-        fill(ctx, out, a);
-    return a != NULL;
-}
-
-static bool ni_fork_point(void *ctx, struct node_header_info *out, const struct hash256 *hash)
-{
-    struct block_index *b = chainstate_lookup(ctx, hash);
-    struct block_index *f = b ? chainstate_find_fork(ctx, b) : NULL;
-    if (f)
-        fill(ctx, out, f);
-    return f != NULL;
-}
-
-static bool ni_locator(void *ctx, struct hash256 **hashes, size_t *count, const struct hash256 *from)
-{
-    struct block_index *b = from ? chainstate_lookup(ctx, from) : chainstate_tip(ctx);
-    *hashes = NULL;
-    *count = 0;
-    if (b)
-        block_index_locator(hashes, count, b);
-    return b != NULL;
-}
-
-static size_t ni_headers_after(void *ctx, struct block_header *out, size_t max, const struct hash256 *loc, size_t n,
-                               const struct hash256 *stop)
-{
-    (void)loc;
-    (void)n;
-    (void)stop;
-    size_t k = 0;
-    for (struct block_index *b = chainstate_at_height(ctx, 1); b && k < max; b = chainstate_next(ctx, b))
-        out[k++] = b->header;
-    return k;
-}
-
-static bool ni_accept_headers(void *ctx, struct val_state *st, struct node_header_info *last,
-                              const struct block_header *h, size_t n, const struct arith256 *min_work)
+static bool spy_accept_headers(void *ctx, struct val_state *st, struct node_header_info *last,
+                               const struct block_header *h, size_t n, const struct arith256 *min_work)
 {
     F.accept_calls++;
     F.last_min_work_set = min_work != NULL;
     if (min_work)
         F.last_min_work = *min_work;
-    struct block_index *l = NULL;
-    bool ok = chainstate_process_headers(ctx, st, &l, h, n);
-    if (ok && l)
-        fill(ctx, last, l);
-    return ok;
+    return real_accept_headers(ctx, st, last, h, n, min_work);
 }
 
-static enum node_block_result ni_process_block(void *ctx, struct val_state *st, const struct block *b)
+/* The test chain's clock: half a day after genesis, so the chain (blocks a
+ * second apart from genesis) is out of initial block download from the start. */
+static int64_t test_time(void)
 {
-    bool is_new = false;
-    val_state_init(st);
-    if (chainstate_process_new_block(ctx, st, &is_new, b, true))
-        return st->mode == VAL_INVALID ? NODE_BLOCK_INVALID : is_new ? NODE_BLOCK_NEW : NODE_BLOCK_DUPLICATE;
-    return st->result == VAL_BLOCK_MISSING_PREV ? NODE_BLOCK_ERROR : NODE_BLOCK_INVALID;
-}
-
-static bool ni_read_block_raw(void *ctx, uint8_t **data, size_t *len, const struct hash256 *hash)
-{
-    struct block_index *b = chainstate_lookup(ctx, hash);
-    return b && chainstate_read_block_raw(ctx, data, len, b);
-}
-
-static bool ni_ibd(void *ctx)
-{
-    (void)ctx;
-    return false;
+    return 1795219200 + 12 * 3600;
 }
 
 /* ---- fixture ---- */
 
 static struct test_chain T;
+static struct mempool *MP;
+static struct chain_iface_ctx CI;
 static struct node_iface NI;
+static struct peer_dispatch *D;
 static struct net_sync *S;
+
+static void mempool_open(void)
+{
+    struct mempool_options o;
+    mempool_options_init(&o, T.p);
+    mempool_chain_from_chainstate(&o.chain, T.cs);
+    MP = mempool_new(&o);
+    CI.cs = T.cs;
+    CI.mp = MP;
+}
 
 static struct peer *add_peer(int64_t id, bool inbound, bool prefer_headers)
 {
@@ -287,8 +201,8 @@ static struct peer *add_peer(int64_t id, bool inbound, bool prefer_headers)
     p->services = NET_NODE_NETWORK | NET_NODE_WITNESS;
     p->prefer_headers = prefer_headers;
     F.peers[F.npeers++] = p;
-    net_sync_peer_connected(S, p);
-    net_sync_peer_handshake_done(S, p);
+    F.cb.on_connected(F.cb.ctx, p);
+    F.cb.on_handshake_done(F.cb.ctx, p);
     return p;
 }
 
@@ -296,35 +210,39 @@ static void setup_with(uint64_t min_work_u64)
 {
     memset(&F, 0, sizeof(F));
     tc_setup(&T, "regtest");
-    NI = (struct node_iface){
-        .ctx = T.cs,
-        .params = T.p,
-        .tip = ni_tip,
-        .best_header = ni_best_header,
-        .header_info = ni_header_info,
-        .ancestor = ni_ancestor,
-        .fork_point = ni_fork_point,
-        .locator = ni_locator,
-        .headers_after_locator = ni_headers_after,
-        .accept_headers = ni_accept_headers,
-        .process_block = ni_process_block,
-        .read_block_raw = ni_read_block_raw,
-        .is_initial_download = ni_ibd,
-    };
-    struct arith256 mw;
-    arith256_set_u64(&mw, min_work_u64);
-    S = net_sync_new((struct connman *)&F, &NI, &mw, punish_cb, NULL);
+    tc_close(&T);
+    T.opt.adjusted_time = test_time;
+    char err[512];
+    ck_assert_msg(tc_reopen(&T, err, sizeof(err)) == 0, "%s", err);
+    mempool_open();
+    chain_iface_init(&NI, &CI, T.p);
+    real_accept_headers = NI.accept_headers;
+    NI.accept_headers = spy_accept_headers;
+    struct peer_dispatch_options o;
+    peer_dispatch_options_init(&o);
+    arith256_set_u64(&o.min_work, min_work_u64);
+    o.addr.seed = 1;
+    o.relay_seed = 1;
+    o.on_misbehaving = punish_cb;
+    D = peer_dispatch_new(&NI, &o);
+    peer_dispatch_callbacks(D, &F.cb);
+    peer_dispatch_attach(D, (struct connman *)&F);
+    S = peer_dispatch_sync(D);
 }
 
 static void teardown(void)
 {
     for (size_t i = 0; i < F.npeers; i++) {
-        net_sync_peer_disconnected(S, F.peers[i]);
+        F.cb.on_disconnected(F.cb.ctx, F.peers[i]);
         mem_free(F.peers[i]);
     }
     F.npeers = 0;
-    net_sync_free(S);
+    peer_dispatch_free(D);
+    D = NULL;
+    S = NULL;
     clear_sent();
+    mempool_free(MP);
+    MP = NULL;
     tc_teardown(&T);
 }
 
@@ -752,7 +670,7 @@ START_TEST(test_stalling_peer_disconnected)
     ck_assert(slow->disconnect);
     ck_assert(!fast->disconnect);
     /* slow goes away; its blocks are re-requested from fast and everything connects. */
-    net_sync_peer_disconnected(S, slow);
+    F.cb.on_disconnected(F.cb.ctx, slow);
     F.peers[0] = F.peers[1];
     F.npeers = 1;
     mem_free(slow);
@@ -1109,12 +1027,13 @@ static void ev_invalid(void *ctx, const struct block_index *idx, const struct va
 /* The chain events as the node wires them (src/node/net_glue.c). */
 static void wire_events(void)
 {
+    mempool_free(MP);
     tc_close(&T);
     T.events = events_new();
     T.opt.events = T.events;
     char err[512];
     ck_assert_msg(tc_reopen(&T, err, sizeof(err)) == 0, "%s", err);
-    NI.ctx = T.cs;
+    mempool_open();
     struct events_subscriber sub;
     memset(&sub, 0, sizeof(sub));
     sub.block_invalid = ev_invalid;

@@ -1,6 +1,6 @@
-/* Tests for src/node/net_glue.c's node_iface over a real regtest chainstate and
+/* Tests for src/node/chain_iface.c: the node_iface over a real regtest chainstate and
  * mempool, and net/sync.c's minimum-chain-work table. */
-#include "src/node/net_glue.h"
+#include "src/node/chain_iface.h"
 
 #include <string.h>
 
@@ -19,7 +19,7 @@
 struct fixture {
     struct test_chain t;
     struct mempool *mp;
-    struct net_glue_chain c;
+    struct chain_iface_ctx c;
     struct node_iface ni;
 };
 
@@ -32,7 +32,7 @@ static void fx_setup(struct fixture *f, int blocks)
     f->mp = mempool_new(&o);
     f->c.cs = f->t.cs;
     f->c.mp = f->mp;
-    net_glue_iface_init(&f->ni, &f->c, f->t.p);
+    chain_iface_init(&f->ni, &f->c, f->t.p);
     tc_mine_n(&f->t, blocks);
 }
 
@@ -300,9 +300,9 @@ START_TEST(test_min_chain_work)
 }
 END_TEST
 
-static Suite *net_glue_suite(void)
+static Suite *chain_iface_suite(void)
 {
-    Suite *s = suite_create("net_glue");
+    Suite *s = suite_create("chain_iface");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_tip_and_headers);
@@ -314,4 +314,4 @@ static Suite *net_glue_suite(void)
     return s;
 }
 
-UNIT_MAIN(net_glue_suite)
+UNIT_MAIN(chain_iface_suite)
