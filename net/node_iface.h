@@ -56,6 +56,15 @@ enum node_block_result {
     NODE_BLOCK_DUPLICATE, /* already stored: nothing changed */
     NODE_BLOCK_INVALID,   /* rejected: st says why (VAL_BLOCK_* result, Core's reject string) */
     NODE_BLOCK_ERROR,     /* not the block's fault (missing parent, storage failure): st says what */
+    NODE_BLOCK_IGNORED,   /* unrequested and not wanted (Core's AcceptBlock rules): checked, not stored */
+};
+
+/** One block of a header chain as block download sees it (node_iface.window). */
+struct node_block_status {
+    struct hash256 hash;
+    bool have_data;       /* the full block is stored */
+    bool in_active_chain; /* on the active chain */
+    bool failed;          /* known invalid (itself or an ancestor) */
 };
 
 /** Where the mempool stands, for `feefilter` (sat/kvB). */
@@ -112,6 +121,14 @@ struct node_iface {
      */
     bool (*fork_point)(void *ctx, struct node_header_info *out, const struct hash256 *hash);
     /**
+     * The ancestors of header `hash` at heights from..to (to capped at the
+     * header's height), in height order, read under ONE chain lock: block
+     * download looks at its whole window in one call. Out: out[0..return),
+     * out[i] at height from + i (the caller sizes out for to - from + 1).
+     * Returns 0 if hash is unknown, from < 0 or from > to.
+     */
+    size_t (*window)(void *ctx, struct node_block_status *out, const struct hash256 *hash, int32_t from, int32_t to);
+    /**
      * A block locator (Core's LocatorEntries: the last 10 hashes one by one,
      * then exponentially spaced, genesis last) starting at header `from`;
      * from NULL: the active tip. Out: *hashes (mem_free it), *count.
@@ -147,11 +164,16 @@ struct node_iface {
                            const struct block_header *headers, size_t count, const struct arith256 *min_work);
     /**
      * Validates and stores a full block and activates the best chain (Core's
-     * ProcessNewBlock with force_processing=true). The block's transactions
-     * must have their hashes set (tx_parse does). Emits chain events (see top).
+     * ProcessNewBlock; force_processing = requested). requested: we asked
+     * this peer for it. An unrequested block is stored only under Core's
+     * AcceptBlock rules (more or the same work as the tip, at most 288
+     * blocks ahead, the minimum chain work), decided by the chain under its
+     * lock; one that is not wanted is only checked: NODE_BLOCK_IGNORED, or
+     * NODE_BLOCK_INVALID if the checks fail. The block's transactions must
+     * have their hashes set (tx_parse does). Emits chain events (see top).
      * Out: *st. Returns how it went (enum node_block_result).
      */
-    enum node_block_result (*process_block)(void *ctx, struct val_state *st, const struct block *b);
+    enum node_block_result (*process_block)(void *ctx, struct val_state *st, const struct block *b, bool requested);
     /**
      * Reads a stored block's serialisation (with witness) for `block`/`getdata`.
      * Out: *data (mem_free it), *len. Returns false if unknown or not stored.

@@ -358,6 +358,7 @@ struct net_sync *net_sync_new(struct connman *cm, const struct node_iface *node,
     s->punish = punish_fn;
     s->punish_ctx = punish_ctx;
     s->stall_timeout_us = NET_SYNC_STALL_SECONDS * 1000000LL;
+    s->win = mem_alloc((NET_SYNC_BLOCK_WINDOW + 1) * sizeof(*s->win));
     pthread_mutex_init(&s->mu, NULL);
     return s;
 }
@@ -367,6 +368,7 @@ void net_sync_free(struct net_sync *s)
     if (!s)
         return;
     mem_free(s->fl);
+    mem_free(s->win);
     mem_free(s->src);
     mem_free(s->news);
     pthread_mutex_destroy(&s->mu);

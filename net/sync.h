@@ -40,11 +40,15 @@
  *    NET_SYNC_MAX_BLOCK_SOURCES) until the block is connected, so a block
  *    that fails later, when a reorganisation to its chain connects it,
  *    still punishes the peer that sent it (net_sync_block_invalid).
- *  - An unrequested block is stored only if its chain has at least as much
- *    work as our tip, is at most 288 blocks ahead and reaches the minimum
- *    chain work (Core's AcceptBlock); one that is not wanted is still checked
- *    (context-free block checks, then its header, which is stored when it
- *    clears the anti-DoS threshold) and a bad one punished, as in Core.
+ *  - A block we did not request from its sender goes to the chain with
+ *    requested false: the chain alone decides, under its lock, whether it is
+ *    stored (Core's AcceptBlock: at least as much work as our tip, at most
+ *    288 blocks ahead, the minimum chain work). One it does not want is still
+ *    checked (context-free block checks there, then its header here, which
+ *    is stored when it clears the anti-DoS threshold) and a bad one
+ *    punished, as in Core.
+ *  - Requests read the peer's chain over the whole download window in one
+ *    node_iface.window call (one chain lock), not one call per height.
  *  - A block message with a non-canonical CompactSize is logged (Core's
  *    "non-canonical ReadCompactSize()") and the peer kept.
  *  - During IBD a progress line (height, headers, progress %, blocks/s) is

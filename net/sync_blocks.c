@@ -6,7 +6,6 @@
 #include <time.h>
 
 #include "consensus/block.h"
-#include "consensus/block_check.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,37 +71,48 @@ void sync_request_blocks(struct net_sync *s, struct peer *p, int64_t now_us, str
     if (arith256_cmp(&sp->best_work, &tip_work) < 0)
         return; /* nothing better than what we have */
 
-    /* The last common block: keep it if still on the peer's chain, else recompute. */
+    /* The peer's chain from the last common block to the end of the window,
+     * in one call (one chain lock), as Core walks it under cs_main. The last
+     * common block stays if it is still on the peer's chain, else it is
+     * recomputed and the window read again. */
     struct node_header_info a;
-    if (sp->have_common &&
-        !(n->ancestor(n->ctx, &a, &sp->best_hash, sp->common_height) && hash256_eq(&a.hash, &sp->common_hash)))
-        sp->have_common = false;
+    size_t cnt = 0;
+    if (sp->have_common) {
+        int32_t end = sp->common_height + NET_SYNC_BLOCK_WINDOW;
+        cnt = n->window(n->ctx, s->win, &sp->best_hash, sp->common_height, end < sp->best_height ? end : sp->best_height);
+        if (cnt == 0 || !hash256_eq(&s->win[0].hash, &sp->common_hash))
+            sp->have_common = false;
+    }
     if (!sp->have_common) {
         if (!n->fork_point(n->ctx, &a, &sp->best_hash))
             return;
         sp->have_common = true;
         sp->common_hash = a.hash;
         sp->common_height = a.height;
+        int32_t end = sp->common_height + NET_SYNC_BLOCK_WINDOW;
+        cnt = n->window(n->ctx, s->win, &sp->best_hash, sp->common_height, end < sp->best_height ? end : sp->best_height);
     }
 
     struct net_inv req[NET_SYNC_MAX_IN_FLIGHT];
     size_t nreq = 0;
-    int32_t window_end = sp->common_height + NET_SYNC_BLOCK_WINDOW;
+    int32_t base = sp->common_height; /* s->win[i] is at height base + i */
+    int32_t window_end = base + NET_SYNC_BLOCK_WINDOW;
     int32_t end = sp->best_height < window_end ? sp->best_height : window_end;
     bool contiguous = true;
     struct sync_peer *waiting_for = NULL;
-    for (int32_t h = sp->common_height + 1; h <= end && sp->in_flight < NET_SYNC_MAX_IN_FLIGHT; h++) {
-        if (!n->ancestor(n->ctx, &a, &sp->best_hash, h) || a.failed)
+    for (size_t i = 1; i < cnt && sp->in_flight < NET_SYNC_MAX_IN_FLIGHT; i++) {
+        const struct node_block_status *w = &s->win[i];
+        if (w->failed)
             break;
-        if (a.have_data || a.in_active_chain) {
+        if (w->have_data || w->in_active_chain) {
             if (contiguous) {
-                sp->common_hash = a.hash;
-                sp->common_height = a.height;
+                sp->common_hash = w->hash;
+                sp->common_height = base + (int32_t)i;
             }
             continue;
         }
         contiguous = false;
-        struct in_flight *f = fl_find(s, &a.hash);
+        struct in_flight *f = fl_find(s, &w->hash);
         if (f) {
             if (!waiting_for)
                 waiting_for = f->peer;
@@ -110,9 +120,9 @@ void sync_request_blocks(struct net_sync *s, struct peer *p, int64_t now_us, str
         }
         bool witness = (p->services & NET_NODE_WITNESS) != 0;
         req[nreq].type = witness ? INV_WITNESS_BLOCK : INV_BLOCK;
-        req[nreq].hash = a.hash;
+        req[nreq].hash = w->hash;
         nreq++;
-        fl_add(s, sp, &a.hash, now_us);
+        fl_add(s, sp, &w->hash, now_us);
     }
     if (nreq) {
         struct wbuf w;
@@ -180,49 +190,26 @@ static void set_last_block_time(void *ctx, struct peer *p)
     p->last_block_time = ((struct set_time *)ctx)->t;
 }
 
-/* Blocks up to this far above the tip are taken unrequested (Core's MIN_BLOCKS_TO_KEEP). */
-#define UNREQUESTED_MAX_AHEAD 288
-
-/* Core's AcceptBlock rule for a block nobody asked for: it is stored only if
- * its chain has at least as much work as our tip (fHasMoreOrSameWork), it is
- * at most 288 blocks ahead and its chain reaches the minimum chain work (so a
- * peer cannot fill the disk with cheap side-chain blocks). */
-static bool unrequested_block_wanted(struct net_sync *s, const struct block_header *hdr)
-{
-    const struct node_iface *n = s->node;
-    struct node_header_info parent;
-    struct arith256 tip_work, work;
-    int32_t tip_h = n->tip(n->ctx, NULL, &tip_work);
-    if (!n->header_info(n->ctx, &parent, &hdr->prev_hash))
-        return true; /* unknown parent: process_block reports the missing parent (we then ask for headers) */
-    if (parent.height + 1 > tip_h + UNREQUESTED_MAX_AHEAD)
-        return false;
-    arith256_work_from_compact(&work, hdr->bits);
-    arith256_add(&work, &work, &parent.chain_work);
-    return arith256_cmp(&work, &tip_work) >= 0 && arith256_cmp(&work, &s->min_work) >= 0;
-}
-
-/* Before an unwanted unrequested block is dropped, Core has checked it
- * (ProcessNewBlock's CheckBlock) and its header (AcceptBlockHeader, which
- * stores the header when its chain clears the anti-DoS threshold): a bad
- * block is reported and punished like any other. Returns false with st set
- * if the block or its header is invalid. Precondition: the parent is known. */
-static bool check_unwanted_block(struct net_sync *s, struct val_state *st, const struct block *b)
+/* An unrequested block the chain did not want (NODE_BLOCK_IGNORED: checked
+ * and dropped there, Core's AcceptBlock) still has its header accepted, as
+ * Core's AcceptBlockHeader does before those rules, when its chain clears
+ * the anti-DoS threshold (Core's min_pow_checked); below it the header is
+ * not stored (too-little-chainwork). Returns false with st set if the
+ * header is invalid. */
+static bool accept_ignored_header(struct net_sync *s, struct val_state *st, const struct block_header *hdr)
 {
     const struct node_iface *n = s->node;
     val_state_init(st);
-    if (n->params && !block_check(st, b, n->params, true, true))
-        return false;
     struct node_header_info parent, last;
     struct arith256 threshold, work;
-    if (!n->header_info(n->ctx, &parent, &b->header.prev_hash))
+    if (!n->header_info(n->ctx, &parent, &hdr->prev_hash))
         return true;
     net_sync_antidos_threshold(s, &threshold);
-    arith256_work_from_compact(&work, b->header.bits);
+    arith256_work_from_compact(&work, hdr->bits);
     arith256_add(&work, &work, &parent.chain_work);
     if (arith256_cmp(&work, &threshold) < 0)
-        return true; /* a header below the anti-DoS threshold is not stored (too-little-chainwork) */
-    return n->accept_headers(n->ctx, st, &last, &b->header, 1, NULL);
+        return true;
+    return n->accept_headers(n->ctx, st, &last, hdr, 1, NULL);
 }
 
 /* ---- where blocks came from ---- */
@@ -367,22 +354,12 @@ bool net_sync_on_block(struct net_sync *s, struct peer *p, const uint8_t *payloa
         }
     }
     struct val_state st;
-    if (!requested && !unrequested_block_wanted(s, &b.header)) {
-        bool ok = check_unwanted_block(s, &st, &b);
-        block_clear(&b);
-        if (!ok) {
-            log_invalid_block(p, &h, &st);
-            sync_punish_for_block(s, p, &st, "invalid block");
-        } else {
-            log_printf(LOG_NET, LOG_LEVEL_DEBUG, "ignoring unrequested low-work block from peer=%" PRId64, p->id);
-        }
-        return true;
-    }
-    if (sp)
-        sp->stalling_since_us = 0;
+    struct block_header hdr = b.header;
     src_add(s, &h, p->id);
-    enum node_block_result r = n->process_block(n->ctx, &st, &b);
+    enum node_block_result r = n->process_block(n->ctx, &st, &b, requested);
     block_clear(&b);
+    if (r != NODE_BLOCK_IGNORED && sp)
+        sp->stalling_since_us = 0;
     /* Blocks found invalid meanwhile (this one, or an earlier one that a
      * reorganisation tried to connect): their senders first. */
     sync_handle_invalid_news(s);
@@ -406,6 +383,15 @@ bool net_sync_on_block(struct net_sync *s, struct peer *p, const uint8_t *payloa
     case NODE_BLOCK_DUPLICATE:
         src_take(s, &h, NULL);
         break;
+    case NODE_BLOCK_IGNORED:
+        src_take(s, &h, NULL);
+        if (!accept_ignored_header(s, &st, &hdr)) {
+            log_invalid_block(p, &h, &st);
+            sync_punish_for_block(s, p, &st, "invalid block");
+        } else {
+            log_printf(LOG_NET, LOG_LEVEL_DEBUG, "ignoring unrequested low-work block from peer=%" PRId64, p->id);
+        }
+        return true;
     case NODE_BLOCK_INVALID:
         /* Not reported by the chain's event (header or mutation failures): punish here. */
         if (src_take(s, &h, NULL)) {

@@ -86,6 +86,7 @@ struct net_sync {
 
     struct in_flight *fl;
     size_t nfl, capfl;
+    struct node_block_status *win; /* NET_SYNC_BLOCK_WINDOW + 1 entries: scratch of sync_request_blocks */
     int nsync_started;
     int64_t stall_timeout_us;
 

@@ -254,6 +254,27 @@ static bool ni_fork_point(void *ctx, struct node_header_info *out, const struct 
     return true;
 }
 
+static size_t ni_window(void *ctx, struct node_block_status *out, const struct hash256 *hash, int32_t from, int32_t to)
+{
+    (void)ctx;
+    int32_t i = lookup(hash);
+    if (i < 0)
+        return 0;
+    if (to > C.e[i].height)
+        to = C.e[i].height;
+    if (from < 0 || from > to)
+        return 0;
+    size_t n = (size_t)(to - from + 1);
+    for (int32_t a = ancestor_idx(i, to); a >= 0 && C.e[a].height >= from; a = C.e[a].parent) {
+        struct node_block_status *o = &out[C.e[a].height - from];
+        o->hash = C.e[a].hash;
+        o->have_data = C.e[a].have_data;
+        o->in_active_chain = in_active(a);
+        o->failed = C.e[a].failed;
+    }
+    return n;
+}
+
 static bool ni_locator(void *ctx, struct hash256 **hashes, size_t *count, const struct hash256 *from)
 {
     (void)ctx;
@@ -377,7 +398,7 @@ static bool coinbase_is_bad(const struct block *b)
     return ss->len > 0 && ss->data[ss->len - 1] == BAD_BLOCK_MARKER;
 }
 
-static enum node_block_result ni_process_block(void *ctx, struct val_state *st, const struct block *b)
+static enum node_block_result ni_process_block(void *ctx, struct val_state *st, const struct block *b, bool requested)
 {
     (void)ctx;
     val_state_init(st);
@@ -390,6 +411,15 @@ static enum node_block_result ni_process_block(void *ctx, struct val_state *st, 
     }
     if (i >= 0 && C.e[i].have_data)
         return NODE_BLOCK_DUPLICATE;
+    int32_t prev = lookup(&b->header.prev_hash);
+    if (!requested && prev >= 0) {
+        /* The chain's rule for unrequested blocks, reduced to its work test: less than the tip is checked, not stored. */
+        struct arith256 w;
+        arith256_work_from_compact(&w, b->header.bits);
+        arith256_add(&w, &w, &C.e[prev].work);
+        if (arith256_cmp(&w, &C.e[C.active[C.active_len - 1]].work) < 0)
+            return block_check(st, b, g_params, true, true) ? NODE_BLOCK_IGNORED : NODE_BLOCK_INVALID;
+    }
     if (!block_check(st, b, g_params, true, true))
         return NODE_BLOCK_INVALID;
     if (i < 0) {
@@ -643,6 +673,7 @@ void fake_node_iface(struct node_iface *out)
         .best_header = ni_best_header,
         .header_info = ni_header_info,
         .ancestor = ni_ancestor,
+        .window = ni_window,
         .fork_point = ni_fork_point,
         .locator = ni_locator,
         .headers_after_locator = ni_headers_after_locator,

@@ -65,6 +65,9 @@ struct chainstate_options {
                               * before blocks became durable at acceptance; a crash then loses them) */
     /** Network-adjusted time in unix seconds; NULL = time(NULL). For "time-too-new" and IBD. */
     int64_t (*adjusted_time)(void);
+    /** -minimumchainwork (Core's MinimumChainWork; default 0): an unrequested block (force false
+     *  in chainstate_process_new_block) on a chain with less work is not stored. */
+    struct arith256 min_chain_work;
 };
 
 /** Fills *o with the defaults above (params and datadir NULL). */
@@ -116,8 +119,15 @@ bool chainstate_failed(struct chainstate *cs);
 
 /**
  * Validates and stores a block and makes the most-work valid chain active
- * (Core's ProcessNewBlock). force: store even if it is not on a better chain
- * (always true for submitblock/loadblock/mining here).
+ * (Core's ProcessNewBlock). force: the block was asked for or comes from a
+ * trusted source (submitblock, -loadblock, mining, a block P2P requested):
+ * store it whenever it is valid. Without force (a block a peer sent
+ * unasked), Core's AcceptBlock rules decide, atomically under the chain
+ * lock: it is stored only if its chain has at least as much work as the
+ * tip, it is at most 288 blocks (MIN_BLOCKS_TO_KEEP) above the tip and its
+ * chain reaches opt.min_chain_work; otherwise it is only checked (context-
+ * free block checks, as ProcessNewBlock's CheckBlock) and dropped: true with
+ * *new_block false and st valid, or false with st invalid.
  * Out: *new_block (may be NULL): the block was not already stored.
  * Returns true if the block was accepted (stored); st then reports whether it
  * later failed while connecting (st invalid with Core's reason, e.g.

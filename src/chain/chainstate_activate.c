@@ -297,14 +297,51 @@ bool chainstate_activate_best_chain(struct chainstate *cs, struct val_state *st)
     return ok;
 }
 
+/* Blocks up to this far above the tip are taken unrequested (Core's MIN_BLOCKS_TO_KEEP). */
+#define UNREQUESTED_MAX_AHEAD 288
+
+/* Core's AcceptBlock rules for a block nobody asked for (fRequested false):
+ * stored only if its chain has at least as much work as the tip
+ * (fHasMoreOrSameWork), it is not too far ahead (fTooFarAhead) and its chain
+ * reaches the minimum chain work, so a peer cannot fill the disk with cheap
+ * side-chain blocks. A block already stored, or whose parent is unknown,
+ * goes the usual way (duplicate; prev-blk-not-found). Lock held. */
+static bool unrequested_wanted(struct chainstate *cs, const struct block_header *h)
+{
+    struct block_index *prev = block_map_find(cs->map, &h->prev_hash);
+    if (!prev)
+        return true;
+    struct hash256 hash;
+    block_header_hash(&hash, h);
+    struct block_index *bi = block_map_find(cs->map, &hash);
+    if (bi && (bi->status & BLOCK_HAVE_DATA))
+        return true;
+    struct arith256 work;
+    arith256_work_from_compact(&work, h->bits);
+    arith256_add(&work, &work, &prev->chain_work);
+    struct block_index *tip = active_chain_tip(&cs->chain);
+    if (tip && arith256_cmp(&work, &tip->chain_work) < 0)
+        return false;
+    if (tip && prev->height + 1 > tip->height + UNREQUESTED_MAX_AHEAD)
+        return false;
+    return arith256_cmp(&work, &cs->opt.min_chain_work) >= 0;
+}
+
 bool chainstate_process_new_block(struct chainstate *cs, struct val_state *st, bool *new_block, const struct block *b,
                                   bool force)
 {
-    (void)force; /* every block handed to us is wanted (no P2P yet) */
     val_state_init(st);
+    if (new_block)
+        *new_block = false;
     bool nb = false;
     struct block_index *bi = NULL;
     chainstate_lock(cs);
+    if (!force && !unrequested_wanted(cs, &b->header)) {
+        /* Not stored; checked first as ProcessNewBlock's CheckBlock does. */
+        bool checked = block_check(st, b, cs->params, true, true);
+        chainstate_unlock(cs);
+        return checked;
+    }
     bool ok = cs_accept_block(cs, st, &bi, &nb, b, NULL, 0, NULL);
     if (new_block)
         *new_block = nb;

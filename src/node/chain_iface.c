@@ -93,6 +93,29 @@ static bool gi_fork_point(void *ctx, struct node_header_info *out, const struct 
     return f != NULL;
 }
 
+static size_t gi_window(void *ctx, struct node_block_status *out, const struct hash256 *hash, int32_t from, int32_t to)
+{
+    struct chain_iface_ctx *g = ctx;
+    size_t n = 0;
+    chainstate_lock(g->cs);
+    struct block_index *b = chainstate_lookup(g->cs, hash);
+    if (b && to > b->height)
+        to = b->height;
+    if (b && from >= 0 && from <= to) {
+        n = (size_t)(to - from + 1);
+        size_t i = n;
+        for (struct block_index *a = block_index_get_ancestor(b, to); a && i > 0; a = a->prev) {
+            i--;
+            out[i].hash = a->hash;
+            out[i].have_data = (a->status & BLOCK_HAVE_DATA) != 0;
+            out[i].failed = (a->status & BLOCK_FAILED_MASK) != 0;
+            out[i].in_active_chain = chainstate_in_active_chain(g->cs, a);
+        }
+    }
+    chainstate_unlock(g->cs);
+    return n;
+}
+
 static bool gi_locator(void *ctx, struct hash256 **hashes, size_t *count, const struct hash256 *from)
 {
     struct chain_iface_ctx *g = ctx;
@@ -175,20 +198,33 @@ static bool gi_accept_headers(void *ctx, struct val_state *st, struct node_heade
     return ok;
 }
 
-static enum node_block_result gi_process_block(void *ctx, struct val_state *st, const struct block *b)
+static enum node_block_result gi_process_block(void *ctx, struct val_state *st, const struct block *b, bool requested)
 {
     struct chain_iface_ctx *g = ctx;
     bool is_new = false;
     val_state_init(st);
-    bool ok = chainstate_process_new_block(g->cs, st, &is_new, b, true);
+    /* One lock around the call and the look at what it did (the lock is recursive). */
+    chainstate_lock(g->cs);
+    bool ok = chainstate_process_new_block(g->cs, st, &is_new, b, requested);
+    enum node_block_result r;
     if (ok) {
-        if (st->mode == VAL_INVALID)
-            return NODE_BLOCK_INVALID; /* stored, then failed while connecting */
-        return is_new ? NODE_BLOCK_NEW : NODE_BLOCK_DUPLICATE;
+        if (st->mode == VAL_INVALID) {
+            r = NODE_BLOCK_INVALID; /* stored, then failed while connecting */
+        } else if (is_new) {
+            r = NODE_BLOCK_NEW;
+        } else {
+            struct hash256 h;
+            block_header_hash(&h, &b->header);
+            struct block_index *bi = chainstate_lookup(g->cs, &h);
+            r = bi && (bi->status & BLOCK_HAVE_DATA) ? NODE_BLOCK_DUPLICATE : NODE_BLOCK_IGNORED;
+        }
+    } else if (st->mode == VAL_ERROR || st->result == VAL_BLOCK_MISSING_PREV || st->result == VAL_BLOCK_TIME_FUTURE) {
+        r = NODE_BLOCK_ERROR;
+    } else {
+        r = NODE_BLOCK_INVALID;
     }
-    if (st->mode == VAL_ERROR || st->result == VAL_BLOCK_MISSING_PREV || st->result == VAL_BLOCK_TIME_FUTURE)
-        return NODE_BLOCK_ERROR;
-    return NODE_BLOCK_INVALID;
+    chainstate_unlock(g->cs);
+    return r;
 }
 
 static bool gi_read_block_raw(void *ctx, uint8_t **data, size_t *len, const struct hash256 *hash)
@@ -359,6 +395,7 @@ void chain_iface_init(struct node_iface *out, struct chain_iface_ctx *c, const s
         .header_info = gi_header_info,
         .ancestor = gi_ancestor,
         .fork_point = gi_fork_point,
+        .window = gi_window,
         .locator = gi_locator,
         .headers_after_locator = gi_headers_after_locator,
         .accept_headers = gi_accept_headers,

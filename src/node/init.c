@@ -545,6 +545,10 @@ static void *loader_main(void *arg)
     opt.fatal_ctx = n;
     if (batch > 0)
         opt.db_batch_size = (size_t)batch;
+    if (!net_glue_min_chain_work(&opt.min_chain_work, n->args, n->chain_name, err, sizeof(err))) {
+        init_error("%s", err);
+        goto fail;
+    }
 
     set_warmup(n, "Loading block index...");
     struct chainstate *cs = NULL;

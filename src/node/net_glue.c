@@ -132,6 +132,19 @@ static bool parse_min_work(struct arith256 *out, const char *s)
     return true;
 }
 
+bool net_glue_min_chain_work(struct arith256 *out, const struct args *a, const char *chain_name, char *err,
+                             size_t errlen)
+{
+    net_sync_min_chain_work(out, chain_name);
+    if (args_is_known("minimumchainwork") && args_is_set(a, "minimumchainwork") &&
+        !parse_min_work(out, args_get(a, "minimumchainwork", ""))) {
+        snprintf(err, errlen, "Invalid non-hex (%s) minimum chain work value specified",
+                 args_get(a, "minimumchainwork", ""));
+        return false;
+    }
+    return true;
+}
+
 static uint64_t random_u64(void)
 {
     uint64_t v = 0;
@@ -209,13 +222,8 @@ bool net_glue_start(struct net_glue **out, const struct args *a, const char *cha
 
     struct peer_dispatch_options po;
     peer_dispatch_options_init(&po);
-    net_sync_min_chain_work(&po.min_work, chain_name);
-    if (args_is_known("minimumchainwork") && args_is_set(a, "minimumchainwork") &&
-        !parse_min_work(&po.min_work, args_get(a, "minimumchainwork", ""))) {
-        snprintf(err, errlen, "Invalid non-hex (%s) minimum chain work value specified",
-                 args_get(a, "minimumchainwork", ""));
+    if (!net_glue_min_chain_work(&po.min_work, a, chain_name, err, errlen))
         goto fail;
-    }
     po.addr = (struct addrrelay_options){
         .datadir = chaindir,
         .allow_local = !strcmp(chain_name, "regtest"),

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "consensus/arith256.h"
 #include "consensus/params.h"
 
 struct addrrelay;
@@ -28,6 +29,16 @@ struct mempool;
 struct net_glue;
 struct net_sync;
 struct txrelay;
+
+/**
+ * The minimum chain work in force (Core's MinimumChainWork): -minimumchainwork
+ * if given, else the chain's default (net_sync_min_chain_work). The chain
+ * (chainstate_options.min_chain_work: unrequested blocks) and net/ (the
+ * anti-DoS floor for headers) both use it. Out: *out. Returns false with err
+ * set if the option is not hex.
+ */
+__attribute__((warn_unused_result)) bool net_glue_min_chain_work(struct arith256 *out, const struct args *a,
+                                                                const char *chain_name, char *err, size_t errlen);
 
 /**
  * Creates and starts the P2P layer. All pointers are borrowed and must

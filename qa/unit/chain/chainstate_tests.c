@@ -826,6 +826,64 @@ START_TEST(test_bitcoin_import)
 }
 END_TEST
 
+/* force means what it says: a block nobody asked for (force false) is stored
+ * only under Core's AcceptBlock rules (at least the tip's work, at most 288
+ * blocks ahead, the minimum chain work); otherwise it is checked and dropped. */
+START_TEST(test_unrequested_block_rules)
+{
+    struct test_chain t;
+    tc_setup(&t, "regtest");
+    tc_mine_n(&t, 3);
+    struct block_index *tip = chainstate_tip(t.cs);
+    struct val_state st;
+    bool nb = true;
+    /* One block less work than the tip (a sibling of its parent): not stored. */
+    struct block low;
+    tc_make_block(&low, t.p, tip->prev->prev, NULL, 0, 0, 0, 501);
+    struct hash256 h;
+    block_hash(&h, &low);
+    ck_assert(chainstate_process_new_block(t.cs, &st, &nb, &low, false));
+    ck_assert(val_is_valid(&st) && !nb);
+    ck_assert_ptr_null(chainstate_lookup(t.cs, &h));
+    /* The same block with force: stored (a side block). */
+    ck_assert(chainstate_process_new_block(t.cs, &st, &nb, &low, true) && nb);
+    ck_assert(chainstate_lookup(t.cs, &h)->status & BLOCK_HAVE_DATA);
+    block_clear(&low);
+    /* A bad unwanted block is still checked (ProcessNewBlock's CheckBlock). */
+    struct block bad;
+    tc_make_block(&bad, t.p, tip->prev->prev, NULL, 0, 0, 0, 502);
+    bad.header.merkle_root.b[0] ^= 1;
+    ck_assert(!chainstate_process_new_block(t.cs, &st, &nb, &bad, false));
+    ck_assert(!val_is_valid(&st));
+    block_clear(&bad);
+    /* The tip's work (a sibling of the tip): stored, the tip stays. */
+    struct block eq;
+    tc_make_block(&eq, t.p, tip->prev, NULL, 0, 0, 0, 503);
+    block_hash(&h, &eq);
+    ck_assert(chainstate_process_new_block(t.cs, &st, &nb, &eq, false) && nb);
+    ck_assert(chainstate_lookup(t.cs, &h)->status & BLOCK_HAVE_DATA);
+    ck_assert_ptr_eq(chainstate_tip(t.cs), tip);
+    block_clear(&eq);
+    tc_teardown(&t);
+
+    /* Below the minimum chain work: a block on the tip is not stored unless forced. */
+    tc_setup(&t, "regtest");
+    tc_close(&t);
+    arith256_set_u64(&t.opt.min_chain_work, 1000);
+    char err[512];
+    ck_assert_msg(tc_reopen(&t, err, sizeof(err)) == 0, "%s", err);
+    struct block next;
+    tc_make_block(&next, t.p, chainstate_tip(t.cs), NULL, 0, 0, 0, 504);
+    block_hash(&h, &next);
+    ck_assert(chainstate_process_new_block(t.cs, &st, &nb, &next, false) && !nb);
+    ck_assert_int_eq(chainstate_height(t.cs), 0);
+    ck_assert(chainstate_process_new_block(t.cs, &st, &nb, &next, true) && nb);
+    ck_assert_int_eq(chainstate_height(t.cs), 1);
+    block_clear(&next);
+    tc_teardown(&t);
+}
+END_TEST
+
 static Suite *chainstate_suite(void)
 {
     Suite *s = suite_create("chainstate");
@@ -845,6 +903,7 @@ static Suite *chainstate_suite(void)
     tcase_add_test(tc, test_reindex);
     tcase_add_test(tc, test_txindex);
     tcase_add_test(tc, test_bitcoin_import);
+    tcase_add_test(tc, test_unrequested_block_rules);
     suite_add_tcase(s, tc);
     return s;
 }

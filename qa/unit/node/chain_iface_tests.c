@@ -167,8 +167,8 @@ START_TEST(test_accept_headers_and_blocks)
 
     /* Blocks: new, duplicate; readable afterwards. */
     for (int i = 0; i < 3; i++)
-        ck_assert_int_eq(n->process_block(n->ctx, &st, &b[i]), NODE_BLOCK_NEW);
-    ck_assert_int_eq(n->process_block(n->ctx, &st, &b[2]), NODE_BLOCK_DUPLICATE);
+        ck_assert_int_eq(n->process_block(n->ctx, &st, &b[i], true), NODE_BLOCK_NEW);
+    ck_assert_int_eq(n->process_block(n->ctx, &st, &b[2], true), NODE_BLOCK_DUPLICATE);
     ck_assert_int_eq(n->tip(n->ctx, NULL, NULL), 8);
     uint8_t *raw = NULL;
     size_t rlen = 0;
@@ -184,12 +184,53 @@ START_TEST(test_accept_headers_and_blocks)
     /* An invalid block (coinbase pays too much) is INVALID. */
     struct block ib;
     tc_make_block(&ib, f.t.p, chainstate_tip(f.t.cs), NULL, 0, 0, 1, 7);
-    ck_assert_int_eq(n->process_block(n->ctx, &st, &ib), NODE_BLOCK_INVALID);
+    ck_assert_int_eq(n->process_block(n->ctx, &st, &ib, true), NODE_BLOCK_INVALID);
     ck_assert_str_eq(st.reject, "bad-cb-amount");
     block_clear(&ib);
     ck_assert_int_eq(n->tip(n->ctx, NULL, NULL), 8);
     for (int i = 0; i < 3; i++)
         block_clear(&b[i]);
+    fx_teardown(&f);
+}
+END_TEST
+
+/* window: the statuses of a header chain over a range in one call; process_block
+ * with requested false leaves the decision to the chain (IGNORED when not wanted). */
+START_TEST(test_window_and_unrequested)
+{
+    struct fixture f;
+    fx_setup(&f, 6);
+    const struct node_iface *n = &f.ni;
+    struct hash256 tip;
+    ck_assert_int_eq(n->tip(n->ctx, &tip, NULL), 6);
+    struct node_block_status w[8];
+    ck_assert_uint_eq(n->window(n->ctx, w, &tip, 2, 40), 5); /* capped at the header's height */
+    for (int i = 0; i < 5; i++) {
+        ck_assert(hash256_eq(&w[i].hash, &chainstate_at_height(f.t.cs, 2 + i)->hash));
+        ck_assert(w[i].have_data && w[i].in_active_chain && !w[i].failed);
+    }
+    ck_assert_uint_eq(n->window(n->ctx, w, &tip, 5, 4), 0);
+    struct hash256 unknown;
+    memset(&unknown, 0x33, sizeof(unknown));
+    ck_assert_uint_eq(n->window(n->ctx, w, &unknown, 0, 3), 0);
+
+    /* A block one short of the tip's work, unrequested: checked, not stored. */
+    struct val_state st;
+    struct block low;
+    tc_make_block(&low, f.t.p, chainstate_at_height(f.t.cs, 4), NULL, 0, 0, 0, 601);
+    struct hash256 lh;
+    block_hash(&lh, &low);
+    ck_assert_int_eq(n->process_block(n->ctx, &st, &low, false), NODE_BLOCK_IGNORED);
+    ck_assert(!n->header_info(n->ctx, NULL, &lh));
+    /* Requested: stored as a side block. */
+    ck_assert_int_eq(n->process_block(n->ctx, &st, &low, true), NODE_BLOCK_NEW);
+    ck_assert_int_eq(n->process_block(n->ctx, &st, &low, false), NODE_BLOCK_DUPLICATE);
+    struct node_header_info li;
+    ck_assert(n->header_info(n->ctx, &li, &lh));
+    ck_assert(li.have_data && !li.in_active_chain);
+    ck_assert_uint_eq(n->window(n->ctx, w, &lh, 4, 5), 2);
+    ck_assert(w[0].in_active_chain && !w[1].in_active_chain && w[1].have_data);
+    block_clear(&low);
     fx_teardown(&f);
 }
 END_TEST
@@ -307,6 +348,7 @@ static Suite *chain_iface_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_tip_and_headers);
     tcase_add_test(tc, test_accept_headers_and_blocks);
+    tcase_add_test(tc, test_window_and_unrequested);
     tcase_add_test(tc, test_mempool_side);
     tcase_add_test(tc, test_list_mempool);
     tcase_add_test(tc, test_min_chain_work);
