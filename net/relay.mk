@@ -8,9 +8,6 @@ libhm_net_a_SOURCES += \
   net/banman.c net/banman.h \
   net/addrrelay.c net/addrrelay.h
 
-# Network RPCs (src/rpc reaches net/ through struct rpc_net).
-libhm_rpc_a_SOURCES += src/rpc/rpc_net.c src/rpc/rpc_net.h
-
 check_PROGRAMS += qa/unit/net/txrelay_tests qa/unit/net/addrman_tests qa/unit/net/banman_tests \
   qa/unit/net/rollbloom_tests
 qa_unit_net_rollbloom_tests_SOURCES = qa/unit/net/rollbloom_tests.c qa/unit/unit.h
@@ -30,8 +27,3 @@ FUZZ_TARGETS += qa/fuzz/fuzz_relay
 qa_fuzz_fuzz_relay_SOURCES = qa/fuzz/fuzz_relay.c
 qa_fuzz_fuzz_relay_LDADD = libhm_net.a $(HM_CORE_LIBS) -lm
 qa_fuzz_fuzz_relay_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
-
-check_PROGRAMS += qa/unit/rpc/rpc_net_tests
-qa_unit_rpc_rpc_net_tests_SOURCES = qa/unit/rpc/rpc_net_tests.c qa/unit/unit.h
-qa_unit_rpc_rpc_net_tests_CFLAGS = $(UNIT_CFLAGS)
-qa_unit_rpc_rpc_net_tests_LDADD = $(UNIT_NODE_LIBS)

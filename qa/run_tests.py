@@ -6,7 +6,10 @@ What counts as a test:
     read from Check's summary line "Checks: N, Failures: F, Errors: E";
   - each case of a vector file, from the lines "<file>.json: PASSED/TOTAL"
     that the vector tests print;
-  - the layer check of #include lines (contrib/check-includes.py);
+  - each case of the Python unit tests (qa/unit/**/*_tests.py, unittest),
+    read from "Ran N tests" and "FAILED (failures=F, errors=E)";
+  - the layer checks: #include lines (contrib/check-includes.py) and the
+    libraries' symbols and sources (contrib/check-deps.py, on --builddir);
   - each functional test script qa/functional/*_test.py (exit code 0 = pass,
     77 = skipped because the machine cannot run it, reported as skipped);
   - with --fuzz-builddir, each libFuzzer harness run for --fuzz-seconds.
@@ -64,6 +67,23 @@ def unit_job(path, builddir):
         passed += int(ok)
         failed += int(total) - int(ok)
     return os.path.relpath(path, builddir), passed, failed, out, secs
+
+
+PY_RAN = re.compile(r"^Ran (\d+) tests?", re.M)
+PY_FAILED = re.compile(r"^FAILED \(([^)]*)\)", re.M)
+
+
+def python_unit_job(path, srcdir, env):
+    rc, out, secs = run([sys.executable, path], srcdir, 300, env)
+    m = PY_RAN.search(out)
+    total = int(m.group(1)) if m else 0
+    failed = 0
+    f = PY_FAILED.search(out)
+    if f:
+        failed = sum(int(v) for k, v in re.findall(r"(failures|errors)=(\d+)", f.group(1)))
+    if rc != 0 and failed == 0:
+        failed = 1
+    return os.path.relpath(path, srcdir), max(total - failed, 0), failed, out, secs
 
 
 # A test that cannot run on this machine (e.g. it needs to mount a tmpfs)
@@ -130,9 +150,17 @@ def main():
         for u in units:
             if args.filter in u:
                 jobs.append(pool.submit(unit_job, u, args.builddir))
+        for t in sorted(glob.glob(os.path.join(args.srcdir, "qa/unit/**/*_tests.py"), recursive=True)):
+            if args.filter in t:
+                jobs.append(pool.submit(python_unit_job, t, args.srcdir, env))
         if args.filter in "check-includes":
             jobs.append(pool.submit(script_job, "contrib/check-includes.py",
                                     [sys.executable, os.path.join(args.srcdir, "contrib/check-includes.py"), args.srcdir],
+                                    args.srcdir, 120))
+        if args.filter in "check-deps":
+            jobs.append(pool.submit(script_job, "contrib/check-deps.py",
+                                    [sys.executable, os.path.join(args.srcdir, "contrib/check-deps.py"),
+                                     "--builddir=" + args.builddir, "--srcdir=" + args.srcdir],
                                     args.srcdir, 120))
         for t in sorted(glob.glob(os.path.join(args.srcdir, "qa/functional/*_test.py"))):
             if args.filter in t:

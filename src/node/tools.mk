@@ -1,13 +1,7 @@
 # src/node/: the programs. hashmint-util: offline tools (doc/hashmint-util.md).
 bin_PROGRAMS += hashmint-util
-hashmint_util_SOURCES = \
-  src/node/hashmint_util.c \
-  src/node/util_common.c src/node/util_common.h \
-  src/node/util_decode.c \
-  src/node/util_checkblock.c \
-  src/node/util_verifytx.c \
-  src/node/util_reserve.c
-hashmint_util_LDADD = libhm_rpc.a libhm_wallet.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
+hashmint_util_SOURCES = src/node/hashmint_util.c
+hashmint_util_LDADD = libhm_node.a libhm_rpc.a libhm_wallet.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
 
 check_PROGRAMS += qa/unit/rpc/json_write_tests
 qa_unit_rpc_json_write_tests_SOURCES = qa/unit/rpc/json_write_tests.c qa/unit/unit.h
@@ -18,3 +12,9 @@ FUZZ_TARGETS += qa/fuzz/fuzz_json_tx
 qa_fuzz_fuzz_json_tx_SOURCES = qa/fuzz/fuzz_json_tx.c
 qa_fuzz_fuzz_json_tx_LDADD = libhm_rpc.a libhm_wallet.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
 qa_fuzz_fuzz_json_tx_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+# hashmint-cli (src/node/hashmint_cli.c): bitcoin-cli's behaviour; its
+# configuration file and chain selection come from src/node/args.c.
+bin_PROGRAMS += hashmint-cli
+hashmint_cli_SOURCES = src/node/hashmint_cli.c
+hashmint_cli_LDADD = libhm_node.a $(HM_NODE_LIBS)

@@ -1,5 +1,4 @@
 # src/rpc/: RPC method categories and REST
-libhm_crypto_a_SOURCES += src/crypto/keys_recovery.c src/crypto/keys_recovery.h
 libhm_rpc_a_SOURCES += \
   src/rpc/rpc_args.c src/rpc/rpc_args.h \
   src/rpc/rpc_util.c \
@@ -29,3 +28,11 @@ FUZZ_TARGETS += qa/fuzz/fuzz_outpoint_text
 qa_fuzz_fuzz_outpoint_text_SOURCES = qa/fuzz/fuzz_outpoint_text.c
 qa_fuzz_fuzz_outpoint_text_LDADD = libhm_rpc.a $(HM_CORE_LIBS) $(JANSSON_LIBS)
 qa_fuzz_fuzz_outpoint_text_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+# Network RPCs (src/rpc reaches net/ through struct rpc_net).
+libhm_rpc_a_SOURCES += src/rpc/rpc_net.c src/rpc/rpc_net.h
+
+check_PROGRAMS += qa/unit/rpc/rpc_net_tests
+qa_unit_rpc_rpc_net_tests_SOURCES = qa/unit/rpc/rpc_net_tests.c qa/unit/unit.h
+qa_unit_rpc_rpc_net_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_rpc_rpc_net_tests_LDADD = $(UNIT_NODE_LIBS)

@@ -14,11 +14,6 @@ libhm_rpc_a_SOURCES += \
   src/rpc/rpc_control.c \
   src/rpc/rpc_client.c src/rpc/rpc_client.h
 
-# hashmint-cli (src/node/hashmint_cli.c): bitcoin-cli's behaviour.
-bin_PROGRAMS += hashmint-cli
-hashmint_cli_SOURCES = src/node/hashmint_cli.c
-hashmint_cli_LDADD = $(HM_NODE_LIBS)
-
 check_PROGRAMS += qa/unit/rpc/rpc_table_tests qa/unit/rpc/rpc_auth_tests qa/unit/rpc/jsonrpc_tests \
   qa/unit/rpc/rpc_server_tests qa/unit/rpc/auth_throttle_tests
 qa_unit_rpc_auth_throttle_tests_SOURCES = qa/unit/rpc/auth_throttle_tests.c qa/unit/unit.h
