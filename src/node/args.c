@@ -228,17 +228,45 @@ static const struct opt opts[] = {
     { "server", "", GROUP_RPC, 0, "Accept command line and JSON-RPC commands (default: 1)" },
 };
 
-static const struct opt *find_opt(const char *name)
+/* hashmint-cli's options (Core's SetupCliArgs); its -help is its own usage text. */
+static const struct opt cli_opts[] = {
+    { "?", "", GROUP_OPTIONS, 0, "" },
+    { "h", "", GROUP_OPTIONS, OPT_HIDDEN, "" },
+    { "help", "", GROUP_OPTIONS, OPT_HIDDEN, "" },
+    { "version", "", GROUP_OPTIONS, 0, "" },
+    { "conf", "=<file>", GROUP_OPTIONS, OPT_CMDLINE_ONLY, "" },
+    { "includeconf", "=<file>", GROUP_OPTIONS, OPT_MULTI | OPT_CONFIG_ONLY, "" },
+    { "datadir", "=<dir>", GROUP_OPTIONS, 0, "" },
+    { "chain", "=<chain>", GROUP_CHAIN, 0, "" },
+    { "regtest", "", GROUP_CHAIN, 0, "" },
+    { "testnet", "", GROUP_CHAIN, 0, "" },
+    { "named", "", GROUP_OPTIONS, 0, "" },
+    { "rpcclienttimeout", "=<n>", GROUP_OPTIONS, 0, "" },
+    { "rpcconnect", "=<ip>", GROUP_OPTIONS, 0, "" },
+    { "rpccookiefile", "=<loc>", GROUP_OPTIONS, 0, "" },
+    { "rpcpassword", "=<pw>", GROUP_OPTIONS, 0, "" },
+    { "rpcport", "=<port>", GROUP_OPTIONS, OPT_NETWORK_ONLY, "" },
+    { "rpcuser", "=<user>", GROUP_OPTIONS, 0, "" },
+    { "rpcwait", "", GROUP_OPTIONS, 0, "" },
+    { "rpcwaittimeout", "=<n>", GROUP_OPTIONS, 0, "" },
+    { "rpcwallet", "=<walletname>", GROUP_OPTIONS, 0, "" },
+    { "stdin", "", GROUP_OPTIONS, 0, "" },
+    { "stdinrpcpass", "", GROUP_OPTIONS, 0, "" },
+    { "getinfo", "", GROUP_OPTIONS, 0, "" },
+    { "color", "=<when>", GROUP_OPTIONS, 0, "" },
+};
+
+static const struct opt *find_in(const struct opt *table, size_t n, const char *name)
 {
-    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-        if (!strcmp(opts[i].name, name))
-            return &opts[i];
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(table[i].name, name))
+            return &table[i];
     return NULL;
 }
 
 bool args_is_known(const char *name)
 {
-    return find_opt(name) != NULL;
+    return find_in(opts, sizeof(opts) / sizeof(opts[0]), name) != NULL;
 }
 
 /* ---- storage ---------------------------------------------------------------- */
@@ -251,6 +279,8 @@ struct setting {
 };
 
 struct args {
+    const struct opt *opts; /* the program's option table */
+    size_t nopts;
     struct setting *v;
     size_t n, cap;
     const char *chain; /* after args_select_chain */
@@ -263,8 +293,23 @@ struct args {
 struct args *args_new(void)
 {
     struct args *a = mem_calloc(1, sizeof(*a));
+    a->opts = opts;
+    a->nopts = sizeof(opts) / sizeof(opts[0]);
     a->chain = "main";
     return a;
+}
+
+struct args *args_new_cli(void)
+{
+    struct args *a = args_new();
+    a->opts = cli_opts;
+    a->nopts = sizeof(cli_opts) / sizeof(cli_opts[0]);
+    return a;
+}
+
+static const struct opt *find_opt(const struct args *a, const char *name)
+{
+    return find_in(a->opts, a->nopts, name);
 }
 
 void args_free(struct args *a)
@@ -337,8 +382,8 @@ static bool interpret_bool(const char *v)
  * Out: *section (NULL if none), *name, *value (NULL when negated). Returns
  * false if the name is unknown (after stripping "no").
  */
-static bool interpret_key(char *key, const char *value_in, char **section, char **name, const char **value,
-                          bool *known)
+static bool interpret_key(const struct args *a, char *key, const char *value_in, char **section, char **name,
+                          const char **value, bool *known)
 {
     char *dot = strrchr(key, '.');
     *section = NULL;
@@ -348,13 +393,13 @@ static bool interpret_key(char *key, const char *value_in, char **section, char 
         key = dot + 1;
     }
     *value = value_in ? value_in : "";
-    if (!find_opt(key) && !strncmp(key, "no", 2) && find_opt(key + 2)) {
+    if (!find_opt(a, key) && !strncmp(key, "no", 2) && find_opt(a, key + 2)) {
         key += 2;
         /* -nofoo is negation; -nofoo=0 means foo=1 (Core warns and accepts it). */
         *value = interpret_bool(*value) ? NULL : "1";
     }
     *name = key;
-    *known = find_opt(key) != NULL;
+    *known = find_opt(a, key) != NULL;
     return *known;
 }
 
@@ -381,12 +426,12 @@ bool args_parse_argv(struct args *a, char *err, size_t err_len, int argc, char *
         char *section, *name;
         const char *val;
         bool known;
-        if (!*key || !interpret_key(key, value, &section, &name, &val, &known)) {
+        if (!*key || !interpret_key(a, key, value, &section, &name, &val, &known)) {
             set_err(err, err_len, "Invalid parameter %s", arg);
             mem_free(key);
             return false;
         }
-        const struct opt *o = find_opt(name);
+        const struct opt *o = find_opt(a, name);
         if (o->flags & OPT_CONFIG_ONLY) {
             set_err(err, err_len, "-%s cannot be used from commandline; -%s=%s", name, name, value ? value : "");
             mem_free(key);
@@ -513,7 +558,7 @@ static bool read_stream(struct args *a, char *err, size_t err_len, FILE *f, cons
             char *ksec, *name;
             const char *val;
             bool known;
-            interpret_key(key, value, &ksec, &name, &val, &known);
+            interpret_key(a, key, value, &ksec, &name, &val, &known);
             const char *sec = ksec ? ksec : section;
             if (ksec && !known_section(ksec))
                 add_warning(a, "Section [%s] is not recognized.", ksec);
@@ -631,7 +676,7 @@ static bool config_applies(const struct args *a, const struct setting *s, bool w
         return !strcmp(s->section, a->chain);
     if (*s->section)
         return false;
-    const struct opt *o = find_opt(s->name);
+    const struct opt *o = find_opt(a, s->name);
     if (o && (o->flags & OPT_NETWORK_ONLY) && strcmp(a->chain, "main") != 0)
         return false;
     return true;

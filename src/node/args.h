@@ -44,8 +44,16 @@
 
 struct args;
 
-/** Returns an empty option set (args_free it). */
+/** Returns an empty option set of hashmintd's options (args_free it). */
 struct args *args_new(void);
+/**
+ * Returns an empty option set of hashmint-cli's options (Core's
+ * SetupCliArgs: -conf -datadir -chain -regtest -testnet -named -rpc* -stdin
+ * -stdinrpcpass -getinfo -color ...), parsed and looked up by the same code
+ * (args_free it). Node options in a shared hashmint.conf are ignored with a
+ * warning, as in Core.
+ */
+struct args *args_new_cli(void);
 /** Frees the set (NULL is a no-op). */
 void args_free(struct args *a);
 

@@ -1,6 +1,7 @@
 /* hashmint-cli: bitcoin-cli's behaviour against hashmintd. Options come from
  * the command line (first) and hashmint.conf (its [main]/[test]/[regtest]/
- * [bitcoin] section for the chain, then the top level); credentials from
+ * [bitcoin] section for the chain, then the top level), read by
+ * src/node/args.c as hashmintd reads them; credentials from
  * -rpcpassword or the cookie file; one blocking HTTP/1.1 POST per call. */
 #include <errno.h>
 #include <netdb.h>
@@ -20,96 +21,38 @@
 #include "src/rpc/json_write.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_auth.h"
+#include "src/node/args.h"
 #include "src/rpc/rpc_client.h"
 #include "src/util/alloc.h"
 #include "src/util/wbuf.h"
 
 #define DEFAULT_RPCCONNECT "127.0.0.1"
 #define DEFAULT_HTTP_CLIENT_TIMEOUT 900
-#define CONF_FILENAME "hashmint.conf"
 #define CURRENCY_UNIT "HMC"
 
 /* ---- settings --------------------------------------------------------- */
 
-struct setting {
-    char *section; /* NULL: command line; "": config top level */
-    char *key;
-    char *value;
-};
-
-static struct setting *settings;
-static size_t setting_count;
+/* The command line and hashmint.conf, parsed and looked up by src/node/args.c
+ * (Core's precedence: the command line's last value, then the chain's
+ * section, then the file's top level; network-only options such as
+ * -rpcport apply from the top level to main only). */
+static struct args *g_args;
 static const char *chain_name = "main";
 
-static void setting_add(const char *section, const char *key, size_t keylen, const char *value)
-{
-    settings = mem_realloc(settings, (setting_count + 1) * sizeof(settings[0]));
-    struct setting *s = &settings[setting_count++];
-    s->section = section ? mem_strdup(section) : NULL;
-    s->key = mem_alloc(keylen + 1);
-    memcpy(s->key, key, keylen);
-    s->key[keylen] = '\0';
-    s->value = mem_strdup(value);
-}
-
-static void settings_free(void)
-{
-    for (size_t i = 0; i < setting_count; i++) {
-        mem_free(settings[i].section);
-        mem_free(settings[i].key);
-        mem_free(settings[i].value);
-    }
-    mem_free(settings);
-    settings = NULL;
-    setting_count = 0;
-}
-
-/* Options that apply to a test chain only from its own section (Core's
- * NETWORK_ONLY). */
-static bool network_only(const char *key)
-{
-    static const char *const keys[] = { "rpcport", "rpcbind", "port", "bind", "connect", "addnode", "wallet" };
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (!strcmp(key, keys[i]))
-            return true;
-    }
-    return false;
-}
-
-/* Core's precedence: the last command-line value, then the chain's section,
- * then the top level of the config file (first value in a file wins). */
 static const char *get_arg(const char *key)
 {
-    for (size_t i = setting_count; i-- > 0;) {
-        if (!settings[i].section && !strcmp(settings[i].key, key))
-            return settings[i].value;
-    }
-    for (size_t i = 0; i < setting_count; i++) {
-        if (settings[i].section && !strcmp(settings[i].section, chain_name) && !strcmp(settings[i].key, key))
-            return settings[i].value;
-    }
-    if (!strcmp(chain_name, "main") || !network_only(key)) {
-        for (size_t i = 0; i < setting_count; i++) {
-            if (settings[i].section && !settings[i].section[0] && !strcmp(settings[i].key, key))
-                return settings[i].value;
-        }
-    }
-    return NULL;
+    return args_get(g_args, key, NULL);
 }
 
 static const char *get_str(const char *key, const char *def)
 {
-    const char *v = get_arg(key);
-    return v ? v : def;
+    return args_get(g_args, key, def);
 }
 
 /* Core's InterpretBool: "" is true, else the number's truth. */
 static bool get_bool(const char *key, bool def)
 {
-    const char *v = get_arg(key);
-    if (!v)
-        return def;
-    return v[0] == '\0' || atoi(v) != 0;
+    return args_get_bool(g_args, key, def);
 }
 
 static long get_int(const char *key, long def)
@@ -120,147 +63,23 @@ static long get_int(const char *key, long def)
 
 static bool is_set(const char *key)
 {
-    return get_arg(key) != NULL;
+    return args_is_set(g_args, key);
 }
 
-static const char *const known_options[] = {
-    "?", "h", "help", "version", "conf", "datadir", "chain", "regtest", "testnet", "named", "rpcclienttimeout",
-    "rpcconnect", "rpccookiefile", "rpcpassword", "rpcport", "rpcuser", "rpcwait", "rpcwaittimeout", "rpcwallet",
-    "stdin", "stdinrpcpass", "getinfo", "color",
-};
-
-/* Parses leading "-name[=value]" options. Returns the index of the first
- * non-option argument, or -1 after printing an error. */
+/* Parses the leading "-name[=value]" options (the first other argument is
+ * the method). Returns the index of the first non-option argument, or -1
+ * after printing an error. */
 static int parse_command_line(int argc, char **argv)
 {
-    int i;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (a[0] != '-' || a[1] == '\0')
-            break;
-        a++;
-        if (a[0] == '-')
-            a++;
-        const char *eq = strchr(a, '=');
-        size_t klen = eq ? (size_t)(eq - a) : strlen(a);
-        const char *value = eq ? eq + 1 : "";
-        bool negated = false;
-        if (klen > 2 && !strncmp(a, "no", 2)) {
-            /* -nofoo means -foo=0 (when foo is an option). */
-            for (size_t k = 0; k < sizeof(known_options) / sizeof(known_options[0]); k++) {
-                if (strlen(known_options[k]) == klen - 2 && !strncmp(a + 2, known_options[k], klen - 2))
-                    negated = true;
-            }
-        }
-        if (negated) {
-            a += 2;
-            klen -= 2;
-            value = (eq && atoi(value) == 0 && value[0] != '\0') ? "1" : "0";
-        }
-        bool known = false;
-        for (size_t k = 0; k < sizeof(known_options) / sizeof(known_options[0]); k++) {
-            if (strlen(known_options[k]) == klen && !strncmp(a, known_options[k], klen))
-                known = true;
-        }
-        if (!known) {
-            fprintf(stderr, "Error parsing command line arguments: Invalid parameter -%.*s\n", (int)klen, a);
-            return -1;
-        }
-        setting_add(NULL, a, klen, value);
+    int first = 1;
+    while (first < argc && argv[first][0] == '-' && argv[first][1] != '\0')
+        first++;
+    char err[512];
+    if (!args_parse_argv(g_args, err, sizeof(err), first, argv)) {
+        fprintf(stderr, "Error parsing command line arguments: %s\n", err);
+        return -1;
     }
-    return i;
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        s[--n] = '\0';
-    return s;
-}
-
-/* Reads key=value lines with [section] headers and '#' comments. Returns
- * false with a message in err if the file has a malformed line. */
-static bool read_config(FILE *f, const char *path, char *err, size_t errlen)
-{
-    char line[4096];
-    char section[64] = "";
-    int lineno = 0;
-    while (fgets(line, sizeof(line), f)) {
-        lineno++;
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char *s = trim(line);
-        if (!*s)
-            continue;
-        if (s[0] == '[') {
-            size_t n = strlen(s);
-            if (s[n - 1] != ']' || n - 2 >= sizeof(section)) {
-                snprintf(err, errlen, "parse error on line %d: %s", lineno, s);
-                return false;
-            }
-            memcpy(section, s + 1, n - 2);
-            section[n - 2] = '\0';
-            continue;
-        }
-        char *eq = strchr(s, '=');
-        if (!eq) {
-            if (!strncmp(s, "no", 2))
-                snprintf(err, errlen,
-                         "parse error on line %d: %s, if you intended to specify a negated option, use -%s=1 instead",
-                         lineno, s, s);
-            else
-                snprintf(err, errlen, "parse error on line %d: %s", lineno, s);
-            return false;
-        }
-        *eq = '\0';
-        char *key = trim(s);
-        char *value = trim(eq + 1);
-        /* "section.key" at the top level is the same as key in [section]. */
-        char *dot = section[0] ? NULL : strchr(key, '.');
-        char sec[64];
-        snprintf(sec, sizeof(sec), "%s", section);
-        if (dot && (size_t)(dot - key) < sizeof(sec)) {
-            memcpy(sec, key, (size_t)(dot - key));
-            sec[dot - key] = '\0';
-            key = dot + 1;
-        }
-        if (!strncmp(key, "no", 2) && key[2]) {
-            /* nofoo=1 means foo=0 */
-            setting_add(sec, key + 2, strlen(key + 2), atoi(value) ? "0" : "1");
-        } else {
-            setting_add(sec, key, strlen(key), value);
-        }
-    }
-    (void)path;
-    return true;
-}
-
-/* Core's chain selection: -chain, -regtest, -testnet, at most one. */
-static bool select_chain(char *err, size_t errlen)
-{
-    const char *saved = chain_name;
-    chain_name = "main"; /* section lookups during selection use the top level */
-    bool regtest = get_bool("regtest", false);
-    bool testnet = get_bool("testnet", false);
-    const char *chain = get_arg("chain");
-    chain_name = saved;
-    int n = (regtest ? 1 : 0) + (testnet ? 1 : 0) + (chain ? 1 : 0);
-    if (n > 1) {
-        snprintf(err, errlen, "Invalid combination of -regtest, -testnet and -chain. Can use at most one.");
-        return false;
-    }
-    const char *name = regtest ? "regtest" : testnet ? "test" : chain ? chain : "main";
-    const struct chain_params *p = chain_params_get(name);
-    if (!p) {
-        snprintf(err, errlen, "Unknown chain %s.", name);
-        return false;
-    }
-    chain_name = p->name;
-    return true;
+    return first;
 }
 
 /* ---- paths ------------------------------------------------------------ */
@@ -769,7 +588,7 @@ static void print_usage(void)
            "  -stdinrpcpass\n       Read RPC password from standard input as a single line.\n\n"
            "  -testnet\n       Use the test chain. Equivalent to -chain=test.\n\n"
            "  -version\n       Print version and exit\n",
-           CONF_FILENAME, DEFAULT_HTTP_CLIENT_TIMEOUT, DEFAULT_RPCCONNECT, m ? m->rpc_port : 0, t ? t->rpc_port : 0,
+           ARGS_CONFIG_FILENAME, DEFAULT_HTTP_CLIENT_TIMEOUT, DEFAULT_RPCCONNECT, m ? m->rpc_port : 0, t ? t->rpc_port : 0,
            r ? r->rpc_port : 0);
 }
 
@@ -822,21 +641,12 @@ static int run(int argc, char **argv)
         mem_free(datadir);
         return EXIT_FAILURE;
     }
-    char *conf_path = path_join(datadir, get_str("conf", CONF_FILENAME));
-    FILE *cf = fopen(conf_path, "r");
-    if (cf) {
-        bool ok = read_config(cf, conf_path, err, sizeof(err));
-        fclose(cf);
-        if (!ok) {
-            fprintf(stderr, "Error reading configuration file: %s\n", err);
-            goto fail;
-        }
-    } else if (is_set("conf")) {
-        fprintf(stderr, "Error reading configuration file: specified config file \"%s\" could not be opened.\n",
-                conf_path);
+    char *conf_path = path_join(datadir, get_str("conf", ARGS_CONFIG_FILENAME));
+    if (!args_read_config(g_args, err, sizeof(err), conf_path, datadir, is_set("conf"))) {
+        fprintf(stderr, "%s\n", err);
         goto fail;
     }
-    if (!select_chain(err, sizeof(err))) {
+    if (!args_select_chain(g_args, err, sizeof(err), &chain_name)) {
         fprintf(stderr, "Error: %s\n", err);
         goto fail;
     }
@@ -860,7 +670,7 @@ static int run(int argc, char **argv)
             snprintf(err, sizeof(err), "-stdinrpcpass specified but failed to read from standard input");
             goto error;
         }
-        setting_add(NULL, "rpcpassword", strlen("rpcpassword"), pw);
+        args_force(g_args, "rpcpassword", pw);
         mem_wipe(pw, strlen(pw));
         mem_free(pw);
     }
@@ -1036,7 +846,8 @@ fail:
 
 int main(int argc, char **argv)
 {
+    g_args = args_new_cli();
     int ret = run(argc, argv);
-    settings_free();
+    args_free(g_args);
     return ret;
 }

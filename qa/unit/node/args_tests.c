@@ -408,6 +408,54 @@ START_TEST(test_includeconf)
 }
 END_TEST
 
+static void count_any_warning(const char *msg, void *arg)
+{
+    ck_assert_msg(strstr(msg, "server") != NULL, "%s", msg);
+    ++*(int *)arg;
+}
+
+/* hashmint-cli's set: its own options, the same parser, precedence and config reading. */
+START_TEST(test_cli_options)
+{
+    const char *path = write_conf("server=1\nrpcuser=top\nrpcport=1111\n[regtest]\nrpcport=2222\nrpcwait=1\n");
+    struct args *a = args_new_cli();
+    const char *argv[] = { "hashmint-cli", "-regtest", "-rpcuser=cmd", "-named", "-nocolor" };
+    ck_assert_msg(args_parse_argv(a, err, sizeof(err), 5, (char *const *)argv), "%s", err);
+    ck_assert(args_read_config(a, err, sizeof(err), path, NULL, true));
+    const char *name;
+    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert_str_eq(name, "regtest");
+    ck_assert_str_eq(args_get(a, "rpcuser", ""), "cmd");   /* the command line first */
+    ck_assert_str_eq(args_get(a, "rpcport", ""), "2222");  /* the chain's section; the top one is main's */
+    ck_assert(args_get_bool(a, "rpcwait", false));
+    ck_assert(args_get_bool(a, "named", false));
+    ck_assert(args_is_negated(a, "color"));
+    ck_assert(!args_is_set(a, "server"));                  /* a node option: ignored with a warning */
+    int seen = 0;
+    args_each_warning(a, count_any_warning, &seen);
+    ck_assert_int_eq(seen, 1);
+    args_free(a);
+    /* Node options are not the cli's, and the cli's are not the node's. */
+    a = args_new_cli();
+    const char *bad[] = { "hashmint-cli", "-txindex" };
+    ck_assert(!args_parse_argv(a, err, sizeof(err), 2, (char *const *)bad));
+    ck_assert_str_eq(err, "Invalid parameter -txindex");
+    args_free(a);
+    a = args_new();
+    const char *bad2[] = { "hashmintd", "-rpcwait" };
+    ck_assert(!args_parse_argv(a, err, sizeof(err), 2, (char *const *)bad2));
+    args_free(a);
+    /* -regtest and -chain together: one error text for both programs. */
+    a = args_new_cli();
+    const char *both[] = { "hashmint-cli", "-regtest", "-chain=test" };
+    ck_assert(args_parse_argv(a, err, sizeof(err), 3, (char *const *)both));
+    ck_assert(!args_select_chain(a, err, sizeof(err), &name));
+    ck_assert_str_eq(err, "Invalid combination of -regtest, -testnet and -chain. Can use at most one.");
+    args_free(a);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(test_money)
 {
     int64_t v;
@@ -482,6 +530,7 @@ static Suite *args_suite(void)
     tcase_add_test(tc, test_config_long_lines);
     tcase_add_test(tc, test_includeconf);
     tcase_add_test(tc, test_money);
+    tcase_add_test(tc, test_cli_options);
     tcase_add_test(tc, test_help_lists_groups_and_options);
     suite_add_tcase(s, tc);
     return s;
