@@ -15,11 +15,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     struct args *a = args_new();
     char err[512];
-    bool ok = args_read_config_stream(a, err, sizeof(err), f);
+    bool ok = args_read_config_stream(a, f, err, sizeof(err));
     fclose(f);
     if (ok) {
         const char *chain;
-        if (args_select_chain(a, err, sizeof(err), &chain)) {
+        if (args_select_chain(a, &chain, err, sizeof(err))) {
             size_t n;
             (void)args_get(a, "rpcuser", NULL);
             (void)args_get_bool(a, "server", true);

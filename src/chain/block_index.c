@@ -8,6 +8,7 @@
 
 #include "consensus/pow.h"
 #include "src/util/alloc.h"
+#include "src/util/check.h"
 #include "src/util/endian.h"
 
 bool block_index_is_valid(const struct block_index *bi, uint32_t level)
@@ -57,12 +58,14 @@ struct block_index *block_index_get_ancestor(const struct block_index *bi, int32
         }
         if (!walk)
             return NULL;
+        HM_ASSERT(walk->height == hwalk); /* prev and skip pointers agree with the heights */
     }
     return (struct block_index *)walk;
 }
 
 static void build_skip(struct block_index *bi)
 {
+    HM_ASSERT(!bi->prev || bi->height == bi->prev->height + 1);
     bi->skip = bi->prev ? block_index_get_ancestor(bi->prev, skip_height(bi->height)) : NULL;
 }
 

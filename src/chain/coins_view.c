@@ -16,6 +16,7 @@
 #include "src/crypto/siphash.h"
 #include "src/store/coins_db.h"
 #include "src/util/alloc.h"
+#include "src/util/check.h"
 
 enum { F_DIRTY = 1, F_FRESH = 2, F_SPENT = 4 };
 
@@ -180,12 +181,16 @@ static void erase(struct coins_cache *c, struct centry *target)
     struct centry **pp = &c->buckets[bucket_of(c, &target->op)];
     while (*pp && *pp != target)
         pp = &(*pp)->next;
+    HM_ASSERT(*pp == target); /* an entry of this cache sits in its own bucket */
     if (!*pp)
         return;
     *pp = target->next;
+    HM_ASSERT(c->usage >= entry_usage(target) && c->count > 0);
     c->usage -= entry_usage(target);
-    if (target->flags & F_DIRTY)
+    if (target->flags & F_DIRTY) {
+        HM_ASSERT(c->dirty > 0);
         c->dirty--;
+    }
     c->count--;
     entry_free(target);
 }
@@ -388,6 +393,10 @@ static void absorb(struct coins_cache *p, struct centry *ce)
         set_dirty(p, pe);
         return;
     }
+    /* Core's BatchWrite logic error "FRESH flag misapplied to coin that
+     * exists in parent cache": a FRESH child entry says the parent has no
+     * unspent coin here. */
+    HM_ASSERT(!child_fresh || (pe->flags & F_SPENT));
     if (child_spent && (pe->flags & F_FRESH)) {
         /* Nobody below the parent knows the coin: drop it entirely. */
         erase(p, pe);

@@ -13,6 +13,7 @@
 #include "src/chain/mempool_internal.h"
 #include "src/crypto/siphash.h"
 #include "src/util/alloc.h"
+#include "src/util/check.h"
 #include "src/util/log.h"
 
 /* ---- small containers ---- */
@@ -317,6 +318,8 @@ static void link_push(struct mp_entry ***arr, size_t *count, size_t *cap, struct
     (*arr)[(*count)++] = e;
 }
 
+/* Drops e from a parent or child list. The links are kept in pairs (e's
+ * parent lists e as a child and the other way round): e must be there. */
 static void link_drop(struct mp_entry **arr, size_t *count, struct mp_entry *e)
 {
     for (size_t i = 0; i < *count; i++)
@@ -324,6 +327,7 @@ static void link_drop(struct mp_entry **arr, size_t *count, struct mp_entry *e)
             arr[i] = arr[--*count];
             return;
         }
+    HM_ASSERT(!"mempool link without its pair");
 }
 
 size_t mp_tx_usage(const struct tx *tx)

@@ -403,7 +403,7 @@ static bool interpret_key(const struct args *a, char *key, const char *value_in,
     return *known;
 }
 
-bool args_parse_argv(struct args *a, char *err, size_t err_len, int argc, char *const *argv)
+bool args_parse_argv(struct args *a, int argc, char *const *argv, char *err, size_t err_len)
 {
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -603,7 +603,7 @@ out:
     return ok;
 }
 
-bool args_read_config(struct args *a, char *err, size_t err_len, const char *path, const char *datadir, bool required)
+bool args_read_config(struct args *a, const char *path, const char *datadir, bool required, char *err, size_t err_len)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -655,7 +655,7 @@ bool args_read_config(struct args *a, char *err, size_t err_len, const char *pat
     return ok;
 }
 
-bool args_read_config_stream(struct args *a, char *err, size_t err_len, FILE *f)
+bool args_read_config_stream(struct args *a, FILE *f, char *err, size_t err_len)
 {
     char inner[512];
     if (!read_stream(a, inner, sizeof(inner), f, "", true, NULL, NULL)) {
@@ -792,7 +792,7 @@ void args_force(struct args *a, const char *name, const char *value)
     add_setting(a, true, "", name, value);
 }
 
-bool args_select_chain(struct args *a, char *err, size_t err_len, const char **name)
+bool args_select_chain(struct args *a, const char **name, char *err, size_t err_len)
 {
     a->chain = ""; /* only the command line and the top section count here */
     bool regtest = args_get_bool(a, "regtest", false);

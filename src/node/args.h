@@ -62,8 +62,8 @@ void args_free(struct args *a);
  * e.g. "Invalid parameter -foo") for an unknown option, a value given to an
  * option that takes none, a positional argument, -conf/-includeconf misuse.
  */
-__attribute__((warn_unused_result)) bool args_parse_argv(struct args *a, char *err, size_t err_len, int argc,
-                                                        char *const *argv);
+__attribute__((warn_unused_result)) bool args_parse_argv(struct args *a, int argc, char *const *argv, char *err,
+                                                        size_t err_len);
 
 /**
  * Reads a config file. required: a missing file is an error (an explicit
@@ -73,15 +73,15 @@ __attribute__((warn_unused_result)) bool args_parse_argv(struct args *a, char *e
  * with err set on a syntax error ("parse error on line N: ...") or an
  * unreadable/missing-but-required file.
  */
-__attribute__((warn_unused_result)) bool args_read_config(struct args *a, char *err, size_t err_len,
-                                                         const char *path, const char *datadir, bool required);
+__attribute__((warn_unused_result)) bool args_read_config(struct args *a, const char *path, const char *datadir,
+                                                         bool required, char *err, size_t err_len);
 
 /**
  * Reads config-file text from f like args_read_config, except that
  * includeconf= lines are ignored with a warning (as in an included file).
  * Returns false with err set on a syntax error.
  */
-__attribute__((warn_unused_result)) bool args_read_config_stream(struct args *a, char *err, size_t err_len, FILE *f);
+__attribute__((warn_unused_result)) bool args_read_config_stream(struct args *a, FILE *f, char *err, size_t err_len);
 
 /**
  * Selects the chain from -chain, -regtest, -testnet (command line first,
@@ -91,8 +91,8 @@ __attribute__((warn_unused_result)) bool args_read_config_stream(struct args *a,
  * an unknown chain. Call before the getters below: they read that
  * chain's section.
  */
-__attribute__((warn_unused_result)) bool args_select_chain(struct args *a, char *err, size_t err_len,
-                                                          const char **name);
+__attribute__((warn_unused_result)) bool args_select_chain(struct args *a, const char **name, char *err,
+                                                          size_t err_len);
 
 /** Returns true if the option was given anywhere (negated included). */
 bool args_is_set(const struct args *a, const char *name);

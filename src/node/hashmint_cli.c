@@ -75,7 +75,7 @@ static int parse_command_line(int argc, char **argv)
     while (first < argc && argv[first][0] == '-' && argv[first][1] != '\0')
         first++;
     char err[512];
-    if (!args_parse_argv(g_args, err, sizeof(err), first, argv)) {
+    if (!args_parse_argv(g_args, first, argv, err, sizeof(err))) {
         fprintf(stderr, "Error parsing command line arguments: %s\n", err);
         return -1;
     }
@@ -642,11 +642,11 @@ static int run(int argc, char **argv)
         return EXIT_FAILURE;
     }
     char *conf_path = path_join(datadir, get_str("conf", ARGS_CONFIG_FILENAME));
-    if (!args_read_config(g_args, err, sizeof(err), conf_path, datadir, is_set("conf"))) {
+    if (!args_read_config(g_args, conf_path, datadir, is_set("conf"), err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
         goto fail;
     }
-    if (!args_select_chain(g_args, err, sizeof(err), &chain_name)) {
+    if (!args_select_chain(g_args, &chain_name, err, sizeof(err))) {
         fprintf(stderr, "Error: %s\n", err);
         goto fail;
     }

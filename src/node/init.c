@@ -706,7 +706,7 @@ static void print_usage(FILE *f)
 static int setup_options(struct node *n, int argc, char **argv)
 {
     char err[1024];
-    if (!args_parse_argv(n->args, err, sizeof(err), argc, argv)) {
+    if (!args_parse_argv(n->args, argc, argv, err, sizeof(err))) {
         fprintf(stderr, "Error parsing command line arguments: %s\n", err);
         return 1;
     }
@@ -747,11 +747,11 @@ static int setup_options(struct node *n, int argc, char **argv)
                   conf_given ? args_get(n->args, "conf", ARGS_CONFIG_FILENAME) : ARGS_CONFIG_FILENAME))
         return 1;
     if (!args_is_negated(n->args, "conf") &&
-        !args_read_config(n->args, err, sizeof(err), n->conf_path, n->datadir, conf_given)) {
+        !args_read_config(n->args, n->conf_path, n->datadir, conf_given, err, sizeof(err))) {
         fprintf(stderr, "Error: %s\n", err);
         return 1;
     }
-    if (!args_select_chain(n->args, err, sizeof(err), &n->chain_name)) {
+    if (!args_select_chain(n->args, &n->chain_name, err, sizeof(err))) {
         fprintf(stderr, "Error: %s\n", err);
         return 1;
     }

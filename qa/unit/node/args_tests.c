@@ -13,7 +13,7 @@ static char err[1024];
 static struct args *parse(int argc, const char *const *argv)
 {
     struct args *a = args_new();
-    ck_assert_msg(args_parse_argv(a, err, sizeof(err), argc, (char *const *)argv), "%s", err);
+    ck_assert_msg(args_parse_argv(a, argc, (char *const *)argv, err, sizeof(err)), "%s", err);
     return a;
 }
 
@@ -76,25 +76,25 @@ START_TEST(test_errors)
 {
     struct args *a = args_new();
     const char *bad[] = { "hashmintd", "-foo=1" };
-    ck_assert(!args_parse_argv(a, err, sizeof(err), 2, (char *const *)bad));
+    ck_assert(!args_parse_argv(a, 2, (char *const *)bad, err, sizeof(err)));
     ck_assert_str_eq(err, "Invalid parameter -foo=1");
     args_free(a);
 
     a = args_new();
     const char *pos[] = { "hashmintd", "getinfo" };
-    ck_assert(!args_parse_argv(a, err, sizeof(err), 2, (char *const *)pos));
+    ck_assert(!args_parse_argv(a, 2, (char *const *)pos, err, sizeof(err)));
     ck_assert(strstr(err, "unexpected token 'getinfo'") != NULL);
     args_free(a);
 
     a = args_new();
     const char *inc[] = { "hashmintd", "-includeconf=x.conf" };
-    ck_assert(!args_parse_argv(a, err, sizeof(err), 2, (char *const *)inc));
+    ck_assert(!args_parse_argv(a, 2, (char *const *)inc, err, sizeof(err)));
     ck_assert(strstr(err, "-includeconf cannot be used from commandline") != NULL);
     args_free(a);
 
     a = args_new();
     const char *nofoo[] = { "hashmintd", "-nofoo" };
-    ck_assert(!args_parse_argv(a, err, sizeof(err), 2, (char *const *)nofoo));
+    ck_assert(!args_parse_argv(a, 2, (char *const *)nofoo, err, sizeof(err)));
     ck_assert_str_eq(err, "Invalid parameter -nofoo");
     args_free(a);
 }
@@ -105,42 +105,42 @@ START_TEST(test_chain_selection)
     const char *name;
     const char *r[] = { "hashmintd", "-regtest" };
     struct args *a = parse(2, r);
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(name, "regtest");
     args_free(a);
 
     const char *c[] = { "hashmintd", "-chain=bitcoin" };
     a = parse(2, c);
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(name, "bitcoin");
     args_free(a);
 
     const char *both[] = { "hashmintd", "-regtest", "-testnet" };
     a = parse(3, both);
-    ck_assert(!args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(!args_select_chain(a, &name, err, sizeof(err)));
     ck_assert(strstr(err, "Invalid combination of -regtest, -testnet and -chain") != NULL);
     args_free(a);
 
     const char *both2[] = { "hashmintd", "-regtest", "-chain=test" };
     a = parse(3, both2);
-    ck_assert(!args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(!args_select_chain(a, &name, err, sizeof(err)));
     args_free(a);
 
     /* -regtest=0 does not count */
     const char *off[] = { "hashmintd", "-regtest=0", "-chain=test" };
     a = parse(3, off);
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(name, "test");
     args_free(a);
 
     const char *unk[] = { "hashmintd", "-chain=signet" };
     a = parse(2, unk);
-    ck_assert(!args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(!args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(err, "Unknown chain signet.");
     args_free(a);
 
     a = args_new();
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(name, "main");
     args_free(a);
 }
@@ -165,9 +165,9 @@ START_TEST(test_config_sections)
                                   "rpcuser=testuser\n");
     const char *argv[] = { "hashmintd", "-dbcache=200", "-zmqpubhashtx=tcp://c" };
     struct args *a = parse(3, argv);
-    ck_assert_msg(args_read_config(a, err, sizeof(err), path, NULL, true), "%s", err);
+    ck_assert_msg(args_read_config(a, path, NULL, true, err, sizeof(err)), "%s", err);
     const char *name;
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(name, "regtest");
     ck_assert_str_eq(args_get(a, "rpcuser", ""), "reg");     /* section beats top */
     ck_assert_str_eq(args_get(a, "dbcache", ""), "200");     /* command line beats config */
@@ -194,9 +194,9 @@ START_TEST(test_config_network_only_and_warnings)
 {
     const char *path = write_conf("rpcport=1111\nrpcuser=u\nunknownthing=5\n[weird]\nx=1\n");
     struct args *a = args_new();
-    ck_assert(args_read_config(a, err, sizeof(err), path, NULL, true));
+    ck_assert(args_read_config(a, path, NULL, true, err, sizeof(err)));
     const char *name;
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(name, "main");
     ck_assert_str_eq(args_get(a, "rpcport", ""), "1111"); /* applies on main */
     int seen = 0;
@@ -207,9 +207,9 @@ START_TEST(test_config_network_only_and_warnings)
     /* on test, the top-section rpcport (network-only) is ignored, rpcuser is not */
     a = args_new();
     const char *argv[] = { "hashmintd", "-testnet" };
-    ck_assert(args_parse_argv(a, err, sizeof(err), 2, (char *const *)argv));
-    ck_assert(args_read_config(a, err, sizeof(err), path, NULL, true));
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_parse_argv(a, 2, (char *const *)argv, err, sizeof(err)));
+    ck_assert(args_read_config(a, path, NULL, true, err, sizeof(err)));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert(!args_is_set(a, "rpcport"));
     ck_assert_str_eq(args_get(a, "rpcuser", ""), "u");
     args_free(a);
@@ -222,9 +222,9 @@ START_TEST(test_config_first_value_and_negation)
     const char *path = write_conf("rpcuser=first\nrpcuser=second\nrpcallowip=1.1.1.1\nnorpcallowip=1\n"
                                   "rpcallowip=2.2.2.2\n");
     struct args *a = args_new();
-    ck_assert(args_read_config(a, err, sizeof(err), path, NULL, true));
+    ck_assert(args_read_config(a, path, NULL, true, err, sizeof(err)));
     const char *name;
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(args_get(a, "rpcuser", ""), "first"); /* Core: first value in config files */
     size_t n;
     const char *const *v = args_get_all(a, &n, "rpcallowip");
@@ -235,8 +235,8 @@ START_TEST(test_config_first_value_and_negation)
     /* -norpcallowip on the command line hides the config's values */
     const char *argv[] = { "hashmintd", "-norpcallowip" };
     a = parse(2, argv);
-    ck_assert(args_read_config(a, err, sizeof(err), path, NULL, true));
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_read_config(a, path, NULL, true, err, sizeof(err)));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     v = args_get_all(a, &n, "rpcallowip");
     ck_assert_uint_eq(n, 0);
     args_free(a);
@@ -260,15 +260,15 @@ START_TEST(test_config_errors)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const char *path = write_conf(cases[i].text);
         struct args *a = args_new();
-        ck_assert(!args_read_config(a, err, sizeof(err), path, NULL, true));
+        ck_assert(!args_read_config(a, path, NULL, true, err, sizeof(err)));
         ck_assert_msg(strstr(err, cases[i].want) != NULL, "case %zu: %s", i, err);
         args_free(a);
         unlink(path);
     }
     /* a missing optional file is fine, a missing required one is not */
     struct args *a = args_new();
-    ck_assert(args_read_config(a, err, sizeof(err), "/nonexistent/hashmint.conf", NULL, false));
-    ck_assert(!args_read_config(a, err, sizeof(err), "/nonexistent/hashmint.conf", NULL, true));
+    ck_assert(args_read_config(a, "/nonexistent/hashmint.conf", NULL, false, err, sizeof(err)));
+    ck_assert(!args_read_config(a, "/nonexistent/hashmint.conf", NULL, true, err, sizeof(err)));
     ck_assert(strstr(err, "could not be opened") != NULL);
     args_free(a);
 }
@@ -304,9 +304,9 @@ START_TEST(test_config_long_lines)
     char *text = long_line("#", 4094, "rpcuser=injected\nrpcthreads=3\n");
     const char *path = write_conf(text);
     struct args *a = args_new();
-    ck_assert_msg(args_read_config(a, err, sizeof(err), path, NULL, true), "%s", err);
+    ck_assert_msg(args_read_config(a, path, NULL, true, err, sizeof(err)), "%s", err);
     const char *name;
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(args_get(a, "rpcuser", "unset"), "unset");
     ck_assert_str_eq(args_get(a, "rpcthreads", ""), "3");
     args_free(a);
@@ -318,8 +318,8 @@ START_TEST(test_config_long_lines)
     text = long_line("rpcauth=u:", 300000, "\nrpcthreads=2\n");
     path = write_conf(text);
     a = args_new();
-    ck_assert_msg(args_read_config(a, err, sizeof(err), path, NULL, true), "%s", err);
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert_msg(args_read_config(a, path, NULL, true, err, sizeof(err)), "%s", err);
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     size_t n;
     const char *const *v = args_get_all(a, &n, "rpcauth");
     ck_assert_uint_eq(n, 1);
@@ -337,7 +337,7 @@ START_TEST(test_config_long_lines)
     snprintf(text, total, "%s%snolisten\n", c1, c2);
     path = write_conf(text);
     a = args_new();
-    ck_assert(!args_read_config(a, err, sizeof(err), path, NULL, true));
+    ck_assert(!args_read_config(a, path, NULL, true, err, sizeof(err)));
     ck_assert_msg(strstr(err, "parse error on line 3: nolisten") != NULL, "%s", err);
     args_free(a);
     unlink(path);
@@ -349,14 +349,14 @@ START_TEST(test_config_long_lines)
     c1 = long_line("#", ARGS_MAX_CONFIG_LINE - 1, "\n");
     path = write_conf(c1);
     a = args_new();
-    ck_assert_msg(args_read_config(a, err, sizeof(err), path, NULL, true), "%s", err);
+    ck_assert_msg(args_read_config(a, path, NULL, true, err, sizeof(err)), "%s", err);
     args_free(a);
     unlink(path);
     free(c1);
     c1 = long_line("rpcthreads=2\n#", ARGS_MAX_CONFIG_LINE, "\n");
     path = write_conf(c1);
     a = args_new();
-    ck_assert(!args_read_config(a, err, sizeof(err), path, NULL, true));
+    ck_assert(!args_read_config(a, path, NULL, true, err, sizeof(err)));
     ck_assert_msg(strstr(err, "parse error on line 2: line longer than 1048576 bytes") != NULL, "%s", err);
     args_free(a);
     unlink(path);
@@ -366,7 +366,7 @@ START_TEST(test_config_long_lines)
     static const char with_nul[] = "rpcthreads=2\nrpcuser=a\0b\n";
     path = write_conf_bytes(with_nul, sizeof(with_nul) - 1);
     a = args_new();
-    ck_assert(!args_read_config(a, err, sizeof(err), path, NULL, true));
+    ck_assert(!args_read_config(a, path, NULL, true, err, sizeof(err)));
     ck_assert_msg(strstr(err, "parse error on line 2: line contains a NUL byte") != NULL, "%s", err);
     args_free(a);
     unlink(path);
@@ -374,8 +374,8 @@ START_TEST(test_config_long_lines)
     /* The last line without a newline still counts. */
     path = write_conf("rpcthreads=5");
     a = args_new();
-    ck_assert_msg(args_read_config(a, err, sizeof(err), path, NULL, true), "%s", err);
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert_msg(args_read_config(a, path, NULL, true, err, sizeof(err)), "%s", err);
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(args_get(a, "rpcthreads", ""), "5");
     args_free(a);
     unlink(path);
@@ -396,9 +396,9 @@ START_TEST(test_includeconf)
     fputs("includeconf=extra.conf\nrpcthreads=3\n", f);
     fclose(f);
     struct args *a = args_new();
-    ck_assert_msg(args_read_config(a, err, sizeof(err), main_conf, dir, true), "%s", err);
+    ck_assert_msg(args_read_config(a, main_conf, dir, true, err, sizeof(err)), "%s", err);
     const char *name;
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(args_get(a, "rpcuser", ""), "included");
     ck_assert_str_eq(args_get(a, "rpcthreads", ""), "3");
     args_free(a);
@@ -420,10 +420,10 @@ START_TEST(test_cli_options)
     const char *path = write_conf("server=1\nrpcuser=top\nrpcport=1111\n[regtest]\nrpcport=2222\nrpcwait=1\n");
     struct args *a = args_new_cli();
     const char *argv[] = { "hashmint-cli", "-regtest", "-rpcuser=cmd", "-named", "-nocolor" };
-    ck_assert_msg(args_parse_argv(a, err, sizeof(err), 5, (char *const *)argv), "%s", err);
-    ck_assert(args_read_config(a, err, sizeof(err), path, NULL, true));
+    ck_assert_msg(args_parse_argv(a, 5, (char *const *)argv, err, sizeof(err)), "%s", err);
+    ck_assert(args_read_config(a, path, NULL, true, err, sizeof(err)));
     const char *name;
-    ck_assert(args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(name, "regtest");
     ck_assert_str_eq(args_get(a, "rpcuser", ""), "cmd");   /* the command line first */
     ck_assert_str_eq(args_get(a, "rpcport", ""), "2222");  /* the chain's section; the top one is main's */
@@ -438,18 +438,18 @@ START_TEST(test_cli_options)
     /* Node options are not the cli's, and the cli's are not the node's. */
     a = args_new_cli();
     const char *bad[] = { "hashmint-cli", "-txindex" };
-    ck_assert(!args_parse_argv(a, err, sizeof(err), 2, (char *const *)bad));
+    ck_assert(!args_parse_argv(a, 2, (char *const *)bad, err, sizeof(err)));
     ck_assert_str_eq(err, "Invalid parameter -txindex");
     args_free(a);
     a = args_new();
     const char *bad2[] = { "hashmintd", "-rpcwait" };
-    ck_assert(!args_parse_argv(a, err, sizeof(err), 2, (char *const *)bad2));
+    ck_assert(!args_parse_argv(a, 2, (char *const *)bad2, err, sizeof(err)));
     args_free(a);
     /* -regtest and -chain together: one error text for both programs. */
     a = args_new_cli();
     const char *both[] = { "hashmint-cli", "-regtest", "-chain=test" };
-    ck_assert(args_parse_argv(a, err, sizeof(err), 3, (char *const *)both));
-    ck_assert(!args_select_chain(a, err, sizeof(err), &name));
+    ck_assert(args_parse_argv(a, 3, (char *const *)both, err, sizeof(err)));
+    ck_assert(!args_select_chain(a, &name, err, sizeof(err)));
     ck_assert_str_eq(err, "Invalid combination of -regtest, -testnet and -chain. Can use at most one.");
     args_free(a);
     unlink(path);
