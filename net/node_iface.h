@@ -4,10 +4,10 @@
  *
  * net/ may include only consensus/, src/crypto/ and src/util/ (layer rule,
  * doc/layout.md), so it never sees struct chainstate or struct mempool.
- * src/node/net_glue.c fills one struct node_iface with functions over the
- * chainstate and the mempool and hands it to the connection manager; the
- * sync code (net/sync.c) and the transaction relay code (net/relay.c) call
- * through it.
+ * src/node fills one struct node_iface with functions over the
+ * chainstate and the mempool (src/node/chain_iface.c) and hands it to
+ * net/'s dispatcher (net/peer_dispatch.c); the sync code (net/sync*.c) and
+ * the transaction relay code (net/txrelay.c) call through it.
  *
  * Threading and locking. Every function pointer may be called from the
  * network thread at any time after connman start and until connman stop; the
@@ -218,9 +218,10 @@ struct node_iface {
 /* ---- the node -> net direction ----
  *
  * The node subscribes to the chain's events list (src/node/net_glue.c) and
- * forwards the news to net/ through two functions:
- *   - a new active tip:        net_sync_new_tip()  (net/sync.h)
- *   - a transaction added:     txrelay_tx_added()  (net/txrelay.h)
+ * forwards the news to net/ through three functions:
+ *   - a new active tip:        net_sync_new_tip()        (net/sync.h)
+ *   - a block found invalid:   net_sync_block_invalid()  (net/sync.h)
+ *   - a transaction added:     txrelay_tx_added()        (net/txrelay.h)
  * They run on whichever thread changed the chain, with the chain lock held:
  * they only record the news under net's own small lock; the network thread
  * acts on it at its next tick. They never call back through node_iface. */

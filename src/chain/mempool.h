@@ -293,7 +293,7 @@ struct mempool_stats {
     int64_t min_fee;             /* mempoolminfee: max(rolling minimum, -minrelaytxfee) */
     int64_t min_relay_feerate;   /* minrelaytxfee */
     int64_t incremental_relay_feerate;
-    uint64_t unbroadcast_count;  /* always 0 until P2P */
+    uint64_t unbroadcast_count;  /* always 0: the unbroadcast set (Core's re-announcement of local txs) is not kept */
     bool full_rbf;
     uint64_t sequence;           /* the current mempool sequence number */
 };

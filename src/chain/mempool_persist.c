@@ -53,7 +53,7 @@ int mempool_dump(struct mempool *mp, const char *path, char *err, size_t errlen)
             wbuf_put(&w, mp->deltas[i].txid.b, 32);
             wbuf_u64le(&w, (uint64_t)mp->deltas[i].delta);
         }
-    wbuf_compact(&w, 0); /* unbroadcast txids: none until P2P */
+    wbuf_compact(&w, 0); /* unbroadcast txids: none (the set is not kept) */
     size_t count = mp->entry_count;
     mp_unlock(mp);
     mem_free(v);
@@ -178,7 +178,7 @@ int mempool_load(struct mempool *mp, const char *path, size_t *accepted, size_t 
         }
         mempool_prioritise(mp, &txid, delta);
     }
-    /* The unbroadcast set (txids) is read and ignored until P2P exists. */
+    /* The unbroadcast set (txids) is read and ignored: the node does not keep one. */
     rc = 0;
     log_printf(LOG_ALWAYS, LOG_LEVEL_INFO,
                "Imported mempool transactions from %s: %zu succeeded, %zu failed, %zu expired", path, n_ok, n_fail,
