@@ -43,7 +43,8 @@ void peer_dispatch_options_init(struct peer_dispatch_options *o)
 
 /* ---- punishment ---- */
 
-void peer_dispatch_punish(struct peer_dispatch *d, struct peer *p, const char *reason)
+/* Core's Misbehaving (see net/peer_dispatch.h). Event thread. */
+static void punish(struct peer_dispatch *d, struct peer *p, const char *reason)
 {
     /* Core's Misbehaving line, then MaybeDiscourageAndDisconnect. */
     log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Misbehaving: peer=%" PRId64 ": %s", p->id, reason);
@@ -56,7 +57,7 @@ void peer_dispatch_punish(struct peer_dispatch *d, struct peer *p, const char *r
 /* The punish function the layers get (net_sync_punish_fn, addrrelay_punish_fn). */
 static void punish_fn(void *ctx, struct peer *p, const char *reason)
 {
-    peer_dispatch_punish(ctx, p, reason);
+    punish(ctx, p, reason);
 }
 
 /* ---- transaction relay -> connman (txrelay names peers by id) ---- */
@@ -86,7 +87,7 @@ static void relay_drop_fn(void *ctx, struct peer *p)
 {
     struct relay_op *r = ctx;
     if (r->punish)
-        peer_dispatch_punish(r->d, p, r->reason);
+        punish(r->d, p, r->reason);
     else
         connman_disconnect(r->d->cm, p, r->reason);
 }
@@ -245,8 +246,10 @@ static const struct {
     { NET_CMD_SENDHEADERS, on_sendheaders }, { NET_CMD_SENDCMPCT, on_sendcmpct },
 };
 
-bool peer_dispatch_message(struct peer_dispatch *d, struct peer *p, const char *command, const uint8_t *payload,
-                           size_t len)
+/* One message from p after the handshake: calls the layer(s) that handle
+ * `command`; an unknown command is logged and ignored. Returns false if the
+ * message was malformed (the connman then calls on_bad_message). */
+static bool dispatch(struct peer_dispatch *d, struct peer *p, const char *command, const uint8_t *payload, size_t len)
 {
     for (size_t i = 0; i < sizeof(COMMANDS) / sizeof(COMMANDS[0]); i++)
         if (strcmp(COMMANDS[i].command, command) == 0)
@@ -259,14 +262,14 @@ bool peer_dispatch_message(struct peer_dispatch *d, struct peer *p, const char *
 
 static bool cb_message(void *ctx, struct peer *p, const char *command, const uint8_t *payload, size_t len)
 {
-    return peer_dispatch_message(ctx, p, command, payload, len);
+    return dispatch(ctx, p, command, payload, len);
 }
 
 static void cb_bad_message(void *ctx, struct peer *p, const char *command)
 {
     char reason[64];
     snprintf(reason, sizeof(reason), "malformed %s message", command);
-    peer_dispatch_punish(ctx, p, reason);
+    punish(ctx, p, reason);
 }
 
 static void cb_connected(void *ctx, struct peer *p)

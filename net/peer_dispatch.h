@@ -9,7 +9,7 @@
  *  - transaction relay (net/txrelay.h),
  *  - address relay with the address and ban managers (net/addrrelay.h),
  * and gives the connman its whole set of callbacks: every message after the
- * handshake goes through peer_dispatch_message, which owns the command
+ * handshake goes through its on_message callback, which owns the command
  * table (including the negotiation messages sendheaders, feefilter and
  * sendcmpct, recorded in struct peer); peer life-cycle events and the tick
  * go to every layer; misbehaviour is punished here, one way for all layers
@@ -70,16 +70,6 @@ void peer_dispatch_attach(struct peer_dispatch *d, struct connman *cm);
 /** Frees the layers and the dispatcher (NULL is a no-op). Call after connman_stop. */
 void peer_dispatch_free(struct peer_dispatch *d);
 
-/**
- * One message from p after the handshake (connman's on_message): calls the
- * layer(s) that handle `command`; an unknown command is logged and ignored.
- * Returns false if the message was malformed (the connman then calls
- * on_bad_message, which punishes p).
- */
-bool peer_dispatch_message(struct peer_dispatch *d, struct peer *p, const char *command, const uint8_t *payload,
-                           size_t len);
-/** Punishes p for `reason` (Core's Misbehaving, see the top). Event thread. */
-void peer_dispatch_punish(struct peer_dispatch *d, struct peer *p, const char *reason);
 
 /** The layers (borrowed until peer_dispatch_free; NULL before attach). NULL-safe. */
 struct net_sync *peer_dispatch_sync(struct peer_dispatch *d);

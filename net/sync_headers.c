@@ -21,7 +21,7 @@
 
 /* Sends getheaders with a locator starting at `from` (NULL: the active tip), optionally preceded by
  * `first` (a header the node has not stored: presync). */
-void sync_send_getheaders(struct net_sync *s, struct peer *p, const struct hash256 *first, const struct hash256 *from,
+static void send_getheaders(struct net_sync *s, struct peer *p, const struct hash256 *first, const struct hash256 *from,
                             const struct hash256 *stop)
 {
     struct hash256 *loc = NULL;
@@ -57,7 +57,7 @@ void sync_send_getheaders_best(struct net_sync *s, struct peer *p, const struct 
     const struct hash256 *from = &best.hash;
     if (best.height > 0)
         from = &best.header.prev_hash;
-    sync_send_getheaders(s, p, NULL, from, stop);
+    send_getheaders(s, p, NULL, from, stop);
 }
 
 void sync_start_headers_sync(struct net_sync *s, struct peer *p, int64_t now_us)
@@ -213,7 +213,7 @@ bool net_sync_on_headers(struct net_sync *s, struct peer *p, const uint8_t *payl
         if (m.count == NET_MAX_HEADERS_RESULTS && presync_append(sp, m.headers, m.count)) {
             sp->pre_work = work;
             sp->pre_last = *last_hash;
-            sync_send_getheaders(s, p, &sp->pre_last, &sp->pre_parent, NULL);
+            send_getheaders(s, p, &sp->pre_last, &sp->pre_parent, NULL);
         } else {
             log_printf(LOG_NET, LOG_LEVEL_INFO, "Ignoring low-work chain (%zu headers) from peer=%" PRId64,
                        sp->npre + m.count, p->id);
@@ -244,7 +244,7 @@ bool net_sync_on_headers(struct net_sync *s, struct peer *p, const uint8_t *payl
     }
     sync_update_best(s, sp, &last);
     if (m.count == NET_MAX_HEADERS_RESULTS) {
-        sync_send_getheaders(s, p, NULL, &last.hash, NULL); /* there may be more */
+        send_getheaders(s, p, NULL, &last.hash, NULL); /* there may be more */
     }
     if (last.height - s->last_header_log_height >= 10000 ||
         (m.count == NET_MAX_HEADERS_RESULTS && last.height - s->last_header_log_height >= 2000)) {

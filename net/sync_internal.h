@@ -149,9 +149,6 @@ bool sync_inv_oversized(struct net_sync *s, struct peer *p, const char *command,
 
 /* ---- sync_headers.c ---- */
 
-/** Sends getheaders with a locator from `from` (NULL: the tip), preceded by `first` if not NULL. */
-void sync_send_getheaders(struct net_sync *s, struct peer *p, const struct hash256 *first, const struct hash256 *from,
-                          const struct hash256 *stop);
 /** Sends getheaders from our best header's parent on. */
 void sync_send_getheaders_best(struct net_sync *s, struct peer *p, const struct hash256 *stop);
 /** Starts headers sync with p (once per peer). */

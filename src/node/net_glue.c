@@ -296,27 +296,11 @@ void net_glue_stop(struct net_glue *g)
     mem_free(g);
 }
 
-struct connman *net_glue_connman(struct net_glue *g)
-{
-    return g ? g->cm : NULL;
-}
 
-struct net_sync *net_glue_sync(struct net_glue *g)
-{
-    return g ? peer_dispatch_sync(g->dispatch) : NULL;
-}
 
-struct txrelay *net_glue_txrelay(struct net_glue *g)
-{
-    return g ? peer_dispatch_txrelay(g->dispatch) : NULL;
-}
 
 const struct rpc_net *net_glue_rpc(struct net_glue *g)
 {
     return g ? &g->rpc : NULL;
 }
 
-struct addrrelay *net_glue_addrrelay(struct net_glue *g)
-{
-    return g ? peer_dispatch_addrrelay(g->dispatch) : NULL;
-}

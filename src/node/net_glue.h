@@ -19,16 +19,12 @@
 #include "consensus/arith256.h"
 #include "consensus/params.h"
 
-struct addrrelay;
 struct args;
 struct chainstate;
-struct connman;
 struct event_base;
 struct events;
 struct mempool;
 struct net_glue;
-struct net_sync;
-struct txrelay;
 
 /**
  * The minimum chain work in force (Core's MinimumChainWork): -minimumchainwork
@@ -57,16 +53,8 @@ __attribute__((warn_unused_result)) bool net_glue_start(struct net_glue **out, c
  */
 void net_glue_stop(struct net_glue *g);
 
-/** The connection manager (for the network RPCs); NULL-safe. Borrowed until net_glue_stop. */
-struct connman *net_glue_connman(struct net_glue *g);
-/** The sync layer (getpeerinfo's synced_headers/blocks); NULL-safe. */
-struct net_sync *net_glue_sync(struct net_glue *g);
-/** The transaction relay layer; NULL-safe. */
-struct txrelay *net_glue_txrelay(struct net_glue *g);
 struct rpc_net;
 /** What the network RPCs reach (src/rpc/rpc_net.h; rpc_context.net); NULL-safe. */
 const struct rpc_net *net_glue_rpc(struct net_glue *g);
-/** The address layer (addrman, banman: setban/listbanned/getnodeaddresses); NULL-safe. */
-struct addrrelay *net_glue_addrrelay(struct net_glue *g);
 
 #endif
