@@ -6,8 +6,9 @@ has acknowledged a block, a crash of the process never loses it, and the
 UTXO set the node recovers equals that of a node that never crashed.
 
 Every kill happens at a point chosen by a condition, never after a sleep:
-a miner thread acknowledges blocks one by one (generatetoaddress 1, or
-getblocktemplate + submitblock), and the test SIGKILLs the node as soon as
+a miner thread acknowledges blocks one by one (generatetoaddress 1, every
+other one generatetovault 1 opening a vault, or getblocktemplate +
+submitblock), and the test SIGKILLs the node as soon as
 a random number of them were acknowledged, i.e. while the next one is being
 mined, stored or connected. Start-up kills wait for a random start-up stage
 in debug.log; catch-up kills start the node with HASHMINT_TEST_CATCHUP_PAUSE=k
@@ -27,7 +28,8 @@ catches up on all blocks since the phase began; every other restart is
 killed in the middle of that catch-up.
 At the end a reference node that never crashed receives node 0's active
 chain through submitblock: gettxoutsetinfo (hash_serialized_3, txouts,
-total_amount, height, best block) must be equal on both.
+total_amount, height, best block) and the issuance state with the reserve
+tree (getissuancestate) must be equal on both, and auditreserves clean.
 """
 import http.client
 import os
@@ -85,7 +87,12 @@ class Miner:
         try:
             height = self.rpc.getblockcount()
             for _ in range(self.count):
-                if self.mode == "generate":
+                if self.mode == "generate" and height % 2:
+                    # every other block opens a vault with half its coinbase, so the
+                    # issuance state and the reserve tree change across the kills too
+                    h = self.rpc.generatetovault(1, self.address, 50)[0]
+                    height += 1
+                elif self.mode == "generate":
                     h = self.rpc.generatetoaddress(1, self.address)[0]
                     height += 1
                 else:
@@ -367,10 +374,17 @@ class CrashTest(HashmintTestFramework):
         assert_true("hash_serialized_3" in reference, "gettxoutsetinfo has hash_serialized_3")
         crashed = stats_key(node.gettxoutsetinfo())
         assert_equal(crashed, reference, "gettxoutsetinfo of the crashed node equals the reference")
+        # the issuance state and the reserve tree (hidden getissuancestate: the state byte for
+        # byte, the tree's root, count and totals) equal the reference's, and the audit is clean
+        ref_issuance = ref.getissuancestate()
+        assert_equal(node.getissuancestate(), ref_issuance, "issuance state and reserve tree equal the reference")
+        assert_true(ref_issuance["reserve_all"]["count"] > 0, f"vaults were opened: {ref_issuance['reserve_all']}")
+        assert_true(node.auditreserves()["ok"], "auditreserves on the crashed node")
         node.stop()
         node.start(env=NO_CRASH)
         assert_equal(stats_key(node.gettxoutsetinfo()), reference, "after a clean restart")
-        log(f"height {height}, {reference['txouts']} txouts: equal")
+        assert_equal(node.getissuancestate(), ref_issuance, "issuance state after a clean restart")
+        log(f"height {height}, {reference['txouts']} txouts, {ref_issuance['reserve_all']['count']} vaults: equal")
 
 
 if __name__ == "__main__":
