@@ -15,13 +15,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from framework import (HashmintTestFramework, Key, assert_equal, assert_raises_rpc_error,  # noqa: E402
-                       assert_true, coins, log, p2wsh_script, satoshi, script_to_address, sign_with_rpc)
-from issuance_chain_test import ISSUER_KEYS, ISSUER_WS, ORACLE_KEYS, ORACLE_WS  # noqa: E402
-
-ISSUER_ADDR = script_to_address(p2wsh_script(bytes.fromhex(ISSUER_WS)))
-ORACLE_ADDR = script_to_address(p2wsh_script(bytes.fromhex(ORACLE_WS)))
-HUSD = 100_000_000
-FEE = 20_000
+                       assert_true, coins, log, satoshi, sign_with_rpc)
+# The documented regtest issuer/oracle keys and scripts (doc/chain-params.md), shared with the other issuance tests.
+from issuance_chain_test import (FEE, HUSD, ISSUER_ADDR, ISSUER_KEYS, ISSUER_WS, ORACLE_ADDR,  # noqa: E402
+                                 ORACLE_KEYS, ORACLE_WS)
 
 OWNER = Key.from_label("vault life owner")
 FRIEND = Key.from_label("vault life friend")
