@@ -176,6 +176,18 @@ static bool valid_keypath(size_t len)
     return len >= 4 && len % 4 == 0;
 }
 
+/* A BIP32_DERIVATION entry, the same for inputs and outputs: key = type | pubkey, value = fingerprint | path. */
+static bool check_bip32_derivation(char *error, size_t error_cap, const uint8_t *k, size_t kl, size_t vl)
+{
+    if (kl != 34 && kl != 66)
+        FAIL("Size of key was not the expected size for the type BIP32 keypath");
+    if (!valid_pubkey(k + 1, kl - 1))
+        FAIL("Invalid pubkey");
+    if (!valid_keypath(vl))
+        FAIL("Invalid length for HD key path");
+    return true;
+}
+
 static bool valid_witness_stack(const uint8_t *v, size_t len)
 {
     struct rbuf r = rbuf_make(v, len);
@@ -299,13 +311,7 @@ static bool check_input(char *error, size_t error_cap, const uint8_t *k, size_t 
             FAIL("Input witnessScript key is more than one byte type");
         return true;
     case PSBT_IN_BIP32_DERIVATION:
-        if (kl != 34 && kl != 66)
-            FAIL("Size of key was not the expected size for the type BIP32 keypath");
-        if (!valid_pubkey(k + 1, kl - 1))
-            FAIL("Invalid pubkey");
-        if (!valid_keypath(vl))
-            FAIL("Invalid length for HD key path");
-        return true;
+        return check_bip32_derivation(error, error_cap, k, kl, vl);
     case PSBT_IN_SCRIPTSIG:
         if (kl != 1)
             FAIL("Final scriptSig key is more than one byte type");
@@ -389,13 +395,7 @@ static bool check_output(char *error, size_t error_cap, const uint8_t *k, size_t
             FAIL("Output witnessScript key is more than one byte type");
         return true;
     case PSBT_OUT_BIP32_DERIVATION:
-        if (kl != 34 && kl != 66)
-            FAIL("Size of key was not the expected size for the type BIP32 keypath");
-        if (!valid_pubkey(k + 1, kl - 1))
-            FAIL("Invalid pubkey");
-        if (!valid_keypath(vl))
-            FAIL("Invalid length for HD key path");
-        return true;
+        return check_bip32_derivation(error, error_cap, k, kl, vl);
     case PSBT_OUT_TAP_INTERNAL_KEY:
         if (kl != 1)
             FAIL("Output Taproot internal key key is more than one byte type");
