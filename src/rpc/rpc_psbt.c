@@ -95,6 +95,24 @@ static json_t *keypath_json(const uint8_t *pub, size_t pub_len, const uint8_t *v
     return o;
 }
 
+/* A TAP_BIP32_DERIVATION value (inputs and outputs alike): leaf hashes, then fingerprint and path. */
+static json_t *tap_keypath_json(const uint8_t xonly[32], const uint8_t *v, size_t len)
+{
+    struct rbuf r = rbuf_make(v, len);
+    uint64_t n = 0;
+    json_t *leaves = json_array();
+    if (rbuf_compact(&r, &n, RBUF_MAX_COMPACT_SIZE))
+        for (uint64_t j = 0; j < n; j++) {
+            const uint8_t *h = rbuf_take(&r, 32);
+            if (!h)
+                break;
+            json_array_append_new(leaves, rpc_json_hex(h, 32));
+        }
+    json_t *o = keypath_json(xonly, 32, r.p, r.len);
+    json_object_set_new(o, "leaf_hashes", leaves);
+    return o;
+}
+
 static const char *sighash_name(uint32_t v)
 {
     switch (v) {
@@ -251,19 +269,7 @@ static json_t *input_json(const struct psbt *p, size_t i, const struct rpc_tx_st
         case PSBT_IN_TAP_BIP32_DERIVATION: {
             if (!tap_derivs)
                 tap_derivs = json_array();
-            struct rbuf r = rbuf_make(pr->value.data, pr->value.len);
-            uint64_t n = 0;
-            json_t *leaves = json_array();
-            if (rbuf_compact(&r, &n, RBUF_MAX_COMPACT_SIZE))
-                for (uint64_t j = 0; j < n; j++) {
-                    const uint8_t *h = rbuf_take(&r, 32);
-                    if (!h)
-                        break;
-                    json_array_append_new(leaves, rpc_json_hex(h, 32));
-                }
-            json_t *o = keypath_json(key + 1, 32, r.p, r.len);
-            json_object_set_new(o, "leaf_hashes", leaves);
-            json_array_append_new(tap_derivs, o);
+            json_array_append_new(tap_derivs, tap_keypath_json(key + 1, pr->value.data, pr->value.len));
             break;
         }
         case PSBT_IN_TAP_INTERNAL_KEY:
@@ -327,19 +333,7 @@ static json_t *output_json(const struct psbt *p, size_t i, const struct rpc_tx_s
         case PSBT_OUT_TAP_BIP32_DERIVATION: {
             if (!tap_derivs)
                 tap_derivs = json_array();
-            struct rbuf r = rbuf_make(pr->value.data, pr->value.len);
-            uint64_t n = 0;
-            json_t *leaves = json_array();
-            if (rbuf_compact(&r, &n, RBUF_MAX_COMPACT_SIZE))
-                for (uint64_t j = 0; j < n; j++) {
-                    const uint8_t *h = rbuf_take(&r, 32);
-                    if (!h)
-                        break;
-                    json_array_append_new(leaves, rpc_json_hex(h, 32));
-                }
-            json_t *o = keypath_json(key + 1, 32, r.p, r.len);
-            json_object_set_new(o, "leaf_hashes", leaves);
-            json_array_append_new(tap_derivs, o);
+            json_array_append_new(tap_derivs, tap_keypath_json(key + 1, pr->value.data, pr->value.len));
             break;
         }
         case PSBT_PROPRIETARY:
