@@ -42,6 +42,17 @@ void tc_setup(struct test_chain *t, const char *chain)
     ck_assert_msg(tc_reopen(t, err, sizeof(err)) == 0, "open: %s", err);
 }
 
+void tc_init_at(struct test_chain *t, const char *dir)
+{
+    memset(t, 0, sizeof(*t));
+    snprintf(t->dir, sizeof(t->dir), "%s", dir);
+    t->p = chain_params_get("regtest");
+    chainstate_options_init(&t->opt);
+    t->opt.params = t->p;
+    t->opt.datadir = t->dir;
+    t->opt.adjusted_time = tc_time;
+}
+
 void tc_close(struct test_chain *t)
 {
     chainstate_close(t->cs);

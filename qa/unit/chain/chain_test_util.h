@@ -26,6 +26,9 @@ extern const uint8_t TC_GENESIS_SPK[22];
 
 /** Creates a temporary directory and opens a chainstate of profile `chain` there (asserts success). */
 void tc_setup(struct test_chain *t, const char *chain);
+/** Fills *t for a regtest chainstate in the existing directory dir (default options, tc_time),
+ *  without opening it: set further options, then tc_reopen. */
+void tc_init_at(struct test_chain *t, const char *dir);
 /** Closes the chainstate (keeping the directory). */
 void tc_close(struct test_chain *t);
 /** Reopens the chainstate in the same directory; returns chainstate_open's result (err filled). */

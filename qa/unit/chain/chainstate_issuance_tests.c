@@ -862,13 +862,7 @@ START_TEST(test_replay)
 
         /* Open the half-written chainstate: replay (and verify every block at level 4). */
         struct test_chain t;
-        memset(&t, 0, sizeof(t));
-        snprintf(t.dir, sizeof(t.dir), "%s", dir);
-        t.p = chain_params_get("regtest");
-        chainstate_options_init(&t.opt);
-        t.opt.params = t.p;
-        t.opt.datadir = t.dir;
-        t.opt.adjusted_time = tc_time;
+        tc_init_at(&t, dir);
         t.opt.check_level = 4;
         t.opt.check_blocks = 0;
         char err[512];

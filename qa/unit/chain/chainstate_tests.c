@@ -547,14 +547,8 @@ START_TEST(test_replay_after_interrupted_flush)
     ck_assert(pid >= 0);
     if (pid == 0) {
         struct test_chain t;
-        memset(&t, 0, sizeof(t));
-        snprintf(t.dir, sizeof(t.dir), "%s", dir);
-        t.p = chain_params_get("regtest");
-        chainstate_options_init(&t.opt);
-        t.opt.params = t.p;
-        t.opt.datadir = t.dir;
+        tc_init_at(&t, dir);
         t.opt.dbcache_bytes = 16u << 20;
-        t.opt.adjusted_time = tc_time;
         char err[256];
         if (tc_reopen(&t, err, sizeof(err)) != 0)
             _exit(3);
@@ -580,13 +574,7 @@ START_TEST(test_replay_after_interrupted_flush)
     ck_assert(pid >= 0);
     if (pid == 0) {
         struct test_chain t;
-        memset(&t, 0, sizeof(t));
-        snprintf(t.dir, sizeof(t.dir), "%s", dir);
-        t.p = chain_params_get("regtest");
-        chainstate_options_init(&t.opt);
-        t.opt.params = t.p;
-        t.opt.datadir = t.dir;
-        t.opt.adjusted_time = tc_time;
+        tc_init_at(&t, dir);
         t.opt.db_crash_ratio = 1;
         t.opt.db_batch_size = 1;
         char err[256];
@@ -597,13 +585,7 @@ START_TEST(test_replay_after_interrupted_flush)
 
     /* The chainstate is half-written: refuse nothing, replay to height 8. */
     struct test_chain t;
-    memset(&t, 0, sizeof(t));
-    snprintf(t.dir, sizeof(t.dir), "%s", dir);
-    t.p = chain_params_get("regtest");
-    chainstate_options_init(&t.opt);
-    t.opt.params = t.p;
-    t.opt.datadir = t.dir;
-    t.opt.adjusted_time = tc_time;
+    tc_init_at(&t, dir);
     t.opt.check_level = 4;
     t.opt.check_blocks = 0;
     char err[512];
