@@ -21,6 +21,7 @@
 #include "consensus/block.h"
 #include "consensus/params.h"
 #include "consensus/tx.h"
+#include "issuance/issuance_state.h"
 #include "src/util/hash256.h"
 
 /** A block of the chain as the wallet sees it. */
@@ -73,6 +74,18 @@ struct wallet_chain {
     int (*subscribe)(void *ctx, const struct wallet_chain_listener *l);
     /** Unsubscribes; when it returns no callback of id runs any more. */
     void (*unsubscribe)(void *ctx, int id);
+    /**
+     * The unspent output op at the active tip (not the mempool). Out: *out
+     * (txout_clear it), *height (of its block), *coinbase; untouched unless
+     * true is returned. Returns false if unknown or spent.
+     */
+    bool (*get_coin)(void *ctx, struct txout *out, int32_t *height, bool *coinbase, const struct outpoint *op);
+    /**
+     * The issuance state after the active tip (oracle price and its height,
+     * issuer flags, breaker, supply; issuance/issuance_state.h). Out: *out,
+     * *tip_height. Returns false on a chain without the issuance layer.
+     */
+    bool (*issuance_state)(void *ctx, struct issuance_state *out, int32_t *tip_height);
 };
 
 #endif

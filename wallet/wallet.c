@@ -19,6 +19,7 @@
 #include "src/util/wbuf.h"
 #include "wallet/bip32.h"
 #include "wallet/wallet_internal.h"
+#include "wallet/wallet_owner.h"
 
 int64_t wallet_now(void)
 {
@@ -180,7 +181,7 @@ static bool all_from_me(struct wallet *w, const struct tx *tx)
         if (!p || tx->vin[i].prevout.n >= p->tx.vout_count)
             return false;
         const struct txout *o = &p->tx.vout[tx->vin[i].prevout.n];
-        if (!wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len))
+        if (!wallet_find_owner(w, NULL, NULL, o->script_pubkey.data, o->script_pubkey.len))
             return false;
     }
     return true;
@@ -591,19 +592,20 @@ struct wtx *wallet_add_tx_mem(struct wallet *w, const struct tx *tx)
     return t;
 }
 
-/* A transaction concerns the wallet if it pays one of its scripts or spends one of its coins. */
+/* A transaction concerns the wallet if it pays one of its scripts (behind
+ * an extension prefix too: tokens, vaults) or spends one of its coins. */
 static bool relevant(struct wallet *w, const struct tx *tx)
 {
     for (size_t i = 0; i < tx->vout_count; i++)
-        if (wallet_find_spk(w, tx->vout[i].script_pubkey.data, tx->vout[i].script_pubkey.len))
+        if (wallet_find_owner(w, NULL, NULL, tx->vout[i].script_pubkey.data, tx->vout[i].script_pubkey.len))
             return true;
     if (tx_is_coinbase(tx))
         return false;
     for (size_t i = 0; i < tx->vin_count; i++) {
         const struct wtx *p = wallet_find_tx(w, &tx->vin[i].prevout.txid);
         if (p && tx->vin[i].prevout.n < p->tx.vout_count &&
-            wallet_find_spk(w, p->tx.vout[tx->vin[i].prevout.n].script_pubkey.data,
-                            p->tx.vout[tx->vin[i].prevout.n].script_pubkey.len))
+            wallet_find_owner(w, NULL, NULL, p->tx.vout[tx->vin[i].prevout.n].script_pubkey.data,
+                              p->tx.vout[tx->vin[i].prevout.n].script_pubkey.len))
             return true;
     }
     return false;
@@ -614,7 +616,8 @@ static bool mark_used(struct wallet *w, const struct tx *tx)
 {
     bool ok = true;
     for (size_t i = 0; i < tx->vout_count; i++) {
-        const struct spkent *s = wallet_find_spk(w, tx->vout[i].script_pubkey.data, tx->vout[i].script_pubkey.len);
+        const struct spkent *s =
+            wallet_find_owner(w, NULL, NULL, tx->vout[i].script_pubkey.data, tx->vout[i].script_pubkey.len);
         if (!s)
             continue;
         struct wdesc *d = &w->descs[s->desc];

@@ -13,6 +13,12 @@ libhm_wallet_a_SOURCES += \
   wallet/psbt.c wallet/psbt.h wallet/psbt_sign.c wallet/psbt_sign.h \
   wallet/wallet.c wallet/wallet_json.c wallet/wallet_spend.c wallet/wallets.c
 
+# Tokens (doc/wallet.md, "Tokens"): prefixed outputs' owners, token coins and selection, the token RPCs' work.
+libhm_wallet_a_SOURCES += \
+  wallet/wallet_owner.c wallet/wallet_owner.h \
+  wallet/token_coins.c wallet/token_coins.h \
+  wallet/token_json.c wallet/token_spend.c wallet/wallet_token.h
+
 # Unit tests of the wallet library: qa/unit/wallet/<file>_tests.c.
 WALLET_UNIT_LIBS = libhm_wallet.a $(HM_CORE_LIBS) $(SQLITE3_LIBS) $(SODIUM_LIBS) $(JANSSON_LIBS) $(CHECK_LIBS)
 check_PROGRAMS += qa/unit/wallet/descriptor_tests qa/unit/wallet/key_io_tests qa/unit/wallet/script_type_tests

@@ -128,6 +128,11 @@ bool wallet_db_put_meta(struct wallet *w, const char *key, const void *p, size_t
 bool wallet_parse_secret(struct wallet *w, struct wdesc *d, const uint8_t *plain, size_t len);
 void wallet_secret_ad(uint8_t ad[32], const struct wdesc *d);
 
+/* wallet_spend.c: the fee rate of a send (base units per kvB): requested,
+ * else -paytxfee, else -fallbackfee, at least the relay/mempool minimum;
+ * 0 with e set when there is none. */
+int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, int64_t requested);
+
 /* wallets.c */
 const struct chain_params *wallet_context_params(const struct wallet_context *c);
 const struct wallet_chain *wallet_context_chain(const struct wallet_context *c);

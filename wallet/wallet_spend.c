@@ -17,6 +17,7 @@
 #include "wallet/psbt_sign.h"
 #include "wallet/tx_sign.h"
 #include "wallet/wallet_internal.h"
+#include "wallet/wallet_owner.h"
 
 static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
@@ -91,6 +92,10 @@ static size_t available_coins(struct wallet *w, struct avail **out)
             continue;
         for (size_t k = 0; k < t->tx.vout_count; k++) {
             const struct txout *o = &t->tx.vout[k];
+            /* never a token, vault or other prefixed output: spending one
+             * here would burn its tokens or break its vault */
+            if (wallet_spk_prefixed(w, o->script_pubkey.data, o->script_pubkey.len))
+                continue;
             const struct spkent *s = wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len);
             if (!s || !w->descs[s->desc].secret)
                 continue;
@@ -107,7 +112,7 @@ static size_t available_coins(struct wallet *w, struct avail **out)
     return n;
 }
 
-static int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, int64_t requested)
+int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, int64_t requested)
 {
     const struct wallet_options *o = wallet_context_options(w->ctx);
     int64_t rate = requested ? requested : o->pay_tx_fee ? o->pay_tx_fee : o->fallback_fee;
@@ -148,10 +153,13 @@ static bool fund(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_
         if (!p || tx->vin[i].prevout.n >= p->tx.vout_count)
             return werr(e, WALLET_E_INVALID_PARAMETER, "Unable to find UTXO for external input");
         const struct txout *po = &p->tx.vout[tx->vin[i].prevout.n];
-        if (!wallet_find_spk(w, po->script_pubkey.data, po->script_pubkey.len))
+        /* a preset token or vault input (wallet/token_spend.c) is the
+         * wallet's when its locking script is; its nValue counts as HMC */
+        const struct spkent *ps = wallet_find_owner(w, NULL, NULL, po->script_pubkey.data, po->script_pubkey.len);
+        if (!ps)
             return werr(e, WALLET_E_INVALID_PARAMETER, "Not solvable pre-selected input %s", "(not the wallet's)");
         preset_value += po->value;
-        preset_weight += input_weight(po->script_pubkey.data, po->script_pubkey.len);
+        preset_weight += input_weight(ps->script, ps->len);
     }
     int64_t fixed_weight = (4 + 4 + 1 + 1) * 4 + 2 + preset_weight;
     for (size_t i = 0; i < tx->vout_count; i++)
@@ -281,7 +289,7 @@ static bool sign_tx(struct wallet *w, struct wallet_error *e, struct tx *tx, boo
         const struct txout *o = &p->tx.vout[tx->vin[i].prevout.n];
         spent[i] = *o; /* shallow: borrowed for the call */
         have[i] = true;
-        const struct spkent *se = wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len);
+        const struct spkent *se = wallet_find_owner(w, NULL, NULL, o->script_pubkey.data, o->script_pubkey.len);
         if (se && w->descs[se->desc].priv) {
             struct wbuf tmp;
             wbuf_init(&tmp);

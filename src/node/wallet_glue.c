@@ -7,8 +7,10 @@
 #include "src/chain/block_index.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/events.h"
+#include "src/chain/issuance_query.h"
 #include "src/chain/mempool.h"
 #include "src/node/args.h"
+#include "src/store/coin.h"
 #include "src/util/alloc.h"
 #include "src/util/log.h"
 #include "wallet/wallet.h"
@@ -111,6 +113,25 @@ static int64_t g_min_fee(void *ctx)
     return v;
 }
 
+static bool g_get_coin(void *ctx, struct txout *out, int32_t *height, bool *coinbase, const struct outpoint *op)
+{
+    struct wallet_glue *g = ctx;
+    struct coin c;
+    coin_init(&c);
+    bool ok = chainstate_get_coin(g->cs, &c, op);
+    if (ok) {
+        *out = c.out; /* moves the script: c is not cleared */
+        *height = (int32_t)c.height;
+        *coinbase = c.coinbase;
+    }
+    return ok;
+}
+static bool g_issuance_state(void *ctx, struct issuance_state *out, int32_t *tip_height)
+{
+    struct wallet_glue *g = ctx;
+    return chainstate_issuance_state(g->cs, out, NULL, tip_height);
+}
+
 /* The event adapters: one per subscription, holding the wallet's listener. */
 struct sub {
     struct wallet_chain_listener l;
@@ -205,7 +226,8 @@ bool wallet_glue_start(struct wallet_glue **out, const struct args *a, const cha
     g->iface = (struct wallet_chain){ .ctx = g, .params = params, .lock = g_lock, .unlock = g_unlock, .tip = g_tip,
                                       .block_at = g_block_at, .find_block = g_find_block, .read_block = g_read_block,
                                       .submit_tx = g_submit, .in_mempool = g_in_mempool, .min_fee_rate = g_min_fee,
-                                      .subscribe = g_subscribe, .unsubscribe = g_unsubscribe };
+                                      .subscribe = g_subscribe, .unsubscribe = g_unsubscribe,
+                                      .get_coin = g_get_coin, .issuance_state = g_issuance_state };
     struct wallet_options o;
     wallet_options_init(&o, params);
     const char *kp = args_get(a, "keypool", NULL);

@@ -9,6 +9,7 @@ libhm_rpc_a_SOURCES += \
   src/rpc/rpc_issuance_debug.c \
   src/rpc/rpc_issuance.c src/rpc/rpc_reserve.c src/rpc/issuance_view.c src/rpc/issuance_view.h \
   src/rpc/rpc_wallet.c src/rpc/rpc_wallet.h \
+  src/rpc/rpc_wallet_token.c src/rpc/rpc_wallet_token.h \
   src/rpc/rpc_psbt.c
 
 check_PROGRAMS += qa/unit/rpc/rpc_rawtx_tests

@@ -10,6 +10,7 @@
 #include "consensus/sighash.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_args.h"
+#include "src/rpc/rpc_wallet_token.h"
 #include "src/util/alloc.h"
 #include "src/util/wbuf.h"
 #include "wallet/descriptor.h"
@@ -904,6 +905,7 @@ void rpc_register_wallet(struct rpc_table *t)
     for (size_t i = 0; i < sizeof(wallet_commands) / sizeof(wallet_commands[0]); i++)
         rpc_table_add(t, &wallet_commands[i]);
     rpc_register_wallet_psbt(t);
+    rpc_register_wallet_token(t);
 }
 
 void rpc_register_descriptor_util(struct rpc_table *t)
