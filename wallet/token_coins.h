@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "consensus/tx.h"
 
 struct wallet;
@@ -52,5 +54,20 @@ __attribute__((warn_unused_result)) bool token_select(size_t *idx, size_t *count
  * the RPCs show it); -1 if none.
  */
 int wallet_token_asset_find(const struct wallet *w, const char *s);
+
+/**
+ * The "tokens" array of a listtransactions/gettransaction entry for output
+ * o: [{"asset": ticker, "asset_id": hex, "amount": n}] with n negated for a
+ * "send" entry; NULL when o carries no TOKEN prefix of a known asset.
+ */
+json_t *wallet_token_entry_json(const struct wallet *w, const struct txout *o, bool negative);
+
+/**
+ * gettransaction's "tokens": per asset the net change of the wallet's
+ * tokens (its TOKEN outputs in tx minus its TOKEN coins tx spends), as
+ * [{"asset", "asset_id", "amount"}] for every asset tx moves for the
+ * wallet; NULL when there is none. Caller holds the wallet lock.
+ */
+json_t *wallet_token_tx_json(struct wallet *w, const struct tx *tx);
 
 #endif

@@ -7,10 +7,13 @@
 
 #include "consensus/address.h"
 #include "consensus/params.h"
+#include "consensus/token_prefix.h"
+#include "issuance/issuance_state.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 #include "wallet/token_coins.h"
 #include "wallet/wallet_internal.h"
+#include "wallet/wallet_owner.h"
 #include "wallet/wallet_token.h"
 
 static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -44,8 +47,8 @@ json_t *wallet_token_balance_json(struct wallet *w, int asset, int minconf)
     size_t n = wallet_token_coins(w, &c, minconf < 0 ? 0 : minconf, INT32_MAX);
     for (size_t i = 0; i < n; i++)
         if (c[i].safe && c[i].asset < ISSUANCE_MAX_ASSETS)
-            sum[c[i].asset] += c[i].amount; /* below the supply, itself at most 2^53 per vault x 2^53 is not
-                                               reachable: the debt ceiling bounds it */
+            sum[c[i].asset] += c[i].amount; /* unspent TOKEN amounts add up to at most the supply,
+                                               which the debt ceiling (<= 2^53) bounds */
     mem_free(c);
     json_t *out;
     if (asset >= 0) {
@@ -127,5 +130,66 @@ json_t *wallet_list_token_unspent(struct wallet *w, int minconf, int maxconf, co
     }
     mem_free(c);
     pthread_mutex_unlock(&w->mu);
+    return arr;
+}
+
+/* {"asset", "asset_id", "amount"} */
+static json_t *token_obj(const struct chain_asset *a, int64_t amount)
+{
+    char id[65];
+    hex_encode_reversed(id, a->asset_id, 32);
+    return json_pack("{s:s,s:s,s:I}", "asset", a->ticker, "asset_id", id, "amount", (json_int_t)amount);
+}
+
+json_t *wallet_token_entry_json(const struct wallet *w, const struct txout *o, bool negative)
+{
+    struct token_prefix tp;
+    size_t plen;
+    if (!w->params->tokens_enabled ||
+        token_prefix_parse(&tp, &plen, o->script_pubkey.data, o->script_pubkey.len) != TOKEN_PREFIX_OK ||
+        tp.kind != TOKEN_KIND_TOKEN)
+        return NULL;
+    int a = issuance_asset_index(w->params->assets, w->params->asset_count, tp.asset_id);
+    if (a < 0)
+        return NULL;
+    json_t *arr = json_array();
+    json_array_append_new(arr, token_obj(&w->params->assets[a], negative ? -(int64_t)tp.amount : (int64_t)tp.amount));
+    return arr;
+}
+
+/* Adds output o's tokens to net[] when the wallet owns o (sign: +1 / -1). */
+static void tally(struct wallet *w, int64_t *net, bool *moved, const struct txout *o, int sign)
+{
+    struct token_prefix tp;
+    bool prefixed;
+    if (!wallet_find_owner(w, &tp, &prefixed, o->script_pubkey.data, o->script_pubkey.len) || !prefixed ||
+        tp.kind != TOKEN_KIND_TOKEN)
+        return;
+    int a = issuance_asset_index(w->params->assets, w->params->asset_count, tp.asset_id);
+    if (a < 0 || a >= ISSUANCE_MAX_ASSETS)
+        return;
+    net[a] += sign * (int64_t)tp.amount;
+    moved[a] = true;
+}
+
+json_t *wallet_token_tx_json(struct wallet *w, const struct tx *tx)
+{
+    int64_t net[ISSUANCE_MAX_ASSETS] = { 0 };
+    bool moved[ISSUANCE_MAX_ASSETS] = { false };
+    for (size_t i = 0; i < tx->vout_count; i++)
+        tally(w, net, moved, &tx->vout[i], 1);
+    for (size_t i = 0; i < tx->vin_count && !tx_is_coinbase(tx); i++) {
+        const struct wtx *p = wallet_find_tx(w, &tx->vin[i].prevout.txid);
+        if (p && tx->vin[i].prevout.n < p->tx.vout_count)
+            tally(w, net, moved, &p->tx.vout[tx->vin[i].prevout.n], -1);
+    }
+    json_t *arr = NULL;
+    for (size_t a = 0; a < w->params->asset_count && a < ISSUANCE_MAX_ASSETS; a++) {
+        if (!moved[a])
+            continue;
+        if (!arr)
+            arr = json_array();
+        json_array_append_new(arr, token_obj(&w->params->assets[a], net[a]));
+    }
     return arr;
 }

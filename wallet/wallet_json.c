@@ -11,7 +11,9 @@
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 #include "wallet/bip32.h"
+#include "wallet/token_coins.h"
 #include "wallet/wallet_internal.h"
+#include "wallet/wallet_owner.h"
 
 static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
@@ -38,8 +40,16 @@ static json_t *hash_json(const struct hash256 *h)
     return json_string(hex);
 }
 
+/* The address of an output: of its locking script, after any extension
+ * prefix (a token or vault output is sent to an ordinary address). */
 static void address_of(struct wallet *w, char out[ADDRESS_MAX_STRING], const uint8_t *s, size_t len)
 {
+    struct token_prefix tp;
+    size_t plen;
+    if (wallet_spk_prefixed(w, s, len) && token_prefix_parse(&tp, &plen, s, len) == TOKEN_PREFIX_OK) {
+        s += plen;
+        len -= plen;
+    }
     if (!address_from_script(out, &w->params->address, s, len))
         out[0] = '\0';
 }
@@ -374,22 +384,26 @@ json_t *wallet_list_unspent(struct wallet *w, struct wallet_error *e, int mincon
     return arr;
 }
 
-/* Net effect of t on the wallet: credit (our outputs), debit (our inputs). */
+/* Net effect of t on the wallet: credit (our outputs), debit (our inputs),
+ * in HMC, counting the HMC that our token and vault outputs carry too (a
+ * vault's collateral in and out nets to zero). from_me: an input is ours. */
 static void credit_debit(struct wallet *w, const struct wtx *t, int64_t *credit, int64_t *debit, bool *from_me)
 {
     *credit = *debit = 0;
+    *from_me = false;
     for (size_t n = 0; n < t->tx.vout_count; n++)
-        if (wallet_find_spk(w, t->tx.vout[n].script_pubkey.data, t->tx.vout[n].script_pubkey.len))
+        if (wallet_find_owner(w, NULL, NULL, t->tx.vout[n].script_pubkey.data, t->tx.vout[n].script_pubkey.len))
             *credit += t->tx.vout[n].value;
     for (size_t i = 0; i < t->tx.vin_count && !tx_is_coinbase(&t->tx); i++) {
         const struct wtx *p = wallet_find_tx(w, &t->tx.vin[i].prevout.txid);
         if (p && t->tx.vin[i].prevout.n < p->tx.vout_count) {
             const struct txout *o = &p->tx.vout[t->tx.vin[i].prevout.n];
-            if (wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len))
+            if (wallet_find_owner(w, NULL, NULL, o->script_pubkey.data, o->script_pubkey.len)) {
                 *debit += o->value;
+                *from_me = true;
+            }
         }
     }
-    *from_me = *debit > 0;
 }
 
 static int64_t tx_fee(struct wallet *w, const struct wtx *t, bool *known)
@@ -449,9 +463,10 @@ static void tx_entries(struct wallet *w, json_t *arr, const struct wtx *t, bool 
     if (from_me) {
         for (size_t n = 0; n < t->tx.vout_count; n++) {
             const struct txout *o = &t->tx.vout[n];
-            const struct spkent *s = wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len);
-            if (s && w->descs[s->desc].internal)
-                continue; /* change */
+            bool prefixed;
+            const struct spkent *s = wallet_find_owner(w, NULL, &prefixed, o->script_pubkey.data, o->script_pubkey.len);
+            if (s && (w->descs[s->desc].internal || prefixed))
+                continue; /* change (HMC or token); tokens or a vault the wallet keeps are only "receive" */
             json_t *e = json_object();
             char addr[ADDRESS_MAX_STRING];
             address_of(w, addr, o->script_pubkey.data, o->script_pubkey.len);
@@ -461,6 +476,9 @@ static void tx_entries(struct wallet *w, json_t *arr, const struct wtx *t, bool 
             json_object_set_new(e, "amount", amount(-o->value));
             json_object_set_new(e, "vout", json_integer((json_int_t)n));
             json_object_set_new(e, "fee", amount(fee_known ? -fee : 0));
+            json_t *tok = wallet_token_entry_json(w, o, true);
+            if (tok)
+                json_object_set_new(e, "tokens", tok);
             json_object_set_new(e, "abandoned", json_boolean(t->abandoned));
             if (with_common)
                 common_fields(w, e, t);
@@ -469,7 +487,7 @@ static void tx_entries(struct wallet *w, json_t *arr, const struct wtx *t, bool 
     }
     for (size_t n = 0; n < t->tx.vout_count; n++) {
         const struct txout *o = &t->tx.vout[n];
-        const struct spkent *s = wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len);
+        const struct spkent *s = wallet_find_owner(w, NULL, NULL, o->script_pubkey.data, o->script_pubkey.len);
         if (!s || (from_me && w->descs[s->desc].internal))
             continue;
         json_t *e = json_object();
@@ -485,6 +503,9 @@ static void tx_entries(struct wallet *w, json_t *arr, const struct wtx *t, bool 
         json_object_set_new(e, "amount", amount(o->value));
         json_object_set_new(e, "label", json_string(label_of(w, addr)));
         json_object_set_new(e, "vout", json_integer((json_int_t)n));
+        json_t *tok = wallet_token_entry_json(w, o, false);
+        if (tok)
+            json_object_set_new(e, "tokens", tok);
         if (with_common)
             common_fields(w, e, t);
         json_array_append_new(arr, e);
@@ -527,6 +548,9 @@ json_t *wallet_get_transaction(struct wallet *w, struct wallet_error *e, const s
     json_object_set_new(o, "amount", amount(credit - debit + (from_me && fee_known ? fee : 0)));
     if (from_me && fee_known)
         json_object_set_new(o, "fee", amount(-fee));
+    json_t *tok = wallet_token_tx_json(w, &t->tx);
+    if (tok)
+        json_object_set_new(o, "tokens", tok);
     common_fields(w, o, t);
     json_t *details = json_array();
     tx_entries(w, details, t, false);

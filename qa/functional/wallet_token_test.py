@@ -169,6 +169,29 @@ class WalletTokenTest(HashmintTestFramework):
         assert_equal(amounts, [100 * HUSD, 200 * HUSD])
         assert_equal(self.info()["supply"], 300 * HUSD + debt_b)
 
+        log("the tokens in gettransaction and listtransactions, on both sides")
+        g0, g1 = w0.gettransaction(txid), w1.gettransaction(txid)
+        assert_equal(g0["tokens"], [{"asset": "HUSD", "asset_id": asset_id, "amount": -100 * HUSD}])
+        assert_equal(g1["tokens"], [{"asset": "HUSD", "asset_id": asset_id, "amount": 100 * HUSD}])
+        [send] = [e for e in g0["details"] if e["category"] == "send"]   # the token change is not listed
+        assert_equal((send["address"], send["tokens"][0]["amount"]), (t1, -100 * HUSD))
+        [recv] = [e for e in w1.listtransactions("*", 100) if e["txid"] == txid]
+        assert_equal((recv["category"], recv["address"], recv["amount"]), ("receive", t1, 0))
+        assert_equal(recv["tokens"], [{"asset": "HUSD", "asset_id": asset_id, "amount": 100 * HUSD}])
+        mint_entry = [e for e in w0.listtransactions("*", 100) if e["txid"] == vault_a[0] and "tokens" in e]
+        assert_equal([(e["category"], e["address"], e["tokens"][0]["amount"]) for e in mint_entry],
+                     [("receive", t0, 300 * HUSD)])
+
+        log("a reorg makes the payment unconfirmed, and it counts again once mined again")
+        tip = n1.getbestblockhash()
+        n1.invalidateblock(tip)
+        wait_until(lambda: w1.gettransaction(txid)["confirmations"] == 0, what="unconfirmed after the reorg")
+        assert_equal(w1.gettokenbalance("HUSD"), debt_b)
+        assert_equal(w0.gettokenbalance("HUSD"), 200 * HUSD)  # node 0 never left the block
+        n1.reconsiderblock(tip)
+        wait_until(lambda: w1.gettokenbalance("HUSD") == debt_b + 100 * HUSD, what="confirmed again")
+        wait_for_tip(self.nodes)
+
         log("bad input: Core's codes, nothing written")
         txs_before = w0.getwalletinfo()["txcount"]
         assert_raises_rpc_error(-6, "Insufficient token funds", w0.sendtoken, t1, 200 * HUSD + 1)
