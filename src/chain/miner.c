@@ -271,6 +271,57 @@ static void add_packages(struct mempool *mp, struct selection *sel, uint64_t max
     mem_free(sorted);
 }
 
+/* The coinbase's outputs after its input: the payouts (o->payouts, or spk
+ * and the vault share), then the reserve commitment. */
+static void coinbase_outputs(struct tx *cb, int32_t height, int64_t value, const uint8_t *spk, size_t spk_len,
+                             const struct tx *const *txs, size_t count, const struct mempool_chain *c,
+                             const struct miner_options *o)
+{
+    for (size_t i = 0; i < cb->vout_count; i++)
+        txout_clear(&cb->vout[i]);
+    cb->vout_count = 0;
+    if (o->payouts) {
+        o->payouts(o->payouts_ctx, cb, value);
+    } else {
+        tx_add_output(cb, value, spk, spk_len);
+        if (o->vault_script_len > 0)
+            coinbase_add_vault(cb, o);
+    }
+    if (o->reserve_commitment)
+        o->reserve_commitment(o->reserve_ctx, cb, height, txs, count);
+    else if (c->reserve_commitment)
+        c->reserve_commitment(c->ctx, cb, txs, count);
+    tx_update_hashes(cb);
+}
+
+void miner_template_repay(struct block_template *t, struct mempool *mp, const uint8_t *spk, size_t spk_len,
+                          const struct miner_options *o)
+{
+    struct miner_options defaults;
+    miner_options_init(&defaults);
+    if (o == NULL)
+        o = &defaults;
+    struct block *b = &t->block;
+    bool witness = merkle_witness_commitment_find(b) >= 0;
+    size_t count = b->tx_count - 1;
+    const struct tx **txs = mem_alloc((count ? count : 1) * sizeof(*txs));
+    for (size_t i = 0; i < count; i++)
+        txs[i] = &b->txs[i + 1];
+    struct tx *cb = &b->txs[0];
+    const struct mempool_chain *c = &mempool_options(mp)->chain;
+    mp_lock(mp);
+    coinbase_outputs(cb, t->height, t->coinbase_value, spk, spk_len, txs, count, c, o);
+    mp_unlock(mp);
+    mem_free(txs);
+    if (witness)
+        merkle_witness_commitment_add(b);
+    merkle_block_root(&b->header.merkle_root, NULL, b);
+    t->sigops -= t->sigops_cost[0];
+    t->sigops_cost[0] = (int64_t)WITNESS_SCALE_FACTOR * tx_legacy_sigop_count(cb, t->script_flags);
+    t->sigops += t->sigops_cost[0];
+    t->weight = block_weight(b);
+}
+
 /* Shared tail of both assembly paths: the coinbase, the commitments, the
  * Merkle root and the optional validity check. txs are copied after it. */
 static bool finish_block(struct block_template *out, struct val_state *st, struct mempool *mp,
@@ -298,15 +349,7 @@ static bool finish_block(struct block_template *out, struct val_state *st, struc
 
     struct tx cb;
     miner_coinbase_build(&cb, height, 0, out->coinbase_value, spk, spk_len);
-    if (o->vault_script_len > 0)
-        coinbase_add_vault(&cb, o);
-    if (o->reserve_commitment) {
-        o->reserve_commitment(o->reserve_ctx, &cb, height, txs, count);
-        tx_update_hashes(&cb);
-    } else if (c->reserve_commitment) {
-        c->reserve_commitment(c->ctx, &cb, txs, count);
-        tx_update_hashes(&cb);
-    }
+    coinbase_outputs(&cb, height, out->coinbase_value, spk, spk_len, txs, count, c, o);
     block_add_tx(&out->block, &cb);
     tx_clear(&cb);
     for (size_t i = 0; i < count; i++)

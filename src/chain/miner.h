@@ -70,6 +70,15 @@ struct miner_options {
     const uint8_t *vault_script;
     size_t vault_script_len;
     uint32_t vault_share_pct;
+    /**
+     * A Stratum pool's payouts (src/stratum): when set, the coinbase's
+     * outputs are added by this callback instead of spk and the vault share
+     * above. It is given the coinbase (its input set, no outputs yet) and
+     * its value, and must add outputs worth at most value in total. The
+     * reserve and witness commitments are appended after it.
+     */
+    void (*payouts)(void *ctx, struct tx *coinbase, int64_t value);
+    void *payouts_ctx;
 };
 
 /** Fills *o with the defaults. */
@@ -113,6 +122,18 @@ bool miner_create_block(struct block_template *out, struct val_state *st, struct
 bool miner_create_block_with_txs(struct block_template *out, struct val_state *st, struct mempool *mp,
                                  const uint8_t *spk, size_t spk_len, const struct tx *txs, size_t count,
                                  const struct miner_options *o);
+
+/**
+ * Rebuilds t's coinbase with other payouts, keeping its scriptSig, value
+ * and transactions: the outputs from o (o->payouts, or spk with o's vault
+ * share), then the reserve commitment for the same tip and the witness
+ * commitment when t had one; updates the Merkle root, weight and coinbase
+ * sigops. Cheaper than a new assembly: a Stratum server's per-worker
+ * coinbases (solo payouts) share one template. Precondition: t was
+ * assembled on the current tip (takes the chain lock, through mp).
+ */
+void miner_template_repay(struct block_template *t, struct mempool *mp, const uint8_t *spk, size_t spk_len,
+                          const struct miner_options *o);
 
 /**
  * Builds a coinbase transaction (version 2; locktime 0): scriptSig = BIP 34

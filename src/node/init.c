@@ -29,6 +29,7 @@
 #include "src/node/net_glue.h"
 #include "src/node/node_mempool.h"
 #include "src/node/wallet_glue.h"
+#include "src/stratum/server.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_net.h"
 #include "src/rpc/rpc_server.h"
@@ -73,6 +74,7 @@ struct node {
     unsigned miner_extra_bits;  /* -minerextrabits (regtest) */
     struct native_miner *native_miner; /* created by the loader, freed at shutdown (guarded by mu) */
     struct miner_watch *miner_watch;   /* the same */
+    struct stratum_server *stratum;    /* -stratum: the same */
     struct rpc_server *rpc;
     struct zmq_notifier *zmq;
     struct net_glue *net; /* P2P; started on the event thread once the chain is loaded */
@@ -281,6 +283,15 @@ static json_t *node_zmq_notifications(void *node)
     return zmq_notifier_list(n->zmq);
 }
 
+static json_t *node_stratum_info(void *node)
+{
+    struct node *n = node;
+    pthread_mutex_lock(&n->mu);
+    json_t *r = n->stratum ? stratum_server_info(n->stratum) : NULL;
+    pthread_mutex_unlock(&n->mu);
+    return r;
+}
+
 /* ---- options --------------------------------------------------------------------- */
 
 /* Reads an integer option; reports a bad one. */
@@ -427,6 +438,117 @@ static bool start_miner(struct node *n)
                 init_error("Cannot start the native miner (-gen)");
                 ok = false;
             }
+        }
+    }
+    pthread_mutex_unlock(&n->mu);
+    return ok;
+}
+
+/* Reads a positive number option (difficulties, rates); reports a bad one. */
+static bool get_double(struct node *n, double *out, const char *name, double def, double min)
+{
+    const char *v = args_get(n->args, name, NULL);
+    if (!v) {
+        *out = def;
+        return true;
+    }
+    char *end;
+    double d = strtod(v, &end);
+    if (!*v || *end || !(d >= min) || d > 1e300) {
+        init_error("Invalid value for -%s: '%s' (a number of at least %g is required)", name, v, min);
+        return false;
+    }
+    *out = d;
+    return true;
+}
+
+/* -stratum and its options: the Stratum v1 server (src/stratum). */
+static bool start_stratum(struct node *n)
+{
+    if (!args_get_bool(n->args, "stratum", false))
+        return true;
+    struct stratum_options o;
+    stratum_options_init(&o);
+    o.params = n->params;
+    o.chain = n->chain;
+    o.mempool = node_mempool_get(n->mempool);
+    o.events = n->events;
+    o.assembly = &n->miner;
+    uint16_t port;
+    int64_t v;
+    if (!get_port(n, &port, "stratumport", 3333))
+        return false;
+    o.port = port;
+    o.binds = args_get_all(n->args, &o.bind_count, "stratumbind");
+    o.allow = args_get_all(n->args, &o.allow_count, "stratumallowip");
+    const char *mode = args_get(n->args, "stratumpayout", "solo");
+    if (strcmp(mode, "solo") != 0 && strcmp(mode, "pplns") != 0) {
+        init_error("Invalid value for -stratumpayout: '%s' (solo or pplns)", mode);
+        return false;
+    }
+    o.pplns = strcmp(mode, "pplns") == 0;
+    if (!get_double(n, &o.pplns_n, "stratumpplnsn", o.pplns_n, 1e-9) ||
+        !get_double(n, &o.difficulty, "stratumdifficulty", o.difficulty, 1e-300) ||
+        !get_double(n, &o.min_difficulty, "stratummindifficulty", o.min_difficulty, 1e-300) ||
+        !get_double(n, &o.max_difficulty, "stratummaxdifficulty", o.max_difficulty, 1e-300) ||
+        !get_double(n, &o.share_rate, "stratumsharerate", o.share_rate, 0) ||
+        !get_double(n, &o.msgs_per_sec, "stratummsgrate", o.msgs_per_sec, 0))
+        return false;
+    if (o.min_difficulty > o.max_difficulty) {
+        init_error("-stratummindifficulty is above -stratummaxdifficulty");
+        return false;
+    }
+    if (!get_int(n, &v, "stratumcoinbasemax", (int64_t)o.coinbase_max))
+        return false;
+    if (v < 0 || v > 100000) {
+        init_error("Invalid value for -stratumcoinbasemax: '%s' (0 to 100000 bytes; 0: no cap)",
+                   args_get(n->args, "stratumcoinbasemax", ""));
+        return false;
+    }
+    o.coinbase_max = (size_t)v;
+    if (!get_int(n, &o.min_output, "stratumminpayout", o.min_output))
+        return false;
+    if (o.min_output < 0) {
+        init_error("Invalid value for -stratumminpayout: a non-negative amount in base units is required");
+        return false;
+    }
+    struct { const char *name; int64_t def, min, max; int64_t *out; } ints[] = {
+        { "stratummaxconnections", STRATUM_DEFAULT_MAX_CONNECTIONS, 1, 1000000, NULL },
+        { "stratummaxline", STRATUM_DEFAULT_MAX_LINE, 256, 1 << 20, NULL },
+        { "stratumidletimeout", STRATUM_DEFAULT_IDLE_SECONDS, 0, 86400, NULL },
+        { "stratumjobinterval", STRATUM_DEFAULT_REFRESH_MS, 0, 3600000, NULL },
+    };
+    int64_t got[4];
+    for (size_t i = 0; i < 4; i++) {
+        if (!get_int(n, &got[i], ints[i].name, ints[i].def))
+            return false;
+        if (got[i] < ints[i].min || got[i] > ints[i].max) {
+            init_error("Invalid value for -%s: '%s' (%lld to %lld)", ints[i].name, args_get(n->args, ints[i].name, ""),
+                       (long long)ints[i].min, (long long)ints[i].max);
+            return false;
+        }
+    }
+    o.max_connections = (size_t)got[0];
+    o.max_line = (size_t)got[1];
+    o.idle_seconds = (int)got[2];
+    o.refresh_ms = got[3];
+    char log_path[PATH_LEN];
+    const char *lp = args_get(n->args, "stratumsharelog", "stratum_shares.log");
+    int plen = lp[0] == '/' ? snprintf(log_path, sizeof(log_path), "%s", lp)
+                            : snprintf(log_path, sizeof(log_path), "%s/%s", n->chaindir, lp);
+    if (plen < 0 || (size_t)plen >= sizeof(log_path)) {
+        init_error("-stratumsharelog: the path is too long");
+        return false;
+    }
+    o.share_log_path = log_path;
+    char err[512];
+    pthread_mutex_lock(&n->mu);
+    bool ok = true;
+    if (!n->shutting_down) {
+        n->stratum = stratum_server_start(&o, err, sizeof(err));
+        if (!n->stratum) {
+            init_error("%s", err);
+            ok = false;
         }
     }
     pthread_mutex_unlock(&n->mu);
@@ -594,6 +716,8 @@ static void *loader_main(void *arg)
     n->ctx.chain = cs;
     n->ctx.mempool = node_mempool_get(n->mempool);
     if (!start_miner(n))
+        goto fail;
+    if (!start_stratum(n))
         goto fail;
     if (event_base_once(n->base, -1, EV_TIMEOUT, net_start_cb, n, NULL) != 0) {
         init_error("Cannot start the P2P network");
@@ -902,6 +1026,7 @@ static bool start_rpc(struct node *n)
     n->ctx.node = n;
     n->ctx.request_shutdown = rpc_request_shutdown;
     n->ctx.zmq_notifications = node_zmq_notifications;
+    n->ctx.stratum_info = node_stratum_info;
     n->ctx.log_path = n->have_log_file ? n->log_path : NULL;
     n->rpc = rpc_server_start(n->base, &o, n->table, &n->ctx, err, sizeof(err));
     mem_free(binds);
@@ -945,9 +1070,13 @@ static void shutdown_node(struct node *n)
     n->shutting_down = true;
     struct native_miner *miner = n->native_miner;
     struct miner_watch *watch = n->miner_watch;
+    struct stratum_server *stratum = n->stratum;
     n->native_miner = NULL;
     n->miner_watch = NULL;
+    n->stratum = NULL;
     pthread_mutex_unlock(&n->mu);
+    /* The Stratum server first: its clients get no more jobs, its blocks stop. */
+    stratum_server_stop(stratum);
     if (watch)
         miner_watch_shutdown(watch);
     /* RPC first: no new calls; running ones finish and get their replies. */

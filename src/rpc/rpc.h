@@ -104,6 +104,8 @@ struct rpc_context {
     struct native_miner *native_miner;
     /** Template change notification (getblocktemplate long polling); NULL until the chain is loaded. */
     struct miner_watch *miner_watch;
+    /** getstratuminfo's object (new reference), or NULL when -stratum is off. */
+    json_t *(*stratum_info)(void *node);
 };
 
 /**

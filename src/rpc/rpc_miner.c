@@ -417,7 +417,46 @@ static json_t *rpc_getprioritisedtransactions(struct rpc_context *ctx, json_t *p
     return o;
 }
 
+/* ---- getstratuminfo ---- */
+
+static const char getstratuminfo_help[] =
+    "getstratuminfo\n"
+    "\n"
+    "Returns the state of the Stratum v1 server (-stratum=1): its port and payout mode, the connected workers\n"
+    "with their difficulty, hash rate estimate and shares, shares accepted and rejected by reason, blocks found\n"
+    "and, in pplns mode, the payout split a block found now would pay (see doc/mining.md).\n"
+    "\n"
+    "Result:\n"
+    "{\n"
+    "  \"port\" : n,                 (numeric) the port listened on\n"
+    "  \"payout\" : \"str\",          (string) solo or pplns\n"
+    "  \"connections\" : n,          (numeric) open connections\n"
+    "  \"workers\" : [ {...} ],      (json array) authorized workers: worker, address, vault, difficulty,\n"
+    "                               hashrate, accepted, rejected, blocks\n"
+    "  \"shares\" : {\"accepted\" : n, \"rejected\" : {reason : n, ...}},\n"
+    "  \"blocks_found\" : n,         (numeric) blocks accepted on the active chain\n"
+    "  \"blocks_rejected\" : n,\n"
+    "  \"disconnects\" : n,          (numeric) clients disconnected for misbehaving\n"
+    "  \"recent_blocks\" : [ \"hash\", ... ],\n"
+    "  \"height\" : n,               (numeric) height of the current job\n"
+    "  \"payout_split\" : [ {\"script\" : \"hex\", \"value\" : n}, ... ],  (pplns) outputs for the current window\n"
+    "  \"window\" : {\"first_share\", \"last_share\", \"payees\", \"paid\"}   (pplns)\n"
+    "}\n"
+    "\n"
+    "Examples:\n" RPC_HELP_CLI("getstratuminfo", "") RPC_HELP_RPC("getstratuminfo", "");
+
+static json_t *rpc_getstratuminfo(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    if (!rpc_args_check(err, params, NULL, 0, getstratuminfo_help))
+        return NULL;
+    json_t *info = ctx->stratum_info ? ctx->stratum_info(ctx->node) : NULL;
+    if (!info)
+        return rpc_fail(err, RPC_MISC_ERROR, "The Stratum server is not running (start hashmintd with -stratum=1)");
+    return info;
+}
+
 const struct rpc_command rpc_miner_commands[] = {
+    {"mining", "getstratuminfo", rpc_getstratuminfo, {NULL}, getstratuminfo_help},
     {"generating", "getgenerate", rpc_getgenerate, {NULL}, getgenerate_help},
     {"generating", "setgenerate", rpc_setgenerate, {"generate", "genproclimit", NULL}, setgenerate_help},
     {"mining", "getnetworkhashps", rpc_getnetworkhashps, {"nblocks", "height", NULL}, getnetworkhashps_help},
