@@ -213,6 +213,15 @@ struct node_iface {
      * is then answered with nothing).
      */
     size_t (*list_mempool)(void *ctx, struct node_mempool_tx **out, size_t *count, size_t max);
+    /**
+     * Calls fn(arg, tx) for every mempool transaction (hashes set), under ONE
+     * chain lock: compact block reconstruction (net/sync_cmpct.c) matches
+     * short ids against the whole mempool in one pass, as Core walks it under
+     * the mempool lock. fn runs with the chain lock held: it must only read tx
+     * (copy what it keeps) and never call back into node_iface. May be NULL
+     * (compact blocks are then rebuilt from prefilled and extra transactions).
+     */
+    void (*mempool_scan)(void *ctx, void (*fn)(void *arg, const struct tx *tx), void *arg);
 };
 
 /* ---- the node -> net direction ----
@@ -222,6 +231,9 @@ struct node_iface {
  *   - a new active tip:        net_sync_new_tip()        (net/sync.h)
  *   - a block found invalid:   net_sync_block_invalid()  (net/sync.h)
  *   - a transaction added:     txrelay_tx_added()        (net/txrelay.h)
+ *   - a block passed its PoW and block checks, on the tip (Core's
+ *     NewPoWValidBlock): net_sync_new_pow_valid_block() (net/sync.h), which
+ *     pushes it to high-bandwidth compact block peers from that thread
  * They run on whichever thread changed the chain, with the chain lock held:
  * they only record the news under net's own small lock; the network thread
  * acts on it at its next tick. They never call back through node_iface. */

@@ -222,7 +222,8 @@ static bool on_sendheaders(struct peer_dispatch *d, struct peer *p, const uint8_
     return true;
 }
 
-/* BIP 152 negotiation: recorded (compact blocks are not served yet). */
+/* BIP 152 negotiation: only version 2 counts (Core); announce = the peer wants
+ * new blocks pushed as cmpctblock (net/sync_cmpct.c). */
 static bool on_sendcmpct(struct peer_dispatch *d, struct peer *p, const uint8_t *payload, size_t len)
 {
     (void)d;
@@ -235,6 +236,28 @@ static bool on_sendcmpct(struct peer_dispatch *d, struct peer *p, const uint8_t 
     return true;
 }
 
+static bool on_cmpctblock(struct peer_dispatch *d, struct peer *p, const uint8_t *payload, size_t len)
+{
+    return net_sync_on_cmpctblock(d->sync, p, payload, len);
+}
+
+static bool on_getblocktxn(struct peer_dispatch *d, struct peer *p, const uint8_t *payload, size_t len)
+{
+    return net_sync_on_getblocktxn(d->sync, p, payload, len);
+}
+
+static bool on_blocktxn(struct peer_dispatch *d, struct peer *p, const uint8_t *payload, size_t len)
+{
+    return net_sync_on_blocktxn(d->sync, p, payload, len);
+}
+
+/* Compact block reconstruction looks in the orphan pool too (Core's extra transactions). */
+static void sync_extra_txs(void *ctx, void (*fn)(void *arg, const struct tx *tx), void *arg)
+{
+    struct peer_dispatch *d = ctx;
+    txrelay_orphans_each(d->relay, fn, arg);
+}
+
 static const struct {
     const char *command;
     command_fn fn;
@@ -244,6 +267,7 @@ static const struct {
     { NET_CMD_TX, on_tx },                   { NET_CMD_FEEFILTER, on_feefilter }, { NET_CMD_MEMPOOL, on_mempool },
     { NET_CMD_ADDR, on_addr },               { NET_CMD_ADDRV2, on_addrv2 },       { NET_CMD_GETADDR, on_getaddr },
     { NET_CMD_SENDHEADERS, on_sendheaders }, { NET_CMD_SENDCMPCT, on_sendcmpct },
+    { NET_CMD_CMPCTBLOCK, on_cmpctblock },   { NET_CMD_GETBLOCKTXN, on_getblocktxn }, { NET_CMD_BLOCKTXN, on_blocktxn },
 };
 
 /* One message from p after the handshake: calls the layer(s) that handle
@@ -393,6 +417,7 @@ void peer_dispatch_attach(struct peer_dispatch *d, struct connman *cm)
     if (d->o.clock)
         net_sync_set_clock(d->sync, sync_clock, d);
     net_sync_set_tx_getdata(d->sync, sync_tx_getdata, d);
+    net_sync_set_extra_txs(d->sync, sync_extra_txs, d);
     struct txrelay_net rn = { .ctx = d, .send = relay_send, .punish = relay_punish, .disconnect = relay_disconnect };
     d->relay = txrelay_new(d->node, &rn, d->o.relay_seed);
     txrelay_set_new_tx_cb(d->relay, relay_new_tx);

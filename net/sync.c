@@ -103,10 +103,24 @@ static bool peer_has_header(struct net_sync *s, struct sync_peer *sp, const stru
 /* Reacts to a header (or block) validation failure: Core's MaybePunishNodeForBlock. */
 void sync_punish_for_block(struct net_sync *s, struct peer *p, const struct val_state *st, const char *what)
 {
+    sync_punish_for_block_via(s, p, st, what, false);
+}
+
+void sync_punish_for_block_via(struct net_sync *s, struct peer *p, const struct val_state *st, const char *what,
+                               bool via_compact)
+{
     switch (st->result) {
     case VAL_BLOCK_CONSENSUS:
     case VAL_BLOCK_MUTATED:
     case VAL_BLOCK_CACHED_INVALID:
+        /* BIP 152 lets high-bandwidth peers relay a block before validating
+         * it, so a compact block whose header was fine is not their fault (Core). */
+        if (via_compact) {
+            log_printf(LOG_NET, LOG_LEVEL_INFO, "peer=%" PRId64 " sent %s via compact block (%s); not punished", p->id,
+                       what, st->reject);
+            break;
+        }
+        /* fall through */
     case VAL_BLOCK_INVALID_HEADER:
     case VAL_BLOCK_INVALID_PREV:
     case VAL_BLOCK_MISSING_PREV: {
@@ -181,6 +195,14 @@ void net_sync_peer_handshake_done(struct net_sync *s, struct peer *p)
     struct sync_peer *sp = sp_of(p);
     if (!sp)
         return;
+    /* BIP 152: we can take compact blocks (version 2), not in high-bandwidth
+     * mode until the peer proves fast (sync_cmpct_select_hb), as Core. */
+    if (p->version >= NET_SHORT_IDS_BLOCKS_VERSION) {
+        struct wbuf w;
+        wbuf_init(&w);
+        net_msg_sendcmpct_serialize(&w, false, CMPCT_VERSION);
+        sync_send_wbuf(s, p, "sendcmpct", &w);
+    }
     /* Core's rule: during IBD one outbound peer syncs headers; with a recent best header, every peer. */
     struct node_header_info best;
     bool recent = s->node->best_header(s->node->ctx, &best) &&
@@ -195,6 +217,7 @@ void net_sync_peer_disconnected(struct net_sync *s, struct peer *p)
     if (!sp)
         return;
     sync_blocks_peer_gone(s, sp);
+    sync_cmpct_peer_gone(s, p);
     if (sp->sync_started)
         s->nsync_started--;
     sync_presync_drop(sp);
@@ -205,12 +228,13 @@ void net_sync_peer_disconnected(struct net_sync *s, struct peer *p)
 
 void net_sync_peer_stats(struct net_sync *s, const struct peer *p, struct net_sync_peer_stats *out)
 {
-    (void)s;
     const struct sync_peer *sp = p->sync_state;
     out->synced_headers = sp && sp->have_best ? sp->best_height : -1;
     out->synced_blocks = sp && sp->have_common ? sp->common_height : -1;
     out->in_flight = sp ? sp->in_flight : 0;
     out->presyncing = sp && sp->npre > 0;
+    out->bip152_hb_to = net_sync_cmpct_hb_to(s, p);
+    out->bip152_hb_from = p->sendcmpct_received && p->cmpct_announce;
 }
 
 /* ---- announcements ---- */
@@ -221,6 +245,11 @@ static void announce_tip(struct net_sync *s, struct peer *p, const struct hash25
     if (!sp || peer_has_header(s, sp, tip, height))
         return;
     const struct node_iface *n = s->node;
+    if (sync_cmpct_announce(s, p, tip, height)) {
+        sp->have_sent = true;
+        sp->sent_hash = *tip;
+        return;
+    }
     if (p->prefer_headers) {
         struct block_header hs[NET_SYNC_MAX_BLOCKS_TO_ANNOUNCE];
         size_t k = 0;
@@ -371,6 +400,7 @@ void net_sync_free(struct net_sync *s)
     mem_free(s->win);
     mem_free(s->src);
     mem_free(s->news);
+    sync_cmpct_free(s);
     pthread_mutex_destroy(&s->mu);
     mem_free(s);
 }

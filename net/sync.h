@@ -61,6 +61,7 @@
 #include <stdint.h>
 
 #include "consensus/arith256.h"
+#include "consensus/block.h"
 #include "consensus/validation.h"
 #include "net/messages.h"
 #include "net/peer.h"
@@ -89,6 +90,23 @@ struct net_sync;
 
 /** Blocks of tip work below the tip a header chain may fall short and still be stored (Core: 144). */
 #define NET_SYNC_ANTIDOS_TIP_BLOCKS 144
+
+/** Peers asked to announce blocks with cmpctblock at once (BIP 152, Core: 3). */
+#define NET_SYNC_CMPCT_MAX_HB 3
+/** Compact blocks being rebuilt at once (one per block; more are fetched whole). */
+#define NET_SYNC_CMPCT_MAX_PARTIAL 16
+/** Peers a block is pushed to before validation (remembered so the tick skips them). */
+#define NET_SYNC_CMPCT_MAX_PUSH 128
+/** getdata MSG_CMPCT_BLOCK is answered compactly this close to the tip (Core's MAX_CMPCTBLOCK_DEPTH). */
+#define NET_SYNC_CMPCT_MAX_DEPTH 5
+/** getblocktxn is answered this close to the tip, deeper with the full block (Core's MAX_BLOCKTXN_DEPTH). */
+#define NET_SYNC_CMPCT_MAX_BLOCKTXN_DEPTH 10
+/** A compact block this far above our tip is not rebuilt but fetched by the normal download (Core: 2). */
+#define NET_SYNC_CMPCT_MAX_AHEAD 2
+
+struct tx;
+/** Calls fn(arg, tx) for each extra transaction (the orphan pool) offered to reconstructions. */
+typedef void (*net_sync_extra_txs_fn)(void *ctx, void (*fn)(void *arg, const struct tx *tx), void *arg);
 
 /** How sync punishes a peer: discourage its address and disconnect it (unless it has noban). */
 typedef void (*net_sync_punish_fn)(void *ctx, struct peer *p, const char *reason);
@@ -196,12 +214,35 @@ void net_sync_new_tip(struct net_sync *s, const struct hash256 *tip, int32_t hei
  */
 void net_sync_block_invalid(struct net_sync *s, const struct hash256 *hash, const struct val_state *st);
 
+/* ---- compact blocks (BIP 152, net/sync_cmpct.c) ---- */
+
+/** Sets where reconstructions find extra transactions (the orphan pool); NULL: none. Call before use. */
+void net_sync_set_extra_txs(struct net_sync *s, net_sync_extra_txs_fn fn, void *ctx);
+/** `cmpctblock`: header checks, then reconstruction (mempool, extra txs), getblocktxn or getdata. */
+bool net_sync_on_cmpctblock(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len);
+/** `getblocktxn`: answers with blocktxn (or the full block when deep). Returns false if malformed. */
+bool net_sync_on_getblocktxn(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len);
+/** `blocktxn`: completes a reconstruction. Returns false if malformed. */
+bool net_sync_on_blocktxn(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len);
+/**
+ * A block passed its header, proof of work and block checks and was stored,
+ * on top of the active tip, outside IBD (Core's NewPoWValidBlock). Any
+ * thread, chain lock held: pushes its cmpctblock to the peers that asked for
+ * high-bandwidth mode now, before the block is connected (BIP 152), and only
+ * records to whom. b: its transactions' hashes set. s may be NULL.
+ */
+void net_sync_new_pow_valid_block(struct net_sync *s, const struct block *b, const struct hash256 *hash);
+/** Returns true if we asked p to announce blocks to us with cmpctblock (getpeerinfo's bip152_hb_to). */
+bool net_sync_cmpct_hb_to(struct net_sync *s, const struct peer *p);
+
 /** Per-peer numbers for getpeerinfo. */
 struct net_sync_peer_stats {
     int32_t synced_headers; /* height of the best header we know the peer has, -1 if none */
     int32_t synced_blocks;  /* height of the last block we have in common with it, -1 if none */
     size_t in_flight;       /* block requests outstanding */
     bool presyncing;        /* holding low-work headers from it */
+    bool bip152_hb_to;      /* we asked it to push new blocks as cmpctblock */
+    bool bip152_hb_from;    /* it asked us to push new blocks as cmpctblock */
 };
 /** Out: *out for p. */
 void net_sync_peer_stats(struct net_sync *s, const struct peer *p, struct net_sync_peer_stats *out);

@@ -1,6 +1,6 @@
 # net/sync.mk: headers-first sync and block relay (net/sync*.c).
 libhm_net_a_SOURCES += net/node_iface.h net/sync.h net/sync_internal.h net/sync.c net/sync_headers.c \
-  net/sync_blocks.c net/sync_serve.c
+  net/sync_blocks.c net/sync_serve.c net/sync_cmpct.c net/blockencodings.c net/blockencodings.h
 
 # net/sync*.c through net/peer_dispatch.c over a fake connman (the test defines
 # the connman_* functions net/ calls) and the node's chain interface.

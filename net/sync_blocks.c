@@ -21,7 +21,7 @@
 
 /* ---- block requests ---- */
 
-static struct in_flight *fl_find(struct net_sync *s, const struct hash256 *h)
+struct in_flight *sync_fl_find(struct net_sync *s, const struct hash256 *h)
 {
     for (size_t i = 0; i < s->nfl; i++)
         if (hash256_eq(&s->fl[i].hash, h))
@@ -29,14 +29,14 @@ static struct in_flight *fl_find(struct net_sync *s, const struct hash256 *h)
     return NULL;
 }
 
-static void fl_remove_at(struct net_sync *s, size_t i)
+void sync_fl_remove_at(struct net_sync *s, size_t i)
 {
     if (s->fl[i].peer && s->fl[i].peer->in_flight > 0)
         s->fl[i].peer->in_flight--;
     s->fl[i] = s->fl[--s->nfl];
 }
 
-static void fl_add(struct net_sync *s, struct sync_peer *sp, const struct hash256 *h, int64_t now_us)
+void sync_fl_add(struct net_sync *s, struct sync_peer *sp, const struct hash256 *h, int64_t now_us)
 {
     if (s->nfl == s->capfl) {
         s->capfl = s->capfl ? s->capfl * 2 : 64;
@@ -50,7 +50,7 @@ void sync_blocks_peer_gone(struct net_sync *s, struct sync_peer *sp)
 {
     for (size_t i = 0; i < s->nfl;) {
         if (s->fl[i].peer == sp)
-            fl_remove_at(s, i);
+            sync_fl_remove_at(s, i);
         else
             i++;
     }
@@ -112,7 +112,7 @@ void sync_request_blocks(struct net_sync *s, struct peer *p, int64_t now_us, str
             continue;
         }
         contiguous = false;
-        struct in_flight *f = fl_find(s, &w->hash);
+        struct in_flight *f = sync_fl_find(s, &w->hash);
         if (f) {
             if (!waiting_for)
                 waiting_for = f->peer;
@@ -122,7 +122,16 @@ void sync_request_blocks(struct net_sync *s, struct peer *p, int64_t now_us, str
         req[nreq].type = witness ? INV_WITNESS_BLOCK : INV_BLOCK;
         req[nreq].hash = w->hash;
         nreq++;
-        fl_add(s, sp, &w->hash, now_us);
+        sync_fl_add(s, sp, &w->hash, now_us);
+    }
+    /* Core: one block on top of our tip, nothing else in flight, from a peer
+     * that speaks compact blocks version 2: ask for it compactly (low-bandwidth mode). */
+    if (nreq == 1 && s->nfl == 1 && p->sendcmpct_received && cnt >= 2 && !n->is_initial_download(n->ctx)) {
+        struct hash256 tip;
+        struct node_header_info rh;
+        if (n->tip(n->ctx, &tip, NULL) >= 0 && n->header_info(n->ctx, &rh, &req[0].hash) &&
+            hash256_eq(&rh.header.prev_hash, &tip))
+            req[0].type = INV_CMPCT_BLOCK;
     }
     if (nreq) {
         struct wbuf w;
@@ -247,7 +256,7 @@ static void src_prune(struct net_sync *s)
 
 /* Records that peer sent block h (the newest sender wins); when full, the
  * connected blocks' entries go, then the oldest. */
-static void src_add(struct net_sync *s, const struct hash256 *h, int64_t peer)
+static void src_add(struct net_sync *s, const struct hash256 *h, int64_t peer, bool may_punish)
 {
     size_t i = src_find(s, h);
     if (i != SIZE_MAX)
@@ -258,17 +267,19 @@ static void src_add(struct net_sync *s, const struct hash256 *h, int64_t peer)
         src_remove_at(s, 0);
     if (!s->src)
         s->src = mem_alloc(NET_SYNC_MAX_BLOCK_SOURCES * sizeof(*s->src));
-    s->src[s->nsrc++] = (struct block_source){ .hash = *h, .peer = peer };
+    s->src[s->nsrc++] = (struct block_source){ .hash = *h, .peer = peer, .may_punish = may_punish };
 }
 
-/* Removes h's entry. Returns true if there was one (out: *peer, may be NULL). */
-static bool src_take(struct net_sync *s, const struct hash256 *h, int64_t *peer)
+/* Removes h's entry. Returns true if there was one (out: *peer, *may_punish; each may be NULL). */
+static bool src_take(struct net_sync *s, const struct hash256 *h, int64_t *peer, bool *may_punish)
 {
     size_t i = src_find(s, h);
     if (i == SIZE_MAX)
         return false;
     if (peer)
         *peer = s->src[i].peer;
+    if (may_punish)
+        *may_punish = s->src[i].may_punish;
     src_remove_at(s, i);
     return true;
 }
@@ -317,19 +328,19 @@ void sync_handle_invalid_news(struct net_sync *s)
     pthread_mutex_unlock(&s->mu);
     for (size_t i = 0; i < n; i++) {
         int64_t id;
+        bool may_punish;
         struct peer *p = NULL;
-        if (!src_take(s, &news[i].hash, &id) || !connman_with_peer(s->cm, id, find_peer, &p) || !p || p->disconnect)
+        if (!src_take(s, &news[i].hash, &id, &may_punish) || !connman_with_peer(s->cm, id, find_peer, &p) || !p ||
+            p->disconnect)
             continue;
         log_invalid_block(p, &news[i].hash, &news[i].st);
-        sync_punish_for_block(s, p, &news[i].st, "invalid block");
+        sync_punish_for_block_via(s, p, &news[i].st, "invalid block", !may_punish);
     }
     mem_free(news);
 }
 
 bool net_sync_on_block(struct net_sync *s, struct peer *p, const uint8_t *payload, size_t len)
 {
-    struct sync_peer *sp = sp_of(p);
-    const struct node_iface *n = s->node;
     struct block b;
     bool noncanonical;
     if (!net_msg_block_parse(&b, &noncanonical, payload, len)) {
@@ -342,22 +353,36 @@ bool net_sync_on_block(struct net_sync *s, struct peer *p, const uint8_t *payloa
                    len, p->id);
         return true;
     }
+    sync_process_block(s, p, &b, false);
+    block_clear(&b);
+    return true;
+}
+
+void sync_process_block(struct net_sync *s, struct peer *p, const struct block *bp, bool via_compact)
+{
+    struct sync_peer *sp = sp_of(p);
+    const struct node_iface *n = s->node;
     struct hash256 h;
-    block_hash(&h, &b);
+    block_hash(&h, bp);
     int64_t now = sync_now(s);
     bool requested = false;
     for (size_t i = 0; i < s->nfl; i++) {
         if (hash256_eq(&s->fl[i].hash, &h)) {
             requested = s->fl[i].peer == sp;
-            fl_remove_at(s, i);
+            sync_fl_remove_at(s, i);
             break;
         }
     }
+    /* A full block ends any reconstruction of it. */
+    sync_cmpct_drop_partial(s, &h);
+    /* A block rebuilt from a compact block passed its header checks first (BIP 152): process it as requested. */
+    if (via_compact)
+        requested = true;
+    bool alone = s->nfl == 0; /* Core: no other block in flight (high-bandwidth peer selection) */
     struct val_state st;
-    struct block_header hdr = b.header;
-    src_add(s, &h, p->id);
-    enum node_block_result r = n->process_block(n->ctx, &st, &b, requested);
-    block_clear(&b);
+    const struct block_header hdr = bp->header;
+    src_add(s, &h, p->id, !via_compact);
+    enum node_block_result r = n->process_block(n->ctx, &st, bp, requested);
     if (r != NODE_BLOCK_IGNORED && sp)
         sp->stalling_since_us = 0;
     /* Blocks found invalid meanwhile (this one, or an earlier one that a
@@ -373,34 +398,42 @@ bool net_sync_on_block(struct net_sync *s, struct peer *p, const uint8_t *payloa
             s->stall_timeout_us = NET_SYNC_STALL_SECONDS * 1000000LL;
         bool known = n->header_info(n->ctx, &info, &h);
         if (!known || info.in_active_chain)
-            src_take(s, &h, NULL); /* connected: checked valid (stored side blocks keep their entry) */
+            src_take(s, &h, NULL, NULL); /* connected: checked valid (stored side blocks keep their entry) */
         if (known && sp)
             sync_update_best(s, sp, &info);
+        if (known && info.in_active_chain && alone && !n->is_initial_download(n->ctx))
+            sync_cmpct_select_hb(s, p);
         if (sync_catching_up(s))
             sync_progress_log(s, now, false);
         break;
     }
     case NODE_BLOCK_DUPLICATE:
-        src_take(s, &h, NULL);
+        src_take(s, &h, NULL, NULL);
         break;
     case NODE_BLOCK_IGNORED:
-        src_take(s, &h, NULL);
+        src_take(s, &h, NULL, NULL);
         if (!accept_ignored_header(s, &st, &hdr)) {
             log_invalid_block(p, &h, &st);
             sync_punish_for_block(s, p, &st, "invalid block");
         } else {
             log_printf(LOG_NET, LOG_LEVEL_DEBUG, "ignoring unrequested low-work block from peer=%" PRId64, p->id);
         }
-        return true;
+        return;
     case NODE_BLOCK_INVALID:
         /* Not reported by the chain's event (header or mutation failures): punish here. */
-        if (src_take(s, &h, NULL)) {
+        if (src_take(s, &h, NULL, NULL)) {
             log_invalid_block(p, &h, &st);
-            sync_punish_for_block(s, p, &st, "invalid block");
+            if (via_compact && st.result == VAL_BLOCK_MUTATED) {
+                /* Core: a rebuilt block that does not match its header (a short id
+                 * matched the wrong transaction) is fetched whole instead. */
+                sync_cmpct_request_full(s, p, &h);
+                return;
+            }
+            sync_punish_for_block_via(s, p, &st, "invalid block", via_compact);
         }
-        return true;
+        return;
     case NODE_BLOCK_ERROR:
-        src_take(s, &h, NULL);
+        src_take(s, &h, NULL, NULL);
         if (st.result == VAL_BLOCK_MISSING_PREV) {
             sync_send_getheaders_best(s, p, &h);
         } else if (st.mode == VAL_INVALID) {
@@ -411,8 +444,7 @@ bool net_sync_on_block(struct net_sync *s, struct peer *p, const uint8_t *payloa
         break;
     }
     if (p->disconnect)
-        return true;
+        return;
     struct sync_peer *staller;
     sync_request_blocks(s, p, now, &staller);
-    return true;
 }

@@ -10,6 +10,7 @@
 #include "consensus/arith256.h"
 #include "consensus/block.h"
 #include "consensus/validation.h"
+#include "net/blockencodings.h"
 #include "net/messages.h"
 #include "net/node_iface.h"
 #include "net/peer.h"
@@ -70,6 +71,14 @@ struct in_flight {
 struct block_source {
     struct hash256 hash;
     int64_t peer;
+    bool may_punish; /* false: rebuilt from a compact block (Core's mapBlockSource second) */
+};
+
+/* A block being rebuilt from a peer's cmpctblock, waiting for its blocktxn. */
+struct cmpct_pending {
+    struct hash256 hash;
+    int64_t peer;
+    struct cmpct_partial pb;
 };
 
 struct invalid_news {
@@ -115,6 +124,22 @@ struct net_sync {
      * waiting for the event thread; guarded by mu. */
     struct invalid_news *news;
     size_t nnews;
+
+    /* ---- compact blocks (sync_cmpct.c) ---- */
+    /* Peers we asked to announce with cmpctblock (sendcmpct 1), oldest first
+     * (Core's lNodesAnnouncingHeaderAndIDs). Event thread. */
+    int64_t hb[NET_SYNC_CMPCT_MAX_HB];
+    size_t nhb;
+    struct cmpct_pending *partial; /* at most NET_SYNC_CMPCT_MAX_PARTIAL; event thread */
+    size_t npartial;
+    net_sync_extra_txs_fn extra_txs; /* the orphan pool, offered to reconstructions; NULL: none */
+    void *extra_txs_ctx;
+    uint64_t cmpct_nonce_counter; /* guarded by mu */
+    /* The last block pushed to high-bandwidth peers before validation, and
+     * to whom (guarded by mu): the tick's announcement skips them. */
+    struct hash256 pushed_hash;
+    int64_t pushed_to[NET_SYNC_CMPCT_MAX_PUSH];
+    size_t npushed;
 };
 
 
@@ -136,6 +161,10 @@ int64_t sync_now(const struct net_sync *s);
 void sync_punish(struct net_sync *s, struct peer *p, const char *reason);
 /** Core's MaybePunishNodeForBlock for a header or block that failed with st; what: "invalid block", ... */
 void sync_punish_for_block(struct net_sync *s, struct peer *p, const struct val_state *st, const char *what);
+/** Core's MaybePunishNodeForBlock with via_compact_block: consensus, mutation and cached-invalid
+ *  failures of a block rebuilt from a compact block are not punished (BIP 152). */
+void sync_punish_for_block_via(struct net_sync *s, struct peer *p, const struct val_state *st, const char *what,
+                               bool via_compact);
 /** Sends w's bytes as `cmd` to p and clears w. */
 void sync_send_wbuf(struct net_sync *s, struct peer *p, const char *cmd, struct wbuf *w);
 /** Core's UpdateBlockAvailability: h becomes sp's best known header if it has at least as much work. */
@@ -170,5 +199,38 @@ void sync_blocks_tick(struct net_sync *s, struct peer **peers, size_t n, int64_t
 void sync_blocks_peer_gone(struct net_sync *s, struct sync_peer *sp);
 /** Punishes the senders of blocks the chain found invalid since the last call (event thread). */
 void sync_handle_invalid_news(struct net_sync *s);
+/** The in-flight request of block h, or NULL. */
+struct in_flight *sync_fl_find(struct net_sync *s, const struct hash256 *h);
+/** Removes in-flight entry i. */
+void sync_fl_remove_at(struct net_sync *s, size_t i);
+/** Records that h was requested from sp. */
+void sync_fl_add(struct net_sync *s, struct sync_peer *sp, const struct hash256 *h, int64_t now_us);
+/**
+ * Hands a received block to the chain and reacts (Core's ProcessBlock plus the
+ * `block` handler's bookkeeping). via_compact: rebuilt from p's compact block
+ * (Core's mapBlockSource "may not punish"; a mutated one is fetched whole).
+ */
+void sync_process_block(struct net_sync *s, struct peer *p, const struct block *b, bool via_compact);
+
+/* ---- sync_cmpct.c ---- */
+
+/** Drops the reconstruction of block h, if any. */
+void sync_cmpct_drop_partial(struct net_sync *s, const struct hash256 *h);
+/** Asks p for the whole block h (getdata witness block), marking it in flight from p. */
+void sync_cmpct_request_full(struct net_sync *s, struct peer *p, const struct hash256 *h);
+/** Core's MaybeSetPeerAsAnnouncingHeaderAndIDs: p delivered a new block first. */
+void sync_cmpct_select_hb(struct net_sync *s, struct peer *p);
+/** p is going: drops its reconstructions and its high-bandwidth slot. */
+void sync_cmpct_peer_gone(struct net_sync *s, struct peer *p);
+/** Frees the compact block state. */
+void sync_cmpct_free(struct net_sync *s);
+/**
+ * The tick's announcement of `tip` to p by cmpctblock, when p asked for
+ * high-bandwidth mode and tip is one block past what p has. Returns true if
+ * p is done with (sent now, or pushed before validation).
+ */
+bool sync_cmpct_announce(struct net_sync *s, struct peer *p, const struct hash256 *tip, int32_t height);
+/** Serves a getdata MSG_CMPCT_BLOCK item: compact within NET_SYNC_CMPCT_MAX_DEPTH of the tip, else the full block. */
+bool sync_cmpct_serve(struct net_sync *s, struct peer *p, const struct hash256 *h);
 
 #endif

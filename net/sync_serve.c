@@ -96,7 +96,8 @@ static void serve_pending(struct net_sync *s, struct peer *p, struct sync_peer *
         const struct net_inv *it = &sp->gd[sp->gd_off];
         if (is_block_item(it->type)) {
             sp->gd_off++;
-            if (!serve_block(s, p, it)) {
+            bool cmpct = (it->type & ~INV_WITNESS_FLAG) == INV_CMPCT_BLOCK;
+            if (!(cmpct ? sync_cmpct_serve(s, p, &it->hash) : serve_block(s, p, it))) {
                 if (!nf)
                     nf = mem_alloc((sp->ngd - sp->gd_off + 1) * sizeof(*nf));
                 nf[nnf++] = *it;

@@ -171,3 +171,12 @@ size_t txorphan_children(struct txorphan *o, struct txorphan_entry *out, size_t 
     }
     return k;
 }
+
+void txorphan_each(struct txorphan *o, void (*fn)(void *arg, const struct txorphan_entry *e), void *arg)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        const struct orphan *e = &o->items[i];
+        struct txorphan_entry x = { .txid = e->txid, .wtxid = e->wtxid, .peer = e->peer, .raw = e->raw, .len = e->len };
+        fn(arg, &x);
+    }
+}

@@ -53,4 +53,7 @@ size_t txorphan_bytes(struct txorphan *o);
  */
 size_t txorphan_children(struct txorphan *o, struct txorphan_entry *out, size_t max, const struct hash256 *parent_txid);
 
+/** Calls fn(arg, e) for every orphan (compact block reconstruction); fn must not change the pool. */
+void txorphan_each(struct txorphan *o, void (*fn)(void *arg, const struct txorphan_entry *e), void *arg);
+
 #endif

@@ -800,3 +800,26 @@ int64_t txrelay_peer_next_inv(struct txrelay *tr, int64_t id)
         return -1;
     return p->o.inbound ? tr->next_inbound_inv_us : p->next_inv_us;
 }
+
+struct orphan_visit {
+    void (*fn)(void *arg, const struct tx *tx);
+    void *arg;
+};
+
+static void visit_orphan(void *arg, const struct txorphan_entry *e)
+{
+    struct orphan_visit *v = arg;
+    struct tx tx;
+    if (!tx_decode(&tx, e->raw, e->len, true))
+        return;
+    v->fn(v->arg, &tx);
+    tx_clear(&tx);
+}
+
+void txrelay_orphans_each(struct txrelay *tr, void (*fn)(void *arg, const struct tx *tx), void *arg)
+{
+    if (!tr)
+        return;
+    struct orphan_visit v = { .fn = fn, .arg = arg };
+    txorphan_each(tr->orphans, visit_orphan, &v);
+}

@@ -95,6 +95,7 @@ struct txrelay_peer_opts {
 };
 
 struct txrelay;
+struct tx;
 
 /** Per-peer counters for getpeerinfo. */
 struct txrelay_peer_stats {
@@ -160,6 +161,12 @@ void txrelay_tx_added(struct txrelay *tr, const struct hash256 *txid, const stru
  */
 void txrelay_tick(struct txrelay *tr, int64_t now_us);
 
+/**
+ * Calls fn(arg, tx) for every orphan, parsed (hashes set; valid during the
+ * call): compact block reconstruction offers them (Core's extra txn pool).
+ * tr NULL: no-op.
+ */
+void txrelay_orphans_each(struct txrelay *tr, void (*fn)(void *arg, const struct tx *tx), void *arg);
 /** Returns the number of orphans held. */
 size_t txrelay_orphan_count(struct txrelay *tr);
 /** Returns the number of tracked tx ids (announced to us, not yet received). */

@@ -132,6 +132,11 @@ void events_emit_block_invalid(struct events *ev, const struct block_index *idx,
     EMIT(ev, block_invalid, idx, st);
 }
 
+void events_emit_new_pow_valid_block(struct events *ev, const struct block *b, const struct block_index *idx)
+{
+    EMIT(ev, new_pow_valid_block, b, idx);
+}
+
 void events_emit_issuance_tx(struct events *ev, const struct tx *tx, const struct issuance_effects *fx,
                              const struct block_index *idx, bool connected)
 {

@@ -93,6 +93,11 @@ struct events_subscriber {
      *  so a disconnect reports exactly what the connect reported. */
     void (*issuance_tx)(void *ctx, const struct tx *tx, const struct issuance_effects *fx,
                         const struct block_index *idx, bool connected);
+    /** Core's NewPoWValidBlock: block b (idx) passed its header, proof of
+     *  work and context checks and was stored, on top of the active tip,
+     *  outside initial block download, BEFORE it is connected. BIP 152 lets
+     *  compact block relay forward it now (net/sync_cmpct.c). */
+    void (*new_pow_valid_block)(void *ctx, const struct block *b, const struct block_index *idx);
 };
 
 /** The subscriber list. Opaque; thread-safe. */
@@ -133,5 +138,7 @@ void events_emit_tx_removed_from_mempool(struct events *ev, const struct tx *tx,
                                          uint64_t mempool_sequence);
 /** Announces a block that failed validation. */
 void events_emit_block_invalid(struct events *ev, const struct block_index *idx, const struct val_state *st);
+/** Announces a stored block that passed its PoW and block checks (see struct events_subscriber). */
+void events_emit_new_pow_valid_block(struct events *ev, const struct block *b, const struct block_index *idx);
 
 #endif

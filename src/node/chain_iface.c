@@ -385,6 +385,27 @@ static size_t gi_list_mempool(void *ctx, struct node_mempool_tx **out, size_t *c
     return total;
 }
 
+struct scan_ctx {
+    void (*fn)(void *arg, const struct tx *tx);
+    void *arg;
+};
+
+static void scan_one(void *arg, const struct mempool_entry_info *info, const struct tx *tx)
+{
+    struct scan_ctx *c = arg;
+    (void)info;
+    c->fn(c->arg, tx);
+}
+
+static void gi_mempool_scan(void *ctx, void (*fn)(void *arg, const struct tx *tx), void *arg)
+{
+    struct chain_iface_ctx *g = ctx;
+    struct scan_ctx c = { .fn = fn, .arg = arg };
+    chainstate_lock(g->cs);
+    mempool_each(g->mp, scan_one, &c);
+    chainstate_unlock(g->cs);
+}
+
 void chain_iface_init(struct node_iface *out, struct chain_iface_ctx *c, const struct chain_params *params)
 {
     *out = (struct node_iface){
@@ -407,5 +428,6 @@ void chain_iface_init(struct node_iface *out, struct chain_iface_ctx *c, const s
         .get_tx_raw = gi_get_tx_raw,
         .fee_info = gi_fee_info,
         .list_mempool = gi_list_mempool,
+        .mempool_scan = gi_mempool_scan,
     };
 }

@@ -58,6 +58,12 @@ static void ev_block_invalid(void *ctx, const struct block_index *idx, const str
     net_sync_block_invalid(peer_dispatch_sync(g->dispatch), &idx->hash, st);
 }
 
+static void ev_new_pow_valid_block(void *ctx, const struct block *b, const struct block_index *idx)
+{
+    struct net_glue *g = ctx;
+    net_sync_new_pow_valid_block(peer_dispatch_sync(g->dispatch), b, &idx->hash);
+}
+
 static void ev_tx_added(void *ctx, const struct tx *tx, uint64_t mempool_sequence)
 {
     struct net_glue *g = ctx;
@@ -248,7 +254,7 @@ bool net_glue_start(struct net_glue **out, const struct args *a, const char *cha
 
     struct events_subscriber sub = {
         .ctx = g, .updated_block_tip = ev_updated_tip, .tx_added_to_mempool = ev_tx_added,
-        .block_invalid = ev_block_invalid,
+        .block_invalid = ev_block_invalid, .new_pow_valid_block = ev_new_pow_valid_block,
     };
     g->sub_id = events_subscribe(ev, &sub);
 

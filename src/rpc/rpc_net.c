@@ -221,12 +221,12 @@ static json_t *peer_json(struct rpc_net *n, const struct connman_peer_stats *s)
     json_object_set_new(o, "version", json_integer(s->version));
     json_object_set_new(o, "subver", json_string(s->user_agent));
     json_object_set_new(o, "inbound", json_boolean(s->inbound));
-    json_object_set_new(o, "bip152_hb_to", json_false());
-    json_object_set_new(o, "bip152_hb_from", json_false());
-    json_object_set_new(o, "startingheight", json_integer(s->start_height));
-    struct sync_stats_arg sa = { n->sync, { -1, -1, 0, false }, false };
+    struct sync_stats_arg sa = { n->sync, { -1, -1, 0, false, false, false }, false };
     if (n->sync)
         connman_with_peer(n->cm, s->id, sync_stats_fn, &sa);
+    json_object_set_new(o, "bip152_hb_to", json_boolean(sa.ok && sa.st.bip152_hb_to));
+    json_object_set_new(o, "bip152_hb_from", json_boolean(sa.ok && sa.st.bip152_hb_from));
+    json_object_set_new(o, "startingheight", json_integer(s->start_height));
     json_object_set_new(o, "presynced_headers", json_integer(-1));
     json_object_set_new(o, "synced_headers", json_integer(sa.ok ? sa.st.synced_headers : -1));
     json_object_set_new(o, "synced_blocks", json_integer(sa.ok ? sa.st.synced_blocks : -1));
