@@ -4,7 +4,8 @@
 set -e
 PKGS="build-essential autoconf automake pkg-config clang libclang-rt-14-dev
       libsecp256k1-dev libleveldb-dev libevent-dev libzmq3-dev libjansson-dev
-      check libssl-dev libsqlite3-dev libsodium-dev python3 python3-zmq python3-bitcoinlib"
+      check libssl-dev libsqlite3-dev libsodium-dev python3 python3-zmq python3-bitcoinlib
+      chromium python3-websocket"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
