@@ -288,7 +288,7 @@ async function verifyProof(bytes, vault, log) {
   if (height >= chain.length) fail(`the node's header chain has no height ${height}`);
   if (!equalBytes(chain[height], p.header)) fail(`the header at height ${height} of the chain is not the proof's (bad-headers-missing-block)`);
   const tipHeight = chain.length - 1;
-  ok(`the node's ${chain.length} headers from genesis ${chain.genesis} link by previous-block hash and each meets its own nBits; the proof's header is the one at height ${height}: ${tipHeight - height + 1} confirmations`);
+  ok(`the node's ${chain.length} headers from genesis ${chain.genesis} link by previous-block hash and each meets its own nBits; the proof's header is the one at height ${height}: ${tipHeight - height + 1} confirmation${tipHeight === height ? "" : "s"}`);
   return true;
 }
 
