@@ -91,6 +91,20 @@ static bool query_choice(struct rest_reply *r, size_t *out, const char *query, c
     return false;
 }
 
+/* False (503 or 404 replied) while the node loads or on a chain without the issuance layer. */
+static bool need_issuance(struct rpc_context *ctx, struct rest_reply *r)
+{
+    if (!ctx->chain) {
+        rest_reply_error(r, 503, "Service temporarily unavailable: Loading block index...");
+        return false;
+    }
+    if (!chainstate_issuance_enabled(ctx->chain)) {
+        rest_reply_error(r, 404, "This chain has no issuance layer");
+        return false;
+    }
+    return true;
+}
+
 static bool json_only(struct rest_reply *r, const char *path, const char *name)
 {
     char param[64];
@@ -107,10 +121,8 @@ static void rest_issuance(struct rpc_context *ctx, struct rest_reply *reply, con
     if (!json_only(reply, path, "") ||
         !query_long(reply, &history, query, "history", REST_HISTORY_DEFAULT, 0, REST_HISTORY_MAX))
         return;
-    if (!ctx->chain) {
-        rest_reply_error(reply, 503, "Service temporarily unavailable: Loading block index...");
+    if (!need_issuance(ctx, reply))
         return;
-    }
     struct rpc_error err = { 0, "" };
     struct issuance_state *s = mem_alloc(sizeof(*s));
     struct rpc_price_point *pts = mem_alloc(sizeof(*pts) * (history ? (size_t)history : 1));
@@ -167,10 +179,8 @@ static void rest_vaults(struct rpc_context *ctx, struct rest_reply *reply, const
     if (!query_long(reply, &page, query, "page", 1, 1, REST_PAGE_MAX) ||
         !query_long(reply, &per_page, query, "per_page", REST_PER_PAGE_DEFAULT, 1, REST_PER_PAGE_MAX))
         return;
-    if (!ctx->chain) {
-        rest_reply_error(reply, 503, "Service temporarily unavailable: Loading block index...");
+    if (!need_issuance(ctx, reply))
         return;
-    }
     struct rpc_vault_query q;
     memset(&q, 0, sizeof(q));
     q.asset = -1;
@@ -218,14 +228,8 @@ static void rest_reserveproof(struct rpc_context *ctx, struct rest_reply *reply,
         rest_reply_error(reply, 404, "output format not found (available: %s)", rest_available_formats());
         return;
     }
-    if (!ctx->chain) {
-        rest_reply_error(reply, 503, "Service temporarily unavailable: Loading block index...");
+    if (!need_issuance(ctx, reply))
         return;
-    }
-    if (!chainstate_issuance_enabled(ctx->chain)) {
-        rest_reply_error(reply, 404, "This chain has no issuance layer");
-        return;
-    }
     struct rpc_error err = { 0, "" };
     struct wbuf w;
     wbuf_init(&w);
