@@ -251,8 +251,11 @@ class ExplorerTest(HashmintTestFramework):
             for op in (with_debt, debt_free):
                 status, text = self.verify_in_page(b, op)
                 assert_equal(status, "pass", f"verify {op}: {text} {b.console}")
-                for what in ("commits to exactly that root", "Merkle branch", "meets its own nBits",
-                             "link by previous-block hash", "confirmations"):
+                tip = node.getblockcount()
+                for what in (f"the leaf is vault {op} ", "commits to exactly that root", "Merkle branch",
+                             f"block {node.getbestblockhash()}: its hash meets its own nBits",
+                             f"the node's {tip + 1} headers from genesis {node.getblockhash(0)} link",
+                             f"the one at height {tip}: 1 confirmation"):
                     assert_in(what, text)
             log(f"verify passes in the browser:\n{text}")
             b.screenshot(os.path.join(outdir, "explorer.png"))
