@@ -37,3 +37,18 @@ check_PROGRAMS += qa/unit/rpc/rpc_net_tests
 qa_unit_rpc_rpc_net_tests_SOURCES = qa/unit/rpc/rpc_net_tests.c qa/unit/unit.h
 qa_unit_rpc_rpc_net_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_rpc_rpc_net_tests_LDADD = $(UNIT_NODE_LIBS)
+
+# The reserve explorer (doc/explorer.md): its REST endpoints, and its static
+# page compiled in from src/rpc/explorer/ by contrib/embed-files.sh.
+libhm_rpc_a_SOURCES += \
+  src/rpc/issuance_json.h \
+  src/rpc/price_history.c src/rpc/price_history.h \
+  src/rpc/rest_issuance.c src/rpc/rest_explorer.c src/rpc/explorer_files.h
+EXPLORER_PAGE = src/rpc/explorer/index.html src/rpc/explorer/explorer.css src/rpc/explorer/explorer.js
+nodist_libhm_rpc_a_SOURCES = src/rpc/explorer_files.c
+BUILT_SOURCES = src/rpc/explorer_files.c
+CLEANFILES = src/rpc/explorer_files.c
+EXTRA_DIST += $(EXPLORER_PAGE)
+src/rpc/explorer_files.c: $(EXPLORER_PAGE) $(srcdir)/contrib/embed-files.sh
+	$(MKDIR_P) src/rpc
+	$(SHELL) $(srcdir)/contrib/embed-files.sh $@ $(srcdir) $(EXPLORER_PAGE)

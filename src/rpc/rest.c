@@ -6,7 +6,8 @@
  *   /rest/tx/<txid>.<bin|hex|json>                (mempool, then -txindex)
  *   /rest/headers/<hash>.<fmt>?count=<n>  and the older /rest/headers/<n>/<hash>.<fmt>
  *   /rest/blockhashbyheight/<height>.<fmt>
- *   /rest/mempool/info.json, /rest/mempool/contents.json */
+ *   /rest/mempool/info.json, /rest/mempool/contents.json
+ * and, registered from here, the explorer's (rest_issuance.c, rest_explorer.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,4 +306,6 @@ void rpc_register_rest(struct rpc_table *t)
 {
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
         rpc_table_add_rest(t, &routes[i]);
+    rpc_register_rest_issuance(t);
+    rpc_register_rest_explorer(t);
 }

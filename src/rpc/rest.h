@@ -64,8 +64,13 @@ void rpc_table_add_rest(struct rpc_table *t, const struct rest_route *route);
 /** Returns the route whose prefix is the longest one starting path, or NULL. */
 const struct rest_route *rpc_table_find_rest(const struct rpc_table *t, const char *path);
 
-/** Registration of the REST endpoints (written with the RPC methods). */
+/** Registration of the REST endpoints (written with the RPC methods), the
+ *  explorer's ones and its page included. */
 void rpc_register_rest(struct rpc_table *t);
+/** The reserve explorer's endpoints (rest_issuance.c; doc/explorer.md). */
+void rpc_register_rest_issuance(struct rpc_table *t);
+/** The reserve explorer's page at /explorer/ (rest_explorer.c). */
+void rpc_register_rest_explorer(struct rpc_table *t);
 
 /**
  * Core's ParseDataFormat: splits "<param>.<ext>" at the last '.', ignoring

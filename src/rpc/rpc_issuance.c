@@ -12,6 +12,7 @@
 #include "issuance/reserve_tree.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/issuance_query.h"
+#include "src/rpc/issuance_json.h"
 #include "src/rpc/issuance_view.h"
 #include "src/rpc/json_reserve.h"
 #include "src/rpc/json_write.h"
@@ -139,6 +140,8 @@ static const char getissuanceinfo_help[] =
     "      \"supply\" : n,          (numeric) tokens in circulation, base units\n"
     "      \"total_collateral\" : n,(numeric) HMC base units locked in the asset's vaults\n"
     "      \"total_debt\" : n,      (numeric) sum of the vaults' debts, base units\n"
+    "      \"system_ratio_pct\" : n,(numeric) total collateral at the price over the supply, percent rounded down\n"
+    "                              as a vault's ratio; null while the supply is 0\n"
     "      \"vault_count\" : n,\n"
     "      \"price\" : n,           (numeric) token base units per HMC\n"
     "      \"price_height\" : n,\n"
@@ -192,9 +195,9 @@ static bool totals_one(void *arg, const struct chainstate_vault *v)
     return true;
 }
 
-static json_t *rpc_getissuanceinfo(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+json_t *rpc_issuance_info_json(struct rpc_context *ctx, struct rpc_error *err)
 {
-    if (!rpc_args_check(err, params, NULL, 0, getissuanceinfo_help) || !need_issuance(ctx, err))
+    if (!need_issuance(ctx, err))
         return NULL;
     struct chainstate *cs = ctx->chain;
     const struct chain_params *p = chainstate_params(cs);
@@ -224,6 +227,9 @@ static json_t *rpc_getissuanceinfo(struct rpc_context *ctx, json_t *params, stru
         json_object_set_new(o, "supply", json_integer((json_int_t)as->supply));
         json_object_set_new(o, "total_collateral", json_integer((json_int_t)t->collateral[i]));
         json_object_set_new(o, "total_debt", json_integer((json_int_t)t->debt[i]));
+        /* The HUSD holder's question: collateral value over supply, as a vault's ratio is computed. */
+        int64_t sys = rpc_vault_ratio_pct(t->collateral[i], as->price, as->supply);
+        json_object_set_new(o, "system_ratio_pct", sys < 0 ? json_null() : json_integer(sys));
         json_object_set_new(o, "vault_count", json_integer((json_int_t)t->vaults[i]));
         json_object_set_new(o, "price", json_integer((json_int_t)as->price));
         json_object_set_new(o, "price_height", json_integer(as->price_height));
@@ -261,6 +267,13 @@ out:
     mem_free(t);
     mem_free(s);
     return r;
+}
+
+static json_t *rpc_getissuanceinfo(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    if (!rpc_args_check(err, params, NULL, 0, getissuanceinfo_help))
+        return NULL;
+    return rpc_issuance_info_json(ctx, err);
 }
 
 /* ---- getvault ---- */
@@ -401,7 +414,7 @@ static int list_cmp(const void *pa, const void *pb)
 }
 
 /* Finds an asset by ticker or by id (display order). Returns its index or -1. */
-static int find_asset(const struct chain_params *p, const char *name)
+int rpc_issuance_find_asset(const struct chain_params *p, const char *name)
 {
     for (size_t i = 0; i < p->asset_count; i++) {
         char hex[65];
@@ -412,39 +425,26 @@ static int find_asset(const struct chain_params *p, const char *name)
     return -1;
 }
 
-static json_t *rpc_listvaults(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+json_t *rpc_vault_list_json(struct rpc_context *ctx, struct rpc_error *err, uint64_t *total, int32_t *height,
+                            const struct rpc_vault_query *q)
 {
-    if (!rpc_args_check(err, params, listvaults_args, 5, listvaults_help) || !need_issuance(ctx, err))
+    if (!need_issuance(ctx, err))
         return NULL;
     struct chainstate *cs = ctx->chain;
     const struct chain_params *p = chainstate_params(cs);
     struct list_walk w;
     memset(&w, 0, sizeof(w));
-    w.asset = -1;
-    const char *asset = rpc_arg_str(params, 0, NULL);
-    if (asset && (w.asset = find_asset(p, asset)) < 0)
-        return rpc_fail(err, RPC_INVALID_PARAMETER, "Unknown asset: %.100s", asset);
-    int64_t count, skip;
-    if (!rpc_arg_int(err, &count, params, 1, 100, RPC_INT64) || !rpc_arg_int(err, &skip, params, 2, 0, RPC_INT64) ||
-        !rpc_arg_int(err, &w.minratio, params, 3, 0, RPC_INT64) ||
-        !rpc_arg_int(err, &w.maxratio, params, 4, 0, RPC_INT64))
-        return NULL;
-    if (count < 0 || count > 100000)
-        return rpc_fail(err, RPC_INVALID_PARAMETER, "count must be 0 .. 100000");
-    if (skip < 0)
-        return rpc_fail(err, RPC_INVALID_PARAMETER, "Negative skip");
-    if (w.minratio < 0 || w.maxratio < 0)
-        return rpc_fail(err, RPC_INVALID_PARAMETER, "Negative ratio");
-    w.has_min = rpc_arg(params, 3) != NULL;
-    w.has_max = rpc_arg(params, 4) != NULL;
-    if (w.has_min && w.has_max && w.minratio > w.maxratio)
-        return rpc_fail(err, RPC_INVALID_PARAMETER, "minratio is above maxratio");
+    w.asset = q->asset;
+    w.minratio = q->minratio;
+    w.maxratio = q->maxratio;
+    w.has_min = q->has_min;
+    w.has_max = q->has_max;
     struct issuance_state *s = mem_alloc(sizeof(*s));
     w.s = s;
-    int32_t height;
+    int32_t tip_height;
     json_t *r = NULL;
     chainstate_lock(cs);
-    if (!tip_state(ctx, err, s, NULL, &height))
+    if (!tip_state(ctx, err, s, NULL, &tip_height))
         goto out;
     if (!chainstate_for_each_vault(cs, list_one, &w)) {
         rpc_fail(err, RPC_DATABASE_ERROR, "Unable to read the UTXO set");
@@ -453,8 +453,15 @@ static json_t *rpc_listvaults(struct rpc_context *ctx, json_t *params, struct rp
     if (w.n)
         qsort(w.items, w.n, sizeof(*w.items), list_cmp);
     r = json_array();
-    for (size_t i = (size_t)skip; skip < (int64_t)w.n && i < w.n && i - (size_t)skip < (size_t)count; i++)
-        json_array_append_new(r, vault_json(p, s, height, &w.items[i].v));
+    /* Descending is the exact reverse of ascending (ties included), so the two orders page consistently. */
+    for (uint64_t k = q->skip; k < w.n && k - q->skip < q->count; k++) {
+        size_t i = q->descending ? w.n - 1 - (size_t)k : (size_t)k;
+        json_array_append_new(r, vault_json(p, s, tip_height, &w.items[i].v));
+    }
+    if (total)
+        *total = w.n;
+    if (height)
+        *height = tip_height;
 out:
     chainstate_unlock(cs);
     for (size_t i = 0; i < w.n; i++)
@@ -462,6 +469,37 @@ out:
     mem_free(w.items);
     mem_free(s);
     return r;
+}
+
+static json_t *rpc_listvaults(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    if (!rpc_args_check(err, params, listvaults_args, 5, listvaults_help) || !need_issuance(ctx, err))
+        return NULL;
+    const struct chain_params *p = chainstate_params(ctx->chain);
+    struct rpc_vault_query q;
+    memset(&q, 0, sizeof(q));
+    q.asset = -1;
+    const char *asset = rpc_arg_str(params, 0, NULL);
+    if (asset && (q.asset = rpc_issuance_find_asset(p, asset)) < 0)
+        return rpc_fail(err, RPC_INVALID_PARAMETER, "Unknown asset: %.100s", asset);
+    int64_t count, skip;
+    if (!rpc_arg_int(err, &count, params, 1, 100, RPC_INT64) || !rpc_arg_int(err, &skip, params, 2, 0, RPC_INT64) ||
+        !rpc_arg_int(err, &q.minratio, params, 3, 0, RPC_INT64) ||
+        !rpc_arg_int(err, &q.maxratio, params, 4, 0, RPC_INT64))
+        return NULL;
+    if (count < 0 || count > 100000)
+        return rpc_fail(err, RPC_INVALID_PARAMETER, "count must be 0 .. 100000");
+    if (skip < 0)
+        return rpc_fail(err, RPC_INVALID_PARAMETER, "Negative skip");
+    if (q.minratio < 0 || q.maxratio < 0)
+        return rpc_fail(err, RPC_INVALID_PARAMETER, "Negative ratio");
+    q.has_min = rpc_arg(params, 3) != NULL;
+    q.has_max = rpc_arg(params, 4) != NULL;
+    if (q.has_min && q.has_max && q.minratio > q.maxratio)
+        return rpc_fail(err, RPC_INVALID_PARAMETER, "minratio is above maxratio");
+    q.count = (uint64_t)count;
+    q.skip = (uint64_t)skip;
+    return rpc_vault_list_json(ctx, err, NULL, NULL, &q);
 }
 
 /* ---- auditreserves ---- */

@@ -9,6 +9,7 @@
 #include "issuance/reserve_proof.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/issuance_query.h"
+#include "src/rpc/issuance_json.h"
 #include "src/rpc/issuance_view.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_args.h"
@@ -142,24 +143,14 @@ static const char getreserveproof_help[] =
 static const struct rpc_arg getreserveproof_args[] = { { "outpoint", RPC_ARG_STR, false },
                                                        { "blockhash", RPC_ARG_STR, true } };
 
-static json_t *rpc_getreserveproof(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+bool rpc_reserve_proof_build(struct rpc_context *ctx, struct rpc_error *err, struct wbuf *out,
+                             const struct outpoint *op, const struct block_index *bi)
 {
-    if (!rpc_args_check(err, params, getreserveproof_args, 2, getreserveproof_help) || !need_issuance(ctx, err))
-        return NULL;
-    struct outpoint op;
-    const char *s = rpc_json_cstr(rpc_arg(params, 0));
-    if (!s || !rpc_parse_outpoint_text(&op, s))
-        return rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid outpoint: expected \"txid:vout\"");
     struct chainstate *cs = ctx->chain;
-    json_t *r = NULL;
     struct reserve_path *path = mem_alloc(sizeof(*path));
-    chainstate_lock(cs);
-    const struct block_index *bi = pick_block(ctx, err, params, 1);
-    bool found = false;
+    bool found = false, ok = false;
     char why[256] = "";
-    if (!bi)
-        goto out;
-    if (!chainstate_reserve_query(cs, bi, NULL, &op, &found, path, why, sizeof(why))) {
+    if (!chainstate_reserve_query(cs, bi, NULL, op, &found, path, why, sizeof(why))) {
         rpc_fail(err, RPC_DATABASE_ERROR, "Unable to read the reserve tree: %s", why);
         goto out;
     }
@@ -177,15 +168,32 @@ static json_t *rpc_getreserveproof(struct rpc_context *ctx, json_t *params, stru
     reserve_proof_set_path(&proof, path);
     reserve_proof_set_block(&proof, &b);
     block_clear(&b);
+    reserve_proof_serialize(out, &proof);
+    reserve_proof_clear(&proof);
+    ok = true;
+out:
+    mem_free(path);
+    return ok;
+}
+
+static json_t *rpc_getreserveproof(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    if (!rpc_args_check(err, params, getreserveproof_args, 2, getreserveproof_help) || !need_issuance(ctx, err))
+        return NULL;
+    struct outpoint op;
+    const char *s = rpc_json_cstr(rpc_arg(params, 0));
+    if (!s || !rpc_parse_outpoint_text(&op, s))
+        return rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid outpoint: expected \"txid:vout\"");
+    struct chainstate *cs = ctx->chain;
+    json_t *r = NULL;
     struct wbuf w;
     wbuf_init(&w);
-    reserve_proof_serialize(&w, &proof);
-    reserve_proof_clear(&proof);
-    r = rpc_json_hex(w.data, w.len);
-    wbuf_clear(&w);
-out:
+    chainstate_lock(cs);
+    const struct block_index *bi = pick_block(ctx, err, params, 1);
+    if (bi && rpc_reserve_proof_build(ctx, err, &w, &op, bi))
+        r = rpc_json_hex(w.data, w.len);
     chainstate_unlock(cs);
-    mem_free(path);
+    wbuf_clear(&w);
     return r;
 }
 

@@ -559,7 +559,8 @@ static void on_request(struct evhttp_request *req, void *arg)
         send_text(s, req, 404, NULL);
         return;
     }
-    if (s->rest && !strncmp(uri, "/rest/", 6)) {
+    /* /explorer is the reserve explorer's page, a REST route like the others (doc/explorer.md). */
+    if (s->rest && (!strncmp(uri, "/rest/", 6) || !strncmp(uri, "/explorer", 9))) {
         handle_rest(s, req, uri);
         return;
     }
