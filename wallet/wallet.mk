@@ -50,3 +50,7 @@ FUZZ_TARGETS += qa/fuzz/fuzz_psbt
 qa_fuzz_fuzz_psbt_SOURCES = qa/fuzz/fuzz_psbt.c
 qa_fuzz_fuzz_psbt_LDADD = libhm_wallet.a $(HM_CORE_LIBS)
 qa_fuzz_fuzz_psbt_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+check_PROGRAMS += qa/unit/wallet/token_coins_tests
+qa_unit_wallet_token_coins_tests_SOURCES = qa/unit/wallet/token_coins_tests.c qa/unit/unit.h
+qa_unit_wallet_token_coins_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_token_coins_tests_LDADD = $(WALLET_UNIT_LIBS)
