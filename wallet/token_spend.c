@@ -317,6 +317,16 @@ static bool fund_fee(struct wallet *w, struct wallet_error *e, struct tx *tx, in
     return wallet_fund(w, e, tx, fee, &change_pos, NULL, &fo);
 }
 
+/* Signs and checks tx (token change still on the placeholder), so a
+ * refusal uses up no change address; then gives the change its address,
+ * signs and checks again, stores and submits. Out: *s, the spent coins. */
+static bool finish(struct wallet *w, struct wallet_error *e, struct tx *tx, struct spent_set *s)
+{
+    return spent_fill(w, e, s, tx) && sign_inputs(w, e, tx, s, SIZE_MAX) && check_tx(w, e, tx, s) &&
+           settle_change(w, e, tx) && sign_inputs(w, e, tx, s, SIZE_MAX) && check_tx(w, e, tx, s) &&
+           store_and_submit(w, e, tx);
+}
+
 /* ---- sendtoken -------------------------------------------------------- */
 
 bool wallet_send_token(struct wallet *w, struct wallet_error *e, struct hash256 *txid, const uint8_t *script,
@@ -344,9 +354,7 @@ bool wallet_send_token(struct wallet *w, struct wallet_error *e, struct hash256 
         tx.locktime = w->best_height > 0 ? (uint32_t)w->best_height : 0; /* anti-fee-sniping, as wallet_send */
         ok = add_tokens(w, e, &tx, asset, amount, o);
     }
-    ok = ok && fund_fee(w, e, &tx, &fee, o) && settle_change(w, e, &tx);
-    ok = ok && spent_fill(w, e, &s, &tx) && sign_inputs(w, e, &tx, &s, SIZE_MAX) && check_tx(w, e, &tx, &s);
-    ok = ok && store_and_submit(w, e, &tx);
+    ok = ok && fund_fee(w, e, &tx, &fee, o) && finish(w, e, &tx, &s);
     if (ok)
         *txid = tx.txid;
     spent_clear(&s);
@@ -442,9 +450,7 @@ bool wallet_vault_repay(struct wallet *w, struct wallet_error *e, struct hash256
     /* fund() looks preset inputs up among the wallet's transactions */
     if (ok && !wallet_find_tx(w, &vault->txid))
         ok = werr(e, WALLET_E_WALLET, "The vault's transaction is not in the wallet; run rescanblockchain");
-    ok = ok && fund_fee(w, e, &tx, &fee, o) && settle_change(w, e, &tx);
-    ok = ok && spent_fill(w, e, &s, &tx) && sign_inputs(w, e, &tx, &s, SIZE_MAX) && check_tx(w, e, &tx, &s);
-    ok = ok && store_and_submit(w, e, &tx);
+    ok = ok && fund_fee(w, e, &tx, &fee, o) && finish(w, e, &tx, &s);
     if (ok) {
         *txid = tx.txid;
         *debt_left = tp.amount - amount;

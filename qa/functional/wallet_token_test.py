@@ -13,9 +13,10 @@
 - bad input (insufficient tokens -6, bad amounts -3, bad address -5,
   unknown asset -8) writes nothing;
 - a restart keeps the balances;
-- vaultrepay burns part of A's debt (and refuses dust debt or more than
-  the debt);
-- after the oracle drops the price, liquidatevault by wallet 1 takes B:
+- vaultrepay burns part of A's debt (and refuses dust debt, more than
+  the debt, someone else's vault, an immature one);
+- after the oracle drops the price (and again once a stale price is
+  refused), liquidatevault by wallet 1 takes B:
   its debt burnt from wallet 1's tokens, the owner paid collateral -
   seized, the seized collateral (minus the fee) to wallet 1; a healthy
   vault and a wallet without enough tokens are refused before anything
@@ -203,6 +204,11 @@ class WalletTokenTest(HashmintTestFramework):
         assert_raises_rpc_error(-5, "Invalid hashmint address", w0.sendtoken, "bc1qnotours", 1)
         assert_raises_rpc_error(-8, "Unknown asset", w0.sendtoken, t1, 1, "EUR")
         assert_raises_rpc_error(-8, "Unknown asset", w0.gettokenbalance, "EUR")
+        [coin] = w0.listtokenunspent()
+        w0.lockunspent(False, [{"txid": coin["txid"], "vout": coin["vout"]}])
+        assert_true(w0.listtokenunspent()[0]["locked"])
+        assert_raises_rpc_error(-6, "Insufficient token funds", w0.sendtoken, t1, 1)
+        w0.lockunspent(True, [{"txid": coin["txid"], "vout": coin["vout"]}])
         assert_equal(w0.getwalletinfo()["txcount"], txs_before)
         assert_equal(w0.gettokenbalance("HUSD"), 200 * HUSD)
 
@@ -243,6 +249,9 @@ class WalletTokenTest(HashmintTestFramework):
         assert_true(n0.getvault(vb)["liquidatable"])
         assert_raises_rpc_error(-4, "not below the liquidation ratio", w1.liquidatevault, r["vault"])
         assert_raises_rpc_error(-6, "Insufficient token funds", w0.liquidatevault, vb)
+        self.mine(30)               # the price is now 31 blocks old for the next block: stale
+        assert_raises_rpc_error(-4, "price is stale", w1.liquidatevault, vb)
+        self.set_price(70 * HUSD)
         seized_expected = n0.getvault(vb)["seized"]
         hmc1 = w1.getbalance()
         txs1 = w1.getwalletinfo()["txcount"]
@@ -260,6 +269,11 @@ class WalletTokenTest(HashmintTestFramework):
         assert_equal(got, seized_expected - res["fee"])
         assert_equal(self.info()["supply"], 200 * HUSD)
         assert_true(n0.auditreserves()["ok"])
+
+        log("a vault a coinbase just opened is refused as immature")
+        [h] = n0.generatetovault(1, vault_addr)
+        wait_until(lambda: w0.gettransaction(n0.getblock(h)["tx"][0])["confirmations"] == 1, what="new vault")
+        assert_raises_rpc_error(-4, "Vault is immature", w0.vaultrepay, f"{n0.getblock(h)['tx'][0]}:0", HUSD)
 
 
 if __name__ == "__main__":
