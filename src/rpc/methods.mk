@@ -52,3 +52,8 @@ EXTRA_DIST += $(EXPLORER_PAGE)
 src/rpc/explorer_files.c: $(EXPLORER_PAGE) $(srcdir)/contrib/embed-files.sh
 	$(MKDIR_P) src/rpc
 	$(SHELL) $(srcdir)/contrib/embed-files.sh $@ $(srcdir) $(EXPLORER_PAGE)
+
+check_PROGRAMS += qa/unit/rpc/rpc_wallet_token_tests
+qa_unit_rpc_rpc_wallet_token_tests_SOURCES = qa/unit/rpc/rpc_wallet_token_tests.c qa/unit/unit.h
+qa_unit_rpc_rpc_wallet_token_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_rpc_rpc_wallet_token_tests_LDADD = $(UNIT_NODE_LIBS)

@@ -34,7 +34,15 @@ bool rpc_parse_token_amount(struct rpc_error *err, uint64_t *out, const json_t *
         n = json_integer_value(v);
     } else if (json_is_real(v)) {
         double d = json_real_value(v);
-        if (d != d || d < -9e18 || d > 9e18 || (double)(int64_t)d != d) {
+        if (d != d) {
+            rpc_fail(err, RPC_TYPE_ERROR, "Invalid amount: token amounts are whole base units");
+            return false;
+        }
+        if (d < -9e18 || d > 9e18) {
+            rpc_fail(err, RPC_TYPE_ERROR, "Amount out of range");
+            return false;
+        }
+        if ((double)(int64_t)d != d) {
             rpc_fail(err, RPC_TYPE_ERROR, "Invalid amount: token amounts are whole base units");
             return false;
         }
@@ -85,13 +93,15 @@ static bool fee_rate_arg(struct rpc_error *err, struct wallet_send_options *o, c
     return true;
 }
 
-/* The asset argument (NULL or absent: the chain's first asset). */
+/* The asset argument (absent: the chain's first asset). rpc_args_check
+ * has refused a string with an embedded NUL byte already. */
 static bool asset_arg(struct rpc_error *err, int *out, struct wallet *w, const json_t *v)
 {
     struct wallet_error e = { 0, "" };
-    *out = wallet_token_asset(w, &e, v ? rpc_json_cstr(v) : NULL);
-    if (v && !rpc_json_cstr(v))
-        *out = wallet_token_asset(w, &e, "");
+    const char *name = v ? rpc_json_cstr(v) : NULL;
+    *out = v && !name ? -1 : wallet_token_asset(w, &e, name);
+    if (v && !name)
+        e = (struct wallet_error){ RPC_INVALID_PARAMETER, "Unknown asset" };
     if (*out < 0) {
         fail_w(err, &e);
         return false;
