@@ -463,6 +463,10 @@ bool wallet_vault_repay(struct wallet *w, struct wallet_error *e, struct hash256
     return ok;
 }
 
+/* Core's dust limit of a P2PKH output (the largest of the standard
+ * templates): the least a liquidation pays a vault's owner. */
+#define LIQ_OWNER_MIN 546
+
 /* The weight of an input's witness/scriptSig is only known once signed:
  * sign, measure, and take the fee from the liquidator's output. ECDSA
  * signatures vary by a byte, so each signed input gets one vbyte of slack. */
@@ -504,7 +508,7 @@ bool wallet_liquidate_vault(struct wallet *w, struct wallet_error *e, struct has
     if (ok && !w->chain->issuance_state(w->chain->ctx, state, &tip))
         ok = werr(e, WALLET_E_MISC, "This chain has no issuance layer");
     ok = ok && vault_mature(w, e, vh, vcb);
-    int64_t rate = 0;
+    int64_t rate = 0, topup = 0;
     uint64_t take = 0;
     if (ok) {
         const struct chain_asset *a = &w->params->assets[asset];
@@ -527,9 +531,15 @@ bool wallet_liquidate_vault(struct wallet *w, struct wallet_error *e, struct has
              * collateral - seized (left out when nothing is left); then
              * the liquidator's payout */
             tx_add_input(&tx, vault, NULL, 0, o->replaceable ? 0xfffffffd : 0xfffffffe);
-            if (collateral > take)
-                tx_add_output(&tx, (int64_t)(collateral - take), vo.script_pubkey.data + lock_off,
-                              vo.script_pubkey.len - lock_off);
+            if (collateral > take) {
+                /* rule 7 wants at least collateral - seized for the owner;
+                 * relay policy wants no dust: pay the owner up to the dust
+                 * limit out of the liquidator's share */
+                uint64_t owed = collateral - take;
+                uint64_t pay = owed < LIQ_OWNER_MIN ? LIQ_OWNER_MIN : owed;
+                topup = (int64_t)(pay - owed);
+                tx_add_output(&tx, (int64_t)pay, vo.script_pubkey.data + lock_off, vo.script_pubkey.len - lock_off);
+            }
             tx.locktime = w->best_height > 0 ? (uint32_t)w->best_height : 0;
             rate = wallet_fee_rate(w, e, o->fee_rate);
             ok = rate > 0 && add_tokens(w, e, &tx, (uint32_t)asset, tp.amount, o);
@@ -541,7 +551,7 @@ bool wallet_liquidate_vault(struct wallet *w, struct wallet_error *e, struct has
         uint8_t lock[ADDRESS_MAX_SCRIPT];
         size_t lock_len;
         /* placeholder first: no address is used up if a check fails */
-        int64_t value = (int64_t)take;
+        int64_t value = (int64_t)take - topup;
         for (size_t i = 1; i < tx.vin_count; i++) {
             const struct wtx *t = wallet_find_tx(w, &tx.vin[i].prevout.txid);
             value += t->tx.vout[tx.vin[i].prevout.n].value; /* HMC the token inputs carried */
