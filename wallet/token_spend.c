@@ -159,6 +159,15 @@ static bool sign_inputs(struct wallet *w, struct wallet_error *e, struct tx *tx,
     for (size_t i = 0; i < tx->vin_count && ok; i++) {
         if (i == skip)
             continue;
+        /* signing again after an output changed: the old signatures are
+         * void, and tx_sign_input keeps what it finds */
+        struct txin *in = &tx->vin[i];
+        bytes_clear(&in->script_sig);
+        for (size_t k = 0; k < in->witness.count; k++)
+            bytes_clear(&in->witness.items[k]);
+        mem_free(in->witness.items);
+        in->witness.items = NULL;
+        in->witness.count = 0;
         const char *why = tx_sign_input(&sg, tx, i, s->outs, s->have, true, SIGHASH_ALL);
         if (why)
             ok = werr(e, WALLET_E_WALLET, "Error: Transaction signing failed: %s", why);
@@ -241,7 +250,7 @@ static bool add_tokens(struct wallet *w, struct wallet_error *e, struct tx *tx, 
     for (size_t i = 0; i < n; i++) {
         if (c[i].asset != asset || !c[i].safe || !c[i].spendable || c[i].locked)
             continue;
-        /* not already an input (the vault's own transaction never holds tokens of ours twice) */
+        /* skip coins already among the inputs */
         bool dup = false;
         for (size_t k = 0; k < tx->vin_count; k++)
             dup |= tx->vin[k].prevout.n == c[i].op.n && hash256_eq(&tx->vin[k].prevout.txid, &c[i].op.txid);
