@@ -380,6 +380,29 @@ START_TEST(send_token_change_and_restart)
 }
 END_TEST
 
+START_TEST(locked_wallet_refuses)
+{
+    struct fixture f;
+    fixture_init(&f);
+    receive(&f);
+    struct wallet *w = f.w;
+    struct wallet_error e = { 0, "" };
+    ck_assert_msg(wallet_encrypt(w, &e, "pass", 4), "%s", e.message);
+    struct wallet_send_options o;
+    wallet_send_options_init(&o, w);
+    static const uint8_t payee[22] = { 0x00, 0x14, 0x03 };
+    struct hash256 sent;
+    size_t before = w->ntxs;
+    ck_assert(!wallet_send_token(w, &e, &sent, payee, sizeof(payee), 1, 0, &o));
+    ck_assert_int_eq(e.code, WALLET_E_UNLOCK_NEEDED);
+    ck_assert_uint_eq(w->ntxs, before);
+    ck_assert(wallet_unlock(w, &e, "pass", 4, 600));
+    ck_assert_msg(wallet_send_token(w, &e, &sent, payee, sizeof(payee), 1, 0, &o), "%s", e.message);
+    ck_assert_uint_eq(w->ntxs, before + 1);
+    fixture_done(&f);
+}
+END_TEST
+
 START_TEST(asset_names)
 {
     struct fixture f;
@@ -413,6 +436,7 @@ static Suite *token_coins_suite(void)
     tcase_add_test(tc, owner_looks_through_the_prefix);
     tcase_add_test(tc, tokens_tracked_never_hmc);
     tcase_add_test(tc, send_token_change_and_restart);
+    tcase_add_test(tc, locked_wallet_refuses);
     tcase_add_test(tc, asset_names);
     suite_add_tcase(s, tc);
     return s;
