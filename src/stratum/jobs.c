@@ -232,8 +232,7 @@ static void build_job(struct stratum_jobs *js)
     job->height = job->base.height;
     job->network_difficulty = stratum_bits_difficulty(job->base.block.header.bits);
     stratum_job_unref(js->current);
-    js->current = job;
-    atomic_fetch_add(&job->refs, 1); /* the builder's reference */
+    js->current = job; /* the builder's reference: the one it was created with */
     js->built_count = 0;
     js->current_pool = false;
     if (js->o.pplns) {

@@ -26,6 +26,7 @@
 #include "src/stratum/jobs.h"
 #include "src/stratum/protocol.h"
 #include "src/stratum/share.h"
+#include "src/stratum/sharelog.h"
 #include "src/stratum/vardiff.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
@@ -253,47 +254,6 @@ static void wake(void *ctx)
 {
     struct stratum_server *s = ctx;
     event_active(s->wake_ev, EV_READ, 0);
-}
-
-/* ---- the share log ---- */
-
-static void log_share(struct stratum_server *s, struct conn *c, uint64_t seq, double diff, const struct stratum_job *j,
-                      const struct hash256 *hash, bool block)
-{
-    if (!s->share_log)
-        return;
-    char hex[65];
-    hash256_to_hex(hex, hash);
-    char *script = hex_encode_alloc(c->payee.script, c->payee.script_len);
-    fprintf(s->share_log,
-            "{\"type\":\"share\",\"seq\":%llu,\"time\":%lld,\"worker\":\"%s\",\"script\":\"%s\",\"vault\":%u,"
-            "\"difficulty\":%.17g,\"job\":\"%llx\",\"height\":%d,\"hash\":\"%s\",\"block\":%s}\n",
-            (unsigned long long)seq, (long long)time(NULL), c->worker, script, c->payee.vault_pct, diff,
-            (unsigned long long)j->id, (int)j->height, hex, block ? "true" : "false");
-    fflush(s->share_log);
-    mem_free(script);
-}
-
-static void log_block(struct stratum_server *s, const struct stratum_job *j, const struct stratum_variant *v,
-                      const struct hash256 *hash)
-{
-    if (!s->share_log)
-        return;
-    char hex[65];
-    hash256_to_hex(hex, hash);
-    fprintf(s->share_log,
-            "{\"type\":\"block\",\"hash\":\"%s\",\"height\":%d,\"job\":\"%llx\",\"network_difficulty\":%.17g,"
-            "\"window_first\":%llu,\"window_last\":%llu,\"outputs\":[",
-            hex, (int)j->height, (unsigned long long)j->id, j->network_difficulty,
-            (unsigned long long)v->payout.first_seq, (unsigned long long)v->payout.last_seq);
-    for (size_t i = 0; i < v->payout.count; i++) {
-        char *script = hex_encode_alloc(v->payout.outputs[i].script, v->payout.outputs[i].script_len);
-        fprintf(s->share_log, "%s{\"script\":\"%s\",\"value\":%lld}", i ? "," : "", script,
-                (long long)v->payout.outputs[i].value);
-        mem_free(script);
-    }
-    fprintf(s->share_log, "]}\n");
-    fflush(s->share_log);
 }
 
 /* ---- methods ---- */
@@ -528,7 +488,7 @@ static void submit_block(struct conn *c, struct stratum_job *j, struct stratum_v
                : st.reject[0]                     ? st.reject
                                                   : "rejected");
     if (ok)
-        log_block(s, j, v, &sh->hash);
+        stratum_sharelog_block(s->share_log, j, v, &sh->hash);
     block_clear(&b);
 }
 
@@ -608,7 +568,7 @@ static void do_submit(struct conn *c, struct stratum_request *r)
     pthread_mutex_lock(&s->pplns_mu);
     uint64_t seq = stratum_pplns_add(&s->pplns, &c->payee, diff, 4 * s->o.pplns_n * j->network_difficulty + diff);
     pthread_mutex_unlock(&s->pplns_mu);
-    log_share(s, c, seq, diff, j, &sh.hash, res == STRATUM_SHARE_BLOCK);
+    stratum_sharelog_share(s->share_log, seq, c->worker, &c->payee, diff, j, &sh.hash, res == STRATUM_SHARE_BLOCK);
     pthread_mutex_lock(&s->mu);
     s->accepted++;
     c->accepted++;
@@ -886,11 +846,9 @@ struct stratum_server *stratum_server_start(const struct stratum_options *o, cha
     if (!stratum_allow_init(&s->allow, o->allow, o->allow_count, err, errlen))
         goto fail;
     if (o->share_log_path) {
-        s->share_log = fopen(o->share_log_path, "a");
-        if (!s->share_log) {
-            snprintf(err, errlen, "Cannot open the Stratum share log %s: %s", o->share_log_path, strerror(errno));
+        s->share_log = stratum_sharelog_open(o->share_log_path, &s->pplns, err, errlen);
+        if (!s->share_log)
             goto fail;
-        }
     }
     s->base = event_base_new();
     if (!s->base) {

@@ -7,6 +7,7 @@ libhm_stratum_a_SOURCES += \
   src/stratum/protocol.c src/stratum/protocol.h \
   src/stratum/allow.c src/stratum/allow.h \
   src/stratum/jobs.c src/stratum/jobs.h \
+  src/stratum/sharelog.c src/stratum/sharelog.h \
   src/stratum/server.c src/stratum/server.h
 
 check_PROGRAMS += qa/unit/stratum/share_tests qa/unit/stratum/vardiff_tests qa/unit/stratum/payout_tests \
