@@ -153,6 +153,9 @@ class StratumTest(HashmintTestFramework):
         [h2] = node.generatetoaddress(1, self.other)
         job = c.wait_job(lambda j: j.clean and j.prev[::-1].hex() == h2)
         log(f"clean_jobs notify {1000 * (time.time() - t0):.1f} ms after generatetoaddress (RPC round trip included)")
+        ms = node.getstratuminfo()["last_clean_notify_ms"]
+        assert_true(ms >= 0, "the server measured its tip-to-notify time")
+        log(f"tip event to clean_jobs notify written: {ms:.2f} ms (getstratuminfo last_clean_notify_ms)")
         assert_equal(c.submit(c.solve("share")[0]), (True, None))
 
         # suggest_difficulty: a set_difficulty follows.
@@ -222,6 +225,15 @@ class StratumTest(HashmintTestFramework):
             pass
         assert_true(is_closed(big), "a 1 MB line disconnects")
         big.close()
+
+        # A flood of messages (over -stratummsgrate, 50/s and a burst of 100): dropped.
+        flood = socket.create_connection(("127.0.0.1", self.port))
+        try:
+            flood.sendall(b"{\"id\":1,\"method\":\"mining.extranonce.subscribe\",\"params\":[]}\n" * 2000)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        assert_true(is_closed(flood), "a message flood disconnects")
+        flood.close()
 
         # More connections than -stratummaxconnections: the extra ones are closed.
         socks = [socket.create_connection(("127.0.0.1", self.port)) for _ in range(40)]

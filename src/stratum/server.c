@@ -92,6 +92,7 @@ struct stratum_server {
     int64_t cur_value;  /* the current job's coinbase value, network difficulty and height */
     double cur_netdiff;
     int32_t cur_height;
+    double last_notify_ms; /* from the last tip event to its clean_jobs notify written to every worker (-1: none) */
     size_t recent_count;
 };
 
@@ -210,6 +211,14 @@ static void install_job(struct stratum_server *s, struct stratum_job *j)
         next = c->next;
         if (c->subscribed && c->authorized)
             send_job(c, j, clean);
+    }
+    if (clean && j->tip_event_ns > 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+        pthread_mutex_lock(&s->mu);
+        s->last_notify_ms = (double)(now - j->tip_event_ns) / 1e6;
+        pthread_mutex_unlock(&s->mu);
     }
 }
 
@@ -835,6 +844,7 @@ struct stratum_server *stratum_server_start(const struct stratum_options *o, cha
     struct stratum_server *s = mem_calloc(1, sizeof(*s));
     s->o = *o;
     s->port = o->port;
+    s->last_notify_ms = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->pplns_mu, NULL);
     stratum_pplns_init(&s->pplns);
@@ -973,6 +983,7 @@ json_t *stratum_server_info(struct stratum_server *s)
     int64_t value = s->cur_value;
     double net = s->cur_netdiff;
     json_object_set_new(o, "height", json_integer(s->cur_height));
+    json_object_set_new(o, "last_clean_notify_ms", json_real(s->last_notify_ms));
     pthread_mutex_unlock(&s->mu);
     if (s->o.pplns && value > 0) {
         struct stratum_payout_rules rules = { s->o.params->asset_count ? s->o.params->assets[0].asset_id : NULL,
