@@ -184,7 +184,6 @@ static void send_job(struct conn *c, struct stratum_job *j, bool clean)
                                ntime, clean || c->last_job_sent == 0);
     send_msg(c, stratum_notification("mining.notify", params));
     c->last_job_sent = j->id;
-    check_unread(c);
 }
 
 /* ---- jobs from the builder ---- */
@@ -209,8 +208,10 @@ static void install_job(struct stratum_server *s, struct stratum_job *j)
     pthread_mutex_unlock(&s->mu);
     for (struct conn *c = s->conns, *next; c; c = next) {
         next = c->next;
-        if (c->subscribed && c->authorized)
+        if (c->subscribed && c->authorized) {
             send_job(c, j, clean);
+            check_unread(c); /* may free c */
+        }
     }
     if (clean && j->tip_event_ns > 0) {
         struct timespec ts;
@@ -231,8 +232,10 @@ static void add_variant(struct stratum_server *s, struct stratum_job *j, struct 
     for (struct conn *c = s->conns, *next; c; c = next) {
         next = c->next;
         if (c->subscribed && c->authorized && c->has_payee && c->last_job_sent != j->id &&
-            stratum_payee_eq(&c->payee, &v->payee))
+            stratum_payee_eq(&c->payee, &v->payee)) {
             send_job(c, j, true);
+            check_unread(c); /* may free c */
+        }
     }
 }
 
