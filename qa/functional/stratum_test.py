@@ -101,6 +101,11 @@ class StratumTest(HashmintTestFramework):
             assert_equal(e.code, 24)
         assert_equal(c.authorize(self.addr_a + ".rig1"), True)
         job = c.wait_job(lambda j: j.clean)
+        try:
+            c.authorize(self.addr_b + ".rig1")
+            raise AssertionError("a second payout address on one connection")
+        except StratumError as e:
+            assert_equal(e.code, 20)
         assert_equal(c.difficulty, SHARE_DIFF)
         assert_equal(job.nbits, "207fffff")
         assert_in(spk(node, self.addr_a), job.coinb2, "solo: the coinbase pays the worker")
@@ -135,6 +140,14 @@ class StratumTest(HashmintTestFramework):
         expect_error(c, bad, 20, "version bits outside the mask")
         assert_equal(node.getblockcount(), 0)
 
+        # A second rig of the same address on this connection.
+        assert_equal(c.authorize(self.addr_a + ".rig2"), True)
+        c.worker = self.addr_a + ".rig2"
+        assert_equal(c.submit(c.solve("share", extranonce2=5)[0]), (True, None))
+        c.worker = self.addr_a + ".rig3"
+        assert_equal(c.submit(c.solve("share", extranonce2=6)[0])[1][0], 24, "a worker never authorized")
+        c.worker = self.addr_a + ".rig1"
+
         # A block: the share that meets the network target.
         old = c.job
         params, h = c.solve("block", extranonce2=7)
@@ -166,18 +179,20 @@ class StratumTest(HashmintTestFramework):
         info = node.getstratuminfo()
         assert_equal(info["payout"], "solo")
         assert_equal(info["blocks_found"], 1)
-        assert_equal(info["shares"]["accepted"], 4)
+        assert_equal(info["shares"]["accepted"], 5)
         rej = info["shares"]["rejected"]
         assert_equal((rej["duplicate"], rej["low-difficulty"], rej["unknown-job"], rej["stale"]), (1, 1, 1, 1))
         assert_equal((rej["bad-extranonce2"], rej["bad-ntime"], rej["bad-version"]), (1, 2, 2))
         [w] = info["workers"]
-        assert_equal((w["worker"], w["address"], w["accepted"], w["blocks"]), (self.addr_a + ".rig1", self.addr_a, 4, 1))
+        assert_equal((w["worker"], w["address"], w["accepted"], w["blocks"]), (self.addr_a + ".rig1", self.addr_a, 5, 1))
         assert_equal(info["recent_blocks"], [tip])
 
         # The share log: every accepted share and the block.
         path = os.path.join(node.chaindir, "stratum_shares.log")
         entries = [json.loads(line) for line in open(path)]
-        assert_equal(len([e for e in entries if e["type"] == "share"]), 4)
+        shares = [e for e in entries if e["type"] == "share"]
+        assert_equal(len(shares), 5)
+        assert_equal(sorted({e["worker"] for e in shares}), [self.addr_a + ".rig1", self.addr_a + ".rig2"])
         [blk] = [e for e in entries if e["type"] == "block"]
         assert_equal(blk["hash"], tip)
 
@@ -314,6 +329,14 @@ class StratumTest(HashmintTestFramework):
         entries = [json.loads(line) for line in open(log_path)]
         assert_equal(entries[-1]["seq"], last + 1)
         c.close()
+
+        # -stratumidletimeout: a silent client is dropped.
+        node.restart(["-stratumidletimeout=1"])
+        wait_until(lambda: node.getstratuminfo()["port"] == self.port, what="stratum up")
+        idle = socket.create_connection(("127.0.0.1", self.port))
+        assert_true(is_closed(idle), "an idle client is disconnected")
+        idle.close()
+        wait_until(lambda: node.getstratuminfo()["disconnects"] == 1, what="the idle disconnect counted")
 
 
 def is_closed_or_answers(sock):

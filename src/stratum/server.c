@@ -36,6 +36,7 @@
 #define MAX_JOBS 16          /* jobs kept for late shares (stale answers) */
 #define MAX_BAD_MESSAGES 10  /* malformed lines before a disconnect */
 #define WORKER_NAME_MAX 128
+#define MAX_RIGS 8           /* worker names one connection may authorize (one payout address) */
 #define MAX_FUTURE_SECONDS 7200 /* a header may be 2 hours ahead (consensus) */
 #define RECENT_BLOCKS 16
 
@@ -46,7 +47,9 @@ struct conn {
     char peer[64];
     uint8_t extranonce1[STRATUM_EXTRANONCE1_LEN];
     bool subscribed, authorized, has_payee;
-    char worker[WORKER_NAME_MAX + 1];
+    char worker[WORKER_NAME_MAX + 1]; /* the first name authorized */
+    char rigs[MAX_RIGS][WORKER_NAME_MAX + 1];
+    int rig_count;
     char address[ADDRESS_MAX_STRING];
     struct stratum_payee payee;
     uint32_t version_mask;
@@ -379,8 +382,18 @@ static void do_authorize(struct conn *c, struct stratum_request *r)
         send_msg(c, stratum_error(r->id, STRATUM_ERR_OTHER, "One payout address (and vault share) per connection"));
         return;
     }
+    int rig = 0;
+    while (rig < c->rig_count && strcmp(c->rigs[rig], name) != 0)
+        rig++;
+    if (rig == MAX_RIGS) {
+        send_msg(c, stratum_error(r->id, STRATUM_ERR_OTHER, "Too many workers on one connection"));
+        return;
+    }
+    if (rig == c->rig_count)
+        snprintf(c->rigs[c->rig_count++], sizeof(c->rigs[0]), "%s", name);
     pthread_mutex_lock(&s->mu);
-    snprintf(c->worker, sizeof(c->worker), "%s", name);
+    if (!c->authorized)
+        snprintf(c->worker, sizeof(c->worker), "%s", name);
     memcpy(c->address, addr, alen + 1 <= sizeof(c->address) ? alen + 1 : sizeof(c->address));
     c->address[sizeof(c->address) - 1] = '\0';
     c->payee = payee;
@@ -523,7 +536,10 @@ static void do_submit(struct conn *c, struct stratum_request *r)
         return;
     }
     json_t *worker = param_str(r->params, 0), *job_id = param_str(r->params, 1);
-    if (!c->authorized || !worker || strcmp(json_string_value(worker), c->worker) != 0) {
+    int rig = 0;
+    while (worker && rig < c->rig_count && strcmp(c->rigs[rig], json_string_value(worker)) != 0)
+        rig++;
+    if (!c->authorized || !worker || rig == c->rig_count) {
         send_msg(c, stratum_error(r->id, STRATUM_ERR_UNAUTHORIZED, "Unauthorized worker"));
         return;
     }
@@ -580,7 +596,7 @@ static void do_submit(struct conn *c, struct stratum_request *r)
     pthread_mutex_lock(&s->pplns_mu);
     uint64_t seq = stratum_pplns_add(&s->pplns, &c->payee, diff, 4 * s->o.pplns_n * j->network_difficulty + diff);
     pthread_mutex_unlock(&s->pplns_mu);
-    stratum_sharelog_share(s->share_log, seq, c->worker, &c->payee, diff, j, &sh.hash, res == STRATUM_SHARE_BLOCK);
+    stratum_sharelog_share(s->share_log, seq, c->rigs[rig], &c->payee, diff, j, &sh.hash, res == STRATUM_SHARE_BLOCK);
     pthread_mutex_lock(&s->mu);
     s->accepted++;
     c->accepted++;
