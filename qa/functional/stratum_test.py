@@ -83,6 +83,7 @@ class StratumTest(HashmintTestFramework):
         self.test_vault()
         self.test_bad_input()
         self.test_pplns()
+        self.test_initial_download()
 
     def test_solo(self):
         node = self.node
@@ -337,6 +338,16 @@ class StratumTest(HashmintTestFramework):
         assert_true(is_closed(idle), "an idle client is disconnected")
         idle.close()
         wait_until(lambda: node.getstratuminfo()["disconnects"] == 1, what="the idle disconnect counted")
+
+    def test_initial_download(self):
+        # A fresh test chain is in initial block download: no work is handed out.
+        self.node.stop()
+        t = self.add_node(["-stratum=1", f"-stratumport={free_port()}"], chain="test")
+        t.start()
+        wait_until(lambda: "Stratum: no jobs until the initial block download is over" in
+                   open(t.debug_log, errors="replace").read(), what="the server says why it waits")
+        assert_equal(t.getstratuminfo()["height"], 0, "no job")
+        t.stop()
 
 
 def is_closed_or_answers(sock):

@@ -37,6 +37,7 @@ struct stratum_jobs {
     struct stratum_payee *built; /* payees with a variant in current */
     size_t built_count;
     bool current_pool;           /* current has the pool's coinbase */
+    bool ibd_logged;
     uint64_t next_id;
 };
 
@@ -224,6 +225,14 @@ static void mark_built(struct stratum_jobs *js, const struct stratum_payee *p)
 static void build_job(struct stratum_jobs *js, int64_t tip_ns)
 {
     static const uint8_t nobody[1] = { 0x6a }; /* OP_RETURN: the base is never mined */
+    /* On main and test no work is handed out during initial block download
+     * (it would be on a stale tip); the tip event that ends it builds a job. */
+    if (strcmp(js->o.params->name, "regtest") != 0 && chainstate_is_initial_download(js->o.chain)) {
+        if (!js->ibd_logged)
+            log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Stratum: no jobs until the initial block download is over");
+        js->ibd_logged = true;
+        return;
+    }
     struct stratum_job *job = mem_calloc(1, sizeof(*job));
     atomic_init(&job->refs, 1);
     stratum_dupset_init(&job->dups);
