@@ -27,5 +27,5 @@ qa_unit_stratum_protocol_tests_LDADD = $(UNIT_NODE_LIBS)
 
 FUZZ_TARGETS += qa/fuzz/fuzz_stratum_line
 qa_fuzz_fuzz_stratum_line_SOURCES = qa/fuzz/fuzz_stratum_line.c
-qa_fuzz_fuzz_stratum_line_LDADD = $(UNIT_NODE_LIBS)
+qa_fuzz_fuzz_stratum_line_LDADD = $(HM_NODE_LIBS)
 qa_fuzz_fuzz_stratum_line_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
