@@ -808,6 +808,26 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 
+static void reenable_listener(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    evconnlistener_enable(arg);
+}
+
+/* accept() failed (out of file descriptors: thousands of connections): stop
+ * accepting for a second instead of spinning on a listener that stays readable. */
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+    struct stratum_server *s = arg;
+    int err = EVUTIL_SOCKET_ERROR();
+    log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "Stratum: cannot accept a connection: %s; pausing for a second",
+               evutil_socket_error_to_string(err));
+    evconnlistener_disable(l);
+    struct timeval one = { 1, 0 };
+    event_base_once(s->base, -1, EV_TIMEOUT, reenable_listener, l, &one);
+}
+
 static void *loop_main(void *arg)
 {
     struct stratum_server *s = arg;
@@ -854,6 +874,7 @@ static bool listen_on(struct stratum_server *s, const char *addr, char *err, siz
             s->port = ntohs(got.ss_family == AF_INET ? ((struct sockaddr_in *)&got)->sin_port
                                                      : ((struct sockaddr_in6 *)&got)->sin6_port);
     }
+    evconnlistener_set_error_cb(l, on_accept_error);
     s->listeners[s->listener_count++] = l;
     return true;
 }
