@@ -340,8 +340,15 @@ class StratumTest(HashmintTestFramework):
         wait_until(lambda: node.getstratuminfo()["disconnects"] == 1, what="the idle disconnect counted")
 
     def test_initial_download(self):
-        # A fresh test chain is in initial block download: no work is handed out.
+        # Bad options stop the node with a clear error.
         self.node.stop()
+        for args, msg in ((["-stratumpayout=prop"], "Invalid value for -stratumpayout: 'prop' (solo or pplns)"),
+                          (["-stratumallowip=1.2.3.4/33"], "Invalid -stratumallowip subnet: '1.2.3.4/33'"),
+                          (["-stratumbind=nowhere"], "Invalid -stratumbind address: 'nowhere'"),
+                          (["-stratumdifficulty=-1"], "Invalid value for -stratumdifficulty"),
+                          (["-stratumcoinbasemax=x"], "Invalid value for -stratumcoinbasemax")):
+            self.node.assert_start_raises_init_error(args, msg)
+        # A fresh test chain is in initial block download: no work is handed out.
         t = self.add_node(["-stratum=1", f"-stratumport={free_port()}"], chain="test")
         t.start()
         wait_until(lambda: "Stratum: no jobs until the initial block download is over" in
