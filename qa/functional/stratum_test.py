@@ -15,12 +15,15 @@ or below both, each with a fair probability, and the client picks which.
   a block from elsewhere reaches the client as a clean_jobs notify;
   suggest_difficulty; a vault=30 worker's block opens a vault owned by its
   address (listvaults); getstratuminfo's counts; the share log;
-- bad input: malformed JSON and an unknown method get errors, a 1 MB line
-  and connections over -stratummaxconnections are dropped, the node and the
-  other workers carry on;
+- several rigs of one address on a connection; a second address refused;
+- bad input: malformed JSON and an unknown method get errors, a 1 MB line,
+  a message flood and connections over -stratummaxconnections are dropped,
+  the node and the other workers carry on;
 - pplns: two workers' shares (2:1) are paid in that proportion in the
   coinbase of the block one of them finds, and the share log records the
-  window that block paid.
+  window that block paid; a restart reloads the window from the log;
+- -stratumidletimeout drops a silent client; bad options stop the node; on
+  the test chain in initial block download no job is handed out.
 """
 import json
 import os
