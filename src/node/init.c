@@ -462,6 +462,8 @@ static bool get_double(struct node *n, double *out, const char *name, double def
     return true;
 }
 
+static bool start_stratum_with(struct node *n, struct stratum_options *optp);
+
 /* -stratum and its options: the Stratum v1 server (src/stratum). */
 static bool start_stratum(struct node *n)
 {
@@ -475,12 +477,36 @@ static bool start_stratum(struct node *n)
     o.events = n->events;
     o.assembly = &n->miner;
     uint16_t port;
-    int64_t v;
     if (!get_port(n, &port, "stratumport", 3333))
         return false;
     o.port = port;
-    o.binds = args_get_all(n->args, &o.bind_count, "stratumbind");
-    o.allow = args_get_all(n->args, &o.allow_count, "stratumallowip");
+    /* args_get_all's array and strings last until its next call: copy them
+     * (the server reads them only while it starts). */
+    const char *const *got_binds = args_get_all(n->args, &o.bind_count, "stratumbind");
+    char **binds = mem_calloc(o.bind_count + 1, sizeof(char *));
+    for (size_t i = 0; i < o.bind_count; i++)
+        binds[i] = mem_strdup(got_binds[i]);
+    const char *const *got_allow = args_get_all(n->args, &o.allow_count, "stratumallowip");
+    char **allow = mem_calloc(o.allow_count + 1, sizeof(char *));
+    for (size_t i = 0; i < o.allow_count; i++)
+        allow[i] = mem_strdup(got_allow[i]);
+    o.binds = (const char *const *)binds;
+    o.allow = (const char *const *)allow;
+    bool ok = start_stratum_with(n, &o);
+    for (size_t i = 0; i < o.bind_count; i++)
+        mem_free(binds[i]);
+    for (size_t i = 0; i < o.allow_count; i++)
+        mem_free(allow[i]);
+    mem_free(binds);
+    mem_free(allow);
+    return ok;
+}
+
+/* The rest of -stratum's options, then the server. */
+static bool start_stratum_with(struct node *n, struct stratum_options *optp)
+{
+    struct stratum_options o = *optp;
+    int64_t v;
     const char *mode = args_get(n->args, "stratumpayout", "solo");
     if (strcmp(mode, "solo") != 0 && strcmp(mode, "pplns") != 0) {
         init_error("Invalid value for -stratumpayout: '%s' (solo or pplns)", mode);

@@ -439,6 +439,8 @@ static const char getstratuminfo_help[] =
     "  \"disconnects\" : n,          (numeric) clients disconnected for misbehaving\n"
     "  \"recent_blocks\" : [ \"hash\", ... ],\n"
     "  \"height\" : n,               (numeric) height of the current job\n"
+    "  \"last_clean_notify_ms\" : x, (numeric) from the last tip event to its clean_jobs notify sent to every\n"
+    "                               worker (-1: none yet)\n"
     "  \"payout_split\" : [ {\"script\" : \"hex\", \"value\" : n}, ... ],  (pplns) outputs for the current window\n"
     "  \"window\" : {\"first_share\", \"last_share\", \"payees\", \"paid\"}   (pplns)\n"
     "}\n"

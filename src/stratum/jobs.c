@@ -28,6 +28,7 @@ struct stratum_jobs {
     pthread_cond_t cv; /* CLOCK_MONOTONIC */
     bool stop;
     bool tip_changed, mempool_changed, window_changed, payees_changed;
+    int64_t tip_ns; /* when the last tip event came (guarded by mu) */
     struct stratum_payee *payees; /* wanted (guarded by mu) */
     size_t payee_count;
     struct queued *head, *tail;   /* guarded by mu */
@@ -36,8 +37,16 @@ struct stratum_jobs {
     struct stratum_payee *built; /* payees with a variant in current */
     size_t built_count;
     bool current_pool;           /* current has the pool's coinbase */
+    bool ibd_logged;
     uint64_t next_id;
 };
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 static int64_t mono_ms(void)
 {
@@ -213,9 +222,17 @@ static void mark_built(struct stratum_jobs *js, const struct stratum_payee *p)
 }
 
 /* Builds a new job on the tip with all its coinbases and queues it. */
-static void build_job(struct stratum_jobs *js)
+static void build_job(struct stratum_jobs *js, int64_t tip_ns)
 {
     static const uint8_t nobody[1] = { 0x6a }; /* OP_RETURN: the base is never mined */
+    /* On main and test no work is handed out during initial block download
+     * (it would be on a stale tip); the tip event that ends it builds a job. */
+    if (strcmp(js->o.params->name, "regtest") != 0 && chainstate_is_initial_download(js->o.chain)) {
+        if (!js->ibd_logged)
+            log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Stratum: no jobs until the initial block download is over");
+        js->ibd_logged = true;
+        return;
+    }
     struct stratum_job *job = mem_calloc(1, sizeof(*job));
     atomic_init(&job->refs, 1);
     stratum_dupset_init(&job->dups);
@@ -231,9 +248,9 @@ static void build_job(struct stratum_jobs *js)
     job->prev = job->base.block.header.prev_hash;
     job->height = job->base.height;
     job->network_difficulty = stratum_bits_difficulty(job->base.block.header.bits);
+    job->tip_event_ns = tip_ns;
     stratum_job_unref(js->current);
-    js->current = job;
-    atomic_fetch_add(&job->refs, 1); /* the builder's reference */
+    js->current = job; /* the builder's reference: the one it was created with */
     js->built_count = 0;
     js->current_pool = false;
     if (js->o.pplns) {
@@ -282,7 +299,7 @@ static void build_missing(struct stratum_jobs *js)
         if (!v)
             continue;
         if (!js->current->branch_hex) { /* the job's first coinbase: the loop has no branch yet */
-            build_job(js);
+            build_job(js, 0);
             stratum_variant_free(v);
             break;
         }
@@ -303,9 +320,10 @@ static void *builder_main(void *arg)
         int64_t now = mono_ms();
         bool refresh_due = now - last_build >= js->o.refresh_ms;
         if (js->tip_changed || ((js->mempool_changed || js->window_changed) && refresh_due)) {
+            int64_t tip_ns = js->tip_changed ? js->tip_ns : 0;
             js->tip_changed = js->mempool_changed = js->window_changed = js->payees_changed = false;
             pthread_mutex_unlock(&js->mu);
-            build_job(js);
+            build_job(js, tip_ns);
             last_build = mono_ms();
             pthread_mutex_lock(&js->mu);
             continue;
@@ -343,7 +361,11 @@ static void on_tip(void *ctx, const struct block_index *new_tip, const struct bl
     (void)fork;
     (void)ibd;
     struct stratum_jobs *js = ctx;
-    signal_flag(js, &js->tip_changed);
+    pthread_mutex_lock(&js->mu);
+    js->tip_ns = mono_ns();
+    js->tip_changed = true;
+    pthread_cond_signal(&js->cv);
+    pthread_mutex_unlock(&js->mu);
 }
 
 static void on_tx_added(void *ctx, const struct tx *tx, uint64_t seq)

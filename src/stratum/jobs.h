@@ -54,6 +54,7 @@ struct stratum_job {
     char **branch_hex;            /* owned: the Merkle branch, hex */
     size_t branch_len;
     double network_difficulty;
+    int64_t tip_event_ns;         /* CLOCK_MONOTONIC time of the tip event it answers (0: none) */
     /* Owned by the server's loop once taken. */
     struct stratum_variant **variants;
     size_t variant_count;

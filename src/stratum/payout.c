@@ -119,15 +119,19 @@ uint64_t stratum_pplns_add(struct stratum_pplns *p, const struct stratum_payee *
     e->seq = p->next_seq++;
     e->difficulty = difficulty;
     e->payee = *payee;
-    /* Forget what no window can reach any more: keep the newest shares worth keep_diff. */
-    double sum = 0;
-    size_t keep = 0;
-    while (keep < p->n && sum < keep_diff)
-        sum += p->v[p->n - 1 - keep++].difficulty;
-    if (keep < p->n && p->n > 1024) { /* drop in batches: memmove only when worth it */
-        size_t drop = p->n - keep;
-        memmove(p->v, p->v + drop, keep * sizeof(*p->v));
-        p->n = keep;
+    /* Forget what no window can reach any more: keep the newest shares worth
+     * keep_diff (at most STRATUM_PPLNS_MAX_SHARES). Looked at every 1024
+     * shares, so that adding a share costs O(1) on average. */
+    if (p->n % 1024 == 0) {
+        double sum = 0;
+        size_t keep = 0;
+        while (keep < p->n && keep < STRATUM_PPLNS_MAX_SHARES && sum < keep_diff)
+            sum += p->v[p->n - 1 - keep++].difficulty;
+        if (keep < p->n) {
+            size_t drop = p->n - keep;
+            memmove(p->v, p->v + drop, keep * sizeof(*p->v));
+            p->n = keep;
+        }
     }
     return e->seq;
 }
@@ -159,7 +163,8 @@ void stratum_pplns_split(struct stratum_payout *out, const struct stratum_pplns 
     struct credit *c = NULL;
     size_t nc = 0;
     double sum = 0;
-    for (size_t k = p->n; k > 0 && sum < window_diff; k--) {
+    size_t oldest = p->n > STRATUM_PPLNS_MAX_SHARES ? p->n - STRATUM_PPLNS_MAX_SHARES : 0;
+    for (size_t k = p->n; k > oldest && sum < window_diff; k--) {
         const struct stratum_share_entry *e = &p->v[k - 1];
         sum += e->difficulty;
         if (out->last_seq == 0)

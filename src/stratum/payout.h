@@ -76,6 +76,9 @@ struct stratum_payout_rules {
 void stratum_payout_single(struct stratum_payout *out, const struct stratum_payout_rules *r,
                            const struct stratum_payee *payee, int64_t value);
 
+/** The most shares the window keeps (memory bound): a window is also cut at the last this many. */
+#define STRATUM_PPLNS_MAX_SHARES 1000000
+
 /** One accepted share in the pplns log. */
 struct stratum_share_entry {
     uint64_t seq;

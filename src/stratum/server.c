@@ -26,6 +26,7 @@
 #include "src/stratum/jobs.h"
 #include "src/stratum/protocol.h"
 #include "src/stratum/share.h"
+#include "src/stratum/sharelog.h"
 #include "src/stratum/vardiff.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
@@ -35,6 +36,7 @@
 #define MAX_JOBS 16          /* jobs kept for late shares (stale answers) */
 #define MAX_BAD_MESSAGES 10  /* malformed lines before a disconnect */
 #define WORKER_NAME_MAX 128
+#define MAX_RIGS 8           /* worker names one connection may authorize (one payout address) */
 #define MAX_FUTURE_SECONDS 7200 /* a header may be 2 hours ahead (consensus) */
 #define RECENT_BLOCKS 16
 
@@ -45,7 +47,9 @@ struct conn {
     char peer[64];
     uint8_t extranonce1[STRATUM_EXTRANONCE1_LEN];
     bool subscribed, authorized, has_payee;
-    char worker[WORKER_NAME_MAX + 1];
+    char worker[WORKER_NAME_MAX + 1]; /* the first name authorized */
+    char rigs[MAX_RIGS][WORKER_NAME_MAX + 1];
+    int rig_count;
     char address[ADDRESS_MAX_STRING];
     struct stratum_payee payee;
     uint32_t version_mask;
@@ -91,6 +95,7 @@ struct stratum_server {
     int64_t cur_value;  /* the current job's coinbase value, network difficulty and height */
     double cur_netdiff;
     int32_t cur_height;
+    double last_notify_ms; /* from the last tip event to its clean_jobs notify written to every worker (-1: none) */
     size_t recent_count;
 };
 
@@ -182,7 +187,6 @@ static void send_job(struct conn *c, struct stratum_job *j, bool clean)
                                ntime, clean || c->last_job_sent == 0);
     send_msg(c, stratum_notification("mining.notify", params));
     c->last_job_sent = j->id;
-    check_unread(c);
 }
 
 /* ---- jobs from the builder ---- */
@@ -207,8 +211,18 @@ static void install_job(struct stratum_server *s, struct stratum_job *j)
     pthread_mutex_unlock(&s->mu);
     for (struct conn *c = s->conns, *next; c; c = next) {
         next = c->next;
-        if (c->subscribed && c->authorized)
+        if (c->subscribed && c->authorized) {
             send_job(c, j, clean);
+            check_unread(c); /* may free c */
+        }
+    }
+    if (clean && j->tip_event_ns > 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+        pthread_mutex_lock(&s->mu);
+        s->last_notify_ms = (double)(now - j->tip_event_ns) / 1e6;
+        pthread_mutex_unlock(&s->mu);
     }
 }
 
@@ -221,8 +235,10 @@ static void add_variant(struct stratum_server *s, struct stratum_job *j, struct 
     for (struct conn *c = s->conns, *next; c; c = next) {
         next = c->next;
         if (c->subscribed && c->authorized && c->has_payee && c->last_job_sent != j->id &&
-            stratum_payee_eq(&c->payee, &v->payee))
+            stratum_payee_eq(&c->payee, &v->payee)) {
             send_job(c, j, true);
+            check_unread(c); /* may free c */
+        }
     }
 }
 
@@ -253,47 +269,6 @@ static void wake(void *ctx)
 {
     struct stratum_server *s = ctx;
     event_active(s->wake_ev, EV_READ, 0);
-}
-
-/* ---- the share log ---- */
-
-static void log_share(struct stratum_server *s, struct conn *c, uint64_t seq, double diff, const struct stratum_job *j,
-                      const struct hash256 *hash, bool block)
-{
-    if (!s->share_log)
-        return;
-    char hex[65];
-    hash256_to_hex(hex, hash);
-    char *script = hex_encode_alloc(c->payee.script, c->payee.script_len);
-    fprintf(s->share_log,
-            "{\"type\":\"share\",\"seq\":%llu,\"time\":%lld,\"worker\":\"%s\",\"script\":\"%s\",\"vault\":%u,"
-            "\"difficulty\":%.17g,\"job\":\"%llx\",\"height\":%d,\"hash\":\"%s\",\"block\":%s}\n",
-            (unsigned long long)seq, (long long)time(NULL), c->worker, script, c->payee.vault_pct, diff,
-            (unsigned long long)j->id, (int)j->height, hex, block ? "true" : "false");
-    fflush(s->share_log);
-    mem_free(script);
-}
-
-static void log_block(struct stratum_server *s, const struct stratum_job *j, const struct stratum_variant *v,
-                      const struct hash256 *hash)
-{
-    if (!s->share_log)
-        return;
-    char hex[65];
-    hash256_to_hex(hex, hash);
-    fprintf(s->share_log,
-            "{\"type\":\"block\",\"hash\":\"%s\",\"height\":%d,\"job\":\"%llx\",\"network_difficulty\":%.17g,"
-            "\"window_first\":%llu,\"window_last\":%llu,\"outputs\":[",
-            hex, (int)j->height, (unsigned long long)j->id, j->network_difficulty,
-            (unsigned long long)v->payout.first_seq, (unsigned long long)v->payout.last_seq);
-    for (size_t i = 0; i < v->payout.count; i++) {
-        char *script = hex_encode_alloc(v->payout.outputs[i].script, v->payout.outputs[i].script_len);
-        fprintf(s->share_log, "%s{\"script\":\"%s\",\"value\":%lld}", i ? "," : "", script,
-                (long long)v->payout.outputs[i].value);
-        mem_free(script);
-    }
-    fprintf(s->share_log, "]}\n");
-    fflush(s->share_log);
 }
 
 /* ---- methods ---- */
@@ -407,8 +382,18 @@ static void do_authorize(struct conn *c, struct stratum_request *r)
         send_msg(c, stratum_error(r->id, STRATUM_ERR_OTHER, "One payout address (and vault share) per connection"));
         return;
     }
+    int rig = 0;
+    while (rig < c->rig_count && strcmp(c->rigs[rig], name) != 0)
+        rig++;
+    if (rig == MAX_RIGS) {
+        send_msg(c, stratum_error(r->id, STRATUM_ERR_OTHER, "Too many workers on one connection"));
+        return;
+    }
+    if (rig == c->rig_count)
+        snprintf(c->rigs[c->rig_count++], sizeof(c->rigs[0]), "%s", name);
     pthread_mutex_lock(&s->mu);
-    snprintf(c->worker, sizeof(c->worker), "%s", name);
+    if (!c->authorized)
+        snprintf(c->worker, sizeof(c->worker), "%s", name);
     memcpy(c->address, addr, alen + 1 <= sizeof(c->address) ? alen + 1 : sizeof(c->address));
     c->address[sizeof(c->address) - 1] = '\0';
     c->payee = payee;
@@ -528,7 +513,7 @@ static void submit_block(struct conn *c, struct stratum_job *j, struct stratum_v
                : st.reject[0]                     ? st.reject
                                                   : "rejected");
     if (ok)
-        log_block(s, j, v, &sh->hash);
+        stratum_sharelog_block(s->share_log, j, v, &sh->hash);
     block_clear(&b);
 }
 
@@ -551,7 +536,10 @@ static void do_submit(struct conn *c, struct stratum_request *r)
         return;
     }
     json_t *worker = param_str(r->params, 0), *job_id = param_str(r->params, 1);
-    if (!c->authorized || !worker || strcmp(json_string_value(worker), c->worker) != 0) {
+    int rig = 0;
+    while (worker && rig < c->rig_count && strcmp(c->rigs[rig], json_string_value(worker)) != 0)
+        rig++;
+    if (!c->authorized || !worker || rig == c->rig_count) {
         send_msg(c, stratum_error(r->id, STRATUM_ERR_UNAUTHORIZED, "Unauthorized worker"));
         return;
     }
@@ -608,7 +596,7 @@ static void do_submit(struct conn *c, struct stratum_request *r)
     pthread_mutex_lock(&s->pplns_mu);
     uint64_t seq = stratum_pplns_add(&s->pplns, &c->payee, diff, 4 * s->o.pplns_n * j->network_difficulty + diff);
     pthread_mutex_unlock(&s->pplns_mu);
-    log_share(s, c, seq, diff, j, &sh.hash, res == STRATUM_SHARE_BLOCK);
+    stratum_sharelog_share(s->share_log, seq, c->rigs[rig], &c->payee, diff, j, &sh.hash, res == STRATUM_SHARE_BLOCK);
     pthread_mutex_lock(&s->mu);
     s->accepted++;
     c->accepted++;
@@ -820,6 +808,26 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 
+static void reenable_listener(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    evconnlistener_enable(arg);
+}
+
+/* accept() failed (out of file descriptors: thousands of connections): stop
+ * accepting for a second instead of spinning on a listener that stays readable. */
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+    struct stratum_server *s = arg;
+    int err = EVUTIL_SOCKET_ERROR();
+    log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "Stratum: cannot accept a connection: %s; pausing for a second",
+               evutil_socket_error_to_string(err));
+    evconnlistener_disable(l);
+    struct timeval one = { 1, 0 };
+    event_base_once(s->base, -1, EV_TIMEOUT, reenable_listener, l, &one);
+}
+
 static void *loop_main(void *arg)
 {
     struct stratum_server *s = arg;
@@ -866,6 +874,7 @@ static bool listen_on(struct stratum_server *s, const char *addr, char *err, siz
             s->port = ntohs(got.ss_family == AF_INET ? ((struct sockaddr_in *)&got)->sin_port
                                                      : ((struct sockaddr_in6 *)&got)->sin6_port);
     }
+    evconnlistener_set_error_cb(l, on_accept_error);
     s->listeners[s->listener_count++] = l;
     return true;
 }
@@ -875,6 +884,7 @@ struct stratum_server *stratum_server_start(const struct stratum_options *o, cha
     struct stratum_server *s = mem_calloc(1, sizeof(*s));
     s->o = *o;
     s->port = o->port;
+    s->last_notify_ms = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->pplns_mu, NULL);
     stratum_pplns_init(&s->pplns);
@@ -886,11 +896,9 @@ struct stratum_server *stratum_server_start(const struct stratum_options *o, cha
     if (!stratum_allow_init(&s->allow, o->allow, o->allow_count, err, errlen))
         goto fail;
     if (o->share_log_path) {
-        s->share_log = fopen(o->share_log_path, "a");
-        if (!s->share_log) {
-            snprintf(err, errlen, "Cannot open the Stratum share log %s: %s", o->share_log_path, strerror(errno));
+        s->share_log = stratum_sharelog_open(o->share_log_path, &s->pplns, err, errlen);
+        if (!s->share_log)
             goto fail;
-        }
     }
     s->base = event_base_new();
     if (!s->base) {
@@ -1015,6 +1023,7 @@ json_t *stratum_server_info(struct stratum_server *s)
     int64_t value = s->cur_value;
     double net = s->cur_netdiff;
     json_object_set_new(o, "height", json_integer(s->cur_height));
+    json_object_set_new(o, "last_clean_notify_ms", json_real(s->last_notify_ms));
     pthread_mutex_unlock(&s->mu);
     if (s->o.pplns && value > 0) {
         struct stratum_payout_rules rules = { s->o.params->asset_count ? s->o.params->assets[0].asset_id : NULL,

@@ -18,7 +18,6 @@ struct chainstate;
 struct mempool;
 struct events;
 
-#define STRATUM_DEFAULT_PORT_OFFSET 0
 /** Defaults of the options (doc/mining.md). */
 #define STRATUM_DEFAULT_MAX_CONNECTIONS 1000
 #define STRATUM_DEFAULT_MAX_LINE 16384

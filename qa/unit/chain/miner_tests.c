@@ -247,6 +247,60 @@ START_TEST(vault_coinbase)
 }
 END_TEST
 
+/* A pool's payouts: two outputs, 3:1, instead of spk. */
+static void two_payees(void *ctx, struct tx *cb, int64_t value)
+{
+    (*(int *)ctx)++;
+    static const uint8_t a[3] = { 0x51, 0x51, 0x87 }, b[3] = { 0x52, 0x52, 0x87 };
+    tx_add_output(cb, value - value / 4, a, sizeof(a));
+    tx_add_output(cb, value / 4, b, sizeof(b));
+}
+
+START_TEST(payouts_and_repay)
+{
+    struct miner_options o;
+    miner_options_init(&o);
+    int payouts = 0, reserve = 0;
+    o.payouts = two_payees;
+    o.payouts_ctx = &payouts;
+    o.reserve_commitment = add_reserve;
+    o.reserve_ctx = &reserve;
+    struct block_template t;
+    struct val_state st;
+    ck_assert(miner_create_block(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), &o));
+    ck_assert_int_eq(payouts, 1);
+    const struct tx *cb = &t.block.txs[0];
+    /* the two payouts, the reserve hook's output, the witness commitment */
+    ck_assert_uint_eq(cb->vout_count, 4);
+    ck_assert_int_eq(cb->vout[0].value + cb->vout[1].value, t.coinbase_value);
+    ck_assert_uint_eq(cb->vout[0].script_pubkey.data[0], 0x51);
+    ck_assert_int_eq(merkle_witness_commitment_find(&t.block), 3);
+
+    /* Repaid to spk: same scriptSig, value and transactions, new commitments and root. */
+    struct bytes sig = { bytes_empty, 0 };
+    bytes_set(&sig, cb->vin[0].script_sig.data, cb->vin[0].script_sig.len);
+    struct miner_options plain;
+    miner_options_init(&plain);
+    plain.reserve_commitment = add_reserve;
+    plain.reserve_ctx = &reserve;
+    miner_template_repay(&t, mp, FAKE_SPK, sizeof(FAKE_SPK), &plain);
+    cb = &t.block.txs[0];
+    ck_assert_int_eq(reserve, 2);
+    ck_assert_uint_eq(cb->vout_count, 3);
+    ck_assert_int_eq(cb->vout[0].value, t.coinbase_value);
+    ck_assert_mem_eq(cb->vout[0].script_pubkey.data, FAKE_SPK, sizeof(FAKE_SPK));
+    ck_assert_int_eq(merkle_witness_commitment_find(&t.block), 2);
+    ck_assert_uint_eq(cb->vin[0].script_sig.len, sig.len);
+    ck_assert_mem_eq(cb->vin[0].script_sig.data, sig.data, sig.len);
+    struct hash256 root;
+    merkle_block_root(&root, NULL, &t.block);
+    ck_assert(hash256_eq(&root, &t.block.header.merkle_root));
+    ck_assert_uint_eq(t.weight, block_weight(&t.block));
+    bytes_clear(&sig);
+    block_template_clear(&t);
+}
+END_TEST
+
 static Suite *miner_suite(void)
 {
     Suite *s = suite_create("miner");
@@ -257,6 +311,7 @@ static Suite *miner_suite(void)
     tcase_add_test(tc, hooks);
     tcase_add_test(tc, vault_split);
     tcase_add_test(tc, vault_coinbase);
+    tcase_add_test(tc, payouts_and_repay);
     suite_add_tcase(s, tc);
     return s;
 }

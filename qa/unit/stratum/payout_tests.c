@@ -195,6 +195,27 @@ START_TEST(coinbase_cap)
 }
 END_TEST
 
+/* The log forgets shares no window can reach, and never holds more than the cap. */
+START_TEST(window_memory)
+{
+    struct stratum_payout_rules r = { NULL, 0, 0 };
+    struct stratum_pplns log;
+    stratum_pplns_init(&log);
+    struct stratum_payee a = payee(1, 0), b = payee(2, 0);
+    for (int i = 0; i < 5000; i++)
+        stratum_pplns_add(&log, i < 4000 ? &a : &b, 1.0, 100.0);
+    ck_assert_uint_le(log.n, 100 + 1024);
+    ck_assert_uint_ge(log.n, 100);
+    ck_assert_uint_eq(log.v[log.n - 1].seq, 5000);
+    struct stratum_payout p;
+    stratum_pplns_split(&p, &log, &r, 100.0, 1000);
+    ck_assert_int_eq(paid_to(&p, &b), 1000); /* the last 100 shares are all b's */
+    ck_assert_uint_eq(p.first_seq, 4901);
+    stratum_payout_clear(&p);
+    stratum_pplns_clear(&log);
+}
+END_TEST
+
 static Suite *payout_suite(void)
 {
     Suite *s = suite_create("stratum_payout");
@@ -203,6 +224,7 @@ static Suite *payout_suite(void)
     tcase_add_test(tc, proportional);
     tcase_add_test(tc, minimum_and_vault);
     tcase_add_test(tc, coinbase_cap);
+    tcase_add_test(tc, window_memory);
     suite_add_tcase(s, tc);
     return s;
 }
