@@ -54,6 +54,11 @@ void sync_cmpct_free(struct net_sync *s)
     mem_free(s->partial);
 }
 
+void net_sync_set_blocks_only(struct net_sync *s, bool blocks_only)
+{
+    s->blocks_only = blocks_only;
+}
+
 void net_sync_set_extra_txs(struct net_sync *s, net_sync_extra_txs_fn fn, void *ctx)
 {
     s->extra_txs = fn;
@@ -85,8 +90,8 @@ static void hb_remove_at(struct net_sync *s, size_t i)
 
 void sync_cmpct_select_hb(struct net_sync *s, struct peer *p)
 {
-    if (!p->sendcmpct_received)
-        return; /* it does not speak version 2 */
+    if (!p->sendcmpct_received || s->blocks_only)
+        return; /* it does not speak version 2, or our mempool could not rebuild its blocks (Core) */
     for (size_t i = 0; i < s->nhb; i++) {
         if (s->hb[i] == p->id) { /* already one: it becomes the most recent */
             hb_remove_at(s, i);

@@ -27,6 +27,7 @@ struct unlinked {
 
 struct chainstate {
     pthread_mutex_t lock; /* recursive: the chain lock */
+    bool own_block;       /* the block being processed was assembled here (chainstate_set_own_block) */
     struct chainstate_options opt;
     const struct chain_params *params;
     char *datadir;

@@ -320,7 +320,10 @@ static json_t *rpc_generateblock(struct rpc_context *ctx, json_t *params, struct
     if (rpc_arg_bool(params, 2, true)) {
         bool new_block = false;
         val_state_init(&st);
-        if (!chainstate_process_new_block(ctx->chain, &st, &new_block, &t.block, true) || !val_is_valid(&st)) {
+        chainstate_set_own_block(ctx->chain, true); /* our template: relayed compactly before it is connected */
+        bool ok = chainstate_process_new_block(ctx->chain, &st, &new_block, &t.block, true);
+        chainstate_set_own_block(ctx->chain, false);
+        if (!ok || !val_is_valid(&st)) {
             chainstate_unlock(ctx->chain);
             rpc_fail(err, RPC_INTERNAL_ERROR, "ProcessNewBlock, block not accepted");
             goto out;
