@@ -231,19 +231,26 @@ bool net_sync_on_cmpctblock(struct net_sync *s, struct peer *p, const uint8_t *p
     sync_update_best(s, sp, &info);
     struct arith256 tip_work;
     int32_t tip_height = n->tip(n->ctx, NULL, &tip_work);
-    if (info.have_data || arith256_cmp(&info.chain_work, &tip_work) <= 0 || partial_find(s, &h)) {
-        cmpct_block_clear(&cb); /* have it, not better than our tip, or already rebuilding it */
-        return true;
-    }
-    if (info.height > tip_height + NET_SYNC_CMPCT_MAX_AHEAD) {
-        /* Far ahead (Core): the headers path fetches the blocks in between. */
-        cmpct_block_clear(&cb);
-        struct sync_peer *staller;
-        sync_request_blocks(s, p, sync_now(s), &staller);
-        return true;
-    }
     struct in_flight *f = sync_fl_find(s, &h);
-    if (f && f->peer != sp) {
+    bool asked_here = f && f->peer == sp; /* we asked this peer for it (getdata MSG_CMPCT_BLOCK) */
+    if (info.have_data || partial_find(s, &h)) {
+        cmpct_block_clear(&cb); /* have it, or already rebuilding it */
+        return true;
+    }
+    if (arith256_cmp(&info.chain_work, &tip_work) <= 0 || info.height > tip_height + NET_SYNC_CMPCT_MAX_AHEAD) {
+        /* Not better than our tip, or far ahead: our mempool is of little use
+         * (Core). A block we asked this peer for is fetched whole; otherwise
+         * the headers path fetches what is needed. */
+        cmpct_block_clear(&cb);
+        if (asked_here) {
+            sync_cmpct_request_full(s, p, &h);
+        } else {
+            struct sync_peer *staller;
+            sync_request_blocks(s, p, sync_now(s), &staller);
+        }
+        return true;
+    }
+    if (f && !asked_here) {
         cmpct_block_clear(&cb); /* another peer is sending it */
         return true;
     }
