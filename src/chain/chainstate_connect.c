@@ -588,8 +588,8 @@ out:
     return ok;
 }
 
-enum undo_result cs_disconnect_block(struct chainstate *cs, struct store_error *read_err, struct coins_cache *view,
-                                     struct block_index *bi, const struct block *b, struct cs_block_iss *bx)
+enum undo_result cs_disconnect_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi,
+                                     const struct block *b, struct cs_block_iss *bx, struct store_error *read_err)
 {
     store_error_clear(read_err);
     if (!bi->prev)

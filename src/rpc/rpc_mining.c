@@ -149,7 +149,7 @@ static json_t *rpc_generatetodescriptor(struct rpc_context *ctx, json_t *params,
     struct wbuf spk;
     wbuf_init(&spk);
     char e[200];
-    if (!descriptor_to_script(&spk, e, sizeof(e), rpc_arg_str(params, 1, ""), ctx->params)) {
+    if (!descriptor_to_script(&spk, rpc_arg_str(params, 1, ""), ctx->params, e, sizeof(e))) {
         wbuf_clear(&spk);
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "%s", e);
     }
@@ -268,7 +268,7 @@ static json_t *rpc_generateblock(struct rpc_context *ctx, json_t *params, struct
     char e[200];
     uint8_t a[ADDRESS_MAX_SCRIPT];
     size_t a_len;
-    if (!out || !descriptor_to_script(&spk, e, sizeof(e), out, ctx->params)) {
+    if (!out || !descriptor_to_script(&spk, out, ctx->params, e, sizeof(e))) {
         if (!out || !address_to_script(a, &a_len, &ctx->params->address, out)) {
             wbuf_clear(&spk);
             return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Error: Invalid address or descriptor");
