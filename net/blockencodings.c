@@ -283,6 +283,7 @@ enum cmpct_status cmpct_partial_init(struct cmpct_partial *pb, const struct cmpc
         }
     }
     pb->nids = cb->nshort;
+    pb->missing = cb->nshort;
     pb->ids = mem_alloc((pb->nids ? pb->nids : 1) * sizeof(uint64_t));
     pb->id_slot = mem_alloc((pb->nids ? pb->nids : 1) * sizeof(uint32_t));
     for (size_t i = 0; i < pb->nids; i++) {
@@ -313,6 +314,7 @@ bool cmpct_partial_offer(struct cmpct_partial *pb, const struct tx *tx, bool fro
     case CMPCT_SLOT_EMPTY:
         tx_copy(&pb->txs[slot], tx);
         pb->state[slot] = CMPCT_SLOT_FILLED;
+        pb->missing--;
         if (from_pool)
             pb->from_pool++;
         else
@@ -324,6 +326,7 @@ bool cmpct_partial_offer(struct cmpct_partial *pb, const struct tx *tx, bool fro
         /* Two of ours share the id: neither can be trusted; ask the peer (Core). */
         tx_clear(&pb->txs[slot]);
         pb->state[slot] = CMPCT_SLOT_COLLIDED;
+        pb->missing++;
         return false;
     default:
         return false;
@@ -332,10 +335,7 @@ bool cmpct_partial_offer(struct cmpct_partial *pb, const struct tx *tx, bool fro
 
 size_t cmpct_partial_missing_count(const struct cmpct_partial *pb)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < pb->tx_count; i++)
-        n += pb->state[i] == CMPCT_SLOT_EMPTY || pb->state[i] == CMPCT_SLOT_COLLIDED;
-    return n;
+    return pb->missing;
 }
 
 size_t cmpct_partial_missing(const struct cmpct_partial *pb, uint32_t *out, size_t max)
@@ -367,6 +367,7 @@ enum cmpct_status cmpct_partial_fill(struct cmpct_partial *pb, struct block *b, 
         }
         pb->state[i] = CMPCT_SLOT_EMPTY;
     }
+    pb->missing = 0;
     /* Core's FillBlock: a wrong or mutated merkle root means some short id
      * matched the wrong transaction (or the peer lied): the full block decides. */
     struct hash256 root;

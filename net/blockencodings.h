@@ -123,6 +123,7 @@ struct cmpct_partial {
     uint32_t *id_slot;     /* ...the slot each belongs to */
     size_t nids;
     size_t prefilled, from_pool, from_extra;
+    size_t missing; /* slots EMPTY or COLLIDED (kept up to date: offers run over whole mempools) */
 };
 
 enum { CMPCT_SLOT_EMPTY = 0, CMPCT_SLOT_PREFILLED, CMPCT_SLOT_FILLED, CMPCT_SLOT_COLLIDED };

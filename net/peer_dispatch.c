@@ -418,6 +418,7 @@ void peer_dispatch_attach(struct peer_dispatch *d, struct connman *cm)
         net_sync_set_clock(d->sync, sync_clock, d);
     net_sync_set_tx_getdata(d->sync, sync_tx_getdata, d);
     net_sync_set_extra_txs(d->sync, sync_extra_txs, d);
+    net_sync_set_blocks_only(d->sync, d->o.blocks_only);
     struct txrelay_net rn = { .ctx = d, .send = relay_send, .punish = relay_punish, .disconnect = relay_disconnect };
     d->relay = txrelay_new(d->node, &rn, d->o.relay_seed);
     txrelay_set_new_tx_cb(d->relay, relay_new_tx);

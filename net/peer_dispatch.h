@@ -49,6 +49,7 @@ struct peer_dispatch_options {
     struct arith256 min_work;     /* the chain's minimum chain work: anti-DoS floor for headers (net/sync.h) */
     struct addrrelay_options addr; /* the address layer (copied; datadir borrowed until attach returns) */
     uint64_t relay_seed;           /* transaction relay's randomness (trickle timing, orphan eviction) */
+    bool blocks_only;              /* -blocksonly: blocks are fetched whole, never as compact blocks (Core) */
     net_sync_clock_fn clock;       /* monotonic microseconds for every layer; NULL: CLOCK_MONOTONIC */
     void *clock_ctx;
     peer_dispatch_misbehaving_fn on_misbehaving; /* observer of punishments; NULL: none */

@@ -216,6 +216,12 @@ void net_sync_block_invalid(struct net_sync *s, const struct hash256 *hash, cons
 
 /* ---- compact blocks (BIP 152, net/sync_cmpct.c) ---- */
 
+/**
+ * -blocksonly (Core since 23.0): our mempool cannot rebuild compact blocks,
+ * so blocks are requested whole and no peer is asked for high-bandwidth mode.
+ * Call before use.
+ */
+void net_sync_set_blocks_only(struct net_sync *s, bool blocks_only);
 /** Sets where reconstructions find extra transactions (the orphan pool); NULL: none. Call before use. */
 void net_sync_set_extra_txs(struct net_sync *s, net_sync_extra_txs_fn fn, void *ctx);
 /** `cmpctblock`: header checks, then reconstruction (mempool, extra txs), getblocktxn or getdata. */
@@ -227,9 +233,11 @@ bool net_sync_on_blocktxn(struct net_sync *s, struct peer *p, const uint8_t *pay
 /**
  * A block passed its header, proof of work and block checks and was stored,
  * on top of the active tip, outside IBD (Core's NewPoWValidBlock). Any
- * thread, chain lock held: pushes its cmpctblock to the peers that asked for
- * high-bandwidth mode now, before the block is connected (BIP 152), and only
- * records to whom. b: its transactions' hashes set. s may be NULL.
+ * thread, chain lock held. The chain emits it only for blocks this node
+ * assembled (a peer's block, or submitblock's, is announced after it is
+ * connected). Pushes its cmpctblock now, before the block is connected
+ * (BIP 152), to the peers that asked for high-bandwidth mode, and records to
+ * whom. b: its transactions' hashes set. s may be NULL.
  */
 void net_sync_new_pow_valid_block(struct net_sync *s, const struct block *b, const struct hash256 *hash);
 /** Returns true if we asked p to announce blocks to us with cmpctblock (getpeerinfo's bip152_hb_to). */

@@ -126,7 +126,8 @@ void sync_request_blocks(struct net_sync *s, struct peer *p, int64_t now_us, str
     }
     /* Core: one block on top of our tip, nothing else in flight, from a peer
      * that speaks compact blocks version 2: ask for it compactly (low-bandwidth mode). */
-    if (nreq == 1 && s->nfl == 1 && p->sendcmpct_received && cnt >= 2 && !n->is_initial_download(n->ctx)) {
+    if (nreq == 1 && s->nfl == 1 && p->sendcmpct_received && !s->blocks_only && cnt >= 2 &&
+        !n->is_initial_download(n->ctx)) {
         struct hash256 tip;
         struct node_header_info rh;
         if (n->tip(n->ctx, &tip, NULL) >= 0 && n->header_info(n->ctx, &rh, &req[0].hash) &&

@@ -54,6 +54,11 @@ void sync_cmpct_free(struct net_sync *s)
     mem_free(s->partial);
 }
 
+void net_sync_set_blocks_only(struct net_sync *s, bool blocks_only)
+{
+    s->blocks_only = blocks_only;
+}
+
 void net_sync_set_extra_txs(struct net_sync *s, net_sync_extra_txs_fn fn, void *ctx)
 {
     s->extra_txs = fn;
@@ -85,8 +90,8 @@ static void hb_remove_at(struct net_sync *s, size_t i)
 
 void sync_cmpct_select_hb(struct net_sync *s, struct peer *p)
 {
-    if (!p->sendcmpct_received)
-        return; /* it does not speak version 2 */
+    if (!p->sendcmpct_received || s->blocks_only)
+        return; /* it does not speak version 2, or our mempool could not rebuild its blocks (Core) */
     for (size_t i = 0; i < s->nhb; i++) {
         if (s->hb[i] == p->id) { /* already one: it becomes the most recent */
             hb_remove_at(s, i);
@@ -226,19 +231,26 @@ bool net_sync_on_cmpctblock(struct net_sync *s, struct peer *p, const uint8_t *p
     sync_update_best(s, sp, &info);
     struct arith256 tip_work;
     int32_t tip_height = n->tip(n->ctx, NULL, &tip_work);
-    if (info.have_data || arith256_cmp(&info.chain_work, &tip_work) <= 0 || partial_find(s, &h)) {
-        cmpct_block_clear(&cb); /* have it, not better than our tip, or already rebuilding it */
-        return true;
-    }
-    if (info.height > tip_height + NET_SYNC_CMPCT_MAX_AHEAD) {
-        /* Far ahead (Core): the headers path fetches the blocks in between. */
-        cmpct_block_clear(&cb);
-        struct sync_peer *staller;
-        sync_request_blocks(s, p, sync_now(s), &staller);
-        return true;
-    }
     struct in_flight *f = sync_fl_find(s, &h);
-    if (f && f->peer != sp) {
+    bool asked_here = f && f->peer == sp; /* we asked this peer for it (getdata MSG_CMPCT_BLOCK) */
+    if (info.have_data || partial_find(s, &h)) {
+        cmpct_block_clear(&cb); /* have it, or already rebuilding it */
+        return true;
+    }
+    if (arith256_cmp(&info.chain_work, &tip_work) <= 0 || info.height > tip_height + NET_SYNC_CMPCT_MAX_AHEAD) {
+        /* Not better than our tip, or far ahead: our mempool is of little use
+         * (Core). A block we asked this peer for is fetched whole; otherwise
+         * the headers path fetches what is needed. */
+        cmpct_block_clear(&cb);
+        if (asked_here) {
+            sync_cmpct_request_full(s, p, &h);
+        } else {
+            struct sync_peer *staller;
+            sync_request_blocks(s, p, sync_now(s), &staller);
+        }
+        return true;
+    }
+    if (f && !asked_here) {
         cmpct_block_clear(&cb); /* another peer is sending it */
         return true;
     }

@@ -132,6 +132,7 @@ struct net_sync {
     size_t nhb;
     struct cmpct_pending *partial; /* at most NET_SYNC_CMPCT_MAX_PARTIAL; event thread */
     size_t npartial;
+    bool blocks_only; /* -blocksonly: no compact block requests or high-bandwidth peers */
     net_sync_extra_txs_fn extra_txs; /* the orphan pool, offered to reconstructions; NULL: none */
     void *extra_txs_ctx;
     uint64_t cmpct_nonce_counter; /* guarded by mu */

@@ -94,8 +94,7 @@ static bool fail(char *error, size_t cap, const char *fmt, ...)
     return false;
 }
 
-bool descriptor_check_checksum(size_t *body_len, char *error, size_t error_cap, const char *desc,
-                               bool require_checksum)
+bool descriptor_check_checksum(size_t *body_len, const char *desc, bool require_checksum, char *error, size_t error_cap)
 {
     const char *hash = strchr(desc, '#');
     size_t len = strlen(desc);
@@ -530,12 +529,12 @@ static struct descriptor *parse_script(struct parser *ps, struct span s, enum ct
     return NULL;
 }
 
-bool descriptor_parse(struct descriptor **out, char *error, size_t error_cap, const char *desc,
-                      const struct chain_params *params, bool require_checksum)
+bool descriptor_parse(struct descriptor **out, const char *desc, const struct chain_params *params,
+                      bool require_checksum, char *error, size_t error_cap)
 {
     *out = NULL;
     size_t body;
-    if (!descriptor_check_checksum(&body, error, error_cap, desc, require_checksum))
+    if (!descriptor_check_checksum(&body, desc, require_checksum, error, error_cap))
         return false;
     for (size_t i = 0; i < body; i++)
         if (!strchr(INPUT_CHARSET, desc[i]) || desc[i] == '\0')
@@ -903,7 +902,7 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
 }
 
 bool descriptor_expand(const struct descriptor *d, struct wbuf *spk, struct tx_signer *signer,
-                       struct descriptor_key_info *info, char *error, size_t error_cap, uint32_t index)
+                       struct descriptor_key_info *info, uint32_t index, char *error, size_t error_cap)
 {
     if (info)
         memset(info, 0, sizeof(*info));
@@ -918,20 +917,20 @@ bool descriptor_expand(const struct descriptor *d, struct wbuf *spk, struct tx_s
     return ok;
 }
 
-bool descriptor_to_script(struct wbuf *spk, char *error, size_t error_cap, const char *desc,
-                          const struct chain_params *params)
+bool descriptor_to_script(struct wbuf *spk, const char *desc, const struct chain_params *params, char *error,
+                          size_t error_cap)
 {
     struct descriptor *d;
     const char *hash = strchr(desc, '#');
     if (memchr(desc, '*', hash ? (size_t)(hash - desc) : strlen(desc)))
         return fail(error, error_cap, "Ranged descriptors are not supported");
-    if (!descriptor_parse(&d, error, error_cap, desc, params, false))
+    if (!descriptor_parse(&d, desc, params, false, error, error_cap))
         return false;
     bool ok;
     if (descriptor_is_range(d))
         ok = fail(error, error_cap, "Ranged descriptors are not supported");
     else
-        ok = descriptor_expand(d, spk, NULL, NULL, error, error_cap, 0);
+        ok = descriptor_expand(d, spk, NULL, NULL, 0, error, error_cap);
     descriptor_free(d);
     return ok;
 }

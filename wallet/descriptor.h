@@ -45,17 +45,18 @@ char *descriptor_add_checksum(const char *s);
  * checksum, not N characters" or "Provided checksum 'X' does not match
  * computed checksum 'Y'".
  */
-__attribute__((warn_unused_result)) bool descriptor_check_checksum(size_t *body_len, char *error, size_t error_cap,
-                                                                   const char *desc, bool require_checksum);
+__attribute__((warn_unused_result)) bool descriptor_check_checksum(size_t *body_len, const char *desc,
+                                                                   bool require_checksum, char *error,
+                                                                   size_t error_cap);
 
 /**
  * Parses desc for the chain of params (checksum required if
  * require_checksum). Out: *out (descriptor_free it). Returns false with
  * Core's message in error (*out NULL) if the descriptor is malformed.
  */
-__attribute__((warn_unused_result)) bool descriptor_parse(struct descriptor **out, char *error, size_t error_cap,
-                                                          const char *desc, const struct chain_params *params,
-                                                          bool require_checksum);
+__attribute__((warn_unused_result)) bool descriptor_parse(struct descriptor **out, const char *desc,
+                                                          const struct chain_params *params, bool require_checksum,
+                                                          char *error, size_t error_cap);
 /** Frees d and wipes its secrets (NULL is a no-op). */
 void descriptor_free(struct descriptor *d);
 
@@ -100,16 +101,16 @@ struct descriptor_key_info {
  * derived (hardened step from a public key, index >= 2^31).
  */
 __attribute__((warn_unused_result)) bool descriptor_expand(const struct descriptor *d, struct wbuf *spk,
-                                                           struct tx_signer *signer,
-                                                           struct descriptor_key_info *info, char *error,
-                                                           size_t error_cap, uint32_t index);
+                                                           struct tx_signer *signer, struct descriptor_key_info *info,
+                                                           uint32_t index, char *error, size_t error_cap);
 
 /**
  * Parses desc (with or without checksum) for the chain of params and
  * appends its scriptPubKey to spk. Returns false with a message in error
  * (spk unchanged) if the descriptor is malformed or ranged.
  */
-__attribute__((warn_unused_result)) bool descriptor_to_script(struct wbuf *spk, char *error, size_t error_cap,
-                                                              const char *desc, const struct chain_params *params);
+__attribute__((warn_unused_result)) bool descriptor_to_script(struct wbuf *spk, const char *desc,
+                                                              const struct chain_params *params, char *error,
+                                                              size_t error_cap);
 
 #endif

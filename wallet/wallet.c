@@ -376,7 +376,7 @@ static bool parse_secret(struct wallet *w, struct wdesc *d, const uint8_t *plain
     char *s = mem_alloc(len + 1);
     memcpy(s, plain, len);
     s[len] = '\0';
-    bool ok = descriptor_parse(&d->priv, err, sizeof(err), s, w->params, true);
+    bool ok = descriptor_parse(&d->priv, s, w->params, true, err, sizeof(err));
     crypter_free_secret(s, len + 1);
     return ok;
 }
@@ -404,7 +404,7 @@ static bool derive_range(struct wallet *w, struct wallet_error *e, size_t di, in
     if (!d->range) {
         struct wbuf spk;
         wbuf_init(&spk);
-        bool ok = descriptor_expand(d->pub, &spk, NULL, NULL, err, sizeof(err), 0);
+        bool ok = descriptor_expand(d->pub, &spk, NULL, NULL, 0, err, sizeof(err));
         if (ok)
             add_spk(w, di, 0, spk.data, spk.len);
         wbuf_clear(&spk);
@@ -415,7 +415,7 @@ static bool derive_range(struct wallet *w, struct wallet_error *e, size_t di, in
         wbuf_init(&spk);
         /* hardened ranges need the private form */
         const struct descriptor *src = d->priv ? d->priv : d->pub;
-        bool ok = descriptor_expand(src, &spk, NULL, NULL, err, sizeof(err), (uint32_t)i);
+        bool ok = descriptor_expand(src, &spk, NULL, NULL, (uint32_t)i, err, sizeof(err));
         if (ok)
             add_spk(w, di, (uint32_t)i, spk.data, spk.len);
         wbuf_clear(&spk);
@@ -452,7 +452,7 @@ static bool make_desc(struct wallet *w, struct wallet_error *e, struct wdesc *ou
     char err[256];
     memset(out, 0, sizeof(*out));
     struct descriptor *d;
-    if (!descriptor_parse(&d, err, sizeof(err), str, w->params, false))
+    if (!descriptor_parse(&d, str, w->params, false, err, sizeof(err)))
         return werr(e, WALLET_E_INVALID_PARAMETER, "%s", err);
     out->pub_str = descriptor_to_string(d, w->params, false);
     if (!out->pub_str) {
@@ -460,7 +460,7 @@ static bool make_desc(struct wallet *w, struct wallet_error *e, struct wdesc *ou
         return werr(e, WALLET_E_INVALID_PARAMETER, "Cannot expand descriptor");
     }
     char err2[256];
-    if (!descriptor_parse(&out->pub, err2, sizeof(err2), out->pub_str, w->params, true)) {
+    if (!descriptor_parse(&out->pub, out->pub_str, w->params, true, err2, sizeof(err2))) {
         descriptor_free(d);
         mem_free(out->pub_str);
         return werr(e, WALLET_E_INVALID_PARAMETER, "%s", err2);
@@ -950,7 +950,7 @@ static bool load_all(struct wallet *w, struct wallet_error *e)
         d.id = sqlite3_column_int64(st, 0);
         const char *ds = (const char *)sqlite3_column_text(st, 1);
         char err[256];
-        if (!ds || !descriptor_parse(&d.pub, err, sizeof(err), ds, w->params, true)) {
+        if (!ds || !descriptor_parse(&d.pub, ds, w->params, true, err, sizeof(err))) {
             ok = werr(e, WALLET_E_WALLET, "Wallet corrupted: descriptor %lld does not parse", (long long)d.id);
             break;
         }

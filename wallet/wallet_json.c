@@ -127,7 +127,7 @@ bool wallet_new_address(struct wallet *w, struct wallet_error *e, char out[91], 
         struct wbuf spk;
         wbuf_init(&spk);
         char err[256];
-        ok = ok && descriptor_expand(d->pub, &spk, NULL, NULL, err, sizeof(err), (uint32_t)idx);
+        ok = ok && descriptor_expand(d->pub, &spk, NULL, NULL, (uint32_t)idx, err, sizeof(err));
         if (ok) {
             address_of(w, out, spk.data, spk.len);
             ok = wallet_db_put_desc_pub(w, d);
@@ -192,7 +192,7 @@ json_t *wallet_address_info(struct wallet *w, struct wallet_error *e, const char
         struct wbuf tmp;
         wbuf_init(&tmp);
         char err[256];
-        if (descriptor_expand(d->pub, &tmp, NULL, &info, err, sizeof(err), s->index) && info.have) {
+        if (descriptor_expand(d->pub, &tmp, NULL, &info, s->index, err, sizeof(err)) && info.have) {
             char pk[131], fp[9], path[400];
             hex_encode(pk, info.pubkey, info.pubkey_len);
             json_object_set_new(o, "pubkey", json_string(pk));
@@ -714,7 +714,7 @@ json_t *wallet_import_descriptor(struct wallet *w, const json_t *req)
     }
     char err[256];
     struct descriptor *d;
-    if (!descriptor_parse(&d, err, sizeof(err), ds, w->params, true)) {
+    if (!descriptor_parse(&d, ds, w->params, true, err, sizeof(err))) {
         werr(&e, WALLET_E_INVALID_ADDRESS, "%s", err);
         goto out;
     }

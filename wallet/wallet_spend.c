@@ -294,7 +294,7 @@ static bool sign_tx(struct wallet *w, struct wallet_error *e, struct tx *tx, boo
             struct wbuf tmp;
             wbuf_init(&tmp);
             char err[256];
-            if (!descriptor_expand(w->descs[se->desc].priv, &tmp, &s, NULL, err, sizeof(err), se->index))
+            if (!descriptor_expand(w->descs[se->desc].priv, &tmp, &s, NULL, se->index, err, sizeof(err)))
                 (void)0;
             wbuf_clear(&tmp);
         }
@@ -666,7 +666,7 @@ bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *
         wbuf_init(&tmp);
         char err[256];
         size_t s0 = s.script_count;
-        if (d && descriptor_expand(d, &tmp, &s, NULL, err, sizeof(err), se->index)) {
+        if (d && descriptor_expand(d, &tmp, &s, NULL, se->index, err, sizeof(err))) {
             /* the witness/redeem scripts go into the PSBT too, for the other signers */
             for (size_t k = s0; k < s.script_count; k++) {
                 const struct bytes *sc = &s.scripts[k];

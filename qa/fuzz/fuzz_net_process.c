@@ -515,6 +515,7 @@ static const struct {
     { "getheaders", 0 }, { "headers", 0 },  { "block", 0 },     { "inv", 0 },          { "getdata", 0 },
     { "notfound", 0 },   { "tx", 0 },       { "feefilter", 0 }, { "mempool", 0 },      { "addr", 0 },
     { "addrv2", 0 },     { "getaddr", 0 },  { "sendheaders", 0 }, { "sendcmpct", 0 },
+    { "cmpctblock", 0 }, { "getblocktxn", 0 }, { "blocktxn", 0 },
     { NULL, OP_SYN_HEADERS }, { NULL, OP_SYN_HEADERS }, { NULL, OP_SYN_BLOCK }, { NULL, OP_SYN_BLOCK },
     { NULL, OP_SYN_BLOCK },   { NULL, OP_SYN_TX },      { NULL, OP_SYN_TX },    { NULL, OP_SYN_TX },
     { NULL, OP_SYN_INV },     { NULL, OP_SYN_INV },     { NULL, OP_SYN_GETDATA }, { NULL, OP_SYN_NOTFOUND },

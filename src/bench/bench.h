@@ -31,5 +31,6 @@ void bench_script_run(void);
 void bench_chain_run(void);
 void bench_miner_run(void);
 void bench_reserve_run(void);
+void bench_cmpct_run(void);
 
 #endif

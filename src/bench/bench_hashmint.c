@@ -21,6 +21,7 @@ static const struct {
     { "chain", bench_chain_run },
     { "miner", bench_miner_run },
     { "reserve", bench_reserve_run },
+    { "cmpct", bench_cmpct_run },
 };
 
 static double now_sec(void)

@@ -2,5 +2,5 @@
 # bench_hashmint then needs the node's layers; $(HM_NODE_LIBS) repeats the
 # core libraries after libhm_chain.a/libhm_store.a so the static link order
 # still resolves.
-bench_hashmint_SOURCES += src/bench/bench_chain.c src/bench/bench_miner.c
+bench_hashmint_SOURCES += src/bench/bench_chain.c src/bench/bench_miner.c src/bench/bench_cmpct.c
 bench_hashmint_LDADD += $(HM_NODE_LIBS) -lm

@@ -60,6 +60,11 @@ const struct chain_params *chainstate_params(const struct chainstate *cs) { retu
 
 struct events *chainstate_events(const struct chainstate *cs) { return cs->opt.events; }
 
+void chainstate_set_own_block(struct chainstate *cs, bool own)
+{
+    cs->own_block = own;
+}
+
 bool chainstate_failed(struct chainstate *cs)
 {
     chainstate_lock(cs);

@@ -114,6 +114,14 @@ const struct chain_params *chainstate_params(const struct chainstate *cs);
 struct events *chainstate_events(const struct chainstate *cs);
 /** Returns true once a fatal error happened (the node is shutting down). */
 bool chainstate_failed(struct chainstate *cs);
+/**
+ * Marks the blocks processed until the next call as assembled by this node
+ * (generate*, generateblock, the native miner): only for those is the
+ * new_pow_valid_block event emitted (src/chain/events.h), so compact block
+ * relay pushes them before they are connected. Call with the chain lock
+ * held, and again with false before releasing it.
+ */
+void chainstate_set_own_block(struct chainstate *cs, bool own);
 
 /* ---- processing blocks ---- */
 

@@ -200,7 +200,7 @@ bool cs_disconnect_tip(struct chainstate *cs)
     struct store_error rerr;
     struct cs_block_iss bx;
     cs_iss_begin(&bx, &cs->iss, &cs->rtree, true, 0);
-    enum undo_result r = cs_disconnect_block(cs, &rerr, view, tip, &b, cs->iss_on ? &bx : NULL);
+    enum undo_result r = cs_disconnect_block(cs, view, tip, &b, cs->iss_on ? &bx : NULL, &rerr);
     if (r != UNDO_OK) {
         cs_iss_end(&bx);
         coins_cache_free(view);

@@ -313,8 +313,11 @@ bool cs_accept_block(struct chainstate *cs, struct val_state *st, struct block_i
     if (!cs->opt.defer_index_writes && !cs->reindex_pending && !cs_index_write(cs, false))
         return val_error(st, "failed to write the block index");
     *new_block = true;
-    /* Core's NewPoWValidBlock: a new block on our tip may be relayed compactly before it is connected. */
-    if (!cs->reindex_pending && bi->prev && bi->prev == active_chain_tip(&cs->chain) &&
+    /* Core's NewPoWValidBlock: a new block on our tip may be relayed compactly
+     * before it is connected. Only our own: hashmint's reserve commitment is
+     * checked while connecting, so a peer's or submitblock's block with a bad
+     * commitment must not go out first (doc/p2p.md, "Compact blocks"). */
+    if (cs->own_block && !cs->reindex_pending && bi->prev && bi->prev == active_chain_tip(&cs->chain) &&
         !chainstate_is_initial_download(cs))
         events_emit_new_pow_valid_block(cs->opt.events, b, bi);
     return true;
@@ -585,8 +588,8 @@ out:
     return ok;
 }
 
-enum undo_result cs_disconnect_block(struct chainstate *cs, struct store_error *read_err, struct coins_cache *view,
-                                     struct block_index *bi, const struct block *b, struct cs_block_iss *bx)
+enum undo_result cs_disconnect_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi,
+                                     const struct block *b, struct cs_block_iss *bx, struct store_error *read_err)
 {
     store_error_clear(read_err);
     if (!bi->prev)

@@ -27,6 +27,7 @@ struct unlinked {
 
 struct chainstate {
     pthread_mutex_t lock; /* recursive: the chain lock */
+    bool own_block;       /* the block being processed was assembled here (chainstate_set_own_block) */
     struct chainstate_options opt;
     const struct chain_params *params;
     char *datadir;
@@ -276,8 +277,8 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
  *  data disagree). bx (required when cs->iss_on, else NULL): the state after the block, turned
  *  into the state before it with the block's issuance undo record; with bx->want_fx the
  *  transactions' effects are recomputed (and must lead to the state after the block). */
-enum undo_result cs_disconnect_block(struct chainstate *cs, struct store_error *read_err, struct coins_cache *view,
-                                     struct block_index *bi, const struct block *b, struct cs_block_iss *bx);
+enum undo_result cs_disconnect_block(struct chainstate *cs, struct coins_cache *view, struct block_index *bi,
+                                     const struct block *b, struct cs_block_iss *bx, struct store_error *read_err);
 /** Re-applies a block's effects idempotently (Core's RollforwardBlock); bx (required when
  *  cs->iss_on) advances the issuance state over it (spent coins from its undo data).
  *  Returns false on a read error or an issuance state that does not fit the block. */

@@ -73,7 +73,7 @@ bool cs_replay(struct chainstate *cs, char *err, size_t errlen)
         struct store_error rerr;
         if (bx)
             reserve_batch_clear(&bx->rbatch);
-        enum undo_result ur = cs_disconnect_block(cs, &rerr, view, w, &b, bx);
+        enum undo_result ur = cs_disconnect_block(cs, view, w, &b, bx, &rerr);
         if (ur != UNDO_FAILED && bx && !cs_iss_tree_commit(bx, &rs))
             ur = UNDO_FAILED;
         if (ur == UNDO_FAILED) {
@@ -434,7 +434,7 @@ bool chainstate_verify_chain(struct chainstate *cs, struct val_state *st, int le
         if (ok && level >= 3 && disconnecting) {
             if (bx)
                 reserve_batch_clear(&bx->rbatch);
-            enum undo_result r = cs_disconnect_block(cs, NULL, view, w, &b, bx);
+            enum undo_result r = cs_disconnect_block(cs, view, w, &b, bx, NULL);
             if (r == UNDO_OK && bx && !cs_iss_tree_commit(bx, &rs))
                 r = UNDO_FAILED;
             struct store_error ce;

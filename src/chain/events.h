@@ -93,10 +93,11 @@ struct events_subscriber {
      *  so a disconnect reports exactly what the connect reported. */
     void (*issuance_tx)(void *ctx, const struct tx *tx, const struct issuance_effects *fx,
                         const struct block_index *idx, bool connected);
-    /** Core's NewPoWValidBlock: block b (idx) passed its header, proof of
-     *  work and context checks and was stored, on top of the active tip,
-     *  outside initial block download, BEFORE it is connected. BIP 152 lets
-     *  compact block relay forward it now (net/sync_cmpct.c). */
+    /** Core's NewPoWValidBlock: block b (idx), assembled by this node
+     *  (chainstate_set_own_block), passed its header, proof of work and
+     *  context checks and was stored, on top of the active tip, outside
+     *  initial block download, BEFORE it is connected. BIP 152 lets compact
+     *  block relay forward it now (net/sync_cmpct.c). */
     void (*new_pow_valid_block)(void *ctx, const struct block *b, const struct block_index *idx);
 };
 

@@ -26,7 +26,12 @@ bool miner_generate(struct chainstate *cs, struct mempool *mp, struct val_state 
             return false; /* out of tries: st stays valid */
         }
         bool new_block = false;
-        if (!chainstate_process_new_block(cs, st, &new_block, &t.block, true) || !val_is_valid(st)) {
+        chainstate_lock(cs);
+        chainstate_set_own_block(cs, true);
+        bool ok = chainstate_process_new_block(cs, st, &new_block, &t.block, true);
+        chainstate_set_own_block(cs, false);
+        chainstate_unlock(cs);
+        if (!ok || !val_is_valid(st)) {
             if (val_is_valid(st))
                 val_error(st, "ProcessNewBlock, block not accepted");
             else

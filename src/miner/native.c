@@ -173,7 +173,11 @@ static bool try_candidate(struct worker *w, struct job_ref *jr, uint8_t header[8
         return false;
     }
     struct val_state st;
+    chainstate_lock(m->chain);
+    chainstate_set_own_block(m->chain, true); /* our template: relayed compactly before it is connected */
     enum miner_submit_result r = miner_submit_block(m->chain, &st, &b);
+    chainstate_set_own_block(m->chain, false);
+    chainstate_unlock(m->chain);
     if (r == MINER_SUBMIT_ACCEPTED) {
         atomic_fetch_add(&m->blocks_found, 1);
         /* Regtest blocks come by the thousand: there they are debug lines. */

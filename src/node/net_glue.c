@@ -241,6 +241,7 @@ bool net_glue_start(struct net_glue **out, const struct args *a, const char *cha
     else if (o.onlynet == (1u << NET_ADDR_IPV6))
         po.addr.network = NET_ADDR_IPV6;
     po.relay_seed = random_u64();
+    po.blocks_only = o.blocks_only;
     g->dispatch = peer_dispatch_new(&g->iface, &po);
     struct connman_callbacks cb;
     peer_dispatch_callbacks(g->dispatch, &cb);

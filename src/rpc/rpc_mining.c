@@ -149,7 +149,7 @@ static json_t *rpc_generatetodescriptor(struct rpc_context *ctx, json_t *params,
     struct wbuf spk;
     wbuf_init(&spk);
     char e[200];
-    if (!descriptor_to_script(&spk, e, sizeof(e), rpc_arg_str(params, 1, ""), ctx->params)) {
+    if (!descriptor_to_script(&spk, rpc_arg_str(params, 1, ""), ctx->params, e, sizeof(e))) {
         wbuf_clear(&spk);
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "%s", e);
     }
@@ -268,7 +268,7 @@ static json_t *rpc_generateblock(struct rpc_context *ctx, json_t *params, struct
     char e[200];
     uint8_t a[ADDRESS_MAX_SCRIPT];
     size_t a_len;
-    if (!out || !descriptor_to_script(&spk, e, sizeof(e), out, ctx->params)) {
+    if (!out || !descriptor_to_script(&spk, out, ctx->params, e, sizeof(e))) {
         if (!out || !address_to_script(a, &a_len, &ctx->params->address, out)) {
             wbuf_clear(&spk);
             return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Error: Invalid address or descriptor");
@@ -320,7 +320,10 @@ static json_t *rpc_generateblock(struct rpc_context *ctx, json_t *params, struct
     if (rpc_arg_bool(params, 2, true)) {
         bool new_block = false;
         val_state_init(&st);
-        if (!chainstate_process_new_block(ctx->chain, &st, &new_block, &t.block, true) || !val_is_valid(&st)) {
+        chainstate_set_own_block(ctx->chain, true); /* our template: relayed compactly before it is connected */
+        bool ok = chainstate_process_new_block(ctx->chain, &st, &new_block, &t.block, true);
+        chainstate_set_own_block(ctx->chain, false);
+        if (!ok || !val_is_valid(&st)) {
             chainstate_unlock(ctx->chain);
             rpc_fail(err, RPC_INTERNAL_ERROR, "ProcessNewBlock, block not accepted");
             goto out;

@@ -817,7 +817,7 @@ static bool load_descriptors(struct rpc_error *err, struct rpc_context *ctx, con
         }
         struct descriptor *d;
         char e[256];
-        if (!descriptor_parse(&d, e, sizeof(e), ds, ctx->params, false)) {
+        if (!descriptor_parse(&d, ds, ctx->params, false, e, sizeof(e))) {
             rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "%s", e);
             return false;
         }
@@ -826,7 +826,7 @@ static bool load_descriptors(struct rpc_error *err, struct rpc_context *ctx, con
         for (int64_t k = lo; k <= hi; k++) {
             struct wbuf spk;
             wbuf_init(&spk);
-            bool ok = descriptor_expand(d, &spk, s, NULL, e, sizeof(e), (uint32_t)k);
+            bool ok = descriptor_expand(d, &spk, s, NULL, (uint32_t)k, e, sizeof(e));
             wbuf_clear(&spk);
             if (!ok) {
                 descriptor_free(d);

@@ -786,7 +786,7 @@ static json_t *rpc_getdescriptorinfo(struct rpc_context *ctx, json_t *params, st
     const char *s = rpc_arg_str(params, 0, "");
     struct descriptor *d;
     char e[256];
-    if (!descriptor_parse(&d, e, sizeof(e), s, ctx->params, false))
+    if (!descriptor_parse(&d, s, ctx->params, false, e, sizeof(e)))
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "%s", e);
     char *pub = descriptor_to_string(d, ctx->params, false);
     json_t *o = json_object();
@@ -812,7 +812,7 @@ static json_t *rpc_deriveaddresses(struct rpc_context *ctx, json_t *params, stru
     CHECK(deriveaddresses, deriveaddresses_help);
     struct descriptor *d;
     char e[256];
-    if (!descriptor_parse(&d, e, sizeof(e), rpc_arg_str(params, 0, ""), ctx->params, true))
+    if (!descriptor_parse(&d, rpc_arg_str(params, 0, ""), ctx->params, true, e, sizeof(e)))
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "%s", e);
     int64_t lo = 0, hi = 0;
     const json_t *r = rpc_arg(params, 1);
@@ -847,7 +847,7 @@ static json_t *rpc_deriveaddresses(struct rpc_context *ctx, json_t *params, stru
         struct wbuf spk;
         wbuf_init(&spk);
         char addr[ADDRESS_MAX_STRING];
-        bool ok = descriptor_expand(d, &spk, NULL, NULL, e, sizeof(e), (uint32_t)i) &&
+        bool ok = descriptor_expand(d, &spk, NULL, NULL, (uint32_t)i, e, sizeof(e)) &&
                   address_from_script(addr, &ctx->params->address, spk.data, spk.len);
         wbuf_clear(&spk);
         if (!ok) {

@@ -417,7 +417,7 @@ START_TEST(test_reorg_invalidate_reconsider)
     tc_setup(&t, "regtest");
     struct events *ev = events_new();
     struct counts c = { 0 };
-    struct events_subscriber sub = { &c, on_connected, on_disconnected, on_tip, NULL, NULL, NULL, NULL };
+    struct events_subscriber sub = { &c, on_connected, on_disconnected, on_tip, NULL, NULL, NULL, NULL, NULL };
     int id = events_subscribe(ev, &sub);
     tc_close(&t);
     t.opt.events = ev;

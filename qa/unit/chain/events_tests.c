@@ -49,8 +49,8 @@ START_TEST(test_order_and_unsubscribe)
     g_ev = events_new();
     trace[0] = 0;
     int count = 0;
-    struct events_subscriber a = { NULL, a_connected, NULL, NULL, NULL, NULL, NULL, NULL };
-    struct events_subscriber b = { &count, b_connected, NULL, NULL, NULL, b_removed, NULL, NULL };
+    struct events_subscriber a = { NULL, a_connected, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+    struct events_subscriber b = { &count, b_connected, NULL, NULL, NULL, b_removed, NULL, NULL, NULL };
     int ida = events_subscribe(g_ev, &a);
     int idb = events_subscribe(g_ev, &b);
     ck_assert_int_ne(ida, idb);

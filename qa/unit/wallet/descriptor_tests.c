@@ -32,7 +32,7 @@ START_TEST(test_checksum_known_answers)
         ck_assert_str_eq(sum, hash + 1);
         size_t body;
         char e[200];
-        ck_assert_msg(descriptor_check_checksum(&body, e, sizeof(e), VALID[i], true), "%s", e);
+        ck_assert_msg(descriptor_check_checksum(&body, VALID[i], true, e, sizeof(e)), "%s", e);
         ck_assert_uint_eq(body, (size_t)(hash - VALID[i]));
     }
     char *full = descriptor_add_checksum("raw(deadbeef)");
@@ -45,16 +45,16 @@ START_TEST(test_checksum_errors)
 {
     size_t body;
     char e[200];
-    ck_assert(!descriptor_check_checksum(&body, e, sizeof(e), "raw(deadbeef)", true));
+    ck_assert(!descriptor_check_checksum(&body, "raw(deadbeef)", true, e, sizeof(e)));
     ck_assert_str_eq(e, "Missing checksum");
-    ck_assert(descriptor_check_checksum(&body, e, sizeof(e), "raw(deadbeef)", false));
-    ck_assert(!descriptor_check_checksum(&body, e, sizeof(e), "raw(deadbeef)#89f8spxmx", false));
+    ck_assert(descriptor_check_checksum(&body, "raw(deadbeef)", false, e, sizeof(e)));
+    ck_assert(!descriptor_check_checksum(&body, "raw(deadbeef)#89f8spxmx", false, e, sizeof(e)));
     ck_assert_str_eq(e, "Expected 8 character checksum, not 9 characters");
-    ck_assert(!descriptor_check_checksum(&body, e, sizeof(e), "raw(deadbeef)#", false));
+    ck_assert(!descriptor_check_checksum(&body, "raw(deadbeef)#", false, e, sizeof(e)));
     ck_assert_str_eq(e, "Expected 8 character checksum, not 0 characters");
-    ck_assert(!descriptor_check_checksum(&body, e, sizeof(e), "raw(deedbeef)#89f8spxm", false));
+    ck_assert(!descriptor_check_checksum(&body, "raw(deedbeef)#89f8spxm", false, e, sizeof(e)));
     ck_assert_str_eq(e, "Provided checksum '89f8spxm' does not match computed checksum 'xj8ljs75'");
-    ck_assert(!descriptor_check_checksum(&body, e, sizeof(e), "raw(deadbeef)##89f8spxm", false));
+    ck_assert(!descriptor_check_checksum(&body, "raw(deadbeef)##89f8spxm", false, e, sizeof(e)));
     ck_assert_str_eq(e, "Multiple '#' symbols");
     char sum[9];
     ck_assert(!descriptor_checksum(sum, "raw(\xc3\xa0)", 7));
@@ -66,7 +66,7 @@ static void expect_script(const char *desc, const char *hex)
     struct wbuf w;
     wbuf_init(&w);
     char e[200] = "";
-    ck_assert_msg(descriptor_to_script(&w, e, sizeof(e), desc, chain_params_get("regtest")), "%s: %s", desc, e);
+    ck_assert_msg(descriptor_to_script(&w, desc, chain_params_get("regtest"), e, sizeof(e)), "%s: %s", desc, e);
     char *got = hex_encode_alloc(w.data, w.len);
     ck_assert_str_eq(got, hex);
     mem_free(got);
@@ -78,7 +78,7 @@ static void expect_error(const char *desc, const char *msg)
     struct wbuf w;
     wbuf_init(&w);
     char e[200] = "";
-    ck_assert(!descriptor_to_script(&w, e, sizeof(e), desc, chain_params_get("regtest")));
+    ck_assert(!descriptor_to_script(&w, desc, chain_params_get("regtest"), e, sizeof(e)));
     ck_assert_str_eq(e, msg);
     ck_assert_uint_eq(w.len, 0);
     wbuf_clear(&w);
@@ -102,7 +102,7 @@ START_TEST(test_to_script)
     struct wbuf w;
     wbuf_init(&w);
     char e[200];
-    ck_assert(descriptor_to_script(&w, e, sizeof(e), "tr(" G ")", chain_params_get("regtest")));
+    ck_assert(descriptor_to_script(&w, "tr(" G ")", chain_params_get("regtest"), e, sizeof(e)));
     ck_assert_uint_eq(w.len, 34);
     ck_assert_uint_eq(w.data[0], 0x51);
     wbuf_clear(&w);
@@ -139,10 +139,10 @@ static void expand_hex(char *out, const char *desc, uint32_t index, const struct
 {
     struct descriptor *d;
     char e[200] = "";
-    ck_assert_msg(descriptor_parse(&d, e, sizeof(e), desc, p, false), "%s: %s", desc, e);
+    ck_assert_msg(descriptor_parse(&d, desc, p, false, e, sizeof(e)), "%s: %s", desc, e);
     struct wbuf w;
     wbuf_init(&w);
-    ck_assert_msg(descriptor_expand(d, &w, NULL, NULL, e, sizeof(e), index), "%s", e);
+    ck_assert_msg(descriptor_expand(d, &w, NULL, NULL, index, e, sizeof(e)), "%s", e);
     hex_encode(out, w.data, w.len);
     wbuf_clear(&w);
     descriptor_free(d);
@@ -173,7 +173,7 @@ START_TEST(test_extended_keys)
     ck_assert_str_eq(a, b);
     struct descriptor *d;
     char e[200];
-    ck_assert(descriptor_parse(&d, e, sizeof(e), "wpkh(" MASTER_XPRV "/0h/*)", main, false));
+    ck_assert(descriptor_parse(&d, "wpkh(" MASTER_XPRV "/0h/*)", main, false, e, sizeof(e)));
     ck_assert(descriptor_is_range(d) && descriptor_has_private(d) && descriptor_all_private(d));
     ck_assert_str_eq(descriptor_output_type(d), "bech32");
     char *s = descriptor_to_string(d, main, false);
@@ -185,7 +185,7 @@ START_TEST(test_extended_keys)
     struct descriptor_key_info info;
     struct wbuf w;
     wbuf_init(&w);
-    ck_assert(descriptor_expand(d, &w, NULL, &info, e, sizeof(e), 1));
+    ck_assert(descriptor_expand(d, &w, NULL, &info, 1, e, sizeof(e)));
     ck_assert(info.have && info.have_origin && info.path_len == 2);
     ck_assert_uint_eq(info.path[0], 0x80000000u);
     ck_assert_uint_eq(info.path[1], 1);
@@ -193,10 +193,10 @@ START_TEST(test_extended_keys)
     wbuf_clear(&w);
     descriptor_free(d);
     /* an xpub cannot derive a hardened step */
-    ck_assert(descriptor_parse(&d, e, sizeof(e), "wpkh(" M0H_XPUB "/*h)", main, false));
+    ck_assert(descriptor_parse(&d, "wpkh(" M0H_XPUB "/*h)", main, false, e, sizeof(e)));
     ck_assert(!descriptor_has_private(d));
     wbuf_init(&w);
-    ck_assert(!descriptor_expand(d, &w, NULL, NULL, e, sizeof(e), 0));
+    ck_assert(!descriptor_expand(d, &w, NULL, NULL, 0, e, sizeof(e)));
     ck_assert_uint_eq(w.len, 0);
     descriptor_free(d);
     /* tr() of an x-only key and of an xpub both give a 34-byte v1 program */
@@ -211,20 +211,22 @@ START_TEST(test_parse_errors)
     const struct chain_params *main = chain_params_get("main");
     struct descriptor *d;
     char e[200];
-    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh([d34db33f/84h/0h/0h]" M0H_XPUB "/*)", main, true));
+    ck_assert(!descriptor_parse(&d, "wpkh([d34db33f/84h/0h/0h]" M0H_XPUB "/*)", main, true, e, sizeof(e)));
     ck_assert_str_eq(e, "Missing checksum");
-    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh([d34db3/84h]" M0H_XPUB "/*)", main, false));
+    ck_assert(!descriptor_parse(&d, "wpkh([d34db3/84h]" M0H_XPUB "/*)", main, false, e, sizeof(e)));
     ck_assert_str_eq(e, "Fingerprint is not 4 bytes (6 characters instead of 8 characters)");
-    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh([d34db33f/x]" M0H_XPUB "/*)", main, false));
+    ck_assert(!descriptor_parse(&d, "wpkh([d34db33f/x]" M0H_XPUB "/*)", main, false, e, sizeof(e)));
     ck_assert_str_eq(e, "Key path value 'x' is not a valid uint32");
-    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh(" M0H_XPUB "/2147483648)", main, false));
+    ck_assert(!descriptor_parse(&d, "wpkh(" M0H_XPUB "/2147483648)", main, false, e, sizeof(e)));
     ck_assert_str_eq(e, "Key path value '2147483648' is not a valid uint32");
-    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh(04" "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
-                                "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8)", main, false));
+    ck_assert(!descriptor_parse(&d,
+                                "wpkh(04" "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+                                "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8)",
+                                main, false, e, sizeof(e)));
     ck_assert_str_eq(e, "Uncompressed keys are not allowed");
-    ck_assert(!descriptor_parse(&d, e, sizeof(e), "sh(tr(" M0H_XPUB "))", main, false));
+    ck_assert(!descriptor_parse(&d, "sh(tr(" M0H_XPUB "))", main, false, e, sizeof(e)));
     ck_assert_str_eq(e, "Can only have tr at top level");
-    ck_assert(!descriptor_parse(&d, e, sizeof(e), "wpkh(" M0H_XPUB ")", chain_params_get("regtest"), false));
+    ck_assert(!descriptor_parse(&d, "wpkh(" M0H_XPUB ")", chain_params_get("regtest"), false, e, sizeof(e)));
     ck_assert(d == NULL);
 }
 END_TEST
