@@ -6,9 +6,9 @@ One regtest node with -rest: twelve coinbase vaults, an oracle update to
 fall to 80 HUSD/HMC that trips the circuit breaker. Then:
 - the REST endpoints against the RPCs: /rest/issuance.json is getissuanceinfo
   plus the price history, which follows the oracle updates exactly (also back
-  to genesis); /rest/vaults.json pages listvaults in both orders;
-  /rest/reserveproof/ is getreserveproof's proof, which verifyreserveproof
-  accepts;
+  to genesis, and after invalidateblock of the fall); /rest/vaults.json pages
+  listvaults in both orders; /rest/reserveproof/ is getreserveproof's proof,
+  which verifyreserveproof accepts;
 - headless Chromium (Debian's chromium over the DevTools protocol, cdp.py)
   opens /explorer/: the figures in the DOM equal the RPC answers, the chart
   has one point per block, the table lists the vaults in listvaults' order,
@@ -16,13 +16,13 @@ fall to 80 HUSD/HMC that trips the circuit breaker. Then:
   and for a debt-free one; a proof whose first sibling hash has one bit
   flipped (the response rewritten by the DevTools Fetch domain before the
   page sees it) fails with bad-reserve-commitment; a screenshot is written
-  to <builddir>/qa-output/explorer_test/explorer.png;
+  to <builddir>/qa-output/explorer_test/explorer.png; the page asks nothing
+  of any origin but the node;
 - bad input: "..", encoded "..", unknown files, a huge or zero page, a bad
   sort or order, a malformed outpoint: 404 / 400 as doc/rest.md says, no
   directory listing, and the node keeps answering.
 Exits 77 (skipped) when chromium or python3-websocket is missing.
 """
-import base64
 import http.client
 import json
 import os
@@ -283,6 +283,11 @@ class ExplorerTest(HashmintTestFramework):
                 assert_equal(f.read(8), b"\x89PNG\r\n\x1a\n")
             log(f"a tampered proof fails in the browser; screenshots in {outdir}")
             assert_equal([c for c in b.console if "exception" in c], [], "no script errors")
+            b.pump()
+            origin = f"http://127.0.0.1:{node.rpc_port}/"
+            assert_equal([u for u in b.requests if not u.startswith(origin)], [], "nothing but the node")
+            assert_true(any("/rest/headers/" in u for u in b.requests), "headers fetched")
+            log(f"the page made {len(b.requests)} requests, all to {origin}")
 
     def run_test(self):
         if not cdp.chromium_binary() or cdp.websocket is None:
@@ -300,7 +305,17 @@ class ExplorerTest(HashmintTestFramework):
             self.mint(txid, debt * HUSD)
         h_down = self.oracle_update(80 * HUSD)  # 27 % under the window high: the breaker trips
         self.mine()
+        self.tip_before = node.getbestblockhash()
         self.check_rest(h_up, h_down)
+        # The history follows the active chain: without the fall it ends at 110.
+        fall = node.getblockhash(h_down)
+        node.invalidateblock(fall)
+        hist = self.get_json("/rest/issuance.json?history=10")["assets"][0]["price_history"]
+        assert_equal(hist, [{"height": h, "price": 110 * HUSD if h >= h_up else 100 * HUSD}
+                            for h in range(h_down - 10, h_down)])
+        node.reconsiderblock(fall)
+        assert_equal(node.getbestblockhash(), self.tip_before)
+        log("after invalidateblock the history ends with the price before the fall; reconsiderblock restores it")
         self.check_bad_input()
         self.check_browser()
         assert_equal(node.auditreserves()["ok"], True)
