@@ -44,6 +44,13 @@ HISTORY = 100          # the page's HISTORY_BLOCKS
 DEBTS = [200, 300, 400, 500, 600]
 
 
+def flip(proof, i):
+    """proof with the lowest bit of byte i flipped."""
+    p = bytearray(proof)
+    p[i] ^= 0x01
+    return bytes(p)
+
+
 class ExplorerTest(HashmintTestFramework):
     """explorer_test"""
 
@@ -262,26 +269,42 @@ class ExplorerTest(HashmintTestFramework):
             log(f"verify passes in the browser:\n{text}")
             b.screenshot(os.path.join(outdir, "explorer.png"))
 
-            # One bit of the first sibling's hash flipped on its way to the page.
-            def flip(raw):
+            # Proofs changed on their way to the page (doc/explorer.md, "Testing").
+            proof = bytes.fromhex(node.getreserveproof(with_debt))
+            depth = int.from_bytes(proof[125:127], "little")
+            header = 127 + 48 * depth
+            cb_end = header + 81 + proof[header + 80]
+            cases = [
+                ("one bit of the first sibling's hash", lambda p: flip(p, 127), ["bad-reserve-commitment"]),
+                ("one bit of the coinbase's locktime", lambda p: flip(p, cb_end - 1), ["bad-reserve-proof-merkle"]),
+                # its hash changes: it misses its nBits or is not the chain's header
+                ("one bit of the header's time", lambda p: flip(p, header + 68),
+                 ["high-hash", "bad-headers-missing-block"]),
+                ("one bit of the leaf's debt", lambda p: flip(p, 1 + 76), ["is not the listed vault"]),
+                ("a byte appended", lambda p: p + b"\0", ["does not decode (trailing bytes)"]),
+            ]
+            current = {}
+
+            def rewrite(raw):
                 j = json.loads(raw)
-                proof = bytearray.fromhex(j["proof"])
-                proof[1 + 116 + 8 + 2] ^= 0x01
-                j["proof"] = proof.hex()
+                j["proof"] = current["fn"](bytes.fromhex(j["proof"])).hex()
                 return json.dumps(j).encode()
-            seen = b.intercept("*/rest/reserveproof/*", flip)
-            status, text = self.verify_in_page(b, with_debt)
-            assert_equal(len(seen), 1, "the proof was rewritten once")
-            assert_equal(status, "fail", text)
-            assert_in("bad-reserve-commitment", text)
-            assert_in("FAILED", text)
-            b.screenshot(os.path.join(outdir, "explorer-tampered.png"))
+            seen = b.intercept("*/rest/reserveproof/*", rewrite)
+            for i, (what, fn, reasons) in enumerate(cases):
+                current["fn"] = fn
+                status, text = self.verify_in_page(b, with_debt)
+                assert_equal(len(seen), i + 1, "the proof was rewritten")
+                assert_equal(status, "fail", f"{what}: {text}")
+                assert_true(any(r in text for r in reasons) and "FAILED" in text, f"{what}: {text}")
+                if i == 0:
+                    b.screenshot(os.path.join(outdir, "explorer-tampered.png"))
+                log(f"{what}: {text.splitlines()[0]}")
             b.stop_intercepting()
             status, text = self.verify_in_page(b, with_debt)
             assert_equal(status, "pass", "untouched again")
             with open(os.path.join(outdir, "explorer.png"), "rb") as f:
                 assert_equal(f.read(8), b"\x89PNG\r\n\x1a\n")
-            log(f"a tampered proof fails in the browser; screenshots in {outdir}")
+            log(f"tampered proofs fail in the browser; screenshots in {outdir}")
             assert_equal([c for c in b.console if "exception" in c], [], "no script errors")
             b.pump()
             origin = f"http://127.0.0.1:{node.rpc_port}/"
