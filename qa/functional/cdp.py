@@ -71,8 +71,11 @@ class Browser:
         self.pending = []   # events read while waiting for a reply
         self.handlers = {}
         self.console = []   # console messages and exceptions of the page
+        self.requests = []  # every URL the page asked for (Network.requestWillBeSent)
         self.call("Page.enable")
         self.call("Runtime.enable")
+        self.call("Network.enable")
+        self.on("Network.requestWillBeSent", lambda p: self.requests.append(p["request"]["url"]))
         self.on("Runtime.consoleAPICalled",
                 lambda p: self.console.append(" ".join(str(a.get("value", a.get("description", "")))
                                                        for a in p.get("args", []))))

@@ -6,9 +6,9 @@ One regtest node with -rest: twelve coinbase vaults, an oracle update to
 fall to 80 HUSD/HMC that trips the circuit breaker. Then:
 - the REST endpoints against the RPCs: /rest/issuance.json is getissuanceinfo
   plus the price history, which follows the oracle updates exactly (also back
-  to genesis); /rest/vaults.json pages listvaults in both orders;
-  /rest/reserveproof/ is getreserveproof's proof, which verifyreserveproof
-  accepts;
+  to genesis, and after invalidateblock of the fall); /rest/vaults.json pages
+  listvaults in both orders; /rest/reserveproof/ is getreserveproof's proof,
+  which verifyreserveproof accepts;
 - headless Chromium (Debian's chromium over the DevTools protocol, cdp.py)
   opens /explorer/: the figures in the DOM equal the RPC answers, the chart
   has one point per block, the table lists the vaults in listvaults' order,
@@ -16,13 +16,13 @@ fall to 80 HUSD/HMC that trips the circuit breaker. Then:
   and for a debt-free one; a proof whose first sibling hash has one bit
   flipped (the response rewritten by the DevTools Fetch domain before the
   page sees it) fails with bad-reserve-commitment; a screenshot is written
-  to <builddir>/qa-output/explorer_test/explorer.png;
+  to <builddir>/qa-output/explorer_test/explorer.png; the page asks nothing
+  of any origin but the node;
 - bad input: "..", encoded "..", unknown files, a huge or zero page, a bad
   sort or order, a malformed outpoint: 404 / 400 as doc/rest.md says, no
   directory listing, and the node keeps answering.
 Exits 77 (skipped) when chromium or python3-websocket is missing.
 """
-import base64
 import http.client
 import json
 import os
@@ -42,6 +42,13 @@ VAULTS = 12
 PER_PAGE = 10          # the page's PER_PAGE (explorer.js)
 HISTORY = 100          # the page's HISTORY_BLOCKS
 DEBTS = [200, 300, 400, 500, 600]
+
+
+def flip(proof, i):
+    """proof with the lowest bit of byte i flipped."""
+    p = bytearray(proof)
+    p[i] ^= 0x01
+    return bytes(p)
 
 
 class ExplorerTest(HashmintTestFramework):
@@ -186,7 +193,9 @@ class ExplorerTest(HashmintTestFramework):
             status, got, body = self.get(path)
             name = "index.html" if not path.endswith((".js", ".css", ".html")) else path.rsplit("/", 1)[1]
             with open(os.path.join(framework.SRCDIR, "src/rpc/explorer", name), "rb") as f:
-                assert_equal((status, got, body), (200, ctype, f.read()), path)
+                want = f.read()
+            assert_equal((status, got), (200, ctype), path)
+            assert_true(body == want, f"{path}: the served bytes are not src/rpc/explorer/{name} (rebuild?)")
         assert_equal(node.getblockcount(), tip, "the node is unaffected")
         log(f"bad input: {len(cases)} URLs answered 404/400 in text/plain; the page's files with their types")
 
@@ -254,33 +263,54 @@ class ExplorerTest(HashmintTestFramework):
                 tip = node.getblockcount()
                 for what in (f"the leaf is vault {op} ", "commits to exactly that root", "Merkle branch",
                              f"block {node.getbestblockhash()}: its hash meets its own nBits",
-                             f"the node's {tip + 1} headers from genesis {node.getblockhash(0)} link",
+                             f"the node's {tip + 1} headers from hashmint regtest's genesis block {node.getblockhash(0)} link",
                              f"the one at height {tip}: 1 confirmation"):
                     assert_in(what, text)
             log(f"verify passes in the browser:\n{text}")
             b.screenshot(os.path.join(outdir, "explorer.png"))
 
-            # One bit of the first sibling's hash flipped on its way to the page.
-            def flip(raw):
+            # Proofs changed on their way to the page (doc/explorer.md, "Testing").
+            proof = bytes.fromhex(node.getreserveproof(with_debt))
+            depth = int.from_bytes(proof[125:127], "little")
+            header = 127 + 48 * depth
+            cb_end = header + 81 + proof[header + 80]
+            cases = [
+                ("one bit of the first sibling's hash", lambda p: flip(p, 127), ["bad-reserve-commitment"]),
+                ("one bit of the coinbase's locktime", lambda p: flip(p, cb_end - 1), ["bad-reserve-proof-merkle"]),
+                # its hash changes: it misses its nBits or is not the chain's header
+                ("one bit of the header's time", lambda p: flip(p, header + 68),
+                 ["high-hash", "bad-headers-missing-block"]),
+                ("one bit of the leaf's debt", lambda p: flip(p, 1 + 76), ["is not the listed vault"]),
+                ("a byte appended", lambda p: p + b"\0", ["does not decode (trailing bytes)"]),
+            ]
+            current = {}
+
+            def rewrite(raw):
                 j = json.loads(raw)
-                proof = bytearray.fromhex(j["proof"])
-                proof[1 + 116 + 8 + 2] ^= 0x01
-                j["proof"] = proof.hex()
+                j["proof"] = current["fn"](bytes.fromhex(j["proof"])).hex()
                 return json.dumps(j).encode()
-            seen = b.intercept("*/rest/reserveproof/*", flip)
-            status, text = self.verify_in_page(b, with_debt)
-            assert_equal(len(seen), 1, "the proof was rewritten once")
-            assert_equal(status, "fail", text)
-            assert_in("bad-reserve-commitment", text)
-            assert_in("FAILED", text)
-            b.screenshot(os.path.join(outdir, "explorer-tampered.png"))
+            seen = b.intercept("*/rest/reserveproof/*", rewrite)
+            for i, (what, fn, reasons) in enumerate(cases):
+                current["fn"] = fn
+                status, text = self.verify_in_page(b, with_debt)
+                assert_equal(len(seen), i + 1, "the proof was rewritten")
+                assert_equal(status, "fail", f"{what}: {text}")
+                assert_true(any(r in text for r in reasons) and "FAILED" in text, f"{what}: {text}")
+                if i == 0:
+                    b.screenshot(os.path.join(outdir, "explorer-tampered.png"))
+                log(f"{what}: {text.splitlines()[0]}")
             b.stop_intercepting()
             status, text = self.verify_in_page(b, with_debt)
             assert_equal(status, "pass", "untouched again")
             with open(os.path.join(outdir, "explorer.png"), "rb") as f:
                 assert_equal(f.read(8), b"\x89PNG\r\n\x1a\n")
-            log(f"a tampered proof fails in the browser; screenshots in {outdir}")
+            log(f"tampered proofs fail in the browser; screenshots in {outdir}")
             assert_equal([c for c in b.console if "exception" in c], [], "no script errors")
+            b.pump()
+            origin = f"http://127.0.0.1:{node.rpc_port}/"
+            assert_equal([u for u in b.requests if not u.startswith(origin)], [], "nothing but the node")
+            assert_true(any("/rest/headers/" in u for u in b.requests), "headers fetched")
+            log(f"the page made {len(b.requests)} requests, all to {origin}")
 
     def run_test(self):
         if not cdp.chromium_binary() or cdp.websocket is None:
@@ -298,7 +328,17 @@ class ExplorerTest(HashmintTestFramework):
             self.mint(txid, debt * HUSD)
         h_down = self.oracle_update(80 * HUSD)  # 27 % under the window high: the breaker trips
         self.mine()
+        self.tip_before = node.getbestblockhash()
         self.check_rest(h_up, h_down)
+        # The history follows the active chain: without the fall it ends at 110.
+        fall = node.getblockhash(h_down)
+        node.invalidateblock(fall)
+        hist = self.get_json("/rest/issuance.json?history=10")["assets"][0]["price_history"]
+        assert_equal(hist, [{"height": h, "price": 110 * HUSD if h >= h_up else 100 * HUSD}
+                            for h in range(h_down - 10, h_down)])
+        node.reconsiderblock(fall)
+        assert_equal(node.getbestblockhash(), self.tip_before)
+        log("after invalidateblock the history ends with the price before the fall; reconsiderblock restores it")
         self.check_bad_input()
         self.check_browser()
         assert_equal(node.auditreserves()["ok"], True)

@@ -24,7 +24,8 @@
 #define REST_PER_PAGE_MAX 100
 #define REST_PAGE_MAX 1000000000L
 
-/* An RPC error as an HTTP status: unknown thing 404, bad request 400, the node's own failure 500. */
+/* An RPC error as an HTTP status: unknown thing 404, bad request 400, not ready or not
+ * available (RPC_MISC_ERROR, warm-up) 503, a read failure of the node 500. */
 static void reply_rpc_error(struct rest_reply *r, const struct rpc_error *err)
 {
     int status = 500;

@@ -14,6 +14,14 @@ const MAX_HEADERS = 200000;               /* what the page is willing to fetch a
 const HISTORY_BLOCKS = 100;
 const PER_PAGE = 10;
 
+/* The hashmint chains' genesis blocks (doc/chain-params.md), so the header
+ * chain is anchored to something the node did not say. */
+const GENESIS = {
+  main: "00000ef0db2a5fdf8f2dd429c495a2734020b7cea9317ad30f6347cfd02133ba",
+  test: "000002c4d1456fdcad7477f97166478c4dfd3934a1d8d9d8474ebfe0a95b5b14",
+  regtest: "07d465f1d98737ccdb7d712a208fd856f043c2e3a13463ccd67d6b40bc99eb3e",
+};
+
 const state = { page: 1, order: "asc", pages: 1, info: null };
 
 /* ---- bytes ---- */
@@ -288,7 +296,10 @@ async function verifyProof(bytes, vault, log) {
   if (height >= chain.length) fail(`the node's header chain has no height ${height}`);
   if (!equalBytes(chain[height], p.header)) fail(`the header at height ${height} of the chain is not the proof's (bad-headers-missing-block)`);
   const tipHeight = chain.length - 1;
-  ok(`the node's ${chain.length} headers from genesis ${chain.genesis} link by previous-block hash and each meets its own nBits; the proof's header is the one at height ${height}: ${tipHeight - height + 1} confirmation${tipHeight === height ? "" : "s"}`);
+  const chainName = (await getJSON("/rest/chaininfo.json")).chain;
+  if (!Object.prototype.hasOwnProperty.call(GENESIS, chainName)) fail(`the node runs chain "${chainName}", whose genesis block this page does not know`);
+  if (chain.genesis !== GENESIS[chainName]) fail(`the header chain starts at ${chain.genesis}, not at hashmint ${chainName}'s genesis block (bad-headers-genesis)`);
+  ok(`the node's ${chain.length} headers from hashmint ${chainName}'s genesis block ${chain.genesis} link by previous-block hash and each meets its own nBits; the proof's header is the one at height ${height}: ${tipHeight - height + 1} confirmation${tipHeight === height ? "" : "s"}`);
   return true;
 }
 
