@@ -21,6 +21,8 @@ bool script_check_run(const struct script_check *c, enum script_error *err)
      * block connection, mempool acceptance) accepts it as a liquidation. */
     if ((c->flags & SCRIPT_VERIFY_TOKENS) && issuance_input_is_liquidation(c->tx, c->in_index, c->spent))
         return true;
+    if (c->fill_pre)
+        tx_precomputed_init(c->fill_pre, c->tx, c->spent, 1);
     const struct txin *in = &c->tx->vin[c->in_index];
     struct tx_sig_checker tc;
     struct sig_checker checker;

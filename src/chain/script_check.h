@@ -24,6 +24,10 @@ struct script_check {
     const struct txout *spent;         /* the output the input spends */
     uint32_t flags;                    /* SCRIPT_VERIFY_* */
     const struct tx_precomputed *pre;  /* digests of tx (spent outputs given for taproot) */
+    /* NULL, or (a one-input transaction only) where to compute those
+     * digests first, spent being the spent output: so a block's workers,
+     * not its serial part, hash the transaction. pre must point here. */
+    struct tx_precomputed *fill_pre;
 };
 
 /**
