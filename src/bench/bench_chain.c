@@ -1011,19 +1011,44 @@ static void bench_utxo(const struct fixture *fx, struct chainstate *cs, const ch
     mem_free(u.map.slots);
 }
 
+/* One par=1 connect of the timed blocks, nothing else: the run to give
+ * valgrind --tool=callgrind --toggle-collect=profile_connect_timed (the
+ * serial part is its instruction count minus script_check_run's). */
+__attribute__((noinline)) bool profile_connect_timed(struct chainstate *cs, const struct fixture *fx);
+__attribute__((noinline)) bool profile_connect_timed(struct chainstate *cs, const struct fixture *fx)
+{
+    return connect_raw(cs, fx->timed, fx->ntimed);
+}
+
+static void bench_connect_profile(const struct fixture *fx)
+{
+    char dir[64];
+    struct chainstate *cs = open_chainstate(fx, dir, 1);
+    if (!cs)
+        return;
+    bool ok = connect_raw(cs, fx->setup, fx->nsetup);
+    double t0 = now_sec();
+    ok = ok && profile_connect_timed(cs, fx);
+    double t = now_sec() - t0;
+    printf("profile_connect_once: %zu blocks at par=1 in %.3f s%s\n", fx->ntimed, t, ok ? "" : " (FAILED)");
+    chainstate_close(cs);
+    rm_tree(dir);
+}
+
 void bench_chain_run(void)
 {
     bool connect = bench_selected("chain_connect_p2wpkh");
     bool utxo = bench_selected("chain_utxo");
     bool accept = bench_selected("chain_accept_small");
     bool issuance = bench_selected("chain_issuance");
-    if (!connect && !utxo && !accept && !issuance)
+    bool profile = bench_selected("profile_connect_once");
+    if (!connect && !utxo && !accept && !issuance && !profile)
         return;
     keys_init();
     log_open(NULL, false); /* the chainstate's own log lines would drown the figures */
     if (accept)
         bench_accept();
-    if (!connect && !utxo && !issuance)
+    if (!connect && !utxo && !issuance && !profile)
         return;
     /* 20 full blocks of ~9,100 inputs by default */
     size_t nblocks = (size_t)bench_iters(20);
@@ -1038,6 +1063,8 @@ void bench_chain_run(void)
     }
     printf("chain: built %zu setup + %zu full blocks (%zu signatures) in %.1f s (not timed)\n", fx.nsetup, fx.ntimed,
            fx.nsigs, now_sec() - t0);
+    if (profile)
+        bench_connect_profile(&fx);
     if (connect)
         bench_connect(&fx);
     if (issuance)

@@ -179,6 +179,7 @@ bool cs_insert_genesis(struct chainstate *cs)
     struct block_index *bi;
     bool nb;
     bool ok = cs_accept_block(cs, &st, &bi, &nb, &g, NULL, 0, NULL);
+    cs->checked_block = NULL;
     block_clear(&g);
     return ok;
 }
@@ -830,7 +831,7 @@ bool chainstate_check_tx_scripts(struct chainstate *cs, struct val_state *st, co
     tx_precomputed_init(&pre, tx, spent, tx->vin_count);
     bool ok = true;
     for (size_t i = 0; i < tx->vin_count; i++) {
-        struct script_check c = { tx, i, &spent[i], flags, &pre };
+        struct script_check c = { tx, i, &spent[i], flags, &pre, NULL };
         enum script_error err = SCRIPT_ERR_OK;
         if (!script_check_run(&c, &err)) {
             val_invalid(st, VAL_TX_CONSENSUS, "mandatory-script-verify-flag-failed");

@@ -354,6 +354,7 @@ bool chainstate_process_new_block(struct chainstate *cs, struct val_state *st, b
             *st = cs->last_invalid_state;
         }
     }
+    cs->checked_block = NULL;
     chainstate_unlock(cs);
     return ok;
 }

@@ -276,6 +276,7 @@ bool cs_accept_block(struct chainstate *cs, struct val_state *st, struct block_i
     const struct chain_params *p = cs->params;
     *new_block = false;
     *out = NULL;
+    cs->checked_block = NULL;
     if (cs->fatal)
         return val_error(st, "the node is shutting down after a fatal error");
     struct hash256 hash;
@@ -304,6 +305,7 @@ bool cs_accept_block(struct chainstate *cs, struct val_state *st, struct block_i
                 cs_mark_invalid(cs, bi, st);
             return false;
         }
+        cs->checked_block = b;
     }
     if (!store_block(cs, bi, b, raw, raw_len, known_pos))
         return val_error(st, "failed to store block");
@@ -356,22 +358,36 @@ static int64_t mtp_at(void *ctx, int32_t height)
 }
 
 /* Scratch space of one ConnectBlock: per-transaction digests and the spent
- * outputs they borrow must outlive the queued script checks. */
+ * outputs they borrow must outlive the queued script checks. Sized once
+ * for the whole block, so the checks' pointers never move while the
+ * workers run them and no transaction allocates its own. */
 struct connect_scratch {
-    struct tx_precomputed *pre;
-    struct txout **spent;
-    size_t ntx;
+    struct tx_precomputed *pre; /* one per transaction */
+    struct txout *spent;        /* one per input of the non-coinbase transactions, in block order */
     struct script_check *checks;
-    size_t nchecks, capchecks;
-    struct spent_coin *sc;
+    size_t nchecks;
+    struct spent_coin *sc;      /* the current transaction's inputs */
     int32_t *prev_heights;
-    size_t capin;
 };
+
+static void scratch_init(struct connect_scratch *s, const struct block *b)
+{
+    size_t nin = 0, maxin = 1;
+    for (size_t i = 1; i < b->tx_count; i++) {
+        nin += b->txs[i].vin_count;
+        if (b->txs[i].vin_count > maxin)
+            maxin = b->txs[i].vin_count;
+    }
+    memset(s, 0, sizeof(*s));
+    s->pre = mem_alloc(b->tx_count * sizeof(*s->pre));
+    s->spent = mem_alloc((nin ? nin : 1) * sizeof(*s->spent));
+    s->checks = mem_alloc((nin ? nin : 1) * sizeof(*s->checks));
+    s->sc = mem_alloc(maxin * sizeof(*s->sc));
+    s->prev_heights = mem_alloc(maxin * sizeof(*s->prev_heights));
+}
 
 static void scratch_clear(struct connect_scratch *s)
 {
-    for (size_t i = 0; i < s->ntx; i++)
-        mem_free(s->spent[i]);
     mem_free(s->spent);
     mem_free(s->pre);
     mem_free(s->checks);
@@ -401,7 +417,9 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
     const struct chain_params *p = cs->params;
     if (cs->iss_on != (bx != NULL))
         return val_error(st, "connect without the issuance state it needs");
-    if (!block_check(st, b, p, !just_check, !just_check))
+    /* block_check is a pure function of the block: when acceptance just ran
+     * it on this very object with PoW and Merkle root, it passed. */
+    if (b != cs->checked_block && !block_check(st, b, p, !just_check, !just_check))
         return false;
     struct hash256 best, prev_hash;
     coins_cache_best_block(view, &best);
@@ -433,24 +451,35 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
     struct block_undo undo;
     block_undo_init(&undo);
     struct connect_scratch s;
-    memset(&s, 0, sizeof(s));
-    s.ntx = b->tx_count;
-    s.pre = mem_calloc(b->tx_count, sizeof(*s.pre));
-    s.spent = mem_calloc(b->tx_count, sizeof(*s.spent));
+    scratch_init(&s, b);
     int64_t fees = 0, sigops = 0;
     bool ok = false;
     struct val_state txst;
     val_state_init(&txst);
+    /* The script checks run on the workers while this thread goes on with
+     * the serial part (coins, input and issuance checks, undo); their
+     * result is looked at only after every other check of the block, as
+     * before, so the reported failure is the same whichever finishes first. */
+    check_queue_begin(cs->checkq, s.checks);
+    bool queue_open = true;
+    size_t nspent = 0; /* entries of s.spent used so far */
+    /* Coins lookups run ahead of the spends: the hash slots of the inputs
+     * PREFETCH_FAR transactions on, the entries PREFETCH_NEAR on. */
+    enum { PREFETCH_NEAR = 4, PREFETCH_FAR = 8 };
+    for (size_t k = 1; k < b->tx_count && k < 1 + PREFETCH_FAR; k++)
+        for (size_t j = 0; j < b->txs[k].vin_count; j++)
+            coins_cache_prefetch(view, &b->txs[k].vin[j].prevout, 0);
 
     for (size_t i = 0; i < b->tx_count; i++) {
         const struct tx *tx = &b->txs[i];
         bool coinbase = i == 0;
         if (!coinbase) {
-            if (tx->vin_count > s.capin) {
-                s.capin = tx->vin_count;
-                s.sc = mem_realloc(s.sc, s.capin * sizeof(*s.sc));
-                s.prev_heights = mem_realloc(s.prev_heights, s.capin * sizeof(*s.prev_heights));
-            }
+            if (i + PREFETCH_FAR < b->tx_count)
+                for (size_t j = 0; j < b->txs[i + PREFETCH_FAR].vin_count; j++)
+                    coins_cache_prefetch(view, &b->txs[i + PREFETCH_FAR].vin[j].prevout, 0);
+            if (i + PREFETCH_NEAR < b->tx_count)
+                for (size_t j = 0; j < b->txs[i + PREFETCH_NEAR].vin_count; j++)
+                    coins_cache_prefetch(view, &b->txs[i + PREFETCH_NEAR].vin[j].prevout, 1);
             struct tx_undo *tu = block_undo_add_tx(&undo, tx->vin_count);
             struct coin *spent_coins = tu->prevout; /* stable: the array is not reallocated */
             for (size_t j = 0; j < tx->vin_count; j++) {
@@ -512,22 +541,25 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
             uint8_t key[32];
             script_cache_key(cs->script_cache, key, &tx->wtxid, flags);
             if (!script_cache_contains(cs->script_cache, key)) {
-                s.spent[i] = mem_alloc(tx->vin_count * sizeof(struct txout));
+                struct txout *spent = &s.spent[nspent];
+                nspent += tx->vin_count;
                 for (size_t j = 0; j < tx->vin_count; j++)
-                    s.spent[i][j] = *s.sc[j].out; /* shallow: the scripts stay owned by the undo coins */
-                tx_precomputed_init(&s.pre[i], tx, s.spent[i], tx->vin_count);
-                if (s.nchecks + tx->vin_count > s.capchecks) {
-                    s.capchecks = (s.nchecks + tx->vin_count) * 2;
-                    s.checks = mem_realloc(s.checks, s.capchecks * sizeof(*s.checks));
-                }
+                    spent[j] = *s.sc[j].out; /* shallow: the scripts stay owned by the undo coins */
+                /* A one-input transaction's only check computes its digests
+                 * on the worker; with more inputs they are shared, so here. */
+                bool single = tx->vin_count == 1;
+                if (!single)
+                    tx_precomputed_init(&s.pre[i], tx, spent, tx->vin_count);
                 for (size_t j = 0; j < tx->vin_count; j++) {
                     struct script_check *c = &s.checks[s.nchecks++];
                     c->tx = tx;
                     c->in_index = j;
-                    c->spent = &s.spent[i][j];
+                    c->spent = &spent[j];
                     c->flags = flags;
                     c->pre = &s.pre[i];
+                    c->fill_pre = single ? &s.pre[i] : NULL;
                 }
+                check_queue_add(cs->checkq, s.nchecks);
             }
         }
         if (!coins_cache_add_tx(view, tx, height, false)) {
@@ -554,7 +586,8 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
     }
     size_t failed = 0;
     enum script_error serr = SCRIPT_ERR_OK;
-    if (!check_queue_run(cs->checkq, s.checks, s.nchecks, &failed, &serr)) {
+    queue_open = false;
+    if (!check_queue_wait(cs->checkq, &failed, &serr)) {
         const struct script_check *c = &s.checks[failed];
         val_invalid(st, VAL_BLOCK_CONSENSUS, "mandatory-script-verify-flag-failed");
         snprintf(st->reject, sizeof(st->reject), "mandatory-script-verify-flag-failed (%s)", script_error_string(serr));
@@ -583,6 +616,8 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
     coins_cache_set_best_block(view, &bi->hash);
     ok = true;
 out:
+    if (queue_open)
+        check_queue_abandon(cs->checkq); /* no worker may still read the scratch or the undo coins */
     scratch_clear(&s);
     block_undo_clear(&undo);
     return ok;

@@ -62,6 +62,12 @@ struct chainstate {
 
     struct script_cache *script_cache;
     struct check_queue *checkq;
+    /* The block object cs_accept_block has just run block_check on (PoW
+     * and Merkle root included), so connecting it as the hint of the
+     * activation that follows need not repeat it (Core's fChecked); NULL
+     * otherwise. Set and cleared under the chain lock, by the caller of
+     * the accept/activate pair once done. */
+    const struct block *checked_block;
     uint8_t (*asset_ids)[32];
     size_t asset_count;
 

@@ -203,6 +203,7 @@ static bool import_one(struct importer *im, uint8_t *data, size_t len, const str
         im->accepted++;
     if (ok && !im->reindex)
         cs_activate_best_chain(cs, &b, bi);
+    cs->checked_block = NULL;
     bool fatal = cs->fatal;
     chainstate_unlock(cs);
     block_clear(&b);

@@ -139,6 +139,19 @@ static struct centry *find(const struct coins_cache *c, const struct outpoint *o
     return NULL;
 }
 
+void coins_cache_prefetch(const struct coins_cache *c, const struct outpoint *op, int stage)
+{
+    /* Only the cache over the database: it is the large, cold one (a
+     * block's child view is small and hot), and each level costs a hash. */
+    while (c->parent)
+        c = c->parent;
+    struct centry *const *slot = &c->buckets[bucket_of(c, op)];
+    if (stage == 0)
+        __builtin_prefetch(slot);
+    else if (*slot)
+        __builtin_prefetch(*slot);
+}
+
 static void rehash(struct coins_cache *c)
 {
     size_t nb = c->nbuckets * 2;

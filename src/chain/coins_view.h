@@ -52,6 +52,13 @@ int coins_cache_get(struct coins_cache *c, const struct outpoint *op, const stru
 bool coins_cache_have(struct coins_cache *c, const struct outpoint *op);
 /** Returns true if the coin is present in THIS cache's map (no read-through). */
 bool coins_cache_have_in_cache(const struct coins_cache *c, const struct outpoint *op);
+/**
+ * A hint, no effect on results: starts loading what a lookup of op will
+ * read in the cache over the database under c. Stage 0 loads the hash slot, stage 1
+ * (some lookups later, once the slot is in) the first entry of its chain,
+ * so a block's spends find their coins in the CPU cache.
+ */
+void coins_cache_prefetch(const struct coins_cache *c, const struct outpoint *op, int stage);
 
 /**
  * Adds a coin (Core's AddCoin). coin is MOVED into the cache (left empty).

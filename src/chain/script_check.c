@@ -21,6 +21,8 @@ bool script_check_run(const struct script_check *c, enum script_error *err)
      * block connection, mempool acceptance) accepts it as a liquidation. */
     if ((c->flags & SCRIPT_VERIFY_TOKENS) && issuance_input_is_liquidation(c->tx, c->in_index, c->spent))
         return true;
+    if (c->fill_pre)
+        tx_precomputed_init(c->fill_pre, c->tx, c->spent, 1);
     const struct txin *in = &c->tx->vin[c->in_index];
     struct tx_sig_checker tc;
     struct sig_checker checker;
@@ -30,10 +32,19 @@ bool script_check_run(const struct script_check *c, enum script_error *err)
 }
 
 /* ---- the pool ----
- * The master publishes a batch (items, count) and bumps `generation`;
- * workers and the master take chunks by advancing `next` under the mutex and
- * report completion by lowering `pending`. The master returns only when
- * pending reaches zero, so no worker touches the items after that. */
+ * The master opens a batch over a caller-owned array (check_queue_begin)
+ * and publishes its checks as it builds them (check_queue_add raises
+ * `count`); workers take chunks by advancing `next` under the mutex while
+ * the master goes on with its serial work (Core's CCheckQueueControl).
+ * check_queue_wait makes the master a worker until every published check
+ * has run, and returns only when `done` reaches `count`, so no worker
+ * touches the items after that. */
+
+/* Largest chunk a thread takes at once: small enough that the threads
+ * finish a batch together, large enough that the mutex is rarely taken. */
+#define CHUNK_MAX 64
+/* Chunk while the master is still adding: workers keep close behind it. */
+#define CHUNK_OPEN 8
 
 struct check_queue {
     pthread_mutex_t mu;
@@ -41,12 +52,14 @@ struct check_queue {
     pthread_cond_t done_cv;
     pthread_t *threads;
     int nthreads;
+    int idle;     /* workers waiting on work_cv */
     bool stop;
+    bool closed;  /* the master waits: no more checks come */
+    bool skip;    /* a check failed or the batch was abandoned: skip the rest */
     const struct script_check *items;
-    size_t count;
-    size_t next;
-    size_t pending;
-    size_t chunk;
+    size_t count; /* published */
+    size_t next;  /* taken */
+    size_t done;  /* finished (or skipped) */
     bool failed;
     size_t failed_index;
     enum script_error failed_err;
@@ -57,8 +70,20 @@ static bool take(struct check_queue *q, size_t *begin, size_t *end)
 {
     if (!q->items || q->next >= q->count)
         return false;
+    size_t avail = q->count - q->next;
+    size_t chunk = CHUNK_OPEN;
+    if (q->closed) {
+        /* Split what is left evenly over the threads, in a few rounds. */
+        chunk = avail / ((size_t)(q->nthreads + 1) * 4);
+        if (chunk > CHUNK_MAX)
+            chunk = CHUNK_MAX;
+        if (chunk < 1)
+            chunk = 1;
+    }
+    if (chunk > avail)
+        chunk = avail;
     *begin = q->next;
-    *end = q->next + q->chunk < q->count ? q->next + q->chunk : q->count;
+    *end = q->next + chunk;
     q->next = *end;
     return true;
 }
@@ -66,7 +91,7 @@ static bool take(struct check_queue *q, size_t *begin, size_t *end)
 /* Runs [begin, end) without the lock, then reports. Called with mu held, returns with it held. */
 static void process(struct check_queue *q, size_t begin, size_t end)
 {
-    bool skip = q->failed;
+    bool skip = q->skip;
     pthread_mutex_unlock(&q->mu);
     bool ok = true;
     size_t bad = 0;
@@ -79,13 +104,16 @@ static void process(struct check_queue *q, size_t begin, size_t end)
         }
     }
     pthread_mutex_lock(&q->mu);
-    if (!ok && !q->failed) {
+    /* Keep the lowest failing index seen, so a batch with one failing
+     * check reports it whichever thread ran it. */
+    if (!ok && (!q->failed || bad < q->failed_index)) {
         q->failed = true;
+        q->skip = true;
         q->failed_index = bad;
         q->failed_err = err;
     }
-    q->pending -= end - begin;
-    if (q->pending == 0)
+    q->done += end - begin;
+    if (q->closed && q->done == q->count)
         pthread_cond_broadcast(&q->done_cv);
 }
 
@@ -95,8 +123,11 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&q->mu);
     for (;;) {
         size_t b, e;
-        while (!q->stop && !take(q, &b, &e))
+        while (!q->stop && !take(q, &b, &e)) {
+            q->idle++;
             pthread_cond_wait(&q->work_cv, &q->mu);
+            q->idle--;
+        }
         if (q->stop)
             break;
         process(q, b, e);
@@ -141,31 +172,43 @@ void check_queue_free(struct check_queue *q)
 
 int check_queue_workers(const struct check_queue *q) { return q->nthreads; }
 
-bool check_queue_run(struct check_queue *q, const struct script_check *checks, size_t n, size_t *failed,
-                     enum script_error *err)
+void check_queue_begin(struct check_queue *q, const struct script_check *checks)
 {
-    if (n == 0)
-        return true;
     pthread_mutex_lock(&q->mu);
     q->items = checks;
-    q->count = n;
-    q->next = 0;
-    q->pending = n;
-    q->failed = false;
+    q->count = q->next = q->done = 0;
+    q->closed = q->skip = q->failed = false;
     q->failed_index = 0;
     q->failed_err = SCRIPT_ERR_OK;
-    size_t parts = (size_t)(q->nthreads + 1) * 4;
-    q->chunk = n / parts;
-    if (q->chunk < 1)
-        q->chunk = 1;
-    if (q->chunk > 64)
-        q->chunk = 64;
-    if (q->nthreads)
+    pthread_mutex_unlock(&q->mu);
+}
+
+void check_queue_add(struct check_queue *q, size_t count)
+{
+    pthread_mutex_lock(&q->mu);
+    if (count > q->count) {
+        q->count = count;
+        /* Without workers the checks wait for check_queue_wait. */
+        if (q->idle > 0)
+            pthread_cond_signal(&q->work_cv);
+    }
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Closes the batch, runs what is left on the caller too and waits for the
+ * workers' chunks. Returns true if every check passed. */
+static bool finish(struct check_queue *q, bool abandon, size_t *failed, enum script_error *err)
+{
+    pthread_mutex_lock(&q->mu);
+    q->closed = true;
+    if (abandon)
+        q->skip = true;
+    else if (q->idle > 0 && q->next < q->count)
         pthread_cond_broadcast(&q->work_cv);
     size_t b, e;
     while (take(q, &b, &e))
         process(q, b, e);
-    while (q->pending > 0)
+    while (q->done < q->count)
         pthread_cond_wait(&q->done_cv, &q->mu);
     bool ok = !q->failed;
     if (!ok) {
@@ -175,9 +218,27 @@ bool check_queue_run(struct check_queue *q, const struct script_check *checks, s
             *err = q->failed_err;
     }
     q->items = NULL;
-    q->count = q->next = 0;
+    q->count = q->next = q->done = 0;
+    q->closed = false;
     pthread_mutex_unlock(&q->mu);
     return ok;
+}
+
+bool check_queue_wait(struct check_queue *q, size_t *failed, enum script_error *err)
+{
+    return finish(q, false, failed, err);
+}
+
+void check_queue_abandon(struct check_queue *q) { finish(q, true, NULL, NULL); }
+
+bool check_queue_run(struct check_queue *q, const struct script_check *checks, size_t n, size_t *failed,
+                     enum script_error *err)
+{
+    if (n == 0)
+        return true;
+    check_queue_begin(q, checks);
+    check_queue_add(q, n);
+    return check_queue_wait(q, failed, err);
 }
 
 /* ---- the cache: open addressing over 32-byte keys, random eviction ---- */

@@ -24,6 +24,10 @@ struct script_check {
     const struct txout *spent;         /* the output the input spends */
     uint32_t flags;                    /* SCRIPT_VERIFY_* */
     const struct tx_precomputed *pre;  /* digests of tx (spent outputs given for taproot) */
+    /* NULL, or (a one-input transaction only) where to compute those
+     * digests first, spent being the spent output: so a block's workers,
+     * not its serial part, hash the transaction. pre must point here. */
+    struct tx_precomputed *fill_pre;
 };
 
 /**
@@ -54,10 +58,24 @@ int check_queue_workers(const struct check_queue *q);
  * After the first failure the remaining checks are skipped.
  * Returns true if all passed; otherwise false with *failed (index of a
  * failing check) and *err set (either may be NULL).
- * Only one thread may call this at a time (the chain lock ensures it).
+ * Only one thread may use the pool at a time (the chain lock ensures it).
  */
 bool check_queue_run(struct check_queue *q, const struct script_check *checks, size_t n, size_t *failed,
                      enum script_error *err);
+
+/*
+ * The same in steps, so the workers verify while the caller is still
+ * building the batch (Core's CCheckQueueControl): check_queue_begin over an
+ * array that must not move until the batch ends; check_queue_add(count)
+ * publishes checks[0..count) (count only grows); the batch ends with
+ * exactly one of check_queue_wait (the caller runs checks too until all
+ * have run; results as check_queue_run) or check_queue_abandon (the rest
+ * is skipped; returns once no worker touches the array).
+ */
+void check_queue_begin(struct check_queue *q, const struct script_check *checks);
+void check_queue_add(struct check_queue *q, size_t count);
+bool check_queue_wait(struct check_queue *q, size_t *failed, enum script_error *err);
+void check_queue_abandon(struct check_queue *q);
 
 /* ---- the script cache ---- */
 

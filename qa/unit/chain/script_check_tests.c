@@ -1,5 +1,6 @@
 /* Tests of src/chain/script_check.c: the worker pool (all pass, one fails,
- * with and without workers) and the script cache (hits, eviction). */
+ * with and without workers, in one batch or published in steps) and the
+ * script cache (hits, eviction). */
 #include <check.h>
 #include <string.h>
 
@@ -52,6 +53,72 @@ static void run_pool(int workers)
     tx_clear(&tx);
 }
 
+/* The incremental batch (check_queue_begin/add/wait/abandon): checks
+ * published in steps all run; a failure is reported once the batch is
+ * waited for; an abandoned batch returns and leaves the pool usable; a
+ * one-input check fills its transaction's digests itself. */
+static void run_incremental(int workers)
+{
+    keys_init();
+    struct outpoint op;
+    memset(&op, 5, sizeof(op));
+    op.n = 0;
+    struct tx tx;
+    tc_spend(&tx, &op, 50 * COIN, 49 * COIN, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK));
+    struct txout good = { 50 * COIN, { (uint8_t *)TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK) } };
+    struct txout bad = { 49 * COIN, { (uint8_t *)TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK) } };
+    uint32_t flags = SCRIPT_VERIFY_P2SH | SCRIPT_VERIFY_WITNESS | SCRIPT_VERIFY_DERSIG;
+    enum { N = 120 };
+    struct script_check *checks = mem_calloc(N, sizeof(*checks));
+    struct tx_precomputed *pre = mem_calloc(N, sizeof(*pre));
+    for (size_t i = 0; i < N; i++) {
+        checks[i].tx = &tx;
+        checks[i].in_index = 0;
+        checks[i].spent = &good;
+        checks[i].flags = flags;
+        checks[i].pre = &pre[i];
+        checks[i].fill_pre = &pre[i];
+    }
+    struct check_queue *q = check_queue_new(workers);
+    check_queue_begin(q, checks);
+    for (size_t n = 10; n <= N; n += 10)
+        check_queue_add(q, n);
+    ck_assert(check_queue_wait(q, NULL, NULL));
+    struct tx_precomputed want;
+    tx_precomputed_init(&want, &tx, &good, 1);
+    ck_assert(memcmp(pre[N - 1].hash_prevouts, want.hash_prevouts, 32) == 0);
+    ck_assert(memcmp(pre[N - 1].sha_amounts, want.sha_amounts, 32) == 0);
+
+    checks[77].spent = &bad;
+    size_t failed = 0;
+    enum script_error err = SCRIPT_ERR_OK;
+    check_queue_begin(q, checks);
+    for (size_t n = 7; n < N; n += 7)
+        check_queue_add(q, n);
+    check_queue_add(q, N);
+    ck_assert(!check_queue_wait(q, &failed, &err));
+    ck_assert_uint_eq(failed, 77);
+    ck_assert_int_eq(err, SCRIPT_ERR_EVAL_FALSE);
+
+    /* Abandoned with the failing check published: no result, pool reusable. */
+    check_queue_begin(q, checks);
+    check_queue_add(q, N);
+    check_queue_abandon(q);
+    check_queue_begin(q, checks);
+    check_queue_add(q, 70);
+    ck_assert(check_queue_wait(q, NULL, NULL));
+    check_queue_free(q);
+    mem_free(checks);
+    mem_free(pre);
+    tx_clear(&tx);
+}
+
+START_TEST(test_incremental_no_workers) { run_incremental(0); }
+END_TEST
+
+START_TEST(test_incremental_workers) { run_incremental(2); }
+END_TEST
+
 START_TEST(test_pool_no_workers) { run_pool(0); }
 END_TEST
 
@@ -99,6 +166,8 @@ static Suite *script_check_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_pool_no_workers);
     tcase_add_test(tc, test_pool_workers);
+    tcase_add_test(tc, test_incremental_no_workers);
+    tcase_add_test(tc, test_incremental_workers);
     tcase_add_test(tc, test_cache);
     suite_add_tcase(s, tc);
     return s;
