@@ -58,6 +58,7 @@ struct wallet_options {
     int64_t max_tx_fee;    /* -maxtxfee: refuse a transaction with a larger absolute fee */
     int64_t min_relay_fee; /* the node's -minrelaytxfee */
     bool walletrbf;        /* -walletrbf: signal BIP 125 replaceability (default 1) */
+    int tx_confirm_target; /* -txconfirmtarget: the fee estimate's target when a send names none (default 6) */
     uint64_t kdf_ops;      /* Argon2id costs for new passphrases (0: libsodium's interactive limits) */
     uint64_t kdf_mem;
 };
@@ -151,6 +152,8 @@ struct wallet_recipient {
     int64_t amount;
     bool subtract_fee;
 };
+/** estimate_mode (Core's FeeEstimateMode): unset follows the BIP 125 signal (conservative when not replaceable). */
+enum wallet_fee_mode { WALLET_FEE_MODE_UNSET, WALLET_FEE_MODE_ECONOMICAL, WALLET_FEE_MODE_CONSERVATIVE };
 /** Options of a send or a fund. */
 struct wallet_send_options {
     int64_t fee_rate;       /* base units per kvB; 0: the wallet's (-paytxfee, else -fallbackfee) */
@@ -158,6 +161,8 @@ struct wallet_send_options {
     bool replaceable;       /* BIP 125 signal */
     bool lock_unspents;     /* fundrawtransaction lockUnspents */
     bool add_inputs;
+    int conf_target;        /* the fee estimate's target (0: -txconfirmtarget) */
+    enum wallet_fee_mode fee_mode; /* estimate_mode */
 };
 void wallet_send_options_init(struct wallet_send_options *o, const struct wallet *w);
 

@@ -7,6 +7,7 @@
 #include "src/chain/block_index.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/events.h"
+#include "src/chain/fee_estimator.h"
 #include "src/chain/issuance_query.h"
 #include "src/chain/mempool.h"
 #include "src/node/args.h"
@@ -18,6 +19,7 @@
 struct wallet_glue {
     struct chainstate *cs;
     struct mempool *mp;
+    struct fee_estimator *fees;
     struct events *ev;
     struct wallet_chain iface;
     struct wallet_context *ctx;
@@ -131,6 +133,11 @@ static bool g_issuance_state(void *ctx, struct issuance_state *out, int32_t *tip
     struct wallet_glue *g = ctx;
     return chainstate_issuance_state(g->cs, out, NULL, tip_height);
 }
+static int64_t g_estimate_fee(void *ctx, int *returned_target, int conf_target, bool conservative)
+{
+    struct wallet_glue *g = ctx;
+    return g->fees ? fee_estimator_estimate_smart(g->fees, returned_target, conf_target, conservative) : 0;
+}
 
 /* The event adapters: one per subscription, holding the wallet's listener. */
 struct sub {
@@ -212,7 +219,8 @@ static bool money(int64_t *out, const struct args *a, const char *name, int64_t 
 }
 
 bool wallet_glue_start(struct wallet_glue **out, const struct args *a, const char *datadir, const char *chaindir,
-                       struct chainstate *cs, struct mempool *mp, struct events *ev, char *err, size_t errlen)
+                       struct chainstate *cs, struct mempool *mp, struct fee_estimator *fees, struct events *ev,
+                       char *err, size_t errlen)
 {
     (void)datadir;
     *out = NULL;
@@ -221,13 +229,15 @@ bool wallet_glue_start(struct wallet_glue **out, const struct args *a, const cha
     struct wallet_glue *g = mem_calloc(1, sizeof(*g));
     g->cs = cs;
     g->mp = mp;
+    g->fees = fees;
     g->ev = ev;
     const struct chain_params *params = chainstate_params(cs);
     g->iface = (struct wallet_chain){ .ctx = g, .params = params, .lock = g_lock, .unlock = g_unlock, .tip = g_tip,
                                       .block_at = g_block_at, .find_block = g_find_block, .read_block = g_read_block,
                                       .submit_tx = g_submit, .in_mempool = g_in_mempool, .min_fee_rate = g_min_fee,
                                       .subscribe = g_subscribe, .unsubscribe = g_unsubscribe,
-                                      .get_coin = g_get_coin, .issuance_state = g_issuance_state };
+                                      .get_coin = g_get_coin, .issuance_state = g_issuance_state,
+                                      .estimate_fee = g_estimate_fee };
     struct wallet_options o;
     wallet_options_init(&o, params);
     const char *kp = args_get(a, "keypool", NULL);
@@ -249,6 +259,17 @@ bool wallet_glue_start(struct wallet_glue **out, const struct args *a, const cha
         return false;
     }
     o.walletrbf = args_get_bool(a, "walletrbf", true);
+    const char *ct = args_get(a, "txconfirmtarget", NULL);
+    if (ct) {
+        char *end;
+        long long v = strtoll(ct, &end, 10);
+        if (*end || v < 1 || v > 1008) {
+            snprintf(err, errlen, "Invalid value for -txconfirmtarget: '%s'", ct);
+            mem_free(g);
+            return false;
+        }
+        o.tx_confirm_target = (int)v;
+    }
     char dir[4096];
     const char *wd = args_get(a, "walletdir", NULL);
     if (wd && *wd) {
