@@ -415,6 +415,8 @@ bool wallet_send(struct wallet *w, struct wallet_error *e, struct hash256 *txid,
         if (ok) {
             struct wtx *t = wallet_add_tx_mem(w, &tx);
             ok = wallet_db_put_tx(w, t) ? wallet_db_commit(w, e) : (wallet_db_rollback(w), false);
+            if (ok)
+                wallet_notify_tx(w, t);
             if (ok && w->chain && w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &tx, false, 0))
                 t->in_mempool = true;
             *txid = tx.txid;
@@ -823,6 +825,8 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
     if (ok && (ok = wallet_db_begin(w, e))) {
         struct wtx *nw = wallet_add_tx_mem(w, &nt);
         ok = wallet_db_put_tx(w, nw) ? wallet_db_commit(w, e) : (wallet_db_rollback(w), false);
+        if (ok)
+            wallet_notify_tx(w, nw);
         if (ok && w->chain && w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &nt, false, 0))
             nw->in_mempool = true;
         *new_txid = nt.txid;
