@@ -146,6 +146,13 @@ class FeeEstimationTest(HashmintTestFramework):
         entry = n1.getmempoolentry(txid)
         paid = satoshi(entry["fees"]["base"]) * 1000 // entry["vsize"]
         assert_true(abs(paid - est6) <= est6 // 50 + 10, (paid, est6))
+        raw = n1.createrawtransaction([], [{w1.getnewaddress(): 0.5}])
+        funded = w1.fundrawtransaction(raw, {"conf_target": 6, "estimate_mode": "economical"})
+        txid = n1.sendrawtransaction(w1.signrawtransactionwithwallet(funded["hex"])["hex"])
+        entry = n1.getmempoolentry(txid)
+        paid = satoshi(entry["fees"]["base"]) * 1000 // entry["vsize"]
+        assert_true(abs(paid - est6) <= est6 // 50 + 10, (paid, est6))
+        assert_raises_rpc_error(-8, "Invalid conf_target", w1.fundrawtransaction, raw, {"conf_target": 0})
         n0.generatetoaddress(1, self.mine_to)
         wait_for_tip(self.nodes)
 

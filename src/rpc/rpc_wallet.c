@@ -648,7 +648,8 @@ ARGS(fundrawtransaction, { "hexstring", RPC_ARG_STR, false }, { "options", RPC_A
      { "iswitness", RPC_ARG_BOOL, true });
 static const char fundrawtransaction_help[] =
     "fundrawtransaction \"hexstring\" ( options iswitness )\n\nAdds inputs (and a change output) to a transaction until it has enough in value.\n"
-    "options: changePosition, lockUnspents, fee_rate (sat/vB), feeRate (HMC/kvB), replaceable, subtractFeeFromOutputs, add_inputs.\n";
+    "options: changePosition, lockUnspents, fee_rate (sat/vB), feeRate (HMC/kvB), conf_target, estimate_mode, replaceable,\n"
+    "subtractFeeFromOutputs, add_inputs.\n";
 static json_t *rpc_fundrawtransaction(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
     CHECK(fundrawtransaction, fundrawtransaction_help);
@@ -693,6 +694,9 @@ static json_t *rpc_fundrawtransaction(struct rpc_context *ctx, json_t *params, s
             o.fee_rate = rate;
         }
         if ((v = json_object_get(opt, "fee_rate")) && !fee_args(err, &o, v))
+            goto out;
+        if (!o.fee_rate && !fee_mode_args(err, &o, json_object_get(opt, "conf_target"),
+                                          json_object_get(opt, "estimate_mode"), NULL))
             goto out;
         size_t i;
         json_t *s;
