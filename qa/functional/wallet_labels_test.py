@@ -121,7 +121,7 @@ class WalletLabelsTest(HashmintTestFramework):
         wait_for_tip(self.nodes, n1.getbestblockhash())
         res = w1.listsinceblock(gone)
         assert_in(txid2, [t["txid"] for t in res["removed"]])
-        assert_in(txid2, [t["txid"] for t in res["transactions"]])  # back in the mempool: depth 0
+        assert_in(txid2, [t["txid"] for t in res["transactions"]])  # re-mined or back in the mempool: above the fork
         assert_equal(res["lastblock"], n1.getbestblockhash())
 
         log("signmessage")
