@@ -550,7 +550,7 @@ bool wallet_liquidate_vault(struct wallet *w, struct wallet_error *e, struct has
                 tx_add_output(&tx, (int64_t)pay, vo.script_pubkey.data + lock_off, vo.script_pubkey.len - lock_off);
             }
             tx.locktime = w->best_height > 0 ? (uint32_t)w->best_height : 0;
-            rate = wallet_fee_rate(w, e, o->fee_rate);
+            rate = wallet_fee_rate(w, e, o);
             ok = rate > 0 && add_tokens(w, e, &tx, (uint32_t)asset, tp.amount, o);
         }
     }

@@ -529,3 +529,14 @@ void tx_sign_input_sigs(const struct tx *tx, size_t i, const struct txout *spent
 out:
     stack_clear(&st);
 }
+
+bool tx_signer_find_key(const struct tx_signer *s, uint8_t seckey[32], bool *compressed, const uint8_t hash160[20])
+{
+    for (size_t i = 0; i < s->key_count; i++)
+        if (!memcmp(s->keys[i].hash160, hash160, 20)) {
+            memcpy(seckey, s->keys[i].sec, 32);
+            *compressed = s->keys[i].pub_len == 33;
+            return true;
+        }
+    return false;
+}

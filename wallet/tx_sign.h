@@ -36,6 +36,10 @@ void tx_signer_clear(struct tx_signer *s);
 /** Adds a private key; its public key is compressed or not as given (a compressed key's P2WPKH
  *  program is added as a script too, for P2SH-P2WPKH). Returns false for an invalid key. */
 bool tx_signer_add_key(struct tx_signer *s, const uint8_t seckey[32], bool compressed);
+/** Out: seckey, *compressed: the key whose public key hashes to hash160 (signmessage).
+ *  Returns false if the signer has none. */
+__attribute__((warn_unused_result)) bool tx_signer_find_key(const struct tx_signer *s, uint8_t seckey[32],
+                                                            bool *compressed, const uint8_t hash160[20]);
 /** Adds a redeem or witness script (copied). */
 void tx_signer_add_script(struct tx_signer *s, const uint8_t *p, size_t len);
 

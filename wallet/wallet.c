@@ -676,6 +676,7 @@ static bool apply_block(struct wallet *w, const struct block *b, const struct wa
         if (!tx_is_coinbase(tx))
             ok = mark_conflicts(w, tx, info->height, &info->hash) && ok;
         struct wtx *t = wallet_find_tx(w, &tx->txid);
+        bool moved = !t || t->height != info->height || !hash256_eq(&t->block_hash, &info->hash);
         if (!t) {
             if (!relevant(w, tx))
                 continue;
@@ -688,6 +689,8 @@ static bool apply_block(struct wallet *w, const struct block *b, const struct wa
         t->conflict_height = -1;
         memset(&t->conflict_block, 0, sizeof(t->conflict_block));
         ok = wallet_db_put_tx(w, t) && mark_used(w, tx) && ok;
+        if (moved)
+            wallet_notify_tx(w, t); /* Core notifies when a transaction is new or its block changed */
     }
     w->best_hash = info->hash;
     w->best_height = info->height;
@@ -760,9 +763,10 @@ static void on_tx_added(void *ctx, const struct tx *tx)
         if (wallet_db_begin(w, &e)) {
             t = wallet_add_tx_mem(w, tx);
             t->in_mempool = true;
-            if (wallet_db_put_tx(w, t) && mark_used(w, tx))
-                wallet_db_commit(w, &e);
-            else {
+            if (wallet_db_put_tx(w, t) && mark_used(w, tx)) {
+                if (wallet_db_commit(w, &e))
+                    wallet_notify_tx(w, t);
+            } else {
                 wallet_db_rollback(w);
                 w->failed = true;
             }
@@ -1216,4 +1220,11 @@ bool wallet_parse_secret(struct wallet *w, struct wdesc *d, const uint8_t *plain
 void wallet_secret_ad(uint8_t ad[32], const struct wdesc *d)
 {
     secret_ad(ad, d);
+}
+
+void wallet_notify_tx(struct wallet *w, const struct wtx *t)
+{
+    const struct wallet_options *o = wallet_context_options(w->ctx);
+    if (o->notify)
+        o->notify(o->notify_ctx, w->name, &t->tx.txid, t->height >= 0 ? &t->block_hash : NULL, t->height);
 }

@@ -58,6 +58,14 @@ struct wallet_options {
     int64_t max_tx_fee;    /* -maxtxfee: refuse a transaction with a larger absolute fee */
     int64_t min_relay_fee; /* the node's -minrelaytxfee */
     bool walletrbf;        /* -walletrbf: signal BIP 125 replaceability (default 1) */
+    int tx_confirm_target; /* -txconfirmtarget: the fee estimate's target when a send names none (default 6) */
+    /** -walletnotify: called when a transaction enters the wallet or its block
+     *  changes (block NULL, height -1: unconfirmed). Runs with the wallet lock
+     *  (and often the chain lock) held: it must hand the work off, never block.
+     *  NULL: no hook. */
+    void (*notify)(void *ctx, const char *wallet_name, const struct hash256 *txid, const struct hash256 *block,
+                   int32_t height);
+    void *notify_ctx;
     uint64_t kdf_ops;      /* Argon2id costs for new passphrases (0: libsodium's interactive limits) */
     uint64_t kdf_mem;
 };
@@ -151,6 +159,8 @@ struct wallet_recipient {
     int64_t amount;
     bool subtract_fee;
 };
+/** estimate_mode (Core's FeeEstimateMode): unset follows the BIP 125 signal (conservative when not replaceable). */
+enum wallet_fee_mode { WALLET_FEE_MODE_UNSET, WALLET_FEE_MODE_ECONOMICAL, WALLET_FEE_MODE_CONSERVATIVE };
 /** Options of a send or a fund. */
 struct wallet_send_options {
     int64_t fee_rate;       /* base units per kvB; 0: the wallet's (-paytxfee, else -fallbackfee) */
@@ -158,6 +168,8 @@ struct wallet_send_options {
     bool replaceable;       /* BIP 125 signal */
     bool lock_unspents;     /* fundrawtransaction lockUnspents */
     bool add_inputs;
+    int conf_target;        /* the fee estimate's target (0: -txconfirmtarget) */
+    enum wallet_fee_mode fee_mode; /* estimate_mode */
 };
 void wallet_send_options_init(struct wallet_send_options *o, const struct wallet *w);
 
@@ -204,6 +216,32 @@ __attribute__((warn_unused_result)) bool wallet_bump_fee(struct wallet *w, struc
                                                          const struct hash256 *txid, int64_t fee_rate,
                                                          struct psbt *out_psbt, struct hash256 *new_txid,
                                                          int64_t *old_fee, int64_t *new_fee);
+
+/* ---- labels, received amounts, history since a block (wallet_labels.c) ---- */
+
+/** setlabel: files address (any of the chain's) under label. -5 bad address, -11 label "*". */
+__attribute__((warn_unused_result)) bool wallet_set_label(struct wallet *w, struct wallet_error *e,
+                                                          const char *address, const char *label);
+/** listlabels' sorted array; purpose NULL (all), "receive" (our addresses) or "send" (others). */
+json_t *wallet_list_labels(struct wallet *w, const char *purpose);
+/** getreceivedbyaddress. Out: *amount. -5 bad address, -4 "Address not found in wallet". */
+__attribute__((warn_unused_result)) bool wallet_received_by_address(struct wallet *w, struct wallet_error *e,
+                                                                    int64_t *amount, const char *address,
+                                                                    int minconf, bool include_immature);
+/** listreceivedbyaddress' array (address order). filter: NULL or one address (-4 if invalid). */
+json_t *wallet_list_received(struct wallet *w, struct wallet_error *e, int minconf, bool include_empty,
+                             const char *filter, bool include_immature);
+/**
+ * listsinceblock's object: {"transactions", "removed" (if include_removed),
+ * "lastblock"}. since: NULL for every transaction; -5 "Block not found" if
+ * unknown. label: NULL or the label entries must carry.
+ */
+json_t *wallet_list_since_block(struct wallet *w, struct wallet_error *e, const struct hash256 *since,
+                                int target_confirmations, bool include_removed, const char *label);
+/** signmessage: the Base64 signature (mem_free it) with the key of a P2PKH address, or NULL with
+ *  -5 invalid address, -3 not P2PKH, -4 "Private key not available", -13 locked. */
+char *wallet_sign_message(struct wallet *w, struct wallet_error *e, const char *address, const char *msg,
+                          size_t msg_len);
 
 /* ---- encryption ------------------------------------------------------- */
 __attribute__((warn_unused_result)) bool wallet_encrypt(struct wallet *w, struct wallet_error *e, const char *pass,

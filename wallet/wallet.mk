@@ -11,7 +11,8 @@ libhm_wallet_a_SOURCES += \
   wallet/coinselect.c wallet/coinselect.h \
   wallet/chain_iface.h wallet/wallet.h wallet/wallet_internal.h \
   wallet/psbt.c wallet/psbt.h wallet/psbt_sign.c wallet/psbt_sign.h \
-  wallet/wallet.c wallet/wallet_json.c wallet/wallet_spend.c wallet/wallets.c
+  wallet/wallet.c wallet/wallet_json.c wallet/wallet_spend.c wallet/wallets.c \
+  wallet/wallet_labels.c
 
 # Tokens (doc/wallet.md, "Tokens"): prefixed outputs' owners, token coins and selection, the token RPCs' work.
 libhm_wallet_a_SOURCES += \

@@ -128,10 +128,17 @@ bool wallet_db_put_meta(struct wallet *w, const char *key, const void *p, size_t
 bool wallet_parse_secret(struct wallet *w, struct wdesc *d, const uint8_t *plain, size_t len);
 void wallet_secret_ad(uint8_t ad[32], const struct wdesc *d);
 
-/* wallet_spend.c: the fee rate of a send (base units per kvB): requested,
- * else -paytxfee, else -fallbackfee, at least the relay/mempool minimum;
- * 0 with e set when there is none. */
-int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, int64_t requested);
+/* wallet_spend.c: the fee rate of a send (base units per kvB): so->fee_rate,
+ * else -paytxfee (unless so->conf_target), else the node's estimate for the
+ * target, else -fallbackfee; at least the relay/mempool minimum; 0 with e set
+ * when there is none (Core's GetMinimumFeeRate). */
+int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, const struct wallet_send_options *so);
+/* wallet_json.c: listtransactions' entries of t (Core's ListTransactions, change left out) into arr;
+ * the label of an address ("" if none; a thread-local buffer). Wallet lock held. */
+void wallet_json_tx_entries(struct wallet *w, json_t *arr, const struct wtx *t);
+const char *wallet_json_label_of(struct wallet *w, const char *address);
+/* wallet.c: runs the -walletnotify hook for t (its block, or unconfirmed). Wallet lock held. */
+void wallet_notify_tx(struct wallet *w, const struct wtx *t);
 
 /* wallets.c */
 const struct chain_params *wallet_context_params(const struct wallet_context *c);

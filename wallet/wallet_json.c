@@ -811,3 +811,14 @@ out:
     }
     return res;
 }
+
+/* For the wallet's other JSON files (wallet_labels.c). */
+void wallet_json_tx_entries(struct wallet *w, json_t *arr, const struct wtx *t)
+{
+    tx_entries(w, arr, t, true);
+}
+
+const char *wallet_json_label_of(struct wallet *w, const char *address)
+{
+    return label_of(w, address);
+}

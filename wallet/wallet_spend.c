@@ -112,32 +112,53 @@ static size_t available_coins(struct wallet *w, struct avail **out)
     return n;
 }
 
-int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, int64_t requested)
+/* Core's GetMinimumFeeRate: an explicit rate; else -paytxfee unless a
+ * target was named; else the node's estimate for the target, falling back
+ * to -fallbackfee, and never below the mempool's minimum; then never below
+ * the relay minimum. Returns 0 with e when nothing can be chosen. */
+int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, const struct wallet_send_options *so)
 {
     const struct wallet_options *o = wallet_context_options(w->ctx);
-    int64_t rate = requested ? requested : o->pay_tx_fee ? o->pay_tx_fee : o->fallback_fee;
-    if (!rate)
-        return werr(e, WALLET_E_WALLET,
-                    "Fee estimation failed. Fallbackfee is disabled. Wait a few blocks or enable -fallbackfee."),
-               0;
+    int64_t requested = so->fee_rate;
     int64_t floor = o->min_relay_fee;
-    if (w->chain) {
-        int64_t m = w->chain->min_fee_rate(w->chain->ctx);
-        if (m > floor)
-            floor = m;
+    int64_t mempool_min = w->chain ? w->chain->min_fee_rate(w->chain->ctx) : 0;
+    if (mempool_min > floor)
+        floor = mempool_min;
+    if (requested) {
+        if (requested < floor)
+            return werr(e, WALLET_E_INSUFFICIENT_FUNDS,
+                        "Fee rate (%.3f sat/vB) is lower than the minimum fee rate setting (%.3f sat/vB)",
+                        (double)requested / 1000, (double)floor / 1000),
+                   0;
+        return requested;
     }
-    if (requested && requested < floor)
-        return werr(e, WALLET_E_INSUFFICIENT_FUNDS, "Fee rate (%.3f sat/vB) is lower than the minimum fee rate setting (%.3f sat/vB)",
-                    (double)requested / 1000, (double)floor / 1000),
-               0;
-    return rate < floor ? floor : rate;
+    int64_t rate;
+    if (!so->conf_target && o->pay_tx_fee) {
+        rate = o->pay_tx_fee;
+    } else {
+        int target = so->conf_target ? so->conf_target : o->tx_confirm_target;
+        bool conservative = so->fee_mode == WALLET_FEE_MODE_CONSERVATIVE ||
+                            (so->fee_mode == WALLET_FEE_MODE_UNSET && !so->replaceable);
+        rate = w->chain && w->chain->estimate_fee ? w->chain->estimate_fee(w->chain->ctx, NULL, target, conservative)
+                                                   : 0;
+        if (!rate) {
+            rate = o->fallback_fee;
+            if (!rate)
+                return werr(e, WALLET_E_WALLET,
+                            "Fee estimation failed. Fallbackfee is disabled. Wait a few blocks or enable -fallbackfee."),
+                       0;
+        }
+        if (rate < mempool_min)
+            rate = mempool_min;
+    }
+    return rate < o->min_relay_fee ? o->min_relay_fee : rate;
 }
 
 /* Adds inputs (and change) to tx so its outputs and fee are covered. */
 static bool fund(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_t *fee_out, int *change_pos,
                  const bool *subtract, const struct wallet_send_options *o)
 {
-    int64_t rate = wallet_fee_rate(w, e, o->fee_rate);
+    int64_t rate = wallet_fee_rate(w, e, o);
     if (!rate)
         return false;
     int64_t out_total = 0;
@@ -394,6 +415,8 @@ bool wallet_send(struct wallet *w, struct wallet_error *e, struct hash256 *txid,
         if (ok) {
             struct wtx *t = wallet_add_tx_mem(w, &tx);
             ok = wallet_db_put_tx(w, t) ? wallet_db_commit(w, e) : (wallet_db_rollback(w), false);
+            if (ok)
+                wallet_notify_tx(w, t);
             if (ok && w->chain && w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &tx, false, 0))
                 t->in_mempool = true;
             *txid = tx.txid;
@@ -802,6 +825,8 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
     if (ok && (ok = wallet_db_begin(w, e))) {
         struct wtx *nw = wallet_add_tx_mem(w, &nt);
         ok = wallet_db_put_tx(w, nw) ? wallet_db_commit(w, e) : (wallet_db_rollback(w), false);
+        if (ok)
+            wallet_notify_tx(w, nw);
         if (ok && w->chain && w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &nt, false, 0))
             nw->in_mempool = true;
         *new_txid = nt.txid;

@@ -42,6 +42,7 @@ void wallet_options_init(struct wallet_options *o, const struct chain_params *pa
     o->fallback_fee = params && !strcmp(params->name, "main") ? 0 : 20000;
     o->max_tx_fee = 10000000; /* 0.10 coins */
     o->min_relay_fee = 1000;
+    o->tx_confirm_target = 6;
     o->walletrbf = true;
 }
 

@@ -31,3 +31,18 @@ qa_unit_chain_miner_generate_tests_SOURCES = qa/unit/chain/miner_generate_tests.
   qa/unit/chain/chain_test_util.h qa/unit/store/tmpdir.h qa/unit/unit.h
 qa_unit_chain_miner_generate_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_chain_miner_generate_tests_LDADD = $(UNIT_NODE_LIBS)
+
+# Fee estimation (doc/fees.md): the statistics, fee_estimates.dat, the event subscription.
+libhm_chain_a_SOURCES += \
+  src/chain/fee_estimator.c src/chain/fee_estimator.h src/chain/fee_estimator_internal.h \
+  src/chain/fee_estimator_file.c src/chain/fee_estimator_events.c
+
+check_PROGRAMS += qa/unit/chain/fee_estimator_tests
+qa_unit_chain_fee_estimator_tests_SOURCES = qa/unit/chain/fee_estimator_tests.c qa/unit/store/tmpdir.h qa/unit/unit.h
+qa_unit_chain_fee_estimator_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_chain_fee_estimator_tests_LDADD = $(UNIT_NODE_LIBS)
+
+FUZZ_TARGETS += qa/fuzz/fuzz_fee_estimates
+qa_fuzz_fuzz_fee_estimates_SOURCES = qa/fuzz/fuzz_fee_estimates.c
+qa_fuzz_fuzz_fee_estimates_LDADD = $(HM_NODE_LIBS)
+qa_fuzz_fuzz_fee_estimates_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)

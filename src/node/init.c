@@ -60,6 +60,7 @@ struct node {
     struct event_base *base;
     struct event *signals[3];
     struct event *shutdown_ev;
+    struct event *fee_flush_ev; /* writes fee_estimates.dat hourly (Core's FEE_FLUSH_INTERVAL) */
 
     struct events *events;
     struct chainstate *chain;
@@ -663,6 +664,29 @@ static void net_start_cb(evutil_socket_t fd, short what, void *arg)
     n->ctx.net = (void *)net_glue_rpc(n->net); /* the network RPCs */
 }
 
+/* Hourly, so a crash loses at most an hour of fee history. */
+static void fee_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct node *n = arg;
+    (void)fd;
+    (void)what;
+    if (!n->stop)
+        node_mempool_write_fee_estimates(n->mempool);
+}
+
+static void fee_flush_start_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct node *n = arg;
+    (void)fd;
+    (void)what;
+    if (n->stop || n->fee_flush_ev)
+        return;
+    struct timeval hour = { 3600, 0 };
+    n->fee_flush_ev = event_new(n->base, -1, EV_PERSIST, fee_flush_cb, n);
+    if (n->fee_flush_ev)
+        event_add(n->fee_flush_ev, &hour);
+}
+
 /* Opens and activates the chain, loads the mempool, starts ZMQ, ends the
  * warm-up, then runs -reindex / -loadblock. Failures shut the node down
  * with exit code 1. */
@@ -733,14 +757,19 @@ static void *loader_main(void *arg)
     }
 
     set_warmup(n, "Loading wallet...");
-    if (!wallet_glue_start(&n->wallet, n->args, n->datadir, n->chaindir, cs, node_mempool_get(n->mempool), n->events,
-                           err, sizeof(err))) {
+    if (!wallet_glue_start(&n->wallet, n->args, n->datadir, n->chaindir, cs, node_mempool_get(n->mempool),
+                           node_mempool_fee_estimator(n->mempool), n->events, err, sizeof(err))) {
         init_error("%s", err);
         goto fail;
     }
     n->ctx.wallets = wallet_glue_context(n->wallet);
     n->ctx.chain = cs;
     n->ctx.mempool = node_mempool_get(n->mempool);
+    n->ctx.fee_estimator = node_mempool_fee_estimator(n->mempool);
+    if (event_base_once(n->base, -1, EV_TIMEOUT, fee_flush_start_cb, n, NULL) != 0) {
+        init_error("Cannot start the fee estimates flush timer");
+        goto fail;
+    }
     if (!start_miner(n))
         goto fail;
     if (!start_stratum(n))
@@ -1004,6 +1033,7 @@ static bool start_rpc(struct node *n)
     n->table = rpc_table_new();
     rpc_register_control(n->table);
     rpc_register_util(n->table);
+    rpc_register_fees(n->table);
     rpc_register_rawtx(n->table);
     rpc_register_blockchain(n->table);
     rpc_register_mining(n->table);
@@ -1131,6 +1161,11 @@ static void shutdown_node(struct node *n)
         zmq_notifier_free(n->zmq);
         n->zmq = NULL;
     }
+    if (n->fee_flush_ev) {
+        event_free(n->fee_flush_ev);
+        n->fee_flush_ev = NULL;
+    }
+    n->ctx.fee_estimator = NULL;
     if (n->mempool) {
         node_mempool_stop(n->mempool, args_get_bool(n->args, "persistmempool", true) && !chainstate_failed(n->chain));
         n->mempool = NULL;

@@ -20,3 +20,8 @@ check_PROGRAMS += qa/unit/node/chain_iface_tests
 qa_unit_node_chain_iface_tests_SOURCES = qa/unit/node/chain_iface_tests.c $(CHAIN_TEST_UTIL)
 qa_unit_node_chain_iface_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_node_chain_iface_tests_LDADD = libhm_node.a $(UNIT_NODE_LIBS)
+
+check_PROGRAMS += qa/unit/node/wallet_glue_tests
+qa_unit_node_wallet_glue_tests_SOURCES = qa/unit/node/wallet_glue_tests.c qa/unit/unit.h
+qa_unit_node_wallet_glue_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_node_wallet_glue_tests_LDADD = libhm_node.a $(UNIT_NODE_LIBS)

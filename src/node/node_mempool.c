@@ -5,6 +5,7 @@
 
 #include "src/chain/chainstate.h"
 #include "src/chain/events.h"
+#include "src/chain/fee_estimator.h"
 #include "src/chain/mempool.h"
 #include "src/node/args.h"
 #include "src/util/alloc.h"
@@ -15,7 +16,27 @@ struct node_mempool {
     struct events *ev;
     int sub_id;
     char path[4096];
+    struct fee_estimator *fees;
+    struct fee_estimator_sub *fees_sub;
+    char fees_path[4096];
 };
+
+/* The estimator listens before mempool.dat is replayed, so the reloaded
+ * transactions are tracked too (if the saved estimates end at the tip). */
+static void start_fee_estimator(struct node_mempool *m, struct chainstate *cs, const char *chaindir)
+{
+    m->fees = fee_estimator_new();
+    snprintf(m->fees_path, sizeof(m->fees_path), "%s/fee_estimates.dat", chaindir);
+    char err[512];
+    int rc = fee_estimator_read(m->fees, m->fees_path, err, sizeof(err));
+    if (rc < 0)
+        log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "Refusing fee estimates file %s: %s. Estimates start empty.",
+                   m->fees_path, err);
+    else if (rc > 0)
+        log_printf(LOG_ALWAYS, LOG_LEVEL_INFO, "Loaded fee estimates from %s (best height %d)", m->fees_path,
+                   (int)fee_estimator_best_height(m->fees));
+    m->fees_sub = fee_estimator_subscribe(m->fees, m->ev, m->mp, cs);
+}
 
 bool node_mempool_start(struct node_mempool **out, struct chainstate *cs, struct events *ev, const struct args *a,
                         const char *chaindir, char *err, size_t errlen)
@@ -56,6 +77,7 @@ bool node_mempool_start(struct node_mempool **out, struct chainstate *cs, struct
     m->ev = ev;
     m->sub_id = mempool_subscribe_events(m->mp, ev);
     snprintf(m->path, sizeof(m->path), "%s/mempool.dat", chaindir);
+    start_fee_estimator(m, cs, chaindir);
 
     if (args_get_bool(a, "persistmempool", true)) {
         size_t ok = 0, failed = 0, expired = 0;
@@ -72,6 +94,22 @@ bool node_mempool_start(struct node_mempool **out, struct chainstate *cs, struct
     return true;
 }
 
+struct fee_estimator *node_mempool_fee_estimator(struct node_mempool *m)
+{
+    return m ? m->fees : NULL;
+}
+
+void node_mempool_write_fee_estimates(struct node_mempool *m)
+{
+    if (!m)
+        return;
+    char err[512];
+    if (fee_estimator_write(m->fees, m->fees_path, err, sizeof(err)) != 0)
+        log_printf(LOG_ALWAYS, LOG_LEVEL_ERROR, "Failed to write fee estimates: %s", err);
+    else
+        log_printf(LOG_MEMPOOL, LOG_LEVEL_DEBUG, "Flushed fee estimates to %s", m->fees_path);
+}
+
 struct mempool *node_mempool_get(struct node_mempool *m)
 {
     return m ? m->mp : NULL;
@@ -81,7 +119,12 @@ void node_mempool_stop(struct node_mempool *m, bool dump)
 {
     if (!m)
         return;
+    fee_estimator_unsubscribe(m->fees_sub);
     events_unsubscribe(m->ev, m->sub_id);
+    /* Transactions still waiting count as not confirmed (Core's FlushUnconfirmed). */
+    fee_estimator_flush_unconfirmed(m->fees);
+    node_mempool_write_fee_estimates(m);
+    fee_estimator_free(m->fees);
     if (dump) {
         char err[512];
         /* mempool_dump logs its own success line. */

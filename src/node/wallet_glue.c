@@ -1,12 +1,15 @@
 #include "src/node/wallet_glue.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "src/chain/block_index.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/events.h"
+#include "src/chain/fee_estimator.h"
 #include "src/chain/issuance_query.h"
 #include "src/chain/mempool.h"
 #include "src/node/args.h"
@@ -18,9 +21,11 @@
 struct wallet_glue {
     struct chainstate *cs;
     struct mempool *mp;
+    struct fee_estimator *fees;
     struct events *ev;
     struct wallet_chain iface;
     struct wallet_context *ctx;
+    char *notify_cmd; /* -walletnotify, NULL if unset */
 };
 
 static void info_of(struct wallet_block_info *out, const struct block_index *bi)
@@ -131,6 +136,11 @@ static bool g_issuance_state(void *ctx, struct issuance_state *out, int32_t *tip
     struct wallet_glue *g = ctx;
     return chainstate_issuance_state(g->cs, out, NULL, tip_height);
 }
+static int64_t g_estimate_fee(void *ctx, int *returned_target, int conf_target, bool conservative)
+{
+    struct wallet_glue *g = ctx;
+    return g->fees ? fee_estimator_estimate_smart(g->fees, returned_target, conf_target, conservative) : 0;
+}
 
 /* The event adapters: one per subscription, holding the wallet's listener. */
 struct sub {
@@ -198,6 +208,87 @@ static void g_unsubscribe(void *ctx, int id)
     events_unsubscribe(g->ev, id);
 }
 
+/* Appends s to out[*o..cap). Returns false if it does not fit. */
+static bool put(char *out, size_t cap, size_t *o, const char *s, size_t n)
+{
+    if (*o + n >= cap)
+        return false;
+    memcpy(out + *o, s, n);
+    *o += n;
+    return true;
+}
+
+bool wallet_glue_notify_format(char *out, size_t cap, const char *cmd, const char *txid_hex, const char *wallet_name,
+                               const char *block_hex, int32_t height)
+{
+    size_t o = 0;
+    bool ok = cap > 0;
+    char h[16];
+    snprintf(h, sizeof(h), "%d", block_hex ? (int)height : -1);
+    for (const char *p = cmd; ok && *p; p++) {
+        if (p[0] == '%' && p[1] == 's') {
+            ok = put(out, cap, &o, txid_hex, strlen(txid_hex));
+            p++;
+        } else if (p[0] == '%' && p[1] == 'b') {
+            const char *b = block_hex ? block_hex : "unconfirmed";
+            ok = put(out, cap, &o, b, strlen(b));
+            p++;
+        } else if (p[0] == '%' && p[1] == 'h') {
+            ok = put(out, cap, &o, h, strlen(h));
+            p++;
+        } else if (p[0] == '%' && p[1] == 'w') {
+            /* Core's ShellEscape: single quotes, each ' written as '"'"' */
+            ok = put(out, cap, &o, "'", 1);
+            for (const char *q = wallet_name; ok && *q; q++)
+                ok = *q == '\'' ? put(out, cap, &o, "'\"'\"'", 5) : put(out, cap, &o, q, 1);
+            ok = ok && put(out, cap, &o, "'", 1);
+            p++;
+        } else {
+            ok = put(out, cap, &o, p, 1);
+        }
+    }
+    if (cap)
+        out[ok ? o : 0] = '\0';
+    return ok;
+}
+
+static void *notify_thread(void *arg)
+{
+    char *cmd = arg;
+    int rc = system(cmd);
+    if (rc != 0)
+        log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "walletnotify: command \"%s\" exited with status %d", cmd, rc);
+    mem_free(cmd);
+    return NULL;
+}
+
+/* The wallet calls this with its lock (and often the chain lock) held: the
+ * command runs on a detached thread, so a slow script never stalls the chain. */
+static void g_notify(void *ctx, const char *wallet_name, const struct hash256 *txid, const struct hash256 *block,
+                     int32_t height)
+{
+    struct wallet_glue *g = ctx;
+    char tx_hex[65], block_hex[65], cmd[8192];
+    hash256_to_hex(tx_hex, txid);
+    if (block)
+        hash256_to_hex(block_hex, block);
+    if (!wallet_glue_notify_format(cmd, sizeof(cmd), g->notify_cmd, tx_hex, wallet_name, block ? block_hex : NULL,
+                                   height)) {
+        log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "walletnotify: command too long");
+        return;
+    }
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    char *copy = mem_strdup(cmd);
+    if (pthread_create(&t, &attr, notify_thread, copy) != 0) {
+        log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "walletnotify: cannot start a thread");
+        mem_free(copy);
+    }
+    pthread_attr_destroy(&attr);
+}
+
 static bool money(int64_t *out, const struct args *a, const char *name, int64_t def, char *err, size_t errlen)
 {
     const char *v = args_get(a, name, NULL);
@@ -212,7 +303,8 @@ static bool money(int64_t *out, const struct args *a, const char *name, int64_t 
 }
 
 bool wallet_glue_start(struct wallet_glue **out, const struct args *a, const char *datadir, const char *chaindir,
-                       struct chainstate *cs, struct mempool *mp, struct events *ev, char *err, size_t errlen)
+                       struct chainstate *cs, struct mempool *mp, struct fee_estimator *fees, struct events *ev,
+                       char *err, size_t errlen)
 {
     (void)datadir;
     *out = NULL;
@@ -221,13 +313,15 @@ bool wallet_glue_start(struct wallet_glue **out, const struct args *a, const cha
     struct wallet_glue *g = mem_calloc(1, sizeof(*g));
     g->cs = cs;
     g->mp = mp;
+    g->fees = fees;
     g->ev = ev;
     const struct chain_params *params = chainstate_params(cs);
     g->iface = (struct wallet_chain){ .ctx = g, .params = params, .lock = g_lock, .unlock = g_unlock, .tip = g_tip,
                                       .block_at = g_block_at, .find_block = g_find_block, .read_block = g_read_block,
                                       .submit_tx = g_submit, .in_mempool = g_in_mempool, .min_fee_rate = g_min_fee,
                                       .subscribe = g_subscribe, .unsubscribe = g_unsubscribe,
-                                      .get_coin = g_get_coin, .issuance_state = g_issuance_state };
+                                      .get_coin = g_get_coin, .issuance_state = g_issuance_state,
+                                      .estimate_fee = g_estimate_fee };
     struct wallet_options o;
     wallet_options_init(&o, params);
     const char *kp = args_get(a, "keypool", NULL);
@@ -236,6 +330,7 @@ bool wallet_glue_start(struct wallet_glue **out, const struct args *a, const cha
         long long v = strtoll(kp, &end, 10);
         if (*end || v < 1 || v > 100000) {
             snprintf(err, errlen, "Invalid value for -keypool: '%s'", kp);
+            mem_free(g->notify_cmd);
             mem_free(g);
             return false;
         }
@@ -245,16 +340,36 @@ bool wallet_glue_start(struct wallet_glue **out, const struct args *a, const cha
         !money(&o.pay_tx_fee, a, "paytxfee", 0, err, errlen) ||
         !money(&o.max_tx_fee, a, "maxtxfee", o.max_tx_fee, err, errlen) ||
         !money(&o.min_relay_fee, a, "minrelaytxfee", o.min_relay_fee, err, errlen)) {
+        mem_free(g->notify_cmd);
         mem_free(g);
         return false;
     }
     o.walletrbf = args_get_bool(a, "walletrbf", true);
+    const char *wn = args_get(a, "walletnotify", NULL);
+    if (wn && *wn && !args_is_negated(a, "walletnotify")) {
+        g->notify_cmd = mem_strdup(wn);
+        o.notify = g_notify;
+        o.notify_ctx = g;
+    }
+    const char *ct = args_get(a, "txconfirmtarget", NULL);
+    if (ct) {
+        char *end;
+        long long v = strtoll(ct, &end, 10);
+        if (*end || v < 1 || v > 1008) {
+            snprintf(err, errlen, "Invalid value for -txconfirmtarget: '%s'", ct);
+            mem_free(g->notify_cmd);
+            mem_free(g);
+            return false;
+        }
+        o.tx_confirm_target = (int)v;
+    }
     char dir[4096];
     const char *wd = args_get(a, "walletdir", NULL);
     if (wd && *wd) {
         struct stat st;
         if (stat(wd, &st) != 0 || !S_ISDIR(st.st_mode)) {
             snprintf(err, errlen, "Specified -walletdir \"%s\" does not exist", wd);
+            mem_free(g->notify_cmd);
             mem_free(g);
             return false;
         }
@@ -289,6 +404,7 @@ void wallet_glue_stop(struct wallet_glue *g)
     if (!g)
         return;
     wallet_context_free(g->ctx);
+    mem_free(g->notify_cmd);
     mem_free(g);
     nsubs = 0;
 }

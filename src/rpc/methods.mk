@@ -8,9 +8,10 @@ libhm_rpc_a_SOURCES += \
   src/rpc/rpc_mining.c src/rpc/rpc_miner.c src/rpc/rest.c \
   src/rpc/rpc_issuance_debug.c \
   src/rpc/rpc_issuance.c src/rpc/rpc_reserve.c src/rpc/issuance_view.c src/rpc/issuance_view.h \
-  src/rpc/rpc_wallet.c src/rpc/rpc_wallet.h \
+  src/rpc/rpc_wallet.c src/rpc/rpc_wallet.h src/rpc/rpc_wallet_labels.c \
   src/rpc/rpc_wallet_token.c src/rpc/rpc_wallet_token.h \
-  src/rpc/rpc_psbt.c
+  src/rpc/rpc_psbt.c \
+  src/rpc/rpc_fees.c
 
 check_PROGRAMS += qa/unit/rpc/rpc_rawtx_tests
 qa_unit_rpc_rpc_rawtx_tests_SOURCES = qa/unit/rpc/rpc_rawtx_tests.c qa/unit/unit.h

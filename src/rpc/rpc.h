@@ -77,6 +77,7 @@ struct rpc_server;
 struct miner_options;
 struct native_miner;
 struct miner_watch;
+struct fee_estimator;
 
 struct rpc_context {
     const struct chain_params *params;
@@ -102,6 +103,8 @@ struct rpc_context {
     void *wallets;
     /** The native miner (setgenerate, getmininginfo); NULL until the chain is loaded. */
     struct native_miner *native_miner;
+    /** The fee estimator (estimatesmartfee, estimaterawfee); NULL until the mempool is loaded. */
+    struct fee_estimator *fee_estimator;
     /** Template change notification (getblocktemplate long polling); NULL until the chain is loaded. */
     struct miner_watch *miner_watch;
     /** getstratuminfo's object (new reference), or NULL when -stratum is off. */
@@ -173,6 +176,8 @@ void rpc_register_net(struct rpc_table *t);
 void rpc_register_issuance_debug(struct rpc_table *t);
 /** The issuance RPCs (src/rpc/rpc_issuance.c). */
 void rpc_register_issuance(struct rpc_table *t);
+/** estimatesmartfee, estimaterawfee (src/rpc/rpc_fees.c). */
+void rpc_register_fees(struct rpc_table *t);
 /** getreserves, getreserveproof (src/rpc/rpc_reserve.c). */
 void rpc_register_reserve(struct rpc_table *t);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "consensus/address.h"
 #include "consensus/params.h"
@@ -474,7 +475,7 @@ static bool parse_recipient(struct rpc_context *ctx, struct rpc_error *err, stru
     return true;
 }
 
-/* Reads conf_target/estimate_mode/fee_rate (sat/vB) into o. */
+/* Reads fee_rate (sat/vB) into o. */
 static bool fee_args(struct rpc_error *err, struct wallet_send_options *o, const json_t *fee_rate)
 {
     if (!fee_rate)
@@ -491,6 +492,54 @@ static bool fee_args(struct rpc_error *err, struct wallet_send_options *o, const
     return true;
 }
 
+/* Core's SetFeeEstimateMode: conf_target and estimate_mode for the node's
+ * estimate, or an explicit fee_rate (sat/vB), not both. */
+static bool fee_mode_args(struct rpc_error *err, struct wallet_send_options *o, const json_t *conf_target,
+                          const json_t *estimate_mode, const json_t *fee_rate)
+{
+    const char *mode = estimate_mode ? json_string_value(estimate_mode) : NULL;
+    if (fee_rate) {
+        if (conf_target) {
+            rpc_fail(err, RPC_INVALID_PARAMETER,
+                     "Cannot specify both conf_target and fee_rate. Please provide either a confirmation target in "
+                     "blocks for automatic fee estimation, or an explicit fee rate.");
+            return false;
+        }
+        if (mode && strcasecmp(mode, "unset") != 0) {
+            rpc_fail(err, RPC_INVALID_PARAMETER, "Cannot specify both estimate_mode and fee_rate");
+            return false;
+        }
+        return fee_args(err, o, fee_rate);
+    }
+    if (mode) {
+        if (!strcasecmp(mode, "unset"))
+            o->fee_mode = WALLET_FEE_MODE_UNSET;
+        else if (!strcasecmp(mode, "economical"))
+            o->fee_mode = WALLET_FEE_MODE_ECONOMICAL;
+        else if (!strcasecmp(mode, "conservative"))
+            o->fee_mode = WALLET_FEE_MODE_CONSERVATIVE;
+        else {
+            rpc_fail(err, RPC_INVALID_PARAMETER,
+                     "Invalid estimate_mode parameter, must be one of: \"unset\", \"economical\", \"conservative\"");
+            return false;
+        }
+    }
+    if (conf_target) {
+        json_t *one = json_pack("[O]", conf_target);
+        int64_t t;
+        bool ok = rpc_arg_int(err, &t, one, 0, 0, RPC_INT32);
+        json_decref(one);
+        if (!ok)
+            return false;
+        if (t < 1 || t > 1008) { /* the estimator's longest horizon */
+            rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid conf_target, must be between %u and %u", 1u, 1008u);
+            return false;
+        }
+        o->conf_target = (int)t;
+    }
+    return true;
+}
+
 ARGS(sendtoaddress, { "address", RPC_ARG_TEXT, false }, { "amount", RPC_ARG_ANY, false },
      { "comment", RPC_ARG_STR, true }, { "comment_to", RPC_ARG_STR, true },
      { "subtractfeefromamount", RPC_ARG_BOOL, true }, { "replaceable", RPC_ARG_BOOL, true },
@@ -498,7 +547,8 @@ ARGS(sendtoaddress, { "address", RPC_ARG_TEXT, false }, { "amount", RPC_ARG_ANY,
      { "fee_rate", RPC_ARG_ANY, true }, { "verbose", RPC_ARG_BOOL, true });
 static const char sendtoaddress_help[] =
     "sendtoaddress \"address\" amount ( \"comment\" \"comment_to\" subtractfeefromamount replaceable conf_target \"estimate_mode\" avoid_reuse fee_rate verbose )\n"
-    "\nSend an amount to a given address. fee_rate in sat/vB; otherwise -paytxfee or -fallbackfee.\n";
+    "\nSend an amount to a given address. fee_rate in sat/vB; otherwise -paytxfee, or the node's estimate for conf_target\n"
+    "(default -txconfirmtarget) blocks, or -fallbackfee when there is no estimate.\n";
 static json_t *rpc_sendtoaddress(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
     CHECK(sendtoaddress, sendtoaddress_help);
@@ -512,7 +562,7 @@ static json_t *rpc_sendtoaddress(struct rpc_context *ctx, json_t *params, struct
     struct wallet_send_options o;
     wallet_send_options_init(&o, w);
     o.replaceable = rpc_arg_bool(params, 5, o.replaceable);
-    if (!fee_args(err, &o, rpc_arg(params, 9))) {
+    if (!fee_mode_args(err, &o, rpc_arg(params, 6), rpc_arg(params, 7), rpc_arg(params, 9))) {
         wallet_release(w);
         return NULL;
     }
@@ -580,7 +630,7 @@ static json_t *rpc_sendmany(struct rpc_context *ctx, json_t *params, struct rpc_
     wallet_send_options_init(&o, w);
     o.replaceable = rpc_arg_bool(params, 5, o.replaceable);
     json_t *res = NULL;
-    if (fee_args(err, &o, rpc_arg(params, 8))) {
+    if (fee_mode_args(err, &o, rpc_arg(params, 6), rpc_arg(params, 7), rpc_arg(params, 8))) {
         struct hash256 txid;
         int64_t fee;
         struct wallet_error e = { 0, "" };
@@ -598,7 +648,8 @@ ARGS(fundrawtransaction, { "hexstring", RPC_ARG_STR, false }, { "options", RPC_A
      { "iswitness", RPC_ARG_BOOL, true });
 static const char fundrawtransaction_help[] =
     "fundrawtransaction \"hexstring\" ( options iswitness )\n\nAdds inputs (and a change output) to a transaction until it has enough in value.\n"
-    "options: changePosition, lockUnspents, fee_rate (sat/vB), feeRate (HMC/kvB), replaceable, subtractFeeFromOutputs, add_inputs.\n";
+    "options: changePosition, lockUnspents, fee_rate (sat/vB), feeRate (HMC/kvB), conf_target, estimate_mode, replaceable,\n"
+    "subtractFeeFromOutputs, add_inputs.\n";
 static json_t *rpc_fundrawtransaction(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
     CHECK(fundrawtransaction, fundrawtransaction_help);
@@ -643,6 +694,9 @@ static json_t *rpc_fundrawtransaction(struct rpc_context *ctx, json_t *params, s
             o.fee_rate = rate;
         }
         if ((v = json_object_get(opt, "fee_rate")) && !fee_args(err, &o, v))
+            goto out;
+        if (!o.fee_rate && !fee_mode_args(err, &o, json_object_get(opt, "conf_target"),
+                                          json_object_get(opt, "estimate_mode"), NULL))
             goto out;
         size_t i;
         json_t *s;
@@ -906,6 +960,7 @@ void rpc_register_wallet(struct rpc_table *t)
         rpc_table_add(t, &wallet_commands[i]);
     rpc_register_wallet_psbt(t);
     rpc_register_wallet_token(t);
+    rpc_register_wallet_labels(t);
 }
 
 void rpc_register_descriptor_util(struct rpc_table *t)

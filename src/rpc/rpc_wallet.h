@@ -19,6 +19,9 @@ struct rpc_context;
 struct rpc_error;
 /** The wallet a call is for (a reference: wallet_release it), or NULL with *err set. */
 struct wallet *rpc_wallet_pick(struct rpc_context *ctx, struct rpc_error *err);
+/** Registers setlabel, listlabels, getreceivedbyaddress, listreceivedbyaddress,
+ *  listsinceblock and signmessage (src/rpc/rpc_wallet_labels.c). */
+void rpc_register_wallet_labels(struct rpc_table *t);
 /** Registers walletprocesspsbt and walletcreatefundedpsbt (src/rpc/rpc_psbt.c). */
 void rpc_register_wallet_psbt(struct rpc_table *t);
 
