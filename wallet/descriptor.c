@@ -815,6 +815,25 @@ static void fill_info(struct descriptor_key_info *info, const struct desc_key *k
     info->path_len = dk->path_len;
 }
 
+/* Tells the signer where a derived key comes from, when that is known. */
+static void add_origin(struct tx_signer *signer, const struct desc_key *k, const struct derived *dk, bool xonly)
+{
+    if (!signer || !(k->has_origin || k->kind == KEY_EXT))
+        return;
+    struct descriptor_key_info info;
+    memset(&info, 0, sizeof(info));
+    fill_info(&info, k, dk, xonly);
+    struct tx_signer_origin o;
+    memset(&o, 0, sizeof(o));
+    memcpy(o.pub, info.pubkey, info.pubkey_len);
+    o.pub_len = info.pubkey_len;
+    o.xonly = info.pubkey_len == 32;
+    memcpy(o.fp, info.fp, 4);
+    memcpy(o.path, info.path, info.path_len * sizeof(uint32_t));
+    o.path_len = info.path_len;
+    tx_signer_add_origin(signer, &o);
+}
+
 static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signer *signer,
                    struct descriptor_key_info *info, char *error, size_t cap, uint32_t index)
 {
@@ -853,6 +872,8 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
             lens[i] = keys[i].len;
             if (ok && signer && keys[i].has_sec)
                 ok = tx_signer_add_key(signer, keys[i].sec, keys[i].compressed);
+            if (ok)
+                add_origin(signer, &d->keys[i], &keys[i], false);
         }
         if (ok)
             rpc_script_multisig(out, d->threshold, ptrs, lens, d->nkeys, d->type == D_SORTEDMULTI);
@@ -870,6 +891,7 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
     if (signer && dk.has_sec)
         ok = tx_signer_add_key(signer, dk.sec, dk.compressed);
     fill_info(info, &d->keys[0], &dk, d->type == D_TR);
+    add_origin(signer, &d->keys[0], &dk, d->type == D_TR);
     switch (d->type) {
     case D_PK:
         script_push_data(out, dk.len == 32 ? dk.pub : dk.pub, dk.len);

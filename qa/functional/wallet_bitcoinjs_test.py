@@ -105,6 +105,7 @@ class WalletBitcoinjsTest(HashmintTestFramework):
         seen = js("inspect", psbt=half["psbt"])
         assert_equal(seen["inputs"][0]["partial_sigs"], 1)
         assert_equal(seen["inputs"][0]["witness_utxo_amount"], satoshi(5))
+        assert_equal(seen["inputs"][0]["bip32_derivations"], 1)  # hashmint's key has an origin, bitcoinjs's none
         signed = js("sign", psbt=half["psbt"], wif=jk["wif"])
         assert_equal(signed["signed"], [0])
         dec = node.decodepsbt(signed["psbt"])

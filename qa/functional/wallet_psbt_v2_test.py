@@ -22,6 +22,11 @@ from framework import (HashmintTestFramework, assert_equal, assert_raises_rpc_er
                        assert_true, data_file, log)
 
 
+def norm_paths(derivs):
+    """decodepsbt writes hardened steps with ', getaddressinfo with h."""
+    return [dict(d, path=d["path"].replace("'", "h")) for d in derivs]
+
+
 def bip370_vectors(kind):
     with open(data_file("psbt_v2.txt")) as f:
         return [line.split()[1] for line in f if line.startswith(kind + " ")]
@@ -65,7 +70,28 @@ class WalletPsbtV2Test(HashmintTestFramework):
 
         log("walletprocesspsbt, combinepsbt and finalizepsbt keep version 2")
         upd = w.walletprocesspsbt(v2, False)
-        assert_equal(node.decodepsbt(upd["psbt"])["psbt_version"], 2)
+        dec_upd = node.decodepsbt(upd["psbt"])
+        assert_equal(dec_upd["psbt_version"], 2)
+        log("bip32derivs: the origins of the input's and the change output's keys")
+        info_in, info_out = w.getaddressinfo(a1), w.getaddressinfo(dest)
+        assert_equal(norm_paths(dec_upd["inputs"][0]["bip32_derivs"]),
+                     [{"pubkey": info_in["pubkey"], "master_fingerprint": info_in["hdmasterfingerprint"],
+                       "path": info_in["hdkeypath"]}])
+        assert_equal(norm_paths(dec_upd["outputs"][0]["bip32_derivs"]),
+                     [{"pubkey": info_out["pubkey"], "master_fingerprint": info_out["hdmasterfingerprint"],
+                       "path": info_out["hdkeypath"]}])
+        assert_true(info_in["hdkeypath"].startswith("m/84h/1h/0h/0/"), info_in)
+        bare = node.decodepsbt(w.walletprocesspsbt(v2, False, "ALL", False)["psbt"])
+        assert_true("bip32_derivs" not in bare["inputs"][0] and "bip32_derivs" not in bare["outputs"][0], bare)
+        tr_dest = w.getnewaddress("", "bech32m")
+        tr_info = w.getaddressinfo(tr_dest)
+        funded = node.decodepsbt(w.walletcreatefundedpsbt([], [{tr_dest: 1}], 0, {}, True)["psbt"])
+        tr_out = [o for o in funded["outputs"] if "taproot_bip32_derivs" in o]
+        assert_equal(len(tr_out), 1)
+        assert_equal(norm_paths(tr_out[0]["taproot_bip32_derivs"])[0]["path"], tr_info["hdkeypath"])
+        assert_equal(tr_out[0]["taproot_bip32_derivs"][0]["leaf_hashes"], [])
+        assert_equal(tr_out[0]["taproot_internal_key"], tr_out[0]["taproot_bip32_derivs"][0]["pubkey"])
+        assert_true(all("bip32_derivs" in i for i in funded["inputs"]), funded)
         assert_equal(node.decodepsbt(upd["psbt"])["inputs"][0]["witness_utxo"]["amount"], Decimal("5"))
         assert_equal(node.analyzepsbt(upd["psbt"])["next"], "signer")
         signed = w.walletprocesspsbt(v2, True, "ALL", True, False)

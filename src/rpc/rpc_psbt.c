@@ -993,6 +993,7 @@ static json_t *rpc_utxoupdatepsbt(struct rpc_context *ctx, json_t *params, struc
     if (!rpc_arg(params, 1) || load_descriptors(err, ctx, rpc_arg(params, 1), &s)) {
         update_from_chain(ctx, &p);
         psbt_update_scripts(&p, &s);
+        psbt_update_origins(&p, &s);
         r = psbt_json_string(&p);
     }
     tx_signer_clear(&s);
@@ -1027,6 +1028,8 @@ static json_t *rpc_descriptorprocesspsbt(struct rpc_context *ctx, json_t *params
     if (load_descriptors(err, ctx, rpc_arg(params, 1), &s)) {
         update_from_chain(ctx, &p);
         psbt_update_scripts(&p, &s);
+        if (rpc_arg_bool(params, 3, true))
+            psbt_update_origins(&p, &s);
         if (!psbt_sign(&p, &s, ht, finalize, &complete, why, sizeof(why), rpc_arg(params, 2) != NULL)) {
             rpc_fail(err, RPC_DESERIALIZATION_ERROR, "%s", why);
         } else {
@@ -1085,8 +1088,8 @@ static json_t *rpc_walletprocesspsbt(struct rpc_context *ctx, json_t *params, st
     bool complete = false, finalize = rpc_arg_bool(params, 4, true);
     struct wallet_error e = { 0, "" };
     json_t *r = NULL;
-    if (wallet_process_psbt(w, &e, &p, rpc_arg_bool(params, 1, true), ht, rpc_arg(params, 2) != NULL, finalize,
-                            &complete)) {
+    if (wallet_process_psbt(w, &e, &p, rpc_arg_bool(params, 1, true), ht, rpc_arg(params, 2) != NULL,
+                            rpc_arg_bool(params, 3, true), finalize, &complete)) {
         r = json_object();
         json_object_set_new(r, "psbt", psbt_json_string(&p));
         json_object_set_new(r, "complete", json_boolean(complete));
@@ -1188,7 +1191,8 @@ static json_t *rpc_walletcreatefundedpsbt(struct rpc_context *ctx, json_t *param
         goto out;
     }
     bool complete;
-    if (!wallet_process_psbt(w, &e, &p, false, SIGHASH_DEFAULT, false, false, &complete)) {
+    if (!wallet_process_psbt(w, &e, &p, false, SIGHASH_DEFAULT, false, rpc_arg_bool(params, 4, true), false,
+                             &complete)) {
         psbt_clear(&p);
         rpc_fail(err, e.code, "%s", e.message);
         goto out;
