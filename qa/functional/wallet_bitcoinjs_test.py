@@ -79,6 +79,17 @@ class WalletBitcoinjsTest(HashmintTestFramework):
         spk = w.getaddressinfo(a0)["scriptPubKey"]
         assert_equal(js("address", script=spk)["address"], a0)
 
+        log("tr() script trees: hashmint's descriptor address is bitcoinjs's p2tr address")
+        internal = jk["pubkey"][2:]
+        xa = w.getaddressinfo(w.getnewaddress())["pubkey"][2:]
+        xb = w.getaddressinfo(w.getnewaddress())["pubkey"][2:]
+        leaf_a = "20" + xa + "ac"                                 # pk(A)
+        leaf_ms = "20" + xa + "ac" + "20" + xb + "ba" + "52" + "9c"  # multi_a(2,A,B)
+        for tree, leaves in (("pk(%s)" % xa, [leaf_a]),
+                             ("{pk(%s),multi_a(2,%s,%s)}" % (xa, xa, xb), [leaf_a, leaf_ms])):
+            desc = with_checksum(node, "tr(%s,%s)" % (internal, tree))
+            assert_equal(node.deriveaddresses(desc)[0], js("p2tr", internal=internal, leaves=leaves)["address"])
+
         log("a 2-of-2 wsh(multi) shared by the wallet and bitcoinjs")
         priv = [d["desc"] for d in w.listdescriptors(True)["descriptors"]
                 if d["desc"].startswith("wpkh(") and not d["internal"]][0]
