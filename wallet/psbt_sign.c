@@ -12,6 +12,7 @@
 #include "src/crypto/sha256.h"
 #include "src/util/alloc.h"
 #include "src/util/rbuf.h"
+#include "wallet/psbt_v2.h"
 #include "wallet/tx_sign.h"
 
 /* Fills spent[]/have[] from the PSBT's UTXO fields (txout_clear each after). */
@@ -260,6 +261,7 @@ bool psbt_sign(struct psbt *p, struct tx_signer *s, int hash_type, bool finalize
             uint8_t k = PSBT_IN_TAP_KEY_SIG;
             psbt_map_set(&p->inputs[i], &k, 1, t.vin[i].witness.items[0].data, t.vin[i].witness.items[0].len);
         }
+        psbt_v2_note_signatures(p, i); /* before finalizing drops the signatures */
         if (why)
             *complete = false;
         else if (finalize)

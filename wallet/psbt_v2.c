@@ -283,6 +283,38 @@ void psbt_v2_put_output(struct wbuf *w, const struct psbt *p, size_t i)
     put_pair(w, PSBT_OUT_SCRIPT, out->script_pubkey.data, out->script_pubkey.len);
 }
 
+/* ---- signer ------------------------------------------------------------------ */
+
+void psbt_v2_note_signatures(struct psbt *p, size_t i)
+{
+    uint8_t type = PSBT_GLOBAL_TX_MODIFIABLE;
+    const struct bytes *mod = psbt_map_get_type(&p->global, type);
+    if (p->version != 2 || !mod || mod->len != 1)
+        return;
+    uint8_t flags = mod->data[0];
+    const struct psbt_map *m = &p->inputs[i];
+    for (size_t k = 0; k < m->count; k++) {
+        const struct psbt_pair *pr = &m->pairs[k];
+        uint8_t t = pr->key.data[0];
+        uint8_t ht;
+        if (t == PSBT_IN_PARTIAL_SIG && pr->value.len > 0)
+            ht = pr->value.data[pr->value.len - 1];
+        else if ((t == PSBT_IN_TAP_KEY_SIG || t == PSBT_IN_TAP_SCRIPT_SIG) && pr->value.len == 65)
+            ht = pr->value.data[64];
+        else if (t == PSBT_IN_TAP_KEY_SIG || t == PSBT_IN_TAP_SCRIPT_SIG)
+            ht = 0x01; /* 64 bytes: SIGHASH_DEFAULT, which signs as ALL */
+        else
+            continue;
+        if (!(ht & 0x80))
+            flags &= (uint8_t)~0x01u;
+        if ((ht & 0x1f) != 0x02)
+            flags &= (uint8_t)~0x02u;
+        if ((ht & 0x1f) == 0x03)
+            flags |= 0x04;
+    }
+    psbt_map_set(&p->global, &type, 1, &flags, 1);
+}
+
 /* ---- conversion ------------------------------------------------------------ */
 
 bool psbt_convert(struct psbt *p, uint32_t version, char *error, size_t error_cap)

@@ -79,6 +79,15 @@ void psbt_v2_put_input(struct wbuf *w, const struct psbt *p, size_t i);
 void psbt_v2_put_output(struct wbuf *w, const struct psbt *p, size_t i);
 
 /**
+ * BIP 370's Signer rule for input i's signatures (partial, taproot key and
+ * script path): with PSBT_GLOBAL_TX_MODIFIABLE present, a signature without
+ * ANYONECANPAY clears the Inputs Modifiable flag (bit 0), one that is not
+ * SIGHASH_NONE clears Outputs Modifiable (bit 1), a SIGHASH_SINGLE one sets
+ * Has SIGHASH_SINGLE (bit 2). Nothing for version 0.
+ */
+void psbt_v2_note_signatures(struct psbt *p, size_t i);
+
+/**
  * Converts p to version (0 or 2) in place. 0 -> 2 keeps the locktime as the
  * fallback locktime and needs a transaction version of at least 2; 2 -> 0
  * drops the fields version 0 cannot carry (fallback locktime, modifiable

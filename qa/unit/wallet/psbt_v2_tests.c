@@ -257,6 +257,41 @@ START_TEST(test_count_bounds)
 }
 END_TEST
 
+/* BIP 370's Signer rule on PSBT_GLOBAL_TX_MODIFIABLE, from each sighash type. */
+static uint8_t flags_after(uint8_t flags, uint8_t sighash)
+{
+    struct psbt p;
+    char err[200];
+    ck_assert(psbt_decode_base64(&p, err, sizeof(err), V2_REQUIRED));
+    uint8_t t = PSBT_GLOBAL_TX_MODIFIABLE;
+    psbt_map_set(&p.global, &t, 1, &flags, 1);
+    uint8_t key[34] = { PSBT_IN_PARTIAL_SIG, 0x02 };
+    uint8_t sig[72] = { 0x30 };
+    sig[71] = sighash;
+    psbt_map_set(&p.inputs[0], key, sizeof(key), sig, sizeof(sig));
+    psbt_v2_note_signatures(&p, 0);
+    uint8_t out = psbt_map_get_type(&p.global, t)->data[0];
+    psbt_clear(&p);
+    return out;
+}
+
+START_TEST(test_signer_modifiable)
+{
+    ck_assert_uint_eq(flags_after(0x03, 0x01), 0x00);       /* ALL: nothing may change */
+    ck_assert_uint_eq(flags_after(0x03, 0x81), 0x01);       /* ALL|ANYONECANPAY: inputs may be added */
+    ck_assert_uint_eq(flags_after(0x03, 0x02), 0x02);       /* NONE: outputs may be added */
+    ck_assert_uint_eq(flags_after(0x03, 0x83), 0x05);       /* SINGLE|ANYONECANPAY: has SINGLE */
+    ck_assert_uint_eq(flags_after(0xf8 | 0x03, 0x82), 0xfb); /* undefined bits are kept */
+    /* Without the field, and for version 0, nothing is added. */
+    struct psbt p;
+    char err[200];
+    ck_assert(psbt_decode_base64(&p, err, sizeof(err), V2_REQUIRED));
+    psbt_v2_note_signatures(&p, 0);
+    ck_assert_ptr_null(psbt_map_get_type(&p.global, PSBT_GLOBAL_TX_MODIFIABLE));
+    psbt_clear(&p);
+}
+END_TEST
+
 static Suite *psbt_v2_suite(void)
 {
     Suite *s = suite_create("psbt_v2");
@@ -268,6 +303,7 @@ static Suite *psbt_v2_suite(void)
     tcase_add_test(tc, test_convert_v2_locktimes);
     tcase_add_test(tc, test_versions);
     tcase_add_test(tc, test_count_bounds);
+    tcase_add_test(tc, test_signer_modifiable);
     suite_add_tcase(s, tc);
     return s;
 }
