@@ -9,10 +9,12 @@
 #include "consensus/address.h"
 #include "consensus/params.h"
 #include "consensus/script.h"
+#include "consensus/sighash.h"
 #include "src/crypto/keys.h"
 #include "wallet/bip32.h"
 #include "wallet/tx_sign.h"
 #include "src/crypto/ripemd160.h"
+#include "src/crypto/sha256.h"
 #include "wallet/key_io.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
@@ -121,7 +123,7 @@ bool descriptor_check_checksum(size_t *body_len, const char *desc, bool require_
 
 /* ---- the tree ---------------------------------------------------------- */
 
-enum ctx { CTX_TOP, CTX_P2SH, CTX_P2WSH, CTX_P2TR };
+enum ctx { CTX_TOP, CTX_P2SH, CTX_P2WSH, CTX_P2TR, CTX_TAPSCRIPT };
 
 enum key_kind { KEY_CONST, KEY_EXT };
 enum derive { DERIVE_NONE, DERIVE_UNHARDENED, DERIVE_HARDENED };
@@ -146,7 +148,13 @@ struct desc_key {
     bool apostrophe; /* printed hardened steps as ' (as given) */
 };
 
-enum desc_type { D_PK, D_PKH, D_WPKH, D_SH, D_WSH, D_TR, D_MULTI, D_SORTEDMULTI, D_ADDR, D_RAW };
+enum desc_type { D_PK, D_PKH, D_WPKH, D_SH, D_WSH, D_TR, D_MULTI, D_SORTEDMULTI, D_ADDR, D_RAW, D_MULTI_A,
+                 D_SORTEDMULTI_A };
+
+/* BIP 386: a script tree is at most 128 levels deep; BIP 387: multi_a takes
+ * at most 999 keys (Core's MAX_PUBKEYS_PER_MULTI_A). */
+#define TAPROOT_MAX_DEPTH 128
+#define MAX_PUBKEYS_PER_MULTI_A 999
 
 struct descriptor {
     enum desc_type type;
@@ -158,9 +166,13 @@ struct descriptor {
     uint8_t *script; /* addr(), raw() */
     size_t script_len;
     char *addr;      /* addr(): the text */
+    struct descriptor **leaves; /* tr(): the script tree's leaves, depth first */
+    uint8_t *depths;            /* each leaf's depth in the tree */
+    size_t nleaves;
 };
 
-static const char *const NAMES[] = { "pk", "pkh", "wpkh", "sh", "wsh", "tr", "multi", "sortedmulti", "addr", "raw" };
+static const char *const NAMES[] = { "pk",   "pkh", "wpkh",    "sh",           "wsh", "tr",
+                                     "multi", "sortedmulti", "addr", "raw", "multi_a", "sortedmulti_a" };
 
 void descriptor_free(struct descriptor *d)
 {
@@ -170,6 +182,10 @@ void descriptor_free(struct descriptor *d)
         mem_wipe(d->keys, d->nkeys * sizeof(*d->keys));
     mem_free(d->keys);
     descriptor_free(d->sub);
+    for (size_t i = 0; i < d->nleaves; i++)
+        descriptor_free(d->leaves[i]);
+    mem_free(d->leaves);
+    mem_free(d->depths);
     mem_free(d->script);
     mem_free(d->addr);
     mem_free(d);
@@ -374,8 +390,11 @@ static struct descriptor *one_key(struct parser *ps, enum desc_type t, struct sp
 
 static struct descriptor *parse_multi(struct parser *ps, struct span in, enum ctx ctx, bool sorted)
 {
-    struct descriptor *d = desc_new(ps, sorted ? D_SORTEDMULTI : D_MULTI);
-    d->keys = mem_calloc(MAX_PUBKEYS_PER_MULTISIG, sizeof(*d->keys));
+    bool tap = ctx == CTX_TAPSCRIPT;
+    size_t max_keys = tap ? MAX_PUBKEYS_PER_MULTI_A : MAX_PUBKEYS_PER_MULTISIG;
+    struct descriptor *d =
+        desc_new(ps, tap ? (sorted ? D_SORTEDMULTI_A : D_MULTI_A) : (sorted ? D_SORTEDMULTI : D_MULTI));
+    d->keys = mem_calloc(max_keys, sizeof(*d->keys));
     long k = -1;
     size_t start = 0;
     for (size_t i = 0; i <= in.len; i++) {
@@ -396,12 +415,12 @@ static struct descriptor *parse_multi(struct parser *ps, struct span in, enum ct
             mem_free(t);
             continue;
         }
-        if (d->nkeys >= MAX_PUBKEYS_PER_MULTISIG) {
-            fail(ps->error, ps->cap, "Cannot have %u keys in multisig; must have between 1 and 20 keys, inclusive",
-                 (unsigned)MAX_PUBKEYS_PER_MULTISIG + 1);
+        if (d->nkeys >= max_keys) {
+            fail(ps->error, ps->cap, "Cannot have %zu keys in multisig; must have between 1 and %zu keys, inclusive",
+                 max_keys + 1, max_keys);
             goto bad;
         }
-        if (!parse_key(ps, &d->keys[d->nkeys], part, ctx == CTX_P2WSH ? CTX_P2WSH : ctx))
+        if (!parse_key(ps, &d->keys[d->nkeys], part, tap ? CTX_P2TR : ctx))
             goto bad;
         d->nkeys++;
     }
@@ -430,9 +449,82 @@ bad:
     return NULL;
 }
 
+/* Splits s at its first comma outside parentheses and braces; false if none. */
+static bool split_top_comma(struct span s, struct span *a, struct span *b)
+{
+    int depth = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        char c = s.p[i];
+        if (c == '(' || c == '{')
+            depth++;
+        else if (c == ')' || c == '}')
+            depth--;
+        else if (c == ',' && depth == 0) {
+            *a = (struct span){ s.p, i };
+            *b = (struct span){ s.p + i + 1, s.len - i - 1 };
+            return true;
+        }
+    }
+    return false;
+}
+
+/* BIP 386 TREE: a script (a leaf) or {TREE,TREE}; leaves are appended to
+ * tr depth first with their depth. */
+static bool parse_tree(struct parser *ps, struct descriptor *tr, struct span s, size_t depth)
+{
+    if (depth > TAPROOT_MAX_DEPTH)
+        return fail(ps->error, ps->cap, "tr() supports at most %d nesting levels", TAPROOT_MAX_DEPTH);
+    if (s.len > 0 && s.p[0] == '{') {
+        struct span l, r;
+        if (s.p[s.len - 1] != '}' || !split_top_comma((struct span){ s.p + 1, s.len - 2 }, &l, &r))
+            return fail(ps->error, ps->cap, "Invalid tree expression: expected {TREE,TREE}");
+        return parse_tree(ps, tr, l, depth + 1) && parse_tree(ps, tr, r, depth + 1);
+    }
+    struct descriptor *leaf = parse_script(ps, s, CTX_TAPSCRIPT);
+    if (!leaf)
+        return false;
+    tr->leaves = mem_realloc(tr->leaves, (tr->nleaves + 1) * sizeof(*tr->leaves));
+    tr->depths = mem_realloc(tr->depths, tr->nleaves + 1);
+    tr->leaves[tr->nleaves] = leaf;
+    tr->depths[tr->nleaves++] = (uint8_t)depth;
+    return true;
+}
+
+static struct descriptor *parse_tr(struct parser *ps, struct span in)
+{
+    struct span key, tree;
+    if (!split_top_comma(in, &key, &tree))
+        return one_key(ps, D_TR, in, CTX_P2TR);
+    struct descriptor *d = one_key(ps, D_TR, key, CTX_P2TR);
+    if (d && !parse_tree(ps, d, tree, 0)) {
+        descriptor_free(d);
+        return NULL;
+    }
+    return d;
+}
+
 static struct descriptor *parse_script(struct parser *ps, struct span s, enum ctx ctx)
 {
     struct span in;
+    if (ctx == CTX_TAPSCRIPT) { /* BIP 386/387: only pk(), multi_a(), sortedmulti_a() in a leaf */
+        if (func(s, "pk", &in))
+            return one_key(ps, D_PK, in, CTX_P2TR);
+        if (func(s, "multi_a", &in))
+            return parse_multi(ps, in, ctx, false);
+        if (func(s, "sortedmulti_a", &in))
+            return parse_multi(ps, in, ctx, true);
+        char *t = span_dup(s);
+        char *paren = strchr(t, '(');
+        if (paren)
+            *paren = '\0';
+        fail(ps->error, ps->cap, "'%s' is not allowed in a tr() script tree", t);
+        mem_free(t);
+        return NULL;
+    }
+    if (func(s, "multi_a", &in) || func(s, "sortedmulti_a", &in)) {
+        fail(ps->error, ps->cap, "Can only have multi_a/sortedmulti_a inside tr()");
+        return NULL;
+    }
     if (func(s, "pk", &in))
         return one_key(ps, D_PK, in, ctx);
     if (func(s, "pkh", &in))
@@ -477,11 +569,7 @@ static struct descriptor *parse_script(struct parser *ps, struct span s, enum ct
             fail(ps->error, ps->cap, "Can only have tr at top level");
             return NULL;
         }
-        if (memchr(in.p, ',', in.len)) {
-            fail(ps->error, ps->cap, "tr() with script paths is not supported");
-            return NULL;
-        }
-        return one_key(ps, D_TR, in, CTX_P2TR);
+        return parse_tr(ps, in);
     }
     if (func(s, "addr", &in)) {
         if (ctx != CTX_TOP) {
@@ -552,6 +640,9 @@ bool descriptor_is_range(const struct descriptor *d)
     for (size_t i = 0; i < d->nkeys; i++)
         if (d->keys[i].kind == KEY_EXT && d->keys[i].derive != DERIVE_NONE)
             return true;
+    for (size_t i = 0; i < d->nleaves; i++)
+        if (descriptor_is_range(d->leaves[i]))
+            return true;
     return d->sub ? descriptor_is_range(d->sub) : false;
 }
 
@@ -565,6 +656,9 @@ bool descriptor_has_private(const struct descriptor *d)
     for (size_t i = 0; i < d->nkeys; i++)
         if (d->keys[i].has_sec)
             return true;
+    for (size_t i = 0; i < d->nleaves; i++)
+        if (descriptor_has_private(d->leaves[i]))
+            return true;
     return d->sub ? descriptor_has_private(d->sub) : false;
 }
 
@@ -572,6 +666,9 @@ bool descriptor_all_private(const struct descriptor *d)
 {
     for (size_t i = 0; i < d->nkeys; i++)
         if (!d->keys[i].has_sec)
+            return false;
+    for (size_t i = 0; i < d->nleaves; i++)
+        if (!descriptor_all_private(d->leaves[i]))
             return false;
     if (d->sub)
         return descriptor_all_private(d->sub);
@@ -688,6 +785,24 @@ static bool print_key(struct wbuf *w, const struct desc_key *k, const struct cha
     return true;
 }
 
+static bool print_desc(struct wbuf *w, const struct descriptor *d, const struct chain_params *params, bool priv);
+
+/* Prints the subtree at *i of depth depth: a leaf, or {left,right}. */
+static bool print_tree(struct wbuf *w, const struct descriptor *tr, size_t *i, size_t depth,
+                       const struct chain_params *params, bool priv)
+{
+    if (*i >= tr->nleaves)
+        return false;
+    if (tr->depths[*i] == depth)
+        return print_desc(w, tr->leaves[(*i)++], params, priv);
+    wbuf_u8(w, '{');
+    bool ok = print_tree(w, tr, i, depth + 1, params, priv);
+    wbuf_u8(w, ',');
+    ok = ok && print_tree(w, tr, i, depth + 1, params, priv);
+    wbuf_u8(w, '}');
+    return ok;
+}
+
 static bool print_desc(struct wbuf *w, const struct descriptor *d, const struct chain_params *params, bool priv)
 {
     put_str(w, NAMES[d->type]);
@@ -707,6 +822,17 @@ static bool print_desc(struct wbuf *w, const struct descriptor *d, const struct 
     case D_WSH:
         ok = print_desc(w, d->sub, params, priv);
         break;
+    case D_TR: {
+        ok = print_key(w, &d->keys[0], params, priv);
+        size_t i = 0;
+        if (ok && d->nleaves) {
+            wbuf_u8(w, ',');
+            ok = print_tree(w, d, &i, 0, params, priv);
+        }
+        break;
+    }
+    case D_MULTI_A:
+    case D_SORTEDMULTI_A:
     case D_MULTI:
     case D_SORTEDMULTI: {
         char buf[16];
@@ -814,6 +940,110 @@ static void fill_info(struct descriptor_key_info *info, const struct desc_key *k
     info->path_len = dk->path_len;
 }
 
+/* Tells the signer where a derived key comes from, when that is known. */
+static void add_origin(struct tx_signer *signer, const struct desc_key *k, const struct derived *dk, bool xonly)
+{
+    if (!signer || !(k->has_origin || k->kind == KEY_EXT))
+        return;
+    struct descriptor_key_info info;
+    memset(&info, 0, sizeof(info));
+    fill_info(&info, k, dk, xonly);
+    struct tx_signer_origin o;
+    memset(&o, 0, sizeof(o));
+    memcpy(o.pub, info.pubkey, info.pubkey_len);
+    o.pub_len = info.pubkey_len;
+    o.xonly = info.pubkey_len == 32;
+    memcpy(o.fp, info.fp, 4);
+    memcpy(o.path, info.path, info.path_len * sizeof(uint32_t));
+    o.path_len = info.path_len;
+    tx_signer_add_origin(signer, &o);
+}
+
+static int cmp_xonly(const void *a, const void *b)
+{
+    return memcmp(a, b, 32);
+}
+
+/* A tapscript leaf (BIP 386 pk(), BIP 387 multi_a()/sortedmulti_a()): keys
+ * as x-only pushes. */
+static bool expand_leaf(const struct descriptor *d, struct wbuf *out, struct tx_signer *signer, char *error,
+                        size_t cap, uint32_t index)
+{
+    uint8_t(*x)[32] = mem_calloc(d->nkeys, 32);
+    bool ok = true;
+    for (size_t i = 0; i < d->nkeys && ok; i++) {
+        struct derived dk;
+        ok = derive_key(&d->keys[i], &dk, error, cap, index);
+        if (ok) {
+            memcpy(x[i], dk.len == 32 ? dk.pub : dk.pub + 1, 32);
+            if (signer && dk.has_sec)
+                ok = tx_signer_add_key(signer, dk.sec, true);
+            add_origin(signer, &d->keys[i], &dk, true);
+        }
+        mem_wipe(&dk, sizeof(dk));
+    }
+    if (ok && d->type == D_PK) {
+        script_push_data(out, x[0], 32);
+        wbuf_u8(out, OP_CHECKSIG);
+    } else if (ok) {
+        if (d->type == D_SORTEDMULTI_A)
+            qsort(x, d->nkeys, 32, cmp_xonly);
+        for (size_t i = 0; i < d->nkeys; i++) {
+            script_push_data(out, x[i], 32);
+            wbuf_u8(out, i == 0 ? OP_CHECKSIG : OP_CHECKSIGADD);
+        }
+        script_push_int(out, d->threshold);
+        wbuf_u8(out, OP_NUMEQUAL);
+    }
+    mem_free(x);
+    return ok;
+}
+
+/* BIP 341's Merkle root of tr's leaves (depth first, with their depths):
+ * equal-depth neighbours on a stack combine into their TapBranch. */
+static bool tree_root(const struct descriptor *tr, uint8_t root[32], struct tx_signer *signer, char *error,
+                      size_t cap, uint32_t index)
+{
+    uint8_t(*hash)[32] = mem_calloc(tr->nleaves, 32);
+    size_t *depth = mem_calloc(tr->nleaves, sizeof(size_t));
+    size_t n = 0;
+    bool ok = true;
+    for (size_t i = 0; i < tr->nleaves && ok; i++) {
+        struct wbuf leaf;
+        wbuf_init(&leaf);
+        ok = expand_leaf(tr->leaves[i], &leaf, signer, error, cap, index);
+        if (ok) {
+            sighash_tapleaf_hash(hash[n], 0xc0, leaf.data, leaf.len);
+            depth[n++] = tr->depths[i];
+        }
+        wbuf_clear(&leaf);
+        while (ok && n >= 2 && depth[n - 1] == depth[n - 2]) {
+            const uint8_t *a = hash[n - 2], *b = hash[n - 1];
+            if (memcmp(a, b, 32) > 0) {
+                const uint8_t *t = a;
+                a = b;
+                b = t;
+            }
+            struct sha256_ctx c;
+            sha256_tagged_init(&c, "TapBranch");
+            sha256_write(&c, a, 32);
+            sha256_write(&c, b, 32);
+            uint8_t br[32];
+            sha256_finalize(&c, br);
+            memcpy(hash[n - 2], br, 32);
+            depth[n - 2]--;
+            n--;
+        }
+    }
+    if (ok && (n != 1 || depth[0] != 0))
+        ok = fail(error, cap, "tr() script tree is not a complete binary tree");
+    if (ok)
+        memcpy(root, hash[0], 32);
+    mem_free(hash);
+    mem_free(depth);
+    return ok;
+}
+
 static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signer *signer,
                    struct descriptor_key_info *info, char *error, size_t cap, uint32_t index)
 {
@@ -852,6 +1082,8 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
             lens[i] = keys[i].len;
             if (ok && signer && keys[i].has_sec)
                 ok = tx_signer_add_key(signer, keys[i].sec, keys[i].compressed);
+            if (ok)
+                add_origin(signer, &d->keys[i], &keys[i], false);
         }
         if (ok)
             rpc_script_multisig(out, d->threshold, ptrs, lens, d->nkeys, d->type == D_SORTEDMULTI);
@@ -869,6 +1101,7 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
     if (signer && dk.has_sec)
         ok = tx_signer_add_key(signer, dk.sec, dk.compressed);
     fill_info(info, &d->keys[0], &dk, d->type == D_TR);
+    add_origin(signer, &d->keys[0], &dk, d->type == D_TR);
     switch (d->type) {
     case D_PK:
         script_push_data(out, dk.len == 32 ? dk.pub : dk.pub, dk.len);
@@ -883,9 +1116,13 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
         rpc_script_p2wpkh(out, h);
         break;
     case D_TR: {
-        uint8_t xonly[32];
+        uint8_t xonly[32], root[32];
         const uint8_t *internal = dk.len == 32 ? dk.pub : dk.pub + 1;
-        if (!keys_taproot_output_create(xonly, NULL, internal, NULL)) {
+        if (d->nleaves && !tree_root(d, root, signer, error, cap, index)) {
+            ok = false;
+            break;
+        }
+        if (!keys_taproot_output_create(xonly, NULL, internal, d->nleaves ? root : NULL)) {
             ok = fail(error, cap, "key is not valid for taproot");
             break;
         }
@@ -912,7 +1149,7 @@ bool descriptor_expand(const struct descriptor *d, struct wbuf *spk, struct tx_s
     if (ok)
         wbuf_put(spk, out.data, out.len);
     wbuf_clear(&out);
-    if (info && (!ok || d->nkeys > 1 || (d->sub && d->sub->nkeys > 1)))
+    if (info && (!ok || d->nkeys > 1 || d->nleaves || (d->sub && d->sub->nkeys > 1)))
         memset(info, 0, sizeof(*info));
     return ok;
 }

@@ -8,7 +8,10 @@
  * Supported: addr(ADDR), raw(HEX), pk(KEY), pkh(KEY), wpkh(KEY),
  * multi(k,KEY,...), sortedmulti(k,KEY,...), sh(...) around pk, pkh, wpkh,
  * multi, sortedmulti or wsh(...), wsh(...) around pk, pkh, multi,
- * sortedmulti, and tr(KEY) (key path only). KEY is a hex public key
+ * sortedmulti, and tr(KEY) or tr(KEY,TREE) where TREE is a leaf or
+ * {TREE,TREE} (BIP 386, at most 128 levels) and a leaf is pk(KEY),
+ * multi_a(k,KEY,...) or sortedmulti_a(k,KEY,...) (BIP 387, at most 999
+ * keys). KEY is a hex public key
  * (compressed, or uncompressed outside segwit; x-only inside tr()), a WIF
  * private key of the chain, or an extended key (xpub/xprv, tpub/tprv)
  * followed by /NUM steps (hardened with h or an apostrophe) and optionally a final star step

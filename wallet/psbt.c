@@ -1,4 +1,4 @@
-/* BIP 174 (v0) and BIP 371 PSBT parsing, serialisation and merging. */
+/* BIP 174 (v0), BIP 370 (v2) and BIP 371 PSBT parsing, serialisation and merging. */
 #include "wallet/psbt.h"
 
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include "src/util/alloc.h"
 #include "src/util/base64.h"
 #include "src/util/rbuf.h"
+#include "wallet/psbt_v2.h"
 
 static const uint8_t PSBT_MAGIC[5] = { 'p', 's', 'b', 't', 0xff };
 
@@ -254,20 +255,40 @@ static bool check_global(char *error, size_t error_cap, const uint8_t *k, size_t
         if (vl != 4)
             FAIL("Size of value was not the stated size");
         uint32_t ver = (uint32_t)v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24;
-        if (ver > PSBT_HIGHEST_VERSION)
+        if (ver > PSBT_HIGHEST_VERSION || ver == 1)
             FAIL("Unsupported version number");
         *version = ver;
         return true;
     }
-    case 0x02: case 0x03: case 0x04: case 0x05: case 0x06:
-        FAIL("Global PSBTv2 field (type %u) is not allowed in PSBTv0", k[0]);
+    case PSBT_GLOBAL_TX_VERSION: case PSBT_GLOBAL_FALLBACK_LOCKTIME: case PSBT_GLOBAL_INPUT_COUNT:
+    case PSBT_GLOBAL_OUTPUT_COUNT: case PSBT_GLOBAL_TX_MODIFIABLE:
+        /* Which version the PSBT is may come later in the map: checked after it. */
+        return psbt_v2_check_global(error, error_cap, k, kl, v, vl);
     default:
         return true;
     }
 }
 
+/* The non-witness UTXO must be the transaction input i spends (known only
+ * once a version 2 input map is read whole). */
+static bool check_non_witness_utxo(const struct psbt *p, size_t i, char *error, size_t error_cap)
+{
+    const struct bytes *v = psbt_map_get_type(&p->inputs[i], PSBT_IN_NON_WITNESS_UTXO);
+    if (!v)
+        return true;
+    const struct outpoint *prevout = &p->tx.vin[i].prevout;
+    struct tx t;
+    if (!tx_decode(&t, v->data, v->len, true))
+        FAIL("Size of value was not the stated size");
+    bool match = memcmp(t.txid.b, prevout->txid.b, 32) == 0 && prevout->n < t.vout_count;
+    tx_clear(&t);
+    if (!match)
+        FAIL("Non-witness UTXO does not match outpoint hash");
+    return true;
+}
+
 static bool check_input(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl,
-                        const struct outpoint *prevout)
+                        uint32_t version)
 {
     switch (k[0]) {
     case PSBT_IN_NON_WITNESS_UTXO: {
@@ -276,10 +297,7 @@ static bool check_input(char *error, size_t error_cap, const uint8_t *k, size_t 
         struct tx t;
         if (!tx_decode(&t, v, vl, true))
             FAIL("Size of value was not the stated size");
-        bool match = memcmp(t.txid.b, prevout->txid.b, 32) == 0 && prevout->n < t.vout_count;
         tx_clear(&t);
-        if (!match)
-            FAIL("Non-witness UTXO does not match outpoint hash");
         return true;
     }
     case PSBT_IN_WITNESS_UTXO:
@@ -376,14 +394,18 @@ static bool check_input(char *error, size_t error_cap, const uint8_t *k, size_t 
         if (vl != 32)
             FAIL("Size of value was not the stated size");
         return true;
-    case 0x0e: case 0x0f: case 0x10: case 0x11: case 0x12:
-        FAIL("Input PSBTv2 field (type %u) is not allowed in PSBTv0", k[0]);
+    case PSBT_IN_PREVIOUS_TXID: case PSBT_IN_OUTPUT_INDEX: case PSBT_IN_SEQUENCE:
+    case PSBT_IN_REQUIRED_TIME_LOCKTIME: case PSBT_IN_REQUIRED_HEIGHT_LOCKTIME:
+        if (version < 2)
+            FAIL("Input PSBTv2 field (type %u) is not allowed in PSBTv0", k[0]);
+        return psbt_v2_check_input(error, error_cap, k, kl, v, vl);
     default:
         return true;
     }
 }
 
-static bool check_output(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+static bool check_output(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl,
+                         uint32_t version)
 {
     switch (k[0]) {
     case PSBT_OUT_REDEEM_SCRIPT:
@@ -414,8 +436,10 @@ static bool check_output(char *error, size_t error_cap, const uint8_t *k, size_t
         if (!valid_tap_origin(v, vl))
             FAIL("Invalid length for HD key path");
         return true;
-    case 0x03: case 0x04:
-        FAIL("Output PSBTv2 field (type %u) is not allowed in PSBTv0", k[0]);
+    case PSBT_OUT_AMOUNT: case PSBT_OUT_SCRIPT:
+        if (version < 2)
+            FAIL("Output PSBTv2 field (type %u) is not allowed in PSBTv0", k[0]);
+        return psbt_v2_check_output(error, error_cap, k, kl, v, vl);
     default:
         return true;
     }
@@ -424,7 +448,7 @@ static bool check_output(char *error, size_t error_cap, const uint8_t *k, size_t
 enum map_kind { MAP_GLOBAL, MAP_INPUT, MAP_OUTPUT };
 
 /* Reads one map up to its separator into m (global: also the unsigned tx). */
-static bool read_map(struct psbt *p, struct psbt_map *m, enum map_kind kind, size_t index, struct rbuf *r,
+static bool read_map(struct psbt *p, struct psbt_map *m, enum map_kind kind, struct rbuf *r,
                      char *error, size_t error_cap, bool *have_tx)
 {
     static const char *const where[] = { "the global map", "an input map", "an output map" };
@@ -455,12 +479,28 @@ static bool read_map(struct psbt *p, struct psbt_map *m, enum map_kind kind, siz
         if (m->count >= PSBT_MAX_PAIRS)
             FAIL("Too many keys in %s", where[kind]);
         bool ok = kind == MAP_GLOBAL  ? check_global(error, error_cap, k, kl, v, vl, &p->version)
-                  : kind == MAP_INPUT ? check_input(error, error_cap, k, kl, v, vl, &p->tx.vin[index].prevout)
-                                      : check_output(error, error_cap, k, kl, v, vl);
+                  : kind == MAP_INPUT ? check_input(error, error_cap, k, kl, v, vl, p->version)
+                                      : check_output(error, error_cap, k, kl, v, vl, p->version);
         if (!ok)
             return false;
         psbt_map_set(m, k, kl, v, vl);
     }
+}
+
+/* After the global map: the version decides where the transaction is. */
+static bool check_globals(struct psbt *p, bool have_tx, size_t remaining, char *error, size_t error_cap)
+{
+    if (p->version == 2) {
+        if (have_tx)
+            FAIL("PSBT_GLOBAL_UNSIGNED_TX is not allowed in PSBTv2");
+        return psbt_v2_start(p, remaining, error, error_cap);
+    }
+    for (size_t i = 0; i < p->global.count; i++)
+        if (psbt_v2_is_global_type(p->global.pairs[i].key.data[0]))
+            FAIL("Global PSBTv2 field (type %u) is not allowed in PSBTv0", p->global.pairs[i].key.data[0]);
+    if (!have_tx)
+        FAIL("No unsigned transaction was provided");
+    return true;
 }
 
 static bool parse(struct psbt *p, char *error, size_t error_cap, const uint8_t *data, size_t len)
@@ -471,27 +511,30 @@ static bool parse(struct psbt *p, char *error, size_t error_cap, const uint8_t *
         FAIL("Invalid PSBT magic bytes");
     struct rbuf r = rbuf_make(data + sizeof(PSBT_MAGIC), len - sizeof(PSBT_MAGIC));
     bool have_tx = false;
-    if (!read_map(p, &p->global, MAP_GLOBAL, 0, &r, error, error_cap, &have_tx))
+    if (!read_map(p, &p->global, MAP_GLOBAL, &r, error, error_cap, &have_tx))
         return false;
-    if (!have_tx)
-        FAIL("No unsigned transaction was provided");
+    if (!check_globals(p, have_tx, r.len, error, error_cap))
+        return false;
+    bool v2 = p->version == 2;
     p->inputs = mem_calloc(p->tx.vin_count ? p->tx.vin_count : 1, sizeof(*p->inputs));
     p->outputs = mem_calloc(p->tx.vout_count ? p->tx.vout_count : 1, sizeof(*p->outputs));
     for (size_t i = 0; i < p->tx.vin_count; i++) {
         if (r.len == 0)
             FAIL("Inputs provided does not match the number of inputs in transaction.");
-        if (!read_map(p, &p->inputs[i], MAP_INPUT, i, &r, error, error_cap, &have_tx))
+        if (!read_map(p, &p->inputs[i], MAP_INPUT, &r, error, error_cap, &have_tx) ||
+            (v2 && !psbt_v2_take_input(p, i, error, error_cap)) || !check_non_witness_utxo(p, i, error, error_cap))
             return false;
     }
     for (size_t i = 0; i < p->tx.vout_count; i++) {
         if (r.len == 0)
             FAIL("Outputs provided does not match the number of outputs in transaction.");
-        if (!read_map(p, &p->outputs[i], MAP_OUTPUT, i, &r, error, error_cap, &have_tx))
+        if (!read_map(p, &p->outputs[i], MAP_OUTPUT, &r, error, error_cap, &have_tx) ||
+            (v2 && !psbt_v2_take_output(p, i, error, error_cap)))
             return false;
     }
     if (r.len != 0)
         FAIL("extra data after PSBT");
-    return true;
+    return !v2 || psbt_v2_finish(p, error, error_cap);
 }
 
 bool psbt_parse(struct psbt *out, char *error, size_t error_cap, const uint8_t *data, size_t len)
@@ -538,18 +581,29 @@ static void put_map(struct wbuf *w, const struct psbt_map *m)
 void psbt_serialize(struct wbuf *w, const struct psbt *p)
 {
     wbuf_put(w, PSBT_MAGIC, sizeof(PSBT_MAGIC));
-    struct wbuf t;
-    wbuf_init(&t);
-    tx_serialize(&t, &p->tx, false);
-    wbuf_u8(w, 0x01);
-    wbuf_u8(w, PSBT_GLOBAL_UNSIGNED_TX);
-    wbuf_var_bytes(w, t.data, t.len);
-    wbuf_clear(&t);
+    bool v2 = p->version == 2;
+    if (v2) {
+        psbt_v2_put_global(w, p);
+    } else {
+        struct wbuf t;
+        wbuf_init(&t);
+        tx_serialize(&t, &p->tx, false);
+        wbuf_u8(w, 0x01);
+        wbuf_u8(w, PSBT_GLOBAL_UNSIGNED_TX);
+        wbuf_var_bytes(w, t.data, t.len);
+        wbuf_clear(&t);
+    }
     put_map(w, &p->global);
-    for (size_t i = 0; i < p->tx.vin_count; i++)
+    for (size_t i = 0; i < p->tx.vin_count; i++) {
+        if (v2)
+            psbt_v2_put_input(w, p, i);
         put_map(w, &p->inputs[i]);
-    for (size_t i = 0; i < p->tx.vout_count; i++)
+    }
+    for (size_t i = 0; i < p->tx.vout_count; i++) {
+        if (v2)
+            psbt_v2_put_output(w, p, i);
         put_map(w, &p->outputs[i]);
+    }
 }
 
 char *psbt_to_base64(const struct psbt *p)

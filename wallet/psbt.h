@@ -1,7 +1,8 @@
 #ifndef HASHMINT_WALLET_PSBT_H
 #define HASHMINT_WALLET_PSBT_H
-/* Partially signed transactions, BIP 174 version 0 with BIP 371's taproot
- * fields: a bounded parser and serializer, and the combiner.
+/* Partially signed transactions, BIP 174 version 0 and BIP 370 version 2
+ * (its own fields in wallet/psbt_v2.h) with BIP 371's taproot fields: a
+ * bounded parser and serializer, and the combiner.
  *
  * A PSBT is kept as its unsigned transaction plus one key-value map for the
  * globals, one per input and one per output. Every pair is kept as read
@@ -27,7 +28,7 @@
 /** Most key-value pairs in one map. */
 #define PSBT_MAX_PAIRS 1000u
 /** Highest PSBT version understood (Core's PSBT_HIGHEST_VERSION). */
-#define PSBT_HIGHEST_VERSION 0u
+#define PSBT_HIGHEST_VERSION 2u
 
 /* Global types. */
 #define PSBT_GLOBAL_UNSIGNED_TX 0x00

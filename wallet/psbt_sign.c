@@ -7,10 +7,12 @@
 #include "consensus/script.h"
 #include "consensus/sighash.h"
 #include "consensus/token_prefix.h"
+#include "src/crypto/keys.h"
 #include "src/crypto/ripemd160.h"
 #include "src/crypto/sha256.h"
 #include "src/util/alloc.h"
 #include "src/util/rbuf.h"
+#include "wallet/psbt_v2.h"
 #include "wallet/tx_sign.h"
 
 /* Fills spent[]/have[] from the PSBT's UTXO fields (txout_clear each after). */
@@ -259,6 +261,7 @@ bool psbt_sign(struct psbt *p, struct tx_signer *s, int hash_type, bool finalize
             uint8_t k = PSBT_IN_TAP_KEY_SIG;
             psbt_map_set(&p->inputs[i], &k, 1, t.vin[i].witness.items[0].data, t.vin[i].witness.items[0].len);
         }
+        psbt_v2_note_signatures(p, i); /* before finalizing drops the signatures */
         if (why)
             *complete = false;
         else if (finalize)
@@ -302,6 +305,36 @@ bool psbt_extract(const struct psbt *p, struct tx *out)
     return true;
 }
 
+/* The redeem script of a P2SH output and the witness script of a P2WSH (or
+ * P2SH-P2WSH) output, when s knows them (Core's UpdatePSBTOutput). */
+static void update_output_scripts(struct psbt *p, size_t i, const struct tx_signer *s)
+{
+    struct psbt_map *m = &p->outputs[i];
+    const uint8_t *lock;
+    size_t lock_len;
+    lock_of(&p->tx.vout[i], s->tokens, &lock, &lock_len);
+    for (int pass = 0; pass < 2; pass++) {
+        const struct bytes *rs = psbt_map_get_type(m, PSBT_OUT_REDEEM_SCRIPT);
+        const uint8_t *prog = pass == 1 && rs ? rs->data : lock;
+        size_t prog_len = pass == 1 && rs ? rs->len : lock_len;
+        for (size_t k = 0; k < s->script_count; k++) {
+            const struct bytes *sc = &s->scripts[k];
+            uint8_t h32[32], h20[20], type = 0xff;
+            if (pass == 0 && script_is_p2sh(prog, prog_len)) {
+                ripemd160_hash160(h20, bytes_or_empty(sc->data), sc->len);
+                if (!memcmp(prog + 2, h20, 20))
+                    type = PSBT_OUT_REDEEM_SCRIPT;
+            } else if (pass == 1 && prog_len == 34 && prog[0] == 0 && prog[1] == 32) {
+                sha256(h32, bytes_or_empty(sc->data), sc->len);
+                if (!memcmp(prog + 2, h32, 32))
+                    type = PSBT_OUT_WITNESS_SCRIPT;
+            }
+            if (type != 0xff && !psbt_map_get_type(m, type))
+                psbt_map_set(m, &type, 1, sc->data, sc->len);
+        }
+    }
+}
+
 void psbt_update_scripts(struct psbt *p, const struct tx_signer *s)
 {
     for (size_t i = 0; i < p->tx.vin_count; i++) {
@@ -339,5 +372,94 @@ void psbt_update_scripts(struct psbt *p, const struct tx_signer *s)
             }
         }
         txout_clear(&u);
+    }
+    for (size_t i = 0; i < p->tx.vout_count; i++)
+        update_output_scripts(p, i, s);
+}
+
+/* ---- BIP 32 origins (updater) ---------------------------------------------- */
+
+static bool contains(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t n)
+{
+    for (size_t i = 0; n && i + n <= hay_len; i++)
+        if (memcmp(hay + i, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* fingerprint | path, each step 4 bytes little-endian (BIP 174's value). */
+static void put_origin(struct wbuf *w, const struct tx_signer_origin *o)
+{
+    wbuf_put(w, o->fp, 4);
+    for (size_t i = 0; i < o->path_len; i++)
+        wbuf_u32le(w, o->path[i]);
+}
+
+/* Adds the origins of the keys the scripts of one map use. t_deriv, t_tap,
+ * t_internal: the map's BIP32_DERIVATION, TAP_BIP32_DERIVATION and
+ * TAP_INTERNAL_KEY types. */
+static void add_origins(struct psbt_map *m, const struct tx_signer *s, const uint8_t *lock, size_t lock_len,
+                        uint8_t t_redeem, uint8_t t_witness, uint8_t t_deriv, uint8_t t_tap, uint8_t t_internal)
+{
+    for (size_t k = 0; k < s->origin_count; k++) {
+        const struct tx_signer_origin *o = &s->origins[k];
+        /* looked up each time: adding a pair may move the map's storage */
+        const struct bytes *rs = psbt_map_get_type(m, t_redeem), *ws = psbt_map_get_type(m, t_witness);
+        struct wbuf key, val;
+        wbuf_init(&key);
+        wbuf_init(&val);
+        if (o->xonly) {
+            uint8_t out[32];
+            if (lock_len == 34 && lock[0] == OP_1 && lock[1] == 32 &&
+                keys_taproot_output_create(out, NULL, o->pub, NULL) && memcmp(out, lock + 2, 32) == 0) {
+                wbuf_u8(&key, t_tap);
+                wbuf_put(&key, o->pub, 32);
+                wbuf_compact(&val, 0); /* key path: no leaf hashes */
+                put_origin(&val, o);
+                if (!psbt_map_get_type(m, t_internal))
+                    psbt_map_set(m, &t_internal, 1, o->pub, 32);
+            }
+        } else {
+            uint8_t h20[20];
+            ripemd160_hash160(h20, o->pub, o->pub_len);
+            bool used = false;
+            const uint8_t *scripts[3] = { lock, rs ? rs->data : NULL, ws ? ws->data : NULL };
+            size_t lens[3] = { lock_len, rs ? rs->len : 0, ws ? ws->len : 0 };
+            for (int j = 0; j < 3 && !used; j++)
+                used = contains(scripts[j], lens[j], o->pub, o->pub_len) || contains(scripts[j], lens[j], h20, 20);
+            if (used) {
+                wbuf_u8(&key, t_deriv);
+                wbuf_put(&key, o->pub, o->pub_len);
+                put_origin(&val, o);
+            }
+        }
+        if (key.len && !psbt_map_get(m, key.data, key.len))
+            psbt_map_set(m, key.data, key.len, val.data, val.len);
+        wbuf_clear(&key);
+        wbuf_clear(&val);
+    }
+}
+
+void psbt_update_origins(struct psbt *p, const struct tx_signer *s)
+{
+    if (!s->origin_count)
+        return;
+    for (size_t i = 0; i < p->tx.vin_count; i++) {
+        struct txout u;
+        if (psbt_input_is_final(p, i) || !psbt_input_utxo(p, i, &u))
+            continue;
+        const uint8_t *lock;
+        size_t lock_len;
+        lock_of(&u, s->tokens, &lock, &lock_len);
+        add_origins(&p->inputs[i], s, lock, lock_len, PSBT_IN_REDEEM_SCRIPT, PSBT_IN_WITNESS_SCRIPT,
+                    PSBT_IN_BIP32_DERIVATION, PSBT_IN_TAP_BIP32_DERIVATION, PSBT_IN_TAP_INTERNAL_KEY);
+        txout_clear(&u);
+    }
+    for (size_t i = 0; i < p->tx.vout_count; i++) {
+        const uint8_t *lock;
+        size_t lock_len;
+        lock_of(&p->tx.vout[i], s->tokens, &lock, &lock_len);
+        add_origins(&p->outputs[i], s, lock, lock_len, PSBT_OUT_REDEEM_SCRIPT, PSBT_OUT_WITNESS_SCRIPT,
+                    PSBT_OUT_BIP32_DERIVATION, PSBT_OUT_TAP_BIP32_DERIVATION, PSBT_OUT_TAP_INTERNAL_KEY);
     }
 }

@@ -24,9 +24,21 @@ __attribute__((warn_unused_result)) bool psbt_sign(struct psbt *p, struct tx_sig
                                                    bool *complete, char *error, size_t error_cap,
                                                    bool hash_type_given);
 
-/** Updater: adds to each non-final input with a known UTXO the redeem and
- *  witness scripts of s that its output (or redeem script) commits to. */
+/** Updater: adds to each non-final input with a known UTXO, and to each
+ *  output, the redeem and witness scripts of s that its output (or redeem
+ *  script) commits to. */
 void psbt_update_scripts(struct psbt *p, const struct tx_signer *s);
+
+/**
+ * Updater (Core's bip32derivs): adds to each non-final input with a known
+ * UTXO, and to each output, the BIP 32 origin of every key of s's origins
+ * its scripts use: PSBT_{IN,OUT}_BIP32_DERIVATION for a key found in the
+ * scriptPubKey, redeem or witness script (as itself or its HASH160), and
+ * for a taproot key-path output of an internal key the BIP 371
+ * TAP_BIP32_DERIVATION (no leaf hashes) and TAP_INTERNAL_KEY. Fields
+ * already present are kept.
+ */
+void psbt_update_origins(struct psbt *p, const struct tx_signer *s);
 
 /** finalizepsbt: completes what can be completed from the partial data alone. */
 void psbt_finalize(struct psbt *p, bool tokens, bool *complete);

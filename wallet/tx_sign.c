@@ -38,6 +38,7 @@ void tx_signer_clear(struct tx_signer *s)
     for (size_t i = 0; i < s->script_count; i++)
         bytes_clear(&s->scripts[i]);
     mem_free(s->scripts);
+    mem_free(s->origins);
     memset(s, 0, sizeof(*s));
 }
 
@@ -61,6 +62,16 @@ bool tx_signer_add_key(struct tx_signer *s, const uint8_t seckey[32], bool compr
     }
     mem_wipe(&k, sizeof(k));
     return true;
+}
+
+void tx_signer_add_origin(struct tx_signer *s, const struct tx_signer_origin *o)
+{
+    for (size_t i = 0; i < s->origin_count; i++)
+        if (s->origins[i].xonly == o->xonly && s->origins[i].pub_len == o->pub_len &&
+            memcmp(s->origins[i].pub, o->pub, o->pub_len) == 0)
+            return;
+    s->origins = mem_realloc(s->origins, (s->origin_count + 1) * sizeof(*s->origins));
+    s->origins[s->origin_count++] = *o;
 }
 
 void tx_signer_add_script(struct tx_signer *s, const uint8_t *p, size_t len)

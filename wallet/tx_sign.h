@@ -19,12 +19,26 @@
 /* Core's STANDARD_SCRIPT_VERIFY_FLAGS (policy.h). */
 #define TX_SIGN_STANDARD_FLAGS 0x1fffdfu /* bits 0-20 except SIGPUSHONLY */
 
+/** Where a public key comes from (BIP 32): for the PSBT updater's
+ *  derivation fields. xonly: the key is a taproot internal key (pub is 32
+ *  bytes). */
+struct tx_signer_origin {
+    uint8_t pub[65];
+    size_t pub_len;
+    bool xonly;
+    uint8_t fp[4];     /* master fingerprint */
+    uint32_t path[40]; /* from the master */
+    size_t path_len;
+};
+
 /** A key store and the scripts signing may need. Embedded: tx_signer_init/clear. */
 struct tx_signer {
     struct tx_signer_key *keys;
     size_t key_count;
     struct bytes *scripts; /* redeem and witness scripts, looked up by hash */
     size_t script_count;
+    struct tx_signer_origin *origins; /* public keys with a known origin (descriptors) */
+    size_t origin_count;
     bool tokens;        /* the chain uses extension prefixes */
     uint32_t flags;     /* verification flags (TX_SIGN_STANDARD_FLAGS, + TOKENS) */
 };
@@ -42,6 +56,9 @@ __attribute__((warn_unused_result)) bool tx_signer_find_key(const struct tx_sign
                                                             bool *compressed, const uint8_t hash160[20]);
 /** Adds a redeem or witness script (copied). */
 void tx_signer_add_script(struct tx_signer *s, const uint8_t *p, size_t len);
+/** Records the origin of a public key (copied; a key already recorded is
+ *  not added twice). */
+void tx_signer_add_origin(struct tx_signer *s, const struct tx_signer_origin *o);
 
 /**
  * Core's ParseSighashString: "DEFAULT", "ALL", "NONE", "SINGLE", each but

@@ -194,14 +194,15 @@ __attribute__((warn_unused_result)) bool wallet_sign(struct wallet *w, struct wa
 struct psbt;
 /**
  * walletprocesspsbt: fills the UTXOs and scripts of the inputs the wallet
- * knows, signs them if sign (hash_type where an input names none; with
+ * knows (and, with bip32derivs, the BIP 32 origins of the keys its inputs
+ * and outputs use), signs them if sign (hash_type where an input names none; with
  * hash_type_given a differing sighash field is an error) and finalizes
  * complete inputs if finalize. Out: *complete. Refuses (-13) to sign with a
  * locked wallet's keys.
  */
 __attribute__((warn_unused_result)) bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *p,
                                                              bool sign, int hash_type, bool hash_type_given,
-                                                             bool finalize, bool *complete);
+                                                             bool bip32derivs, bool finalize, bool *complete);
 
 /**
  * bumpfee (out_psbt NULL: signs, stores and submits the replacement; Out:

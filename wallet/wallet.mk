@@ -10,7 +10,7 @@ libhm_wallet_a_SOURCES += \
   wallet/crypter.c wallet/crypter.h \
   wallet/coinselect.c wallet/coinselect.h \
   wallet/chain_iface.h wallet/wallet.h wallet/wallet_internal.h \
-  wallet/psbt.c wallet/psbt.h wallet/psbt_sign.c wallet/psbt_sign.h \
+  wallet/psbt.c wallet/psbt.h wallet/psbt_v2.c wallet/psbt_v2.h wallet/psbt_sign.c wallet/psbt_sign.h \
   wallet/wallet.c wallet/wallet_json.c wallet/wallet_spend.c wallet/wallets.c \
   wallet/wallet_labels.c
 
@@ -47,6 +47,14 @@ check_PROGRAMS += qa/unit/wallet/psbt_tests
 qa_unit_wallet_psbt_tests_SOURCES = qa/unit/wallet/psbt_tests.c qa/unit/unit.h
 qa_unit_wallet_psbt_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_wallet_psbt_tests_LDADD = $(WALLET_UNIT_LIBS)
+check_PROGRAMS += qa/unit/wallet/descriptor_tr_tests
+qa_unit_wallet_descriptor_tr_tests_SOURCES = qa/unit/wallet/descriptor_tr_tests.c qa/unit/unit.h
+qa_unit_wallet_descriptor_tr_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_descriptor_tr_tests_LDADD = $(WALLET_UNIT_LIBS)
+check_PROGRAMS += qa/unit/wallet/psbt_v2_tests
+qa_unit_wallet_psbt_v2_tests_SOURCES = qa/unit/wallet/psbt_v2_tests.c qa/unit/unit.h
+qa_unit_wallet_psbt_v2_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_psbt_v2_tests_LDADD = $(WALLET_UNIT_LIBS)
 FUZZ_TARGETS += qa/fuzz/fuzz_psbt
 qa_fuzz_fuzz_psbt_SOURCES = qa/fuzz/fuzz_psbt.c
 qa_fuzz_fuzz_psbt_LDADD = libhm_wallet.a $(HM_CORE_LIBS)

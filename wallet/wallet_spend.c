@@ -638,7 +638,7 @@ done:
 /* ---- PSBT ----------------------------------------------------------------- */
 
 bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *p, bool sign, int hash_type,
-                         bool hash_type_given, bool finalize, bool *complete)
+                         bool hash_type_given, bool bip32derivs, bool finalize, bool *complete)
 {
     pthread_mutex_lock(&w->mu);
     bool ok = true;
@@ -717,6 +717,22 @@ bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *
                 }
         }
         wbuf_clear(&tmp);
+    }
+    /* outputs paying the wallet (change): their scripts and key origins */
+    for (size_t i = 0; ok && i < p->tx.vout_count; i++) {
+        const struct txout *o = &p->tx.vout[i];
+        const struct spkent *se = wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len);
+        struct wbuf tmp;
+        char err[256];
+        wbuf_init(&tmp);
+        if (se && !descriptor_expand(w->descs[se->desc].pub, &tmp, &s, NULL, err, sizeof(err), se->index))
+            tmp.len = 0; /* a public descriptor that cannot expand adds nothing */
+        wbuf_clear(&tmp);
+    }
+    if (ok) {
+        psbt_update_scripts(p, &s);
+        if (bip32derivs)
+            psbt_update_origins(p, &s);
     }
     if (ok) {
         char err[256];
@@ -810,7 +826,7 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
     bool ok = true;
     if (out_psbt) {
         bool complete;
-        ok = psbt_from_tx(out_psbt, &nt) && wallet_process_psbt(w, e, out_psbt, false, SIGHASH_DEFAULT, false, false,
+        ok = psbt_from_tx(out_psbt, &nt) && wallet_process_psbt(w, e, out_psbt, false, SIGHASH_DEFAULT, false, true, false,
                                                                  &complete);
         tx_clear(&nt);
         return ok;

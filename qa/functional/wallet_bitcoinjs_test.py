@@ -79,6 +79,17 @@ class WalletBitcoinjsTest(HashmintTestFramework):
         spk = w.getaddressinfo(a0)["scriptPubKey"]
         assert_equal(js("address", script=spk)["address"], a0)
 
+        log("tr() script trees: hashmint's descriptor address is bitcoinjs's p2tr address")
+        internal = jk["pubkey"][2:]
+        xa = w.getaddressinfo(w.getnewaddress())["pubkey"][2:]
+        xb = w.getaddressinfo(w.getnewaddress())["pubkey"][2:]
+        leaf_a = "20" + xa + "ac"                                 # pk(A)
+        leaf_ms = "20" + xa + "ac" + "20" + xb + "ba" + "52" + "9c"  # multi_a(2,A,B)
+        for tree, leaves in (("pk(%s)" % xa, [leaf_a]),
+                             ("{pk(%s),multi_a(2,%s,%s)}" % (xa, xa, xb), [leaf_a, leaf_ms])):
+            desc = with_checksum(node, "tr(%s,%s)" % (internal, tree))
+            assert_equal(node.deriveaddresses(desc)[0], js("p2tr", internal=internal, leaves=leaves)["address"])
+
         log("a 2-of-2 wsh(multi) shared by the wallet and bitcoinjs")
         priv = [d["desc"] for d in w.listdescriptors(True)["descriptors"]
                 if d["desc"].startswith("wpkh(") and not d["internal"]][0]
@@ -105,6 +116,7 @@ class WalletBitcoinjsTest(HashmintTestFramework):
         seen = js("inspect", psbt=half["psbt"])
         assert_equal(seen["inputs"][0]["partial_sigs"], 1)
         assert_equal(seen["inputs"][0]["witness_utxo_amount"], satoshi(5))
+        assert_equal(seen["inputs"][0]["bip32_derivations"], 1)  # hashmint's key has an origin, bitcoinjs's none
         signed = js("sign", psbt=half["psbt"], wif=jk["wif"])
         assert_equal(signed["signed"], [0])
         dec = node.decodepsbt(signed["psbt"])

@@ -5,7 +5,10 @@
  *  - a PSBT that parses serialises to bytes that parse again to the same
  *    serialisation (the parser keeps every pair, the serializer writes a
  *    canonical form);
- *  - merging a parsed PSBT with itself changes nothing. */
+ *  - merging a parsed PSBT with itself changes nothing;
+ *  - converting it to the other version (0 <-> 2, BIP 370) when that is
+ *    defined gives bytes that parse, describe the same transaction, and
+ *    convert back to it. */
 #include <assert.h>
 #include <stdint.h>
 #include <string.h>
@@ -13,6 +16,29 @@
 #include "wallet/psbt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_conversion(const struct psbt *p)
+{
+    char err[256];
+    struct psbt c;
+    psbt_copy(&c, p);
+    if (psbt_convert(&c, p->version == 2 ? 0 : 2, err, sizeof(err))) {
+        struct wbuf w;
+        wbuf_init(&w);
+        psbt_serialize(&w, &c);
+        struct psbt d;
+        bool ok = psbt_parse(&d, err, sizeof(err), w.data, w.len);
+        assert(ok);
+        assert(d.version == c.version);
+        assert(memcmp(d.tx.txid.b, p->tx.txid.b, 32) == 0);
+        ok = psbt_convert(&d, p->version, err, sizeof(err));
+        assert(ok);
+        assert(memcmp(d.tx.txid.b, p->tx.txid.b, 32) == 0);
+        psbt_clear(&d);
+        wbuf_clear(&w);
+    }
+    psbt_clear(&c);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wbuf_clear(&a);
     wbuf_clear(&b);
     psbt_clear(&q);
+    check_conversion(&p);
     psbt_clear(&p);
     return 0;
 }

@@ -12,6 +12,8 @@
 //                                           -> {psbt}: a new PSBT (amounts in base units)
 //   inspect    {psbt}                       -> {txid?, inputs, outputs, fee?}: what bitcoinjs reads from it
 //   extract    {psbt}                       -> {hex, txid}: finalizes what is left and extracts
+//   p2tr       {internal, leaves:[script hex, ...]} (1 leaf, or 2 as one branch)
+//                                           -> {address}: the P2TR address of that script tree
 'use strict';
 
 const bitcoin = require('bitcoinjs-lib');
@@ -125,7 +127,15 @@ function cmdExtract(req) {
   return { hex: tx.toHex(), txid: tx.getId() };
 }
 
-const COMMANDS = { key: cmdKey, address: cmdAddress, sign: cmdSign, create: cmdCreate,
+function cmdP2tr(req) {
+  const leaves = req.leaves.map(h => ({ output: Buffer.from(h, 'hex') }));
+  const scriptTree = leaves.length === 1 ? leaves[0] : leaves;
+  const p = bitcoin.payments.p2tr({ internalPubkey: Buffer.from(req.internal, 'hex'), scriptTree,
+                                    network: network(req) });
+  return { address: p.address };
+}
+
+const COMMANDS = { key: cmdKey, p2tr: cmdP2tr, address: cmdAddress, sign: cmdSign, create: cmdCreate,
                    inspect: cmdInspect, extract: cmdExtract };
 
 let input = '';

@@ -50,6 +50,8 @@ static const struct convert_param convert_params[] = {
     { "createpsbt", 1, "outputs" },
     { "createpsbt", 2, "locktime" },
     { "createpsbt", 3, "replaceable" },
+    { "createpsbt", 4, "version" },
+    { "createpsbt", 5, "psbt_version" },
     { "combinepsbt", 0, "txs" },
     { "joinpsbts", 0, "txs" },
     { "finalizepsbt", 1, "extract" },

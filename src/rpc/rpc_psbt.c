@@ -1,4 +1,4 @@
-/* PSBT RPCs (BIP 174) with Bitcoin Core's names, arguments, JSON shapes and
+/* PSBT RPCs (BIP 174, BIP 370 version 2) with Bitcoin Core's names, arguments, JSON shapes and
  * errors: createpsbt, decodepsbt, combinepsbt, finalizepsbt, converttopsbt,
  * joinpsbts, analyzepsbt (no wallet), and walletprocesspsbt,
  * walletcreatefundedpsbt (wallet). The format itself is wallet/psbt.c. */
@@ -22,8 +22,10 @@
 #include "src/util/hex.h"
 #include "src/util/rbuf.h"
 #include "wallet/descriptor.h"
+#include "src/chain/policy.h"
 #include "wallet/psbt.h"
 #include "wallet/psbt_sign.h"
+#include "wallet/psbt_v2.h"
 #include "wallet/tx_sign.h"
 #include "wallet/wallet.h"
 
@@ -158,15 +160,40 @@ static void add_proprietary(json_t *arr, const struct psbt_pair *pr)
     json_array_append_new(arr, o);
 }
 
+static uint32_t le32_value(const struct bytes *v)
+{
+    return (uint32_t)v->data[0] | (uint32_t)v->data[1] << 8 | (uint32_t)v->data[2] << 16 |
+           (uint32_t)v->data[3] << 24;
+}
+
+/* The input's BIP 370 fields (version 2 only): the outpoint and sequence
+ * the transaction carries. */
+static void input_v2_json(json_t *in, const struct psbt *p, size_t i)
+{
+    char txid[65];
+    hex_encode_reversed(txid, p->tx.vin[i].prevout.txid.b, 32);
+    json_object_set_new(in, "previous_txid", json_string(txid));
+    json_object_set_new(in, "previous_vout", json_integer(p->tx.vin[i].prevout.n));
+    json_object_set_new(in, "sequence", json_integer(p->tx.vin[i].sequence));
+}
+
 static json_t *input_json(const struct psbt *p, size_t i, const struct rpc_tx_style *style)
 {
     const struct psbt_map *m = &p->inputs[i];
     json_t *in = json_object(), *partial = NULL, *derivs = NULL, *unknown = json_object(), *prop = NULL;
     json_t *tap_derivs = NULL, *tap_script_sigs = NULL, *tap_scripts = NULL;
+    if (p->version == 2)
+        input_v2_json(in, p, i);
     for (size_t k = 0; k < m->count; k++) {
         const struct psbt_pair *pr = &m->pairs[k];
         const uint8_t *key = pr->key.data;
         switch (key[0]) {
+        case PSBT_IN_REQUIRED_TIME_LOCKTIME:
+            json_object_set_new(in, "time_locktime", json_integer(le32_value(&pr->value)));
+            break;
+        case PSBT_IN_REQUIRED_HEIGHT_LOCKTIME:
+            json_object_set_new(in, "height_locktime", json_integer(le32_value(&pr->value)));
+            break;
         case PSBT_IN_NON_WITNESS_UTXO: {
             struct tx t;
             if (tx_decode(&t, pr->value.data, pr->value.len, true)) {
@@ -306,14 +333,46 @@ static json_t *input_json(const struct psbt *p, size_t i, const struct rpc_tx_st
     return in;
 }
 
+/* BIP 371 PSBT_OUT_TAP_TREE as Core shows it: [{depth, leaf_ver, script}]
+ * (the parser checked the triples). */
+static json_t *tap_tree_json(const struct bytes *v)
+{
+    json_t *a = json_array();
+    struct rbuf r = rbuf_make(v->data, v->len);
+    uint8_t depth, ver;
+    uint64_t n;
+    while (r.len && rbuf_u8(&r, &depth) && rbuf_u8(&r, &ver) && rbuf_compact(&r, &n, RBUF_MAX_COMPACT_SIZE)) {
+        const uint8_t *script = rbuf_take(&r, (size_t)n);
+        if (!script && n)
+            break;
+        char *h = hex_encode_alloc(bytes_or_empty(script), (size_t)n);
+        json_t *o = json_object();
+        json_object_set_new(o, "depth", json_integer(depth));
+        json_object_set_new(o, "leaf_ver", json_integer(ver));
+        json_object_set_new(o, "script", json_string(h));
+        mem_free(h);
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
 static json_t *output_json(const struct psbt *p, size_t i, const struct rpc_tx_style *style)
 {
     const struct psbt_map *m = &p->outputs[i];
     json_t *out = json_object(), *derivs = NULL, *unknown = json_object(), *prop = NULL, *tap_derivs = NULL;
+    if (p->version == 2) { /* BIP 370: the output's own amount and script */
+        const struct txout *o = &p->tx.vout[i];
+        json_object_set_new(out, "amount", rpc_json_amount(o->value));
+        json_object_set_new(out, "script",
+                            script_json(bytes_or_empty(o->script_pubkey.data), o->script_pubkey.len, style, true));
+    }
     for (size_t k = 0; k < m->count; k++) {
         const struct psbt_pair *pr = &m->pairs[k];
         const uint8_t *key = pr->key.data;
         switch (key[0]) {
+        case PSBT_OUT_TAP_TREE:
+            json_object_set_new(out, "taproot_tree", tap_tree_json(&pr->value));
+            break;
         case PSBT_OUT_REDEEM_SCRIPT:
             json_object_set_new(out, "redeem_script",
                                 script_json(bytes_or_empty(pr->value.data), pr->value.len, style, false));
@@ -414,9 +473,18 @@ static json_t *rpc_decodepsbt(struct rpc_context *ctx, json_t *params, struct rp
             json_array_append_new(xpubs, o);
         } else if (pr->key.data[0] == PSBT_PROPRIETARY) {
             add_proprietary(prop, pr);
+        } else if (pr->key.data[0] == PSBT_GLOBAL_FALLBACK_LOCKTIME && p.version == 2) {
+            json_object_set_new(r, "fallback_locktime", json_integer(le32_value(&pr->value)));
+        } else if (pr->key.data[0] == PSBT_GLOBAL_TX_MODIFIABLE && p.version == 2) {
+            json_object_set_new(r, "tx_modifiable", json_integer(pr->value.data[0]));
         } else if (pr->key.data[0] != PSBT_GLOBAL_VERSION) {
             add_unknown(unknown, pr);
         }
+    }
+    if (p.version == 2) { /* BIP 370's globals; "tx" above is the transaction they make */
+        json_object_set_new(r, "tx_version", json_integer(p.tx.version));
+        json_object_set_new(r, "input_count", json_integer((json_int_t)p.tx.vin_count));
+        json_object_set_new(r, "output_count", json_integer((json_int_t)p.tx.vout_count));
     }
     json_object_set_new(r, "global_xpubs", xpubs);
     json_object_set_new(r, "psbt_version", json_integer(p.version));
@@ -439,18 +507,33 @@ static json_t *rpc_decodepsbt(struct rpc_context *ctx, json_t *params, struct rp
 /* ---- createpsbt / converttopsbt ------------------------------------------ */
 
 ARGS(createpsbt, { "inputs", RPC_ARG_ARR, false }, { "outputs", RPC_ARG_ANY, false }, { "locktime", RPC_ARG_NUM, true },
-     { "replaceable", RPC_ARG_BOOL, true });
+     { "replaceable", RPC_ARG_BOOL, true }, { "version", RPC_ARG_NUM, true }, { "psbt_version", RPC_ARG_NUM, true });
 static const char createpsbt_help[] =
-    "createpsbt [{\"txid\":\"hex\",\"vout\":n,\"sequence\":n},...] [{\"address\":amount,...},{\"data\":\"hex\"},...] ( locktime replaceable )\n"
+    "createpsbt [{\"txid\":\"hex\",\"vout\":n,\"sequence\":n},...] [{\"address\":amount,...},{\"data\":\"hex\"},...] ( locktime replaceable version psbt_version )\n"
     "\n"
     "Creates a transaction in the Partially Signed Transaction format.\n"
-    "Implements the Creator role. Arguments as createrawtransaction.\n"
+    "Implements the Creator role. Arguments 1-4 as createrawtransaction.\n"
+    "5. version         (numeric, optional, default=2) Transaction version (1 to 3)\n"
+    "6. psbt_version    (numeric, optional, default=0) PSBT version: 0 (BIP 174) or 2 (BIP 370)\n"
     "\n"
     "Result:\n"
     "\"str\"    (string) The resulting raw transaction (base64-encoded string)\n";
 static json_t *rpc_createpsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
     CHECK(createpsbt, createpsbt_help);
+    int64_t version, psbt_version;
+    if (!rpc_arg_int(err, &version, params, 4, 2, RPC_INT32) ||
+        !rpc_arg_int(err, &psbt_version, params, 5, 0, RPC_UINT32))
+        return NULL;
+    if (version < POLICY_TX_MIN_STANDARD_VERSION || version > POLICY_TX_MAX_STANDARD_VERSION) {
+        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, version out of range(%d~%d)",
+                 POLICY_TX_MIN_STANDARD_VERSION, POLICY_TX_MAX_STANDARD_VERSION);
+        return NULL;
+    }
+    if (psbt_version != 0 && psbt_version != 2) {
+        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid parameter, psbt_version must be 0 or 2");
+        return NULL;
+    }
     const json_t *inputs = rpc_arg(params, 0);
     json_t *empty = json_array();
     struct tx tx;
@@ -458,10 +541,16 @@ static json_t *rpc_createpsbt(struct rpc_context *ctx, json_t *params, struct rp
     bool ok = rpc_construct_tx(err, &tx, ctx->params, inputs ? inputs : empty, rpc_arg(params, 1),
                                rpc_arg(params, 2), rpc_arg_bool(params, 3, true));
     json_decref(empty);
+    tx.version = (int32_t)version;
+    tx_update_hashes(&tx);
     json_t *r = NULL;
     struct psbt p;
     if (ok && psbt_from_tx(&p, &tx)) {
-        r = psbt_json_string(&p);
+        char why[200];
+        if (psbt_convert(&p, (uint32_t)psbt_version, why, sizeof(why)))
+            r = psbt_json_string(&p);
+        else
+            rpc_fail(err, RPC_INVALID_PARAMETER, "%s", why);
         psbt_clear(&p);
     }
     tx_clear(&tx);
@@ -904,6 +993,7 @@ static json_t *rpc_utxoupdatepsbt(struct rpc_context *ctx, json_t *params, struc
     if (!rpc_arg(params, 1) || load_descriptors(err, ctx, rpc_arg(params, 1), &s)) {
         update_from_chain(ctx, &p);
         psbt_update_scripts(&p, &s);
+        psbt_update_origins(&p, &s);
         r = psbt_json_string(&p);
     }
     tx_signer_clear(&s);
@@ -938,6 +1028,8 @@ static json_t *rpc_descriptorprocesspsbt(struct rpc_context *ctx, json_t *params
     if (load_descriptors(err, ctx, rpc_arg(params, 1), &s)) {
         update_from_chain(ctx, &p);
         psbt_update_scripts(&p, &s);
+        if (rpc_arg_bool(params, 3, true))
+            psbt_update_origins(&p, &s);
         if (!psbt_sign(&p, &s, ht, finalize, &complete, why, sizeof(why), rpc_arg(params, 2) != NULL)) {
             rpc_fail(err, RPC_DESERIALIZATION_ERROR, "%s", why);
         } else {
@@ -996,8 +1088,8 @@ static json_t *rpc_walletprocesspsbt(struct rpc_context *ctx, json_t *params, st
     bool complete = false, finalize = rpc_arg_bool(params, 4, true);
     struct wallet_error e = { 0, "" };
     json_t *r = NULL;
-    if (wallet_process_psbt(w, &e, &p, rpc_arg_bool(params, 1, true), ht, rpc_arg(params, 2) != NULL, finalize,
-                            &complete)) {
+    if (wallet_process_psbt(w, &e, &p, rpc_arg_bool(params, 1, true), ht, rpc_arg(params, 2) != NULL,
+                            rpc_arg_bool(params, 3, true), finalize, &complete)) {
         r = json_object();
         json_object_set_new(r, "psbt", psbt_json_string(&p));
         json_object_set_new(r, "complete", json_boolean(complete));
@@ -1099,7 +1191,8 @@ static json_t *rpc_walletcreatefundedpsbt(struct rpc_context *ctx, json_t *param
         goto out;
     }
     bool complete;
-    if (!wallet_process_psbt(w, &e, &p, false, SIGHASH_DEFAULT, false, false, &complete)) {
+    if (!wallet_process_psbt(w, &e, &p, false, SIGHASH_DEFAULT, false, rpc_arg_bool(params, 4, true), false,
+                             &complete)) {
         psbt_clear(&p);
         rpc_fail(err, e.code, "%s", e.message);
         goto out;
