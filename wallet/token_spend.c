@@ -152,7 +152,7 @@ static bool sign_inputs(struct wallet *w, struct wallet_error *e, struct tx *tx,
         struct wbuf tmp;
         wbuf_init(&tmp);
         char err[256];
-        ok = descriptor_expand(w->descs[se->desc].priv, &tmp, &sg, NULL, err, sizeof(err), se->index) ||
+        ok = descriptor_expand(w->descs[se->desc].priv, &tmp, &sg, NULL, se->index, err, sizeof(err)) ||
              werr(e, WALLET_E_WALLET, "Error: Transaction signing failed: %s", err);
         wbuf_clear(&tmp);
     }

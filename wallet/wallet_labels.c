@@ -357,7 +357,7 @@ char *wallet_sign_message(struct wallet *w, struct wallet_error *e, const char *
     char err[256];
     uint8_t sec[32];
     bool compressed;
-    if (d->priv && descriptor_expand(d->priv, &tmp, &signer, NULL, err, sizeof(err), s->index) &&
+    if (d->priv && descriptor_expand(d->priv, &tmp, &signer, NULL, s->index, err, sizeof(err)) &&
         tx_signer_find_key(&signer, sec, &compressed, spk + 3)) {
         sig = rpc_message_sign(rpc_message_magic(w->params), msg, msg_len, sec, compressed);
         mem_wipe(sec, sizeof(sec));

@@ -725,7 +725,7 @@ bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *
         struct wbuf tmp;
         char err[256];
         wbuf_init(&tmp);
-        if (se && !descriptor_expand(w->descs[se->desc].pub, &tmp, &s, NULL, err, sizeof(err), se->index))
+        if (se && !descriptor_expand(w->descs[se->desc].pub, &tmp, &s, NULL, se->index, err, sizeof(err)))
             tmp.len = 0; /* a public descriptor that cannot expand adds nothing */
         wbuf_clear(&tmp);
     }
