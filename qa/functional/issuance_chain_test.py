@@ -461,10 +461,10 @@ class IssuanceChainTest(HashmintTestFramework):
         assert_equal(node.submitblock(blk.hex()), None, "a template block with its commitment is valid")
         self.record()
 
-        def with_commitment(spk_hex):
+        def with_commitment(spk_hex, payee=MINER):
             tmpl = node.getblocktemplate({"rules": ["segwit"]})
             tmpl = dict(tmpl, default_reserve_commitment=spk_hex)
-            return block_from_template(tmpl, MINER.p2wpkh_script())
+            return block_from_template(tmpl, payee.p2wpkh_script())
 
         good = node.getblocktemplate({"rules": ["segwit"]})["default_reserve_commitment"]
         debt = struct.unpack("<Q", bytes.fromhex(good[92:108]))[0]
@@ -477,9 +477,11 @@ class IssuanceChainTest(HashmintTestFramework):
         assert_equal(node.submitblock(missing.hex()), "bad-reserve-commitment")
         log("getblocktemplate's default_reserve_commitment makes a valid block; one unit off or none: refused")
 
-        # From a P2P peer: punished, and the block never reaches node1.
+        # From a P2P peer: punished, and the block never reaches node1. Another
+        # payee makes it a block node0 has not already marked invalid (that
+        # one would be refused as a "duplicate" before its commitment is read).
         tip = node.getbestblockhash()
-        blk = with_commitment(off_debt)
+        blk = with_commitment(off_debt, payee=OWNER_A)
         conn = p2p.P2PConnection.connect_to(node)
         conn.handshake(start_height=node.getblockcount())
         conn.sync_with_ping()
