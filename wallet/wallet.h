@@ -170,6 +170,9 @@ struct wallet_send_options {
     bool add_inputs;
     int conf_target;        /* the fee estimate's target (0: -txconfirmtarget) */
     enum wallet_fee_mode fee_mode; /* estimate_mode */
+    /* Weight of inputs and outputs added after funding whose values balance
+     * (an ISSUER or ORACLE spend and its recreation): paid for, not funded. */
+    int64_t extra_weight;
 };
 void wallet_send_options_init(struct wallet_send_options *o, const struct wallet *w);
 

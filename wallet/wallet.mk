@@ -12,7 +12,9 @@ libhm_wallet_a_SOURCES += \
   wallet/chain_iface.h wallet/wallet.h wallet/wallet_internal.h \
   wallet/psbt.c wallet/psbt.h wallet/psbt_v2.c wallet/psbt_v2.h wallet/psbt_sign.c wallet/psbt_sign.h \
   wallet/wallet.c wallet/wallet_json.c wallet/wallet_spend.c wallet/wallets.c \
-  wallet/wallet_labels.c
+  wallet/wallet_labels.c \
+  wallet/wallet_issuance.h wallet/issuance_spend.c wallet/issuance_spend.h \
+  wallet/vault_spend.c wallet/issuer_spend.c
 
 # Tokens (doc/wallet.md, "Tokens"): prefixed outputs' owners, token coins and selection, the token RPCs' work.
 libhm_wallet_a_SOURCES += \

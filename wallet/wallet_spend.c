@@ -182,7 +182,7 @@ static bool fund(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_
         preset_value += po->value;
         preset_weight += input_weight(ps->script, ps->len);
     }
-    int64_t fixed_weight = (4 + 4 + 1 + 1) * 4 + 2 + preset_weight;
+    int64_t fixed_weight = (4 + 4 + 1 + 1) * 4 + 2 + preset_weight + o->extra_weight;
     for (size_t i = 0; i < tx->vout_count; i++)
         fixed_weight += output_weight(tx->vout[i].script_pubkey.len);
     int64_t change_fee = fee_for(rate, output_weight(22));
@@ -648,20 +648,32 @@ bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *
     wallet_maybe_relock(w);
     for (size_t i = 0; i < p->tx.vin_count; i++) {
         const struct wtx *t = wallet_find_tx(w, &p->tx.vin[i].prevout.txid);
-        if (!t || p->tx.vin[i].prevout.n >= t->tx.vout_count)
+        /* An output the wallet never stored (an ISSUER or ORACLE output
+         * locked to an imported multisig) is signed from the PSBT's own
+         * witness UTXO, as Core signs any solvable input. */
+        struct txout psbt_utxo = { 0, { NULL, 0 } };
+        const struct txout *o = NULL;
+        if (t && p->tx.vin[i].prevout.n < t->tx.vout_count)
+            o = &t->tx.vout[p->tx.vin[i].prevout.n];
+        else if (psbt_map_get_type(&p->inputs[i], PSBT_IN_WITNESS_UTXO) && psbt_input_utxo(p, i, &psbt_utxo))
+            o = &psbt_utxo;
+        if (!o)
             continue;
-        const struct txout *o = &t->tx.vout[p->tx.vin[i].prevout.n];
-        const struct spkent *se = wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len);
-        if (!se)
+        /* the locking script (after an extension prefix) decides the owner and the script type */
+        const struct spkent *se = wallet_find_owner(w, NULL, NULL, o->script_pubkey.data, o->script_pubkey.len);
+        if (!se) {
+            txout_clear(&psbt_utxo);
             continue;
+        }
         /* updater: the UTXO (witness UTXO for segwit spends, the whole
          * transaction for legacy ones, as Core) */
         int version;
         const uint8_t *prog;
         size_t prog_len;
-        const uint8_t *spk = bytes_or_empty(o->script_pubkey.data);
-        bool segwit = script_is_witness_program(spk, o->script_pubkey.len, &version, &prog, &prog_len) ||
-                      script_is_p2sh(spk, o->script_pubkey.len);
+        const uint8_t *spk = bytes_or_empty(se->script);
+        size_t spk_len = se->len;
+        bool segwit = script_is_witness_program(spk, spk_len, &version, &prog, &prog_len) ||
+                      script_is_p2sh(spk, spk_len);
         if (segwit && !psbt_map_get_type(&p->inputs[i], PSBT_IN_WITNESS_UTXO)) {
             struct wbuf b;
             wbuf_init(&b);
@@ -670,7 +682,7 @@ bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *
             psbt_map_set(&p->inputs[i], &k, 1, b.data, b.len);
             wbuf_clear(&b);
         }
-        if (!segwit && !psbt_map_get_type(&p->inputs[i], PSBT_IN_NON_WITNESS_UTXO)) {
+        if (!segwit && t && !psbt_map_get_type(&p->inputs[i], PSBT_IN_NON_WITNESS_UTXO)) {
             struct wbuf b;
             wbuf_init(&b);
             tx_serialize(&b, &t->tx, true);
@@ -682,6 +694,7 @@ bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *
         const struct descriptor *d = (want_keys && w->descs[se->desc].priv) ? w->descs[se->desc].priv
                                                                              : w->descs[se->desc].pub;
         if (want_keys && w->descs[se->desc].priv == NULL && !wallet_check_unlocked(w, e)) {
+            txout_clear(&psbt_utxo);
             ok = false;
             break;
         }
@@ -697,9 +710,9 @@ bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *
                 sha256(h32, sc->data, sc->len);
                 ripemd160_hash160(h20, sc->data, sc->len);
                 uint8_t type = 0xff;
-                if (o->script_pubkey.len == 34 && spk[0] == 0 && spk[1] == 32 && !memcmp(spk + 2, h32, 32))
+                if (spk_len == 34 && spk[0] == 0 && spk[1] == 32 && !memcmp(spk + 2, h32, 32))
                     type = PSBT_IN_WITNESS_SCRIPT;
-                else if (o->script_pubkey.len == 23 && script_is_p2sh(spk, 23) && !memcmp(spk + 2, h20, 20))
+                else if (spk_len == 23 && script_is_p2sh(spk, 23) && !memcmp(spk + 2, h20, 20))
                     type = PSBT_IN_REDEEM_SCRIPT;
                 if (type != 0xff && !psbt_map_get_type(&p->inputs[i], type))
                     psbt_map_set(&p->inputs[i], &type, 1, sc->data, sc->len);
@@ -717,6 +730,7 @@ bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *
                 }
         }
         wbuf_clear(&tmp);
+        txout_clear(&psbt_utxo);
     }
     /* outputs paying the wallet (change): their scripts and key origins */
     for (size_t i = 0; ok && i < p->tx.vout_count; i++) {

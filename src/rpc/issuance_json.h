@@ -21,6 +21,8 @@ struct block_index;
  */
 json_t *rpc_issuance_info_json(struct rpc_context *ctx, struct rpc_error *err);
 
+struct wallet;
+
 /** Which vaults rpc_vault_list_json returns. */
 struct rpc_vault_query {
     int asset;                /* index into the chain's assets, -1: all */
@@ -28,6 +30,7 @@ struct rpc_vault_query {
     int64_t minratio, maxratio;
     bool has_min, has_max;    /* listvaults' minratio / maxratio filters */
     bool descending;          /* highest ratio first: the exact reverse of listvaults' order */
+    struct wallet *wallet;    /* NULL: every vault; else only that wallet's (listvaults on a wallet endpoint) */
 };
 
 /**

@@ -11,7 +11,8 @@ libhm_rpc_a_SOURCES += \
   src/rpc/rpc_wallet.c src/rpc/rpc_wallet.h src/rpc/rpc_wallet_labels.c \
   src/rpc/rpc_wallet_token.c src/rpc/rpc_wallet_token.h \
   src/rpc/rpc_psbt.c \
-  src/rpc/rpc_fees.c
+  src/rpc/rpc_fees.c \
+  src/rpc/rpc_wallet_vault.c
 
 check_PROGRAMS += qa/unit/rpc/rpc_rawtx_tests
 qa_unit_rpc_rpc_rawtx_tests_SOURCES = qa/unit/rpc/rpc_rawtx_tests.c qa/unit/unit.h

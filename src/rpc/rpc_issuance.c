@@ -18,8 +18,11 @@
 #include "src/rpc/json_write.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_args.h"
+#include "src/rpc/rpc_wallet.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
+#include "wallet/wallet.h"
+#include "wallet/wallet_issuance.h"
 
 /* ---- shared ---- */
 
@@ -345,7 +348,8 @@ static const char listvaults_help[] =
     "listvaults ( \"asset\" count skip minratio maxratio )\n"
     "\n"
     "The vaults at the active tip, ordered by collateral ratio (lowest first; debt-free vaults last),\n"
-    "then by outpoint. Each entry is getvault's object.\n"
+    "then by outpoint. Each entry is getvault's object. On a wallet endpoint (/wallet/<name>,\n"
+    "hashmint-cli -rpcwallet) only the vaults that wallet owns (doc/wallet.md, \"Vaults and issuer\").\n"
     "\n"
     "Arguments:\n"
     "1. asset       (string, optional, default all) ticker or asset id\n"
@@ -374,12 +378,15 @@ struct list_walk {
     bool has_min, has_max;
     struct list_item *items;
     size_t n, cap;
+    struct wallet *wallet; /* NULL: every vault; else only this wallet's */
 };
 
 static bool list_one(void *arg, const struct chainstate_vault *v)
 {
     struct list_walk *w = arg;
     if (w->asset >= 0 && v->asset != (uint32_t)w->asset)
+        return true;
+    if (w->wallet && !wallet_has_vault(w->wallet, &v->outpoint))
         return true;
     const struct issuance_asset_state *as = &w->s->asset[v->asset];
     int64_t ratio = rpc_vault_ratio_pct((uint64_t)v->collateral, as->price, v->debt);
@@ -439,6 +446,7 @@ json_t *rpc_vault_list_json(struct rpc_context *ctx, struct rpc_error *err, uint
     w.maxratio = q->maxratio;
     w.has_min = q->has_min;
     w.has_max = q->has_max;
+    w.wallet = q->wallet;
     struct issuance_state *s = mem_alloc(sizeof(*s));
     w.s = s;
     int32_t tip_height;
@@ -499,7 +507,13 @@ static json_t *rpc_listvaults(struct rpc_context *ctx, json_t *params, struct rp
         return rpc_fail(err, RPC_INVALID_PARAMETER, "minratio is above maxratio");
     q.count = (uint64_t)count;
     q.skip = (uint64_t)skip;
-    return rpc_vault_list_json(ctx, err, NULL, NULL, &q);
+    /* on /wallet/<name>: that wallet's vaults only (doc/wallet.md, "Vaults and issuer") */
+    if (rpc_wallet_uri_given() && !(q.wallet = rpc_wallet_pick(ctx, err)))
+        return NULL;
+    json_t *r = rpc_vault_list_json(ctx, err, NULL, NULL, &q);
+    if (q.wallet)
+        wallet_release(q.wallet);
+    return r;
 }
 
 /* ---- auditreserves ---- */

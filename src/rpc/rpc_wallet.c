@@ -46,6 +46,11 @@ static bool uri_wallet_name(char *out, size_t cap)
     return true;
 }
 
+bool rpc_wallet_uri_given(void)
+{
+    return request_uri && strncmp(request_uri, "/wallet/", 8) == 0;
+}
+
 static struct wallet_context *wctx(struct rpc_context *ctx)
 {
     return (struct wallet_context *)ctx->wallets;
@@ -961,6 +966,7 @@ void rpc_register_wallet(struct rpc_table *t)
     rpc_register_wallet_psbt(t);
     rpc_register_wallet_token(t);
     rpc_register_wallet_labels(t);
+    rpc_register_wallet_vault(t);
 }
 
 void rpc_register_descriptor_util(struct rpc_table *t)

@@ -4,6 +4,8 @@
  * rpc_context.wallets is the node's struct wallet_context (NULL with
  * -disablewallet: the methods are then not registered at all, as in Core). */
 
+#include <stdbool.h>
+
 struct rpc_table;
 
 /** Registers the wallet category (createwallet, getnewaddress, sendtoaddress, ...). */
@@ -24,5 +26,9 @@ struct wallet *rpc_wallet_pick(struct rpc_context *ctx, struct rpc_error *err);
 void rpc_register_wallet_labels(struct rpc_table *t);
 /** Registers walletprocesspsbt and walletcreatefundedpsbt (src/rpc/rpc_psbt.c). */
 void rpc_register_wallet_psbt(struct rpc_table *t);
+/** Registers vaultdeposit, vaultwithdraw, mint, setoracleprice, setissuerpaused (src/rpc/rpc_wallet_vault.c). */
+void rpc_register_wallet_vault(struct rpc_table *t);
+/** Returns true if this call came on a /wallet/<name> endpoint (listvaults then lists that wallet's vaults). */
+bool rpc_wallet_uri_given(void);
 
 #endif

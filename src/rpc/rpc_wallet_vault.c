@@ -1,0 +1,331 @@
+/* The wallet's vault and issuer RPCs (doc/wallet.md, "Vaults and issuer"):
+ * vaultdeposit, vaultwithdraw, mint, setoracleprice, setissuerpaused, over
+ * wallet/wallet_issuance.h. listvaults on a wallet endpoint is the node's
+ * listvaults filtered to the wallet (src/rpc/rpc_issuance.c). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "consensus/address.h"
+#include "consensus/params.h"
+#include "consensus/token_prefix.h"
+#include "src/rpc/issuance_view.h"
+#include "src/rpc/rpc.h"
+#include "src/rpc/rpc_args.h"
+#include "src/rpc/rpc_wallet.h"
+#include "src/util/alloc.h"
+#include "src/util/hex.h"
+#include "wallet/wallet.h"
+#include "wallet/wallet_issuance.h"
+
+#define ARGS(name, ...) static const struct rpc_arg name##_args[] = { __VA_ARGS__ }
+#define CHECK(name, help)                                                                                   \
+    if (!rpc_args_check(err, params, name##_args, sizeof(name##_args) / sizeof(name##_args[0]), help)) \
+        return NULL
+
+/* A token amount or price in whole units with up to `decimals` decimals
+ * (number or string), as base units: 1 .. 2^53. */
+static bool parse_token_amount(struct rpc_error *err, uint64_t *out, const json_t *v, int decimals)
+{
+    int64_t scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    int64_t a = -1;
+    char buf[64];
+    if (json_is_integer(v)) {
+        json_int_t i = json_integer_value(v);
+        if (i >= 0 && i <= (json_int_t)(TOKEN_AMOUNT_MAX / (uint64_t)scale))
+            a = (int64_t)i * scale;
+    } else if (json_is_real(v)) {
+        double d = json_real_value(v);
+        if (isfinite(d) && d >= 0 && d < 1e16) {
+            snprintf(buf, sizeof(buf), "%.*f", decimals, d);
+            if (strtod(buf, NULL) != d || !rpc_parse_fixed_point(&a, buf, decimals))
+                a = -1;
+        }
+    } else if (json_is_string(v)) {
+        if (!rpc_parse_fixed_point(&a, json_string_value(v), decimals))
+            a = -1;
+    } else {
+        rpc_fail(err, RPC_TYPE_ERROR, "Amount is not a number or string");
+        return false;
+    }
+    if (a <= 0 || (uint64_t)a > TOKEN_AMOUNT_MAX) {
+        rpc_fail(err, RPC_TYPE_ERROR, a == 0 ? "Invalid amount: must be above 0" : "Invalid amount");
+        return false;
+    }
+    *out = (uint64_t)a;
+    return true;
+}
+
+static bool parse_vault(struct rpc_error *err, struct outpoint *op, const json_t *v)
+{
+    const char *s = rpc_json_cstr(v);
+    if (!s || !rpc_parse_outpoint_text(op, s)) {
+        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid vault: expected \"txid:vout\"");
+        return false;
+    }
+    return true;
+}
+
+/* An asset by ticker or id (display order); absent: the chain's first. */
+static bool parse_asset(struct rpc_context *ctx, struct rpc_error *err, size_t *out, const json_t *v)
+{
+    const struct chain_params *p = ctx->params;
+    if (p->asset_count == 0) {
+        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
+        return false;
+    }
+    *out = 0;
+    const char *name = rpc_json_cstr(v);
+    if (!v)
+        return true;
+    for (size_t i = 0; name && i < p->asset_count; i++) {
+        char hex[65];
+        hex_encode_reversed(hex, p->assets[i].asset_id, 32);
+        if (!strcmp(p->assets[i].ticker, name) || !strcasecmp(hex, name)) {
+            *out = i;
+            return true;
+        }
+    }
+    rpc_fail(err, RPC_INVALID_PARAMETER, "Unknown asset: %.100s", name ? name : "");
+    return false;
+}
+
+/* An optional destination address (NULL json: none). */
+static bool parse_dest(struct rpc_context *ctx, struct rpc_error *err, uint8_t *script, size_t *len, const json_t *v)
+{
+    *len = 0;
+    if (!v)
+        return true;
+    const char *a = rpc_json_cstr(v);
+    if (!a || !address_to_script(script, len, &ctx->params->address, a)) {
+        char shown[120];
+        rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Invalid hashmint address: %s",
+                 json_is_string(v) ? rpc_json_str_show(shown, sizeof(shown), v) : "");
+        return false;
+    }
+    return true;
+}
+
+/* Options: fee_rate in sat/vB (as sendtoaddress). */
+static bool parse_options(struct rpc_error *err, struct wallet_send_options *o, const json_t *fee_rate)
+{
+    if (!fee_rate)
+        return true;
+    int64_t v;
+    if (!rpc_parse_amount(err, &v, fee_rate))
+        return false;
+    o->fee_rate = v / 100000; /* sat/vB read as coins: * 1e8; sat/kvB is sat/vB * 1000 */
+    if (o->fee_rate <= 0) {
+        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid fee_rate");
+        return false;
+    }
+    return true;
+}
+
+/* The result object of every command. */
+static json_t *result_json(const struct wallet_issuance_result *r)
+{
+    json_t *o = json_object();
+    if (r->complete)
+        json_object_set_new(o, "txid", rpc_json_hash(&r->txid));
+    else
+        json_object_set_new(o, "psbt", json_string(r->psbt));
+    json_object_set_new(o, "complete", json_boolean(r->complete));
+    if (r->has_vault) {
+        char hex[65], text[80];
+        hex_encode_reversed(hex, r->vault.txid.b, 32);
+        snprintf(text, sizeof(text), "%s:%u", hex, (unsigned)r->vault.n);
+        json_object_set_new(o, "vault", json_string(text));
+    }
+    json_object_set_new(o, "fee", json_real((double)r->fee / 1e8));
+    return o;
+}
+
+/* Runs one command on the call's wallet and shapes its answer. */
+enum cmd { CMD_DEPOSIT, CMD_WITHDRAW, CMD_MINT, CMD_ORACLE, CMD_PAUSE };
+struct cmd_args {
+    enum cmd cmd;
+    struct outpoint vault;
+    int64_t hmc;
+    uint64_t units;
+    bool paused;
+    size_t asset;
+    uint8_t dest[ADDRESS_MAX_SCRIPT];
+    size_t dest_len;
+    const json_t *fee_rate;
+};
+
+static json_t *run(struct rpc_context *ctx, struct rpc_error *err, const struct cmd_args *a)
+{
+    struct wallet *w = rpc_wallet_pick(ctx, err);
+    if (!w)
+        return NULL;
+    struct wallet_send_options o;
+    wallet_send_options_init(&o, w);
+    if (!parse_options(err, &o, a->fee_rate)) {
+        wallet_release(w);
+        return NULL;
+    }
+    struct wallet_error e = { 0, "" };
+    struct wallet_issuance_result r;
+    memset(&r, 0, sizeof(r));
+    const uint8_t *dest = a->dest_len ? a->dest : NULL;
+    bool ok = false;
+    switch (a->cmd) {
+    case CMD_DEPOSIT:
+        ok = wallet_vault_deposit(w, &e, &r, &a->vault, a->hmc, &o);
+        break;
+    case CMD_WITHDRAW:
+        ok = wallet_vault_withdraw(w, &e, &r, &a->vault, a->hmc, dest, a->dest_len, &o);
+        break;
+    case CMD_MINT:
+        ok = wallet_vault_mint(w, &e, &r, &a->vault, a->units, dest, a->dest_len, &o);
+        break;
+    case CMD_ORACLE:
+        ok = wallet_set_oracle_price(w, &e, &r, a->asset, a->units, &o);
+        break;
+    case CMD_PAUSE:
+        ok = wallet_set_issuer_paused(w, &e, &r, a->asset, a->paused, &o);
+        break;
+    }
+    wallet_release(w);
+    json_t *res = ok ? result_json(&r) : rpc_fail(err, e.code, "%s", e.message);
+    wallet_issuance_result_clear(&r);
+    return res;
+}
+
+#define RESULT_HELP \
+    "\nResult:\n" \
+    "{\n" \
+    "  \"txid\" : \"hex\",        (string) the transaction, when complete and broadcast\n" \
+    "  \"psbt\" : \"str\",        (string) the base64 PSBT for the other key holders, when not complete\n" \
+    "  \"complete\" : bool,     (boolean) every input is signed: the transaction was broadcast\n" \
+    "  \"vault\" : \"txid:vout\", (string) the vault output the transaction creates, if any\n" \
+    "  \"fee\" : n              (numeric) the fee in HMC\n" \
+    "}\n"
+
+/* ---- vaultdeposit ---- */
+
+ARGS(vaultdeposit, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false },
+     { "fee_rate", RPC_ARG_ANY, true });
+static const char vaultdeposit_help[] =
+    "vaultdeposit \"vault\" amount ( fee_rate )\n"
+    "\nAdds amount HMC of the wallet's coins to the collateral of one of its vaults (\"txid:vout\").\n"
+    "The fee (fee_rate in sat/vB, else -paytxfee / -fallbackfee) is paid from the wallet's coins.\n"
+    RESULT_HELP;
+static json_t *rpc_vaultdeposit(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    CHECK(vaultdeposit, vaultdeposit_help);
+    struct cmd_args a = { .cmd = CMD_DEPOSIT, .fee_rate = rpc_arg(params, 2) };
+    if (!parse_vault(err, &a.vault, rpc_arg(params, 0)) || !rpc_parse_amount(err, &a.hmc, rpc_arg(params, 1)))
+        return NULL;
+    if (a.hmc <= 0)
+        return rpc_fail(err, RPC_TYPE_ERROR, "Invalid amount for deposit");
+    return run(ctx, err, &a);
+}
+
+/* ---- vaultwithdraw ---- */
+
+ARGS(vaultwithdraw, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false },
+     { "address", RPC_ARG_STR, true }, { "fee_rate", RPC_ARG_ANY, true });
+static const char vaultwithdraw_help[] =
+    "vaultwithdraw \"vault\" amount ( \"address\" fee_rate )\n"
+    "\nTakes amount HMC out of one of the wallet's vaults and pays it to address (default: a new\n"
+    "address of the wallet). With debt, the oracle price must be fresh and the ratio after at least\n"
+    "the minimum; all the collateral of a vault without debt closes it.\n"
+    RESULT_HELP;
+static json_t *rpc_vaultwithdraw(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    CHECK(vaultwithdraw, vaultwithdraw_help);
+    struct cmd_args a = { .cmd = CMD_WITHDRAW, .fee_rate = rpc_arg(params, 3) };
+    if (!parse_vault(err, &a.vault, rpc_arg(params, 0)) || !rpc_parse_amount(err, &a.hmc, rpc_arg(params, 1)) ||
+        !parse_dest(ctx, err, a.dest, &a.dest_len, rpc_arg(params, 2)))
+        return NULL;
+    if (a.hmc <= 0)
+        return rpc_fail(err, RPC_TYPE_ERROR, "Invalid amount for withdrawal");
+    return run(ctx, err, &a);
+}
+
+/* ---- mint ---- */
+
+ARGS(mint, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false }, { "address", RPC_ARG_STR, true },
+     { "fee_rate", RPC_ARG_ANY, true });
+static const char mint_help[] =
+    "mint \"vault\" amount ( \"address\" fee_rate )\n"
+    "\nMints amount tokens of the vault's asset (HUSD: 8 decimals) against one of the wallet's vaults,\n"
+    "paid to address (default: the vault's own address). Spends and recreates the asset's ISSUER\n"
+    "output: the issuer's m-of-n must sign. The wallet signs with the issuer keys it holds\n"
+    "(imported descriptors); with fewer than the threshold it returns the PSBT for the other key\n"
+    "holders (walletprocesspsbt, combinepsbt, finalizepsbt, sendrawtransaction). Refused before\n"
+    "signing when the rules would refuse it: paused, circuit breaker, stale price, ratio below the\n"
+    "minimum, debt below the minimum vault debt, debt ceiling.\n"
+    RESULT_HELP;
+static json_t *rpc_mint(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    CHECK(mint, mint_help);
+    struct cmd_args a = { .cmd = CMD_MINT, .fee_rate = rpc_arg(params, 3) };
+    if (!parse_vault(err, &a.vault, rpc_arg(params, 0)))
+        return NULL;
+    /* the amount is in the vault's asset; every asset has its decimals, HUSD 8 */
+    int decimals = ctx->params->asset_count ? ctx->params->assets[0].decimals : 8;
+    if (!parse_token_amount(err, &a.units, rpc_arg(params, 1), decimals) ||
+        !parse_dest(ctx, err, a.dest, &a.dest_len, rpc_arg(params, 2)))
+        return NULL;
+    return run(ctx, err, &a);
+}
+
+/* ---- setoracleprice ---- */
+
+ARGS(setoracleprice, { "price", RPC_ARG_ANY, false }, { "asset", RPC_ARG_STR, true },
+     { "fee_rate", RPC_ARG_ANY, true });
+static const char setoracleprice_help[] =
+    "setoracleprice price ( \"asset\" fee_rate )\n"
+    "\nSpends and recreates the asset's ORACLE output (default asset: HUSD) with price, in tokens per\n"
+    "HMC (HUSD: 8 decimals). The oracle's m-of-n must sign: complete when the wallet holds enough\n"
+    "oracle keys, else the PSBT for the other key holders.\n"
+    RESULT_HELP;
+static json_t *rpc_setoracleprice(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    CHECK(setoracleprice, setoracleprice_help);
+    struct cmd_args a = { .cmd = CMD_ORACLE, .fee_rate = rpc_arg(params, 2) };
+    if (!parse_asset(ctx, err, &a.asset, rpc_arg(params, 1)) ||
+        !parse_token_amount(err, &a.units, rpc_arg(params, 0), ctx->params->assets[a.asset].decimals))
+        return NULL;
+    return run(ctx, err, &a);
+}
+
+/* ---- setissuerpaused ---- */
+
+ARGS(setissuerpaused, { "paused", RPC_ARG_BOOL, false }, { "asset", RPC_ARG_STR, true },
+     { "fee_rate", RPC_ARG_ANY, true });
+static const char setissuerpaused_help[] =
+    "setissuerpaused paused ( \"asset\" fee_rate )\n"
+    "\nSpends and recreates the asset's ISSUER output with its paused flag set (true: no mint is valid)\n"
+    "or cleared. The issuer's m-of-n must sign, as for mint.\n"
+    RESULT_HELP;
+static json_t *rpc_setissuerpaused(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    CHECK(setissuerpaused, setissuerpaused_help);
+    struct cmd_args a = { .cmd = CMD_PAUSE, .fee_rate = rpc_arg(params, 2), .paused = rpc_arg_bool(params, 0, false) };
+    if (!parse_asset(ctx, err, &a.asset, rpc_arg(params, 1)))
+        return NULL;
+    return run(ctx, err, &a);
+}
+
+static const struct rpc_command vault_commands[] = {
+    { "wallet", "vaultdeposit", rpc_vaultdeposit, { "vault", "amount", "fee_rate", NULL }, vaultdeposit_help },
+    { "wallet", "vaultwithdraw", rpc_vaultwithdraw, { "vault", "amount", "address", "fee_rate", NULL },
+      vaultwithdraw_help },
+    { "wallet", "mint", rpc_mint, { "vault", "amount", "address", "fee_rate", NULL }, mint_help },
+    { "wallet", "setoracleprice", rpc_setoracleprice, { "price", "asset", "fee_rate", NULL }, setoracleprice_help },
+    { "wallet", "setissuerpaused", rpc_setissuerpaused, { "paused", "asset", "fee_rate", NULL },
+      setissuerpaused_help },
+};
+
+void rpc_register_wallet_vault(struct rpc_table *t)
+{
+    for (size_t i = 0; i < sizeof(vault_commands) / sizeof(vault_commands[0]); i++)
+        rpc_table_add(t, &vault_commands[i]);
+}
