@@ -135,6 +135,7 @@ class WalletVaultTest(HashmintTestFramework):
         assert_raises_rpc_error(-3, "Amount out of range", owner.vaultdeposit, vault, -1)
         assert_raises_rpc_error(-3, "Invalid amount", owner.vaultdeposit, vault, "0.000000001")
         assert_raises_rpc_error(-3, "Invalid amount", owner.mint, vault, 0)
+        assert_raises_rpc_error(-3, "whole base units", owner.mint, vault, "1.5")
         assert_raises_rpc_error(-8, "exceeds the vault's collateral", owner.vaultwithdraw, vault,
                                 Decimal(collateral + 1) / 10**8)
 
@@ -160,11 +161,11 @@ class WalletVaultTest(HashmintTestFramework):
 
         log("mint is refused while the oracle price is stale (genesis price)")
         assert_true(not self.asset()["price_fresh"], "the genesis price is stale by now")
-        assert_raises_rpc_error(-4, "bad-issuance-mint-price-stale", owner.mint, vault, 100)
-        assert_raises_rpc_error(-4, "oracle price is stale", owner.mint, vault, 100)
+        assert_raises_rpc_error(-4, "bad-issuance-mint-price-stale", owner.mint, vault, 100 * HUSD)
+        assert_raises_rpc_error(-4, "oracle price is stale", owner.mint, vault, 100 * HUSD)
 
         log("setoracleprice 100 HUSD/HMC: the owner signs 1 of 2, issuer2 completes the round")
-        r = owner.setoracleprice(100)
+        r = owner.setoracleprice(100 * HUSD)
         assert_true(not r["complete"], "one oracle key is not enough")
         assert_true(not node.finalizepsbt(r["psbt"])["complete"], "not final yet")
         p2 = issuer2.walletprocesspsbt(r["psbt"])
@@ -177,13 +178,13 @@ class WalletVaultTest(HashmintTestFramework):
         log("mint refused when the ratio would fall below 150%, and below the minimum debt")
         # collateral * 100 HUSD/HMC / 1.5 is the most debt allowed
         most = collateral * 100 * 100 // (150 * 10**8)  # whole HUSD, rounded down
-        assert_raises_rpc_error(-4, "bad-issuance-mint-ratio", owner.mint, vault, most + 1)
-        assert_raises_rpc_error(-4, "below the minimum 150%", owner.mint, vault, most + 1)
-        assert_raises_rpc_error(-4, "bad-issuance-vault-dust", owner.mint, vault, 5)
+        assert_raises_rpc_error(-4, "bad-issuance-mint-ratio", owner.mint, vault, (most + 1) * HUSD)
+        assert_raises_rpc_error(-4, "below the minimum 150%", owner.mint, vault, (most + 1) * HUSD)
+        assert_raises_rpc_error(-4, "bad-issuance-vault-dust", owner.mint, vault, 5 * HUSD)
 
         minted = most // 2
         log(f"mint {minted} HUSD: 3-of-5 PSBT round (owner + issuer2 + issuer3, combinepsbt)")
-        r = owner.mint(vault, minted)
+        r = owner.mint(vault, minted * HUSD)
         assert_true(not r["complete"], "the owner holds one issuer key of three")
         new_vault = r["vault"]
         s2 = issuer2.walletprocesspsbt(r["psbt"])
@@ -211,8 +212,8 @@ class WalletVaultTest(HashmintTestFramework):
         assert_true(r["complete"], r)
         self.mine()
         assert_true(self.asset()["paused"], "paused")
-        assert_raises_rpc_error(-4, "bad-issuance-mint-paused", owner.mint, vault, 10)
-        assert_raises_rpc_error(-4, "paused by the issuer", owner.mint, vault, 10)
+        assert_raises_rpc_error(-4, "bad-issuance-mint-paused", owner.mint, vault, 10 * HUSD)
+        assert_raises_rpc_error(-4, "paused by the issuer", owner.mint, vault, 10 * HUSD)
 
         log("setissuerpaused false: a PSBT round from the owner; minting works again")
         r = owner.setissuerpaused(False)
@@ -222,7 +223,7 @@ class WalletVaultTest(HashmintTestFramework):
         self.send_psbt(p["psbt"])
         assert_true(not self.asset()["paused"])
         r = board.getbalance()
-        r = owner.mint(vault, 10)
+        r = owner.mint(vault, 10 * HUSD)
         p = issuer3.walletprocesspsbt(issuer2.walletprocesspsbt(r["psbt"])["psbt"])
         self.send_psbt(p["psbt"])
         vault = r["vault"]
@@ -230,7 +231,7 @@ class WalletVaultTest(HashmintTestFramework):
 
         log("the price goes stale again: mint and a withdrawal with debt are refused")
         self.mine(31)
-        assert_raises_rpc_error(-4, "bad-issuance-mint-price-stale", owner.mint, vault, 10)
+        assert_raises_rpc_error(-4, "bad-issuance-mint-price-stale", owner.mint, vault, 10 * HUSD)
         assert_raises_rpc_error(-4, "bad-issuance-withdraw-price-stale", owner.vaultwithdraw, vault, 1)
         # a deposit needs no price
         r = owner.vaultdeposit(vault, 1)

@@ -2,7 +2,6 @@
  * vaultdeposit, vaultwithdraw, mint, setoracleprice, setissuerpaused, over
  * wallet/wallet_issuance.h. listvaults on a wallet endpoint is the node's
  * listvaults filtered to the wallet (src/rpc/rpc_issuance.c). */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +12,7 @@
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_args.h"
 #include "src/rpc/rpc_wallet.h"
+#include "src/rpc/rpc_wallet_token.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 #include "wallet/wallet.h"
@@ -22,41 +22,6 @@
 #define CHECK(name, help)                                                                                   \
     if (!rpc_args_check(err, params, name##_args, sizeof(name##_args) / sizeof(name##_args[0]), help)) \
         return NULL
-
-/* A token amount or price in whole units with up to `decimals` decimals
- * (number or string), as base units: 1 .. 2^53. */
-static bool parse_token_amount(struct rpc_error *err, uint64_t *out, const json_t *v, int decimals)
-{
-    int64_t scale = 1;
-    for (int i = 0; i < decimals; i++)
-        scale *= 10;
-    int64_t a = -1;
-    char buf[64];
-    if (json_is_integer(v)) {
-        json_int_t i = json_integer_value(v);
-        if (i >= 0 && i <= (json_int_t)(TOKEN_AMOUNT_MAX / (uint64_t)scale))
-            a = (int64_t)i * scale;
-    } else if (json_is_real(v)) {
-        double d = json_real_value(v);
-        if (isfinite(d) && d >= 0 && d < 1e16) {
-            snprintf(buf, sizeof(buf), "%.*f", decimals, d);
-            if (strtod(buf, NULL) != d || !rpc_parse_fixed_point(&a, buf, decimals))
-                a = -1;
-        }
-    } else if (json_is_string(v)) {
-        if (!rpc_parse_fixed_point(&a, json_string_value(v), decimals))
-            a = -1;
-    } else {
-        rpc_fail(err, RPC_TYPE_ERROR, "Amount is not a number or string");
-        return false;
-    }
-    if (a <= 0 || (uint64_t)a > TOKEN_AMOUNT_MAX) {
-        rpc_fail(err, RPC_TYPE_ERROR, a == 0 ? "Invalid amount: must be above 0" : "Invalid amount");
-        return false;
-    }
-    *out = (uint64_t)a;
-    return true;
-}
 
 static bool parse_vault(struct rpc_error *err, struct outpoint *op, const json_t *v)
 {
@@ -254,7 +219,7 @@ ARGS(mint, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false }, { 
      { "fee_rate", RPC_ARG_ANY, true });
 static const char mint_help[] =
     "mint \"vault\" amount ( \"address\" fee_rate )\n"
-    "\nMints amount tokens of the vault's asset (HUSD: 8 decimals) against one of the wallet's vaults,\n"
+    "\nMints amount (whole base units of the vault's asset; 1 HUSD = 100000000) against one of the wallet's vaults,\n"
     "paid to address (default: the vault's own address). Spends and recreates the asset's ISSUER\n"
     "output: the issuer's m-of-n must sign. The wallet signs with the issuer keys it holds\n"
     "(imported descriptors); with fewer than the threshold it returns the PSBT for the other key\n"
@@ -268,9 +233,8 @@ static json_t *rpc_mint(struct rpc_context *ctx, json_t *params, struct rpc_erro
     struct cmd_args a = { .cmd = CMD_MINT, .fee_rate = rpc_arg(params, 3) };
     if (!parse_vault(err, &a.vault, rpc_arg(params, 0)))
         return NULL;
-    /* the amount is in the vault's asset; every asset has its decimals, HUSD 8 */
-    int decimals = ctx->params->asset_count ? ctx->params->assets[0].decimals : 8;
-    if (!parse_token_amount(err, &a.units, rpc_arg(params, 1), decimals) ||
+    /* whole base units of the vault's asset, as sendtoken and vaultrepay */
+    if (!rpc_parse_token_amount(err, &a.units, rpc_arg(params, 1)) ||
         !parse_dest(ctx, err, a.dest, &a.dest_len, rpc_arg(params, 2)))
         return NULL;
     return run(ctx, err, &a);
@@ -282,8 +246,8 @@ ARGS(setoracleprice, { "price", RPC_ARG_ANY, false }, { "asset", RPC_ARG_STR, tr
      { "fee_rate", RPC_ARG_ANY, true });
 static const char setoracleprice_help[] =
     "setoracleprice price ( \"asset\" fee_rate )\n"
-    "\nSpends and recreates the asset's ORACLE output (default asset: HUSD) with price, in tokens per\n"
-    "HMC (HUSD: 8 decimals). The oracle's m-of-n must sign: complete when the wallet holds enough\n"
+    "\nSpends and recreates the asset's ORACLE output (default asset: HUSD) with price, in token base units\n"
+    "per HMC (getissuanceinfo's price: 100 HUSD/HMC is 10000000000). The oracle's m-of-n must sign: complete when the wallet holds enough\n"
     "oracle keys, else the PSBT for the other key holders.\n"
     RESULT_HELP;
 static json_t *rpc_setoracleprice(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
@@ -291,7 +255,7 @@ static json_t *rpc_setoracleprice(struct rpc_context *ctx, json_t *params, struc
     CHECK(setoracleprice, setoracleprice_help);
     struct cmd_args a = { .cmd = CMD_ORACLE, .fee_rate = rpc_arg(params, 2) };
     if (!parse_asset(ctx, err, &a.asset, rpc_arg(params, 1)) ||
-        !parse_token_amount(err, &a.units, rpc_arg(params, 0), ctx->params->assets[a.asset].decimals))
+        !rpc_parse_token_amount(err, &a.units, rpc_arg(params, 0)))
         return NULL;
     return run(ctx, err, &a);
 }
