@@ -27,7 +27,10 @@ Checked:
   and debt below the minimum vault debt;
 - setissuerpaused true by "board" (complete at once) makes mint refuse
   (bad-issuance-mint-paused); setissuerpaused false lets it mint again;
-- bad input: someone else's vault, an unknown vault, bad amounts.
+- bad input: someone else's vault, an unknown vault, bad amounts;
+- the full token life with the tokens branch's RPCs: mint (PSBT round),
+  sendtoken to another wallet and back, vaultrepay of the whole debt,
+  vaultwithdraw of all the collateral closing the vault.
 """
 import os
 import sys
@@ -249,6 +252,34 @@ class WalletVaultTest(HashmintTestFramework):
         wait_until(lambda: vault not in [x["outpoint"] for x in owner.listvaults()], what="vault gone with its block")
         node.reconsiderblock(tip_block)
         wait_until(lambda: [x["outpoint"] for x in owner.listvaults()] == [vault], what="vault back")
+
+        log("token life: sendtoken to another wallet and back, repay all, withdraw all (closes the vault)")
+        node.loadwallet("other")
+        other = node.wallet("other")
+        debt = self.vault(vault)["debt"]
+        assert_equal(owner.gettokenbalance("HUSD"), debt, "the owner holds every minted token")
+        friend = other.getnewaddress()
+        owner.sendtoken(friend, 50 * HUSD)
+        self.mine()
+        assert_equal(other.gettokenbalance("HUSD"), 50 * HUSD)
+        assert_equal(owner.gettokenbalance("HUSD"), debt - 50 * HUSD)
+        other.sendtoken(owner.getnewaddress(), 50 * HUSD)
+        self.mine()
+        assert_equal(owner.gettokenbalance("HUSD"), debt)
+        r = owner.vaultrepay(vault, debt)
+        assert_equal(r["debt"], 0)
+        self.mine()
+        vault = r["vault"]
+        assert_equal(self.asset()["supply"], 0, "every token burnt")
+        coll = self.vault(vault)["collateral"]
+        dest = owner.getnewaddress()
+        r = owner.vaultwithdraw(vault, Decimal(coll) / 10**8, dest)
+        assert_true(r["complete"] and "vault" not in r, f"closed: {r}")
+        self.mine()
+        assert_raises_rpc_error(None, None, node.getvault, vault)
+        assert_equal(owner.listvaults(), [])
+        assert_equal([u["amount"] for u in owner.listunspent() if u["address"] == dest], [Decimal(coll) / 10**8])
+        assert_true(node.auditreserves()["ok"])
         log("done")
 
 
