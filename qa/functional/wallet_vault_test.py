@@ -32,6 +32,7 @@ Checked:
   sendtoken to another wallet and back, vaultrepay of the whole debt,
   vaultwithdraw of all the collateral closing the vault.
 """
+import json
 import os
 import sys
 from decimal import Decimal
@@ -119,6 +120,8 @@ class WalletVaultTest(HashmintTestFramework):
         assert_equal(len(node.listvaults()), 2, "the node lists every vault")
         assert_equal([x["outpoint"] for x in owner.listvaults()], [vault], "the owner only its own")
         assert_equal(len(other.listvaults()), 1)
+        rc, out, errtext = node.cli("-rpcwallet=owner", "listvaults")
+        assert_equal((rc, [x["outpoint"] for x in json.loads(out)]), (0, [vault]), "hashmint-cli -rpcwallet")
 
         log("the vault is not a coin: not in listunspent, never picked by coin selection")
         assert_true(all(f"{u['txid']}:{u['vout']}" != vault for u in owner.listunspent()), "vault not listed")
@@ -211,7 +214,10 @@ class WalletVaultTest(HashmintTestFramework):
                                 Decimal(collateral - 10**8) / 10**8)
 
         log("setissuerpaused true by the board (3 keys: complete at once); mint refuses")
-        r = board.setissuerpaused(True)
+        # through hashmint-cli -rpcwallet (its argument table converts "true")
+        rc, out, errtext = node.cli("-rpcwallet=board", "setissuerpaused", "true")
+        assert_equal(rc, 0, errtext)
+        r = json.loads(out)
         assert_true(r["complete"], r)
         self.mine()
         assert_true(self.asset()["paused"], "paused")
