@@ -62,35 +62,41 @@ struct vault_in {
     size_t asset;
 };
 
-/* Checks op is the wallet's, unspent at the tip and mature, and adds it as s->tx's input. Out: *v. */
+/* Checks op is an unspent vault at the tip, the wallet's (stored, key held,
+ * not spent by a wallet transaction) and mature, and adds it as s->tx's
+ * input. Errors as vaultrepay's (wallet/wallet_token.h). Out: *v. */
 static bool load_vault(struct ispend *s, struct wallet_error *e, struct vault_in *v, const struct outpoint *op,
                        const struct wallet_send_options *o)
 {
     char text[80];
     ispend_outpoint_text(text, op);
-    const struct txout *mine = vault_output(s->w, op);
-    if (!mine || wallet_is_spent(s->w, op))
-        return werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, not a vault of this wallet: %s", text);
-    const struct spkent *se = wallet_find_owner(s->w, NULL, NULL, mine->script_pubkey.data, mine->script_pubkey.len);
-    if (!se || !s->w->descs[se->desc].secret)
-        return werr(e, WALLET_E_WALLET, "Error: the wallet cannot sign for vault %s", text);
     struct txout u = { 0, { NULL, 0 } };
     int32_t height;
     bool coinbase;
-    if (!s->w->chain->get_coin(s->w->chain->ctx, &u, &height, &coinbase, op))
-        return werr(e, WALLET_E_WALLET, "Error: vault %s is not in the UTXO set at the tip (spent, or not confirmed yet)",
-                    text);
+    size_t plen;
+    bool found = s->w->chain->get_coin(s->w->chain->ctx, &u, &height, &coinbase, op) &&
+                 token_prefix_parse(&v->prefix, &plen, u.script_pubkey.data, u.script_pubkey.len) == TOKEN_PREFIX_OK &&
+                 v->prefix.kind == TOKEN_KIND_VAULT;
+    const struct spkent *se = found ? wallet_find_owner(s->w, NULL, NULL, u.script_pubkey.data, u.script_pubkey.len)
+                                    : NULL;
     txout_clear(&u);
+    if (!found)
+        return werr(e, WALLET_E_INVALID_ADDRESS, "No unspent vault at this outpoint");
+    if (!se || !s->w->descs[se->desc].secret)
+        return werr(e, WALLET_E_WALLET, "Vault is not owned by this wallet");
+    const struct txout *mine = vault_output(s->w, op);
+    if (!mine)
+        return werr(e, WALLET_E_WALLET, "Vault %s is not among the wallet's transactions (rescanblockchain)", text);
+    if (wallet_is_spent(s->w, op))
+        return werr(e, WALLET_E_WALLET, "Vault %s is already spent by an unconfirmed wallet transaction", text);
     if (!chain_params_coin_mature(s->params, coinbase, height, s->tip + 1))
         return werr(e, WALLET_E_WALLET,
-                    "Error: vault %s is not mature yet: a vault opened by a coinbase is spendable after %d blocks",
-                    text, s->params->coinbase_maturity);
-    size_t plen;
-    if (token_prefix_parse(&v->prefix, &plen, mine->script_pubkey.data, mine->script_pubkey.len) != TOKEN_PREFIX_OK)
-        return werr(e, WALLET_E_MISC, "Internal error: vault prefix");
+                    "Vault is immature: opened by a coinbase at height %d, spendable after %d blocks", height,
+                    s->params->coinbase_maturity);
     int a = issuance_asset_index(s->params->assets, s->params->asset_count, v->prefix.asset_id);
-    if (a < 0)
-        return werr(e, WALLET_E_MISC, "Internal error: vault of an unknown asset");
+    if (a < 0 || token_prefix_parse(&v->prefix, &plen, mine->script_pubkey.data, mine->script_pubkey.len) !=
+                     TOKEN_PREFIX_OK)
+        return werr(e, WALLET_E_MISC, "Internal error: vault prefix");
     v->asset = (size_t)a;
     v->collateral = mine->value;
     v->lock = mine->script_pubkey.data + plen;

@@ -135,8 +135,10 @@ class WalletVaultTest(HashmintTestFramework):
         log("bad input")
         other_vault = node.listvaults()[0]["outpoint"] if node.listvaults()[0]["outpoint"] != vault \
             else node.listvaults()[1]["outpoint"]
-        assert_raises_rpc_error(-8, "not a vault of this wallet", owner.vaultdeposit, other_vault, 1)
-        assert_raises_rpc_error(-8, "not a vault of this wallet", owner.vaultdeposit, "00" * 32 + ":0", 1)
+        assert_raises_rpc_error(-4, "Vault is not owned by this wallet", owner.vaultdeposit, other_vault, 1)
+        assert_raises_rpc_error(-4, "Vault is not owned by this wallet", owner.mint, other_vault, 10 * HUSD)
+        assert_raises_rpc_error(-5, "No unspent vault at this outpoint", owner.vaultdeposit, "00" * 32 + ":0", 1)
+        assert_raises_rpc_error(-5, "No unspent vault at this outpoint", owner.vaultdeposit, f"{cb}:9", 1)
         assert_raises_rpc_error(-8, "Invalid vault", owner.vaultdeposit, "nonsense", 1)
         assert_raises_rpc_error(-3, "Amount out of range", owner.vaultdeposit, vault, -1)
         assert_raises_rpc_error(-3, "Invalid amount", owner.vaultdeposit, vault, "0.000000001")
