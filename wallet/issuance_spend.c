@@ -329,7 +329,7 @@ bool ispend_finish(struct ispend *s, struct wallet_error *e, struct wallet_issua
         }
     }
     bool complete = false;
-    bool ok = wallet_process_psbt(s->w, e, &p, true, SIGHASH_ALL, false, true, &complete);
+    bool ok = wallet_process_psbt(s->w, e, &p, true, SIGHASH_ALL, false, true, true, &complete);
     if (ok && complete) {
         struct tx final;
         tx_init(&final);

@@ -123,18 +123,18 @@ START_TEST(test_issuer_round)
     psbt_copy(&a, &ps);
     psbt_copy(&b, &ps);
     /* no key: nothing added */
-    ck_assert(wallet_process_psbt(none, &e, &ps, true, SIGHASH_ALL, false, true, &complete));
+    ck_assert(wallet_process_psbt(none, &e, &ps, true, SIGHASH_ALL, false, true, true, &complete));
     ck_assert(!complete);
     ck_assert_uint_eq(partial_sigs(&ps), 0);
     /* one key: one signature and the witness script, not complete */
-    ck_assert(wallet_process_psbt(one, &e, &a, true, SIGHASH_ALL, false, true, &complete));
+    ck_assert(wallet_process_psbt(one, &e, &a, true, SIGHASH_ALL, false, true, true, &complete));
     ck_assert(!complete);
     ck_assert_uint_eq(partial_sigs(&a), 1);
     const struct bytes *ws = psbt_map_get_type(&a.inputs[0], PSBT_IN_WITNESS_SCRIPT);
     ck_assert_ptr_nonnull(ws);
     ck_assert_uint_eq(ws->len, p->assets[0].issuer_witness_script_len);
     /* two more keys, signed separately, then combined: three of five finalize */
-    ck_assert(wallet_process_psbt(two, &e, &b, true, SIGHASH_ALL, false, false, &complete));
+    ck_assert(wallet_process_psbt(two, &e, &b, true, SIGHASH_ALL, false, true, false, &complete));
     ck_assert_uint_eq(partial_sigs(&b), 2);
     ck_assert(psbt_merge(&a, &b));
     ck_assert_uint_eq(partial_sigs(&a), 3);
