@@ -18,7 +18,7 @@ static char *spk_hex(const struct descriptor *d, uint32_t index)
     struct wbuf w;
     wbuf_init(&w);
     char e[200];
-    ck_assert_msg(descriptor_expand(d, &w, NULL, NULL, e, sizeof(e), index), "expand: %s", e);
+    ck_assert_msg(descriptor_expand(d, &w, NULL, NULL, index, e, sizeof(e)), "expand: %s", e);
     char *h = hex_encode_alloc(w.data, w.len);
     wbuf_clear(&w);
     return h;
@@ -35,7 +35,7 @@ static void check_reprint(const struct descriptor *d, const struct chain_params 
         }
         struct descriptor *again;
         char e[200];
-        ck_assert_msg(descriptor_parse(&again, e, sizeof(e), s, params, true), "%s: %s", s, e);
+        ck_assert_msg(descriptor_parse(&again, s, params, true, e, sizeof(e)), "%s: %s", s, e);
         if (!priv && (strstr(s, "*'") || strstr(s, "*h"))) {
             /* a hardened wildcard derives from private keys only */
             descriptor_free(again);
@@ -71,13 +71,13 @@ START_TEST(test_vectors)
         struct descriptor *d;
         char e[200];
         if (strcmp(kind, "invalid") == 0) {
-            ck_assert_msg(!descriptor_parse(&d, e, sizeof(e), rest, params, false), "accepted %s", rest);
+            ck_assert_msg(!descriptor_parse(&d, rest, params, false, e, sizeof(e)), "accepted %s", rest);
             ck_assert(e[0] != '\0');
             invalid++;
             continue;
         }
         char *desc = strtok(rest, " ");
-        ck_assert_msg(descriptor_parse(&d, e, sizeof(e), desc, params, false), "%s: %s", desc, e);
+        ck_assert_msg(descriptor_parse(&d, desc, params, false, e, sizeof(e)), "%s: %s", desc, e);
         uint32_t index = 0;
         char *want0 = NULL;
         for (char *want = strtok(NULL, " "); want; want = strtok(NULL, " "), index++) {
@@ -121,7 +121,7 @@ START_TEST(test_depth_limit)
         wbuf_put(&w, ")", 2);
         struct descriptor *d;
         char e[200];
-        bool ok = descriptor_parse(&d, e, sizeof(e), (const char *)w.data, params, false);
+        bool ok = descriptor_parse(&d, (const char *)w.data, params, false, e, sizeof(e));
         ck_assert_msg(ok == (levels == 128), "%d levels: %s", levels, ok ? "accepted" : e);
         if (ok) {
             char *h = spk_hex(d, 0);
