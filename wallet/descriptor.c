@@ -149,7 +149,7 @@ struct desc_key {
 };
 
 enum desc_type { D_PK, D_PKH, D_WPKH, D_SH, D_WSH, D_TR, D_MULTI, D_SORTEDMULTI, D_ADDR, D_RAW, D_MULTI_A,
-                 D_SORTEDMULTI_A };
+                 D_SORTEDMULTI_A, D_COMBO };
 
 /* BIP 386: a script tree is at most 128 levels deep; BIP 387: multi_a takes
  * at most 999 keys (Core's MAX_PUBKEYS_PER_MULTI_A). */
@@ -172,7 +172,7 @@ struct descriptor {
 };
 
 static const char *const NAMES[] = { "pk",   "pkh", "wpkh",    "sh",           "wsh", "tr",
-                                     "multi", "sortedmulti", "addr", "raw", "multi_a", "sortedmulti_a" };
+                                     "multi", "sortedmulti", "addr", "raw", "multi_a", "sortedmulti_a", "combo" };
 
 void descriptor_free(struct descriptor *d)
 {
@@ -527,6 +527,13 @@ static struct descriptor *parse_script(struct parser *ps, struct span s, enum ct
     }
     if (func(s, "pk", &in))
         return one_key(ps, D_PK, in, ctx);
+    if (func(s, "combo", &in)) {
+        if (ctx != CTX_TOP) {
+            fail(ps->error, ps->cap, "Can only have combo() at top level");
+            return NULL;
+        }
+        return one_key(ps, D_COMBO, in, ctx);
+    }
     if (func(s, "pkh", &in))
         return one_key(ps, D_PKH, in, ctx);
     if (func(s, "wpkh", &in)) {
@@ -1138,11 +1145,41 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
     return ok;
 }
 
+size_t descriptor_script_count(const struct descriptor *d)
+{
+    if (d->type != D_COMBO)
+        return 1;
+    const struct desc_key *k = &d->keys[0];
+    bool compressed = k->kind == KEY_EXT || k->pub_len == 33;
+    return compressed ? 4 : 2;
+}
+
 bool descriptor_expand(const struct descriptor *d, struct wbuf *spk, struct tx_signer *signer,
                        struct descriptor_key_info *info, uint32_t index, char *error, size_t error_cap)
 {
+    return descriptor_expand_nth(d, spk, signer, info, index, 0, error, error_cap);
+}
+
+bool descriptor_expand_nth(const struct descriptor *d, struct wbuf *spk, struct tx_signer *signer,
+                           struct descriptor_key_info *info, uint32_t index, size_t nth, char *error,
+                           size_t error_cap)
+{
     if (info)
         memset(info, 0, sizeof(*info));
+    if (nth >= descriptor_script_count(d))
+        return fail(error, error_cap, "Descriptor has no script %zu", nth);
+    /* combo(KEY) is pk, pkh, then (compressed keys) wpkh and sh(wpkh) of KEY */
+    struct descriptor one, wrap;
+    if (d->type == D_COMBO) {
+        one = *d;
+        one.type = nth == 0 ? D_PK : nth == 1 ? D_PKH : D_WPKH;
+        wrap = one;
+        wrap.type = D_SH;
+        wrap.keys = NULL;
+        wrap.nkeys = 0;
+        wrap.sub = &one;
+        d = nth == 3 ? &wrap : &one;
+    }
     struct wbuf out;
     wbuf_init(&out);
     bool ok = expand(d, &out, signer, info, error, error_cap, index);

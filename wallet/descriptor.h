@@ -11,7 +11,8 @@
  * sortedmulti, and tr(KEY) or tr(KEY,TREE) where TREE is a leaf or
  * {TREE,TREE} (BIP 386, at most 128 levels) and a leaf is pk(KEY),
  * multi_a(k,KEY,...) or sortedmulti_a(k,KEY,...) (BIP 387, at most 999
- * keys). KEY is a hex public key
+ * keys), and combo(KEY) (pk, pkh, and for a compressed key wpkh and
+ * sh(wpkh) of KEY: descriptor_script_count scripts per index). KEY is a hex public key
  * (compressed, or uncompressed outside segwit; x-only inside tr()), a WIF
  * private key of the chain, or an extended key (xpub/xprv, tpub/tprv)
  * followed by /NUM steps (hardened with h or an apostrophe) and optionally a final star step
@@ -106,6 +107,16 @@ struct descriptor_key_info {
 __attribute__((warn_unused_result)) bool descriptor_expand(const struct descriptor *d, struct wbuf *spk,
                                                            struct tx_signer *signer, struct descriptor_key_info *info,
                                                            uint32_t index, char *error, size_t error_cap);
+
+/** How many scriptPubKeys d has at each index: 1, but combo(): 4 for a
+ *  compressed key (P2PK, P2PKH, P2WPKH, P2SH-P2WPKH), 2 for an uncompressed one. */
+size_t descriptor_script_count(const struct descriptor *d);
+/** descriptor_expand for d's script nth (< descriptor_script_count(d));
+ *  descriptor_expand is nth 0. */
+__attribute__((warn_unused_result)) bool descriptor_expand_nth(const struct descriptor *d, struct wbuf *spk,
+                                                               struct tx_signer *signer,
+                                                               struct descriptor_key_info *info, uint32_t index,
+                                                               size_t nth, char *error, size_t error_cap);
 
 /**
  * Parses desc (with or without checksum) for the chain of params and

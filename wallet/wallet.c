@@ -401,26 +401,32 @@ static bool derive_range(struct wallet *w, struct wallet_error *e, size_t di, in
 {
     struct wdesc *d = &w->descs[di];
     char err[256];
+    size_t scripts = descriptor_script_count(d->pub); /* combo() watches several per index */
     if (!d->range) {
-        struct wbuf spk;
-        wbuf_init(&spk);
-        bool ok = descriptor_expand(d->pub, &spk, NULL, NULL, 0, err, sizeof(err));
-        if (ok)
-            add_spk(w, di, 0, spk.data, spk.len);
-        wbuf_clear(&spk);
+        bool ok = true;
+        for (size_t nth = 0; ok && nth < scripts; nth++) {
+            struct wbuf spk;
+            wbuf_init(&spk);
+            ok = descriptor_expand_nth(d->pub, &spk, NULL, NULL, 0, nth, err, sizeof(err));
+            if (ok)
+                add_spk(w, di, 0, spk.data, spk.len);
+            wbuf_clear(&spk);
+        }
         return ok || werr(e, WALLET_E_WALLET, "%s", err);
     }
     for (int64_t i = from; i < to; i++) {
-        struct wbuf spk;
-        wbuf_init(&spk);
-        /* hardened ranges need the private form */
-        const struct descriptor *src = d->priv ? d->priv : d->pub;
-        bool ok = descriptor_expand(src, &spk, NULL, NULL, (uint32_t)i, err, sizeof(err));
-        if (ok)
-            add_spk(w, di, (uint32_t)i, spk.data, spk.len);
-        wbuf_clear(&spk);
-        if (!ok)
-            return werr(e, WALLET_E_KEYPOOL_RAN_OUT, "Error: Keypool ran out, please call keypoolrefill first");
+        for (size_t nth = 0; nth < scripts; nth++) {
+            struct wbuf spk;
+            wbuf_init(&spk);
+            /* hardened ranges need the private form */
+            const struct descriptor *src = d->priv ? d->priv : d->pub;
+            bool ok = descriptor_expand_nth(src, &spk, NULL, NULL, (uint32_t)i, nth, err, sizeof(err));
+            if (ok)
+                add_spk(w, di, (uint32_t)i, spk.data, spk.len);
+            wbuf_clear(&spk);
+            if (!ok)
+                return werr(e, WALLET_E_KEYPOOL_RAN_OUT, "Error: Keypool ran out, please call keypoolrefill first");
+        }
     }
     return true;
 }

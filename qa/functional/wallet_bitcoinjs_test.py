@@ -79,6 +79,17 @@ class WalletBitcoinjsTest(HashmintTestFramework):
         spk = w.getaddressinfo(a0)["scriptPubKey"]
         assert_equal(js("address", script=spk)["address"], a0)
 
+        log("combo(): hashmint's addresses are bitcoinjs's P2PKH, P2WPKH and P2SH-P2WPKH; a watching wallet sees them")
+        combo = with_checksum(node, "combo(%s)" % jk["pubkey"])
+        assert_equal(node.deriveaddresses(combo), [jk["p2pkh"], jk["address"], jk["p2sh_p2wpkh"]])
+        node.createwallet("watch", True)
+        watch = node.wallet("watch")
+        res = watch.importdescriptors([{"desc": combo, "timestamp": "now"}])
+        assert_true(res[0]["success"], res)
+        paid = [w.sendtoaddress(a, 1) for a in (jk["p2pkh"], jk["address"], jk["p2sh_p2wpkh"])]
+        node.generatetoaddress(1, a0)
+        wait_until(lambda: sorted(u["txid"] for u in watch.listunspent()) == sorted(paid), what="combo coins watched")
+
         log("tr() script trees: hashmint's descriptor address is bitcoinjs's p2tr address")
         internal = jk["pubkey"][2:]
         xa = w.getaddressinfo(w.getnewaddress())["pubkey"][2:]
@@ -90,28 +101,33 @@ class WalletBitcoinjsTest(HashmintTestFramework):
             desc = with_checksum(node, "tr(%s,%s)" % (internal, tree))
             assert_equal(node.deriveaddresses(desc)[0], js("p2tr", internal=internal, leaves=leaves)["address"])
 
-        log("a 2-of-2 wsh(multi) shared by the wallet and bitcoinjs")
-        priv = [d["desc"] for d in w.listdescriptors(True)["descriptors"]
+        log("a 2-of-2 wsh(multi) shared by a wallet of its own and bitcoinjs")
+        # Its own wallet, as Core's multisig guides do: the funding wallet
+        # never holds a coin it can only half sign, which its automatic
+        # coin selection could pick (as Core's would).
+        node.createwallet("ms")
+        wm = node.wallet("ms")
+        priv = [d["desc"] for d in wm.listdescriptors(True)["descriptors"]
                 if d["desc"].startswith("wpkh(") and not d["internal"]][0]
-        pub = [d["desc"] for d in w.listdescriptors()["descriptors"]
+        pub = [d["desc"] for d in wm.listdescriptors()["descriptors"]
                if d["desc"].startswith("wpkh(") and not d["internal"]][0]
         ms_priv = with_checksum(node, "wsh(multi(2,%s,%s))" % (key_of(priv), jk["pubkey"]))
         ms_pub = with_checksum(node, "wsh(multi(2,%s,%s))" % (key_of(pub), jk["pubkey"]))
-        res = w.importdescriptors([{"desc": ms_priv, "timestamp": "now", "range": [0, 3]}])
+        res = wm.importdescriptors([{"desc": ms_priv, "timestamp": "now", "range": [0, 3]}])
         assert_true(res[0]["success"], res)
         ms_addr = node.deriveaddresses(ms_pub, [0, 0])[0]
-        assert_true(w.getaddressinfo(ms_addr)["ismine"])
+        assert_true(wm.getaddressinfo(ms_addr)["ismine"])
         t_ms = w.sendtoaddress(ms_addr, 5)
         t_ms2 = w.sendtoaddress(ms_addr, 4)
         node.generatetoaddress(1, a0)
-        utxo = [u for u in w.listunspent() if u["txid"] == t_ms and u["address"] == ms_addr][0]
-        utxo2 = [u for u in w.listunspent() if u["txid"] == t_ms2 and u["address"] == ms_addr][0]
+        utxo = [u for u in wm.listunspent() if u["txid"] == t_ms and u["address"] == ms_addr][0]
+        utxo2 = [u for u in wm.listunspent() if u["txid"] == t_ms2 and u["address"] == ms_addr][0]
 
         log("hashmint makes the PSBT (walletcreatefundedpsbt), both sign, hashmint finalizes")
         dest = w.getnewaddress()
-        funded = w.walletcreatefundedpsbt([{"txid": t_ms, "vout": utxo["vout"]}], [{dest: 3}], 0,
+        funded = wm.walletcreatefundedpsbt([{"txid": t_ms, "vout": utxo["vout"]}], [{dest: 3}], 0,
                                           {"add_inputs": False})
-        half = w.walletprocesspsbt(funded["psbt"])
+        half = wm.walletprocesspsbt(funded["psbt"])
         assert_equal(half["complete"], False)
         seen = js("inspect", psbt=half["psbt"])
         assert_equal(seen["inputs"][0]["partial_sigs"], 1)
@@ -131,12 +147,12 @@ class WalletBitcoinjsTest(HashmintTestFramework):
         assert_equal(w.gettransaction(txid)["confirmations"], 1)
 
         log("bitcoinjs signs first, hashmint second: the order does not matter")
-        funded = w.walletcreatefundedpsbt([{"txid": t_ms2, "vout": utxo2["vout"]}], [{dest: 1}], 0,
+        funded = wm.walletcreatefundedpsbt([{"txid": t_ms2, "vout": utxo2["vout"]}], [{dest: 1}], 0,
                                           {"add_inputs": False})
-        upd = w.walletprocesspsbt(funded["psbt"], False)
+        upd = wm.walletprocesspsbt(funded["psbt"], False)
         js_first = js("sign", psbt=upd["psbt"], wif=jk["wif"])
         assert_equal(js_first["signed"], [0])
-        done = w.walletprocesspsbt(js_first["psbt"])
+        done = wm.walletprocesspsbt(js_first["psbt"])
         assert_equal(done["complete"], True)
         txid = node.sendrawtransaction(done["hex"])
         node.generatetoaddress(1, a0)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "wallet/psbt.h"
+#include "wallet/psbt_v2.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

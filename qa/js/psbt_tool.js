@@ -4,7 +4,8 @@
 // Python test drives bitcoinjs-lib as it drives hashmintd, with no network.
 //
 // Requests ({"cmd": ..., "chain": "regtest"|"test"|"main", ...}):
-//   key        {wif?}                       -> {wif, pubkey, address}: a new (or given) key, its P2WPKH address
+//   key        {wif?}                       -> {wif, pubkey, address, p2pkh, p2sh_p2wpkh}: a new (or given) key,
+//                                              its P2WPKH address and its other single-key addresses
 //   address    {script}                     -> {address}: the address bitcoinjs encodes for a scriptPubKey
 //   sign       {psbt, wif, finalize?}       -> {psbt, signed:[i...], hex?}: signs every input the key can sign
 //   create     {inputs:[{txid,vout,sequence?,script,amount,witness_script?}],
@@ -48,7 +49,10 @@ function cmdKey(req) {
   const net = network(req);
   const kp = req.wif ? ECPair.fromWIF(req.wif, net) : ECPair.makeRandom({ network: net });
   const pubkey = Buffer.from(kp.publicKey);
-  return { wif: kp.toWIF(), pubkey: pubkey.toString('hex'), address: p2wpkhAddress(pubkey, net) };
+  const p2pkh = bitcoin.payments.p2pkh({ pubkey, network: net }).address;
+  const p2sh = bitcoin.payments.p2sh({ redeem: bitcoin.payments.p2wpkh({ pubkey, network: net }), network: net });
+  return { wif: kp.toWIF(), pubkey: pubkey.toString('hex'), address: p2wpkhAddress(pubkey, net), p2pkh,
+           p2sh_p2wpkh: p2sh.address };
 }
 
 function cmdAddress(req) {

@@ -903,19 +903,25 @@ static json_t *rpc_deriveaddresses(struct rpc_context *ctx, json_t *params, stru
     }
     out = json_array();
     for (int64_t i = lo; i <= hi; i++) {
-        struct wbuf spk;
-        wbuf_init(&spk);
-        char addr[ADDRESS_MAX_STRING];
-        bool ok = descriptor_expand(d, &spk, NULL, NULL, (uint32_t)i, e, sizeof(e)) &&
-                  address_from_script(addr, &ctx->params->address, spk.data, spk.len);
-        wbuf_clear(&spk);
-        if (!ok) {
+        size_t found = 0; /* combo(): every script with an address (not its P2PK), as Core */
+        for (size_t nth = 0; nth < descriptor_script_count(d); nth++) {
+            struct wbuf spk;
+            wbuf_init(&spk);
+            char addr[ADDRESS_MAX_STRING];
+            bool ok = descriptor_expand_nth(d, &spk, NULL, NULL, (uint32_t)i, nth, e, sizeof(e)) &&
+                      address_from_script(addr, &ctx->params->address, spk.data, spk.len);
+            wbuf_clear(&spk);
+            if (ok) {
+                json_array_append_new(out, json_string(addr));
+                found++;
+            }
+        }
+        if (!found) {
             json_decref(out);
             out = NULL;
             rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Descriptor does not have a corresponding address");
             goto done;
         }
-        json_array_append_new(out, json_string(addr));
     }
 done:
     descriptor_free(d);

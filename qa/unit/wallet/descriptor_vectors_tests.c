@@ -1,8 +1,8 @@
-/* tr() with script trees (BIP 386) and multi_a/sortedmulti_a (BIP 387):
- * the BIPs' vectors (qa/data/descriptor_tr_vectors.txt) expand to their
- * scripts at indexes 0, 1, 2 and the invalid ones are refused; the public
- * and private forms print the tree so that it parses back to the same
- * scripts; the depth limit. */
+/* Descriptor vectors (qa/data/descriptor_vectors.txt): tr() with script
+ * trees (BIP 386) and multi_a/sortedmulti_a (BIP 387) expand to their
+ * scripts at indexes 0, 1, 2; combo() (BIP 384) to its scripts at index 0;
+ * the invalid ones are refused; the public and private forms print so that
+ * they parse back to the same scripts; the tree depth limit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,10 +53,10 @@ static void check_reprint(const struct descriptor *d, const struct chain_params 
 
 START_TEST(test_vectors)
 {
-    FILE *f = fopen(UNIT_DATA("descriptor_tr_vectors.txt"), "r");
+    FILE *f = fopen(UNIT_DATA("descriptor_vectors.txt"), "r");
     ck_assert_ptr_nonnull(f);
     static char line[4000];
-    int valid = 0, invalid = 0;
+    int valid = 0, invalid = 0, combos = 0;
     while (fgets(line, sizeof(line), f)) {
         size_t len = strlen(line);
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -78,6 +78,30 @@ START_TEST(test_vectors)
         }
         char *desc = strtok(rest, " ");
         ck_assert_msg(descriptor_parse(&d, desc, params, false, e, sizeof(e)), "%s: %s", desc, e);
+        if (strcmp(kind, "scripts") == 0) { /* every script at index 0 */
+            size_t nth = 0;
+            for (char *want = strtok(NULL, " "); want; want = strtok(NULL, " "), nth++) {
+                ck_assert_uint_lt(nth, descriptor_script_count(d));
+                struct wbuf w;
+                wbuf_init(&w);
+                ck_assert(descriptor_expand_nth(d, &w, NULL, NULL, 0, nth, e, sizeof(e)));
+                char *h = hex_encode_alloc(w.data, w.len);
+                ck_assert_msg(strcmp(h, want) == 0, "%s script %zu: %s, want %s", desc, nth, h, want);
+                mem_free(h);
+                wbuf_clear(&w);
+            }
+            ck_assert_uint_eq(nth, descriptor_script_count(d));
+            struct wbuf w;
+            wbuf_init(&w);
+            ck_assert(!descriptor_expand_nth(d, &w, NULL, NULL, 0, nth, e, sizeof(e)));
+            wbuf_clear(&w);
+            char *again = descriptor_to_string(d, params, false);
+            ck_assert_ptr_nonnull(strstr(again, "combo("));
+            mem_free(again);
+            descriptor_free(d);
+            combos++;
+            continue;
+        }
         uint32_t index = 0;
         char *want0 = NULL;
         for (char *want = strtok(NULL, " "); want; want = strtok(NULL, " "), index++) {
@@ -96,7 +120,8 @@ START_TEST(test_vectors)
     }
     fclose(f);
     ck_assert_int_eq(valid, 11);
-    ck_assert_int_ge(invalid, 14);
+    ck_assert_int_eq(combos, 3);
+    ck_assert_int_ge(invalid, 16);
 }
 END_TEST
 
@@ -134,9 +159,9 @@ START_TEST(test_depth_limit)
 }
 END_TEST
 
-static Suite *descriptor_tr_suite(void)
+static Suite *descriptor_vectors_suite(void)
 {
-    Suite *s = suite_create("descriptor_tr");
+    Suite *s = suite_create("descriptor_vectors");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_vectors);
@@ -145,4 +170,4 @@ static Suite *descriptor_tr_suite(void)
     return s;
 }
 
-UNIT_MAIN(descriptor_tr_suite)
+UNIT_MAIN(descriptor_vectors_suite)
