@@ -342,6 +342,7 @@ void net_sync_tick(struct net_sync *s, int64_t now_us)
     tip_ibd = s->pending_ibd;
     s->tip_pending = false;
     pthread_mutex_unlock(&s->mu);
+    sync_cmpct_note_pushed(s, l.v, l.n);
     if (pending && !tip_ibd)
         for (size_t i = 0; i < l.n; i++)
             announce_tip(s, l.v[i], &tip, tip_height);

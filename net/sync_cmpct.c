@@ -474,6 +474,36 @@ bool sync_cmpct_announce(struct net_sync *s, struct peer *p, const struct hash25
     return true;
 }
 
+void sync_cmpct_note_pushed(struct net_sync *s, struct peer **peers, size_t n)
+{
+    struct hash256 h;
+    int64_t ids[NET_SYNC_CMPCT_MAX_PUSH];
+    size_t nids;
+    pthread_mutex_lock(&s->mu);
+    bool fresh = s->pushed_seq != s->applied_seq;
+    s->applied_seq = s->pushed_seq;
+    h = s->pushed_hash;
+    nids = s->npushed;
+    memcpy(ids, s->pushed_to, nids * sizeof(*ids));
+    pthread_mutex_unlock(&s->mu);
+    struct node_header_info pushed, sent;
+    if (!fresh || nids == 0 || !s->node->header_info(s->node->ctx, &pushed, &h))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        struct sync_peer *sp = sp_of(peers[i]);
+        bool was_pushed = false;
+        for (size_t j = 0; j < nids && !was_pushed; j++)
+            was_pushed = ids[j] == peers[i]->id;
+        if (!was_pushed)
+            continue;
+        if (sp->have_sent && s->node->header_info(s->node->ctx, &sent, &sp->sent_hash) &&
+            arith256_cmp(&sent.chain_work, &pushed.chain_work) >= 0)
+            continue;
+        sp->have_sent = true;
+        sp->sent_hash = h;
+    }
+}
+
 struct push_ctx {
     const uint8_t *payload;
     size_t len;
@@ -509,6 +539,7 @@ void net_sync_new_pow_valid_block(struct net_sync *s, const struct block *b, con
     connman_for_each_peer(s->cm, push_one, c);
     pthread_mutex_lock(&s->mu);
     s->pushed_hash = *hash;
+    s->pushed_seq++;
     s->npushed = c->nsent;
     memcpy(s->pushed_to, c->sent, c->nsent * sizeof(*c->sent));
     pthread_mutex_unlock(&s->mu);

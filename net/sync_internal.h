@@ -141,6 +141,8 @@ struct net_sync {
     struct hash256 pushed_hash;
     int64_t pushed_to[NET_SYNC_CMPCT_MAX_PUSH];
     size_t npushed;
+    uint64_t pushed_seq;  /* bumped per push (guarded by mu)... */
+    uint64_t applied_seq; /* ...and the last one the tick recorded in the peers' sent header (event thread) */
 };
 
 
@@ -231,6 +233,12 @@ void sync_cmpct_free(struct net_sync *s);
  * p is done with (sent now, or pushed before validation).
  */
 bool sync_cmpct_announce(struct net_sync *s, struct peer *p, const struct hash256 *tip, int32_t height);
+/**
+ * Core's NewPoWValidBlock sets pindexBestHeaderSent: the peers a block was
+ * pushed to have it, so later announcements build on it (a tick that sees
+ * only a later tip would otherwise announce both). Event thread, each tick.
+ */
+void sync_cmpct_note_pushed(struct net_sync *s, struct peer **peers, size_t n);
 /** Serves a getdata MSG_CMPCT_BLOCK item: compact within NET_SYNC_CMPCT_MAX_DEPTH of the tip, else the full block. */
 bool sync_cmpct_serve(struct net_sync *s, struct peer *p, const struct hash256 *h);
 

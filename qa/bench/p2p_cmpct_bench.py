@@ -69,12 +69,14 @@ def main():
         wait_until(lambda: len({n.getbestblockhash() for n in nodes}) == 1, timeout=120, what="sync")
         wait_until(lambda: b.getpeerinfo()[0]["bip152_hb_to"], timeout=60, what="B chose A as high-bandwidth")
         assert not c.getpeerinfo()[0]["bip152_hb_to"]
-        split = w.create_self_transfer_multi(num_outputs=args.txs * args.rounds)
-        for n in (b, a):
-            n.sendrawtransaction(split["hex"])
+        outs = []
+        for _ in range((args.txs * args.rounds + 999) // 1000):  # at most 1,000 outputs per standard tx
+            split = w.create_self_transfer_multi(num_outputs=1000)
+            for n in (b, a):
+                n.sendrawtransaction(split["hex"])
+            outs += split["new_utxos"]
         w.generate(1)
         wait_until(lambda: len({n.getbestblockhash() for n in nodes}) == 1, timeout=120, what="sync")
-        outs = list(split["new_utxos"])
         rows = []
         for r in range(args.rounds):
             for _ in range(args.txs):

@@ -180,6 +180,9 @@ static const struct opt opts[] = {
     { "walletrbf", "", GROUP_OPTIONS, 0, "Send transactions with full-RBF opt-in enabled (default: 1)" },
     { "txconfirmtarget", "=<n>", GROUP_OPTIONS, 0, "If paytxfee is not set, include enough fee so transactions begin confirmation on average within n blocks (default: 6)" },
     { "walletnotify", "=<cmd>", GROUP_OPTIONS, 0, "Execute command when a wallet transaction changes. %s in cmd is replaced by TxID, %w is replaced by wallet name, %b is replaced by the hash of the block including the transaction (set to 'unconfirmed' if the transaction is not included) and %h is replaced by the block height (-1 if not included)" },
+    { "blocksonly", "", GROUP_RELAY, 0,
+      "Whether to reject transactions from network peers; blocks are then fetched whole, never as compact "
+      "blocks (default: 0)" },
     { "minrelaytxfee", "=<amt>", GROUP_RELAY, 0,
       "Fees (in HMC/kvB) smaller than this are considered zero fee for relaying, mining and transaction creation "
       "(default: 0.00001)" },
