@@ -593,3 +593,69 @@ bool wallet_liquidate_vault(struct wallet *w, struct wallet_error *e, struct has
     unlock_both(w);
     return ok;
 }
+
+/* The BIP 125 incremental relay fee (base units per kvB), as bumpfee's. */
+#define LIQ_INCREMENTAL_FEE 1000
+
+bool wallet_liquidation_bump(struct wallet *w, struct wallet_error *e, struct hash256 *new_txid, int64_t *new_rate,
+                             const struct hash256 *txid, int64_t max_rate)
+{
+    lock_both(w);
+    struct spent_set s;
+    memset(&s, 0, sizeof(s));
+    struct tx nt;
+    tx_init(&nt);
+    const struct wtx *t = wallet_find_tx(w, txid);
+    bool ok = can_sign(w, e);
+    if (ok && !t)
+        ok = werr(e, WALLET_E_INVALID_ADDRESS, "Invalid or non-wallet transaction id");
+    if (ok && (wallet_tx_depth(w, t) != 0 || t->abandoned))
+        ok = werr(e, WALLET_E_WALLET, "Transaction has been mined, or is conflicted with a mined transaction");
+    /* ours: input 0 on the liquidation path (empty scriptSig and witness),
+     * BIP 125 signalled, the payout (our key) last */
+    if (ok && (t->tx.vin_count < 2 || t->tx.vout_count < 1 || t->tx.vin[0].script_sig.len != 0 ||
+               t->tx.vin[0].witness.count != 0 || t->tx.vin[0].sequence >= 0xfffffffeu))
+        ok = werr(e, WALLET_E_WALLET, "Transaction is not a replaceable liquidation");
+    size_t payout = ok ? t->tx.vout_count - 1 : 0;
+    if (ok && !wallet_find_spk(w, t->tx.vout[payout].script_pubkey.data, t->tx.vout[payout].script_pubkey.len))
+        ok = werr(e, WALLET_E_WALLET, "Transaction is not a liquidation paying this wallet");
+    ok = ok && spent_fill(w, e, &s, &t->tx);
+    int64_t in_total = 0, out_total = 0;
+    for (size_t i = 0; ok && i < s.n; i++)
+        in_total += s.outs[i].value;
+    if (ok && !tx_value_out(&t->tx, &out_total))
+        ok = werr(e, WALLET_E_WALLET, "Transaction has invalid output values");
+    if (ok) {
+        int64_t old_fee = in_total - out_total;
+        int64_t vsize = (int64_t)tx_vsize(&t->tx) + (int64_t)t->tx.vin_count; /* as liquidation_fee's slack */
+        int64_t old_rate = old_fee * 1000 / vsize;
+        /* a quarter more, at least the incremental fee more, at most max_rate */
+        int64_t rate = old_rate + old_rate / 4;
+        if (rate < old_rate + LIQ_INCREMENTAL_FEE)
+            rate = old_rate + LIQ_INCREMENTAL_FEE;
+        if (max_rate > 0 && rate > max_rate)
+            rate = max_rate;
+        int64_t fee = (rate * vsize + 999) / 1000;
+        int64_t min_fee = old_fee + (LIQ_INCREMENTAL_FEE * vsize + 999) / 1000;
+        if (fee < min_fee)
+            ok = werr(e, WALLET_E_INVALID_PARAMETER,
+                      "The fee rate is at the maximum (%lld base units/kvB): no replacement pays the incremental fee",
+                      (long long)max_rate);
+        if (ok && t->tx.vout[payout].value - (fee - old_fee) < 546)
+            ok = werr(e, WALLET_E_WALLET, "The payout is too small to bump the fee");
+        if (ok) {
+            tx_copy(&nt, &t->tx);
+            nt.vout[payout].value -= fee - old_fee;
+            tx_update_hashes(&nt);
+            ok = sign_inputs(w, e, &nt, &s, 0) && check_tx(w, e, &nt, &s) && store_and_submit(w, e, &nt);
+            if (ok) {
+                *new_txid = nt.txid;
+                *new_rate = rate;
+            }
+        }
+    }
+    spent_clear(&s);
+    tx_clear(&nt);
+    unlock_both(w);
+    return ok;
+}

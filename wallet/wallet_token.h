@@ -80,4 +80,17 @@ __attribute__((warn_unused_result)) bool wallet_liquidate_vault(struct wallet *w
                                                                 const struct outpoint *vault,
                                                                 const struct wallet_send_options *o);
 
+/**
+ * Replaces the wallet's unconfirmed liquidation txid (BIP 125; bumpfee
+ * refuses it: its vault input is not the wallet's) by the same transaction
+ * at a higher fee rate, the fee taken from the payout: the old rate plus a
+ * quarter, at least plus the incremental relay fee, capped at max_rate (> 0,
+ * base units per kvB). Out: *new_txid, *new_rate. Errors: -5 unknown; -4
+ * mined, conflicted or not a liquidation paying the wallet; -8 the cap
+ * leaves no room for the incremental fee; -26 refused by the mempool.
+ */
+__attribute__((warn_unused_result)) bool wallet_liquidation_bump(struct wallet *w, struct wallet_error *e,
+                                                                 struct hash256 *new_txid, int64_t *new_rate,
+                                                                 const struct hash256 *txid, int64_t max_rate);
+
 #endif

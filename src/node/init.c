@@ -26,6 +26,8 @@
 #include "src/miner/native.h"
 #include "src/miner/watch.h"
 #include "src/node/args.h"
+#include "src/node/keeper.h"
+#include "src/node/keeper_rpc.h"
 #include "src/node/net_glue.h"
 #include "src/node/node_mempool.h"
 #include "src/node/wallet_glue.h"
@@ -80,6 +82,7 @@ struct node {
     struct zmq_notifier *zmq;
     struct net_glue *net; /* P2P; started on the event thread once the chain is loaded */
     struct wallet_glue *wallet; /* the loaded wallets (NULL with -disablewallet) */
+    struct keeper *keeper;      /* -keeper (guarded by mu) */
     int blocknotify_sub;
 
     pthread_t loader;
@@ -291,6 +294,39 @@ static json_t *node_stratum_info(void *node)
     json_t *r = n->stratum ? stratum_server_info(n->stratum) : NULL;
     pthread_mutex_unlock(&n->mu);
     return r;
+}
+
+static json_t *node_keeper_info(void *node)
+{
+    struct node *n = node;
+    pthread_mutex_lock(&n->mu);
+    json_t *r = n->keeper ? keeper_info_json(n->keeper) : NULL;
+    pthread_mutex_unlock(&n->mu);
+    return r;
+}
+
+/* -keeper, -keeperwallet, -keepermaxfee: the keeper (doc/keeper.md), after the wallets. */
+static bool start_keeper(struct node *n)
+{
+    if (!args_get_bool(n->args, "keeper", false))
+        return true;
+    struct keeper_options o = { .wallet = args_get(n->args, "keeperwallet", ""), .max_fee = 100000 };
+    const char *mf = args_get(n->args, "keepermaxfee", NULL);
+    if (mf && (!args_parse_money(&o.max_fee, mf) || o.max_fee <= 0)) {
+        init_error("Invalid amount for -keepermaxfee=<amount>: '%s' (HMC per kvB, above 0)", mf);
+        return false;
+    }
+    char err[256];
+    struct keeper *k = keeper_start(n->chain, node_mempool_get(n->mempool), n->events, wallet_glue_context(n->wallet),
+                                    &o, err, sizeof(err));
+    if (!k) {
+        init_error("%s", err);
+        return false;
+    }
+    pthread_mutex_lock(&n->mu);
+    n->keeper = k;
+    pthread_mutex_unlock(&n->mu);
+    return true;
 }
 
 /* ---- options --------------------------------------------------------------------- */
@@ -770,6 +806,8 @@ static void *loader_main(void *arg)
         init_error("Cannot start the fee estimates flush timer");
         goto fail;
     }
+    if (!start_keeper(n))
+        goto fail;
     if (!start_miner(n))
         goto fail;
     if (!start_stratum(n))
@@ -1043,6 +1081,7 @@ static bool start_rpc(struct node *n)
     rpc_register_issuance_debug(n->table);
     rpc_register_rest(n->table);
     rpc_register_descriptor_util(n->table);
+    keeper_rpc_register(n->table);
     if (!args_get_bool(n->args, "disablewallet", false))
         rpc_register_wallet(n->table);
     rpc_table_set_warmup(n->table, "Loading block index...");
@@ -1083,6 +1122,7 @@ static bool start_rpc(struct node *n)
     n->ctx.request_shutdown = rpc_request_shutdown;
     n->ctx.zmq_notifications = node_zmq_notifications;
     n->ctx.stratum_info = node_stratum_info;
+    n->ctx.keeper_info = node_keeper_info;
     n->ctx.log_path = n->have_log_file ? n->log_path : NULL;
     n->rpc = rpc_server_start(n->base, &o, n->table, &n->ctx, err, sizeof(err));
     mem_free(binds);
@@ -1153,6 +1193,12 @@ static void shutdown_node(struct node *n)
         pthread_join(n->loader, NULL);
     if (n->blocknotify_sub > 0)
         events_unsubscribe(n->events, n->blocknotify_sub);
+    /* The keeper before the wallets it acts with. */
+    pthread_mutex_lock(&n->mu);
+    struct keeper *keeper = n->keeper;
+    n->keeper = NULL;
+    pthread_mutex_unlock(&n->mu);
+    keeper_stop(keeper);
     /* Wallets before the mempool and the chain they listen to. */
     n->ctx.wallets = NULL;
     wallet_glue_stop(n->wallet);

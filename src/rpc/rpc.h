@@ -109,6 +109,8 @@ struct rpc_context {
     struct miner_watch *miner_watch;
     /** getstratuminfo's object (new reference), or NULL when -stratum is off. */
     json_t *(*stratum_info)(void *node);
+    /** getkeeperinfo's object (new reference), or NULL when -keeper is off (src/node/keeper_rpc.c). */
+    json_t *(*keeper_info)(void *node);
 };
 
 /**
