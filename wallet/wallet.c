@@ -149,18 +149,62 @@ static bool tx_active(const struct wallet *w, const struct wtx *t)
     return d > 0 || (d == 0 && !t->abandoned);
 }
 
+static uint64_t outpoint_key(const struct outpoint *op)
+{
+    uint64_t k;
+    memcpy(&k, op->txid.b, 8);
+    return (k ^ ((uint64_t)op->n * 0x9e3779b97f4a7c15ull)) | 1;
+}
+
+static bool tx_spends(const struct wtx *t, const struct outpoint *op)
+{
+    for (size_t j = 0; j < t->tx.vin_count; j++)
+        if (t->tx.vin[j].prevout.n == op->n && hash256_eq(&t->tx.vin[j].prevout.txid, &op->txid))
+            return true;
+    return false;
+}
+
+/* The spenders of one outpoint, collected from spend_idx (each once). */
+struct spenders {
+    struct wallet *w;
+    const struct outpoint *op;
+    bool active_only; /* stop at the first active spender (wallet_is_spent) */
+    struct wtx **v;
+    size_t n, cap;
+};
+
+static bool spender_match(void *arg, size_t pos)
+{
+    struct spenders *s = arg;
+    struct wtx *t = s->w->txs[pos];
+    if (!tx_spends(t, s->op))
+        return false;
+    if (s->active_only)
+        return tx_active(s->w, t);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i] == t)
+            return false;
+    if (s->n == s->cap)
+        s->v = mem_realloc(s->v, (s->cap = s->cap ? 2 * s->cap : 4) * sizeof(*s->v));
+    s->v[s->n++] = t;
+    return false; /* keep going: every spender is wanted */
+}
+
+/* Out: s->v[0..s->n) the wallet transactions spending op (s->v reused across calls; mem_free it). */
+static void find_spenders(struct wallet *w, struct spenders *s, const struct outpoint *op)
+{
+    s->w = w;
+    s->op = op;
+    s->active_only = false;
+    s->n = 0;
+    widx_find(&w->spend_idx, outpoint_key(op), spender_match, s);
+}
+
 bool wallet_is_spent(struct wallet *w, const struct outpoint *op)
 {
     /* A coin is spent by any wallet transaction that is not conflicted or abandoned. */
-    for (size_t i = 0; i < w->ntxs; i++) {
-        const struct wtx *t = w->txs[i];
-        if (!tx_active(w, t))
-            continue;
-        for (size_t j = 0; j < t->tx.vin_count; j++)
-            if (t->tx.vin[j].prevout.n == op->n && hash256_eq(&t->tx.vin[j].prevout.txid, &op->txid))
-                return true;
-    }
-    return false;
+    struct spenders s = { w, op, true, NULL, 0, 0 };
+    return widx_find(&w->spend_idx, outpoint_key(op), spender_match, &s) != SIZE_MAX;
 }
 
 bool wallet_is_locked_coin(struct wallet *w, const struct outpoint *op)
@@ -594,6 +638,9 @@ struct wtx *wallet_add_tx_mem(struct wallet *w, const struct tx *tx)
     uint64_t k;
     memcpy(&k, tx->txid.b, 8);
     widx_put(&w->tx_idx, k | 1, w->ntxs);
+    if (!tx_is_coinbase(tx))
+        for (size_t i = 0; i < tx->vin_count; i++)
+            widx_put(&w->spend_idx, outpoint_key(&tx->vin[i].prevout), w->ntxs);
     w->ntxs++;
     return t;
 }
@@ -641,35 +688,33 @@ static bool mark_used(struct wallet *w, const struct tx *tx)
 static bool mark_conflicts(struct wallet *w, const struct tx *tx, int32_t height, const struct hash256 *block)
 {
     bool ok = true;
-    for (size_t i = 0; i < w->ntxs; i++) {
-        struct wtx *t = w->txs[i];
-        if (t->height >= 0 || hash256_eq(&t->tx.txid, &tx->txid) || t->conflict_height >= 0)
-            continue;
-        bool conflict = false;
-        for (size_t a = 0; a < t->tx.vin_count && !conflict; a++)
-            for (size_t b = 0; b < tx->vin_count && !conflict; b++)
-                conflict = t->tx.vin[a].prevout.n == tx->vin[b].prevout.n &&
-                           hash256_eq(&t->tx.vin[a].prevout.txid, &tx->vin[b].prevout.txid);
-        if (!conflict)
-            continue;
-        t->conflict_height = height;
-        t->conflict_block = *block;
-        ok = wallet_db_put_tx(w, t) && ok;
-        /* descendants: spenders of t's outputs */
-        for (size_t j = 0; j < w->ntxs; j++) {
-            struct wtx *c = w->txs[j];
-            if (c->height >= 0 || c->conflict_height >= 0)
+    struct spenders s = { 0 }, kids = { 0 };
+    for (size_t b = 0; b < tx->vin_count; b++) {
+        find_spenders(w, &s, &tx->vin[b].prevout);
+        for (size_t i = 0; i < s.n; i++) {
+            struct wtx *t = s.v[i];
+            if (t->height >= 0 || hash256_eq(&t->tx.txid, &tx->txid) || t->conflict_height >= 0)
                 continue;
-            for (size_t a = 0; a < c->tx.vin_count; a++) {
-                if (hash256_eq(&c->tx.vin[a].prevout.txid, &t->tx.txid)) {
+            t->conflict_height = height;
+            t->conflict_block = *block;
+            ok = wallet_db_put_tx(w, t) && ok;
+            /* descendants: spenders of t's outputs */
+            for (uint32_t k = 0; k < t->tx.vout_count; k++) {
+                struct outpoint op = { t->tx.txid, k };
+                find_spenders(w, &kids, &op);
+                for (size_t j = 0; j < kids.n; j++) {
+                    struct wtx *c = kids.v[j];
+                    if (c->height >= 0 || c->conflict_height >= 0)
+                        continue;
                     c->conflict_height = height;
                     c->conflict_block = *block;
                     ok = wallet_db_put_tx(w, c) && ok;
-                    break;
                 }
             }
         }
     }
+    mem_free(s.v);
+    mem_free(kids.v);
     return ok;
 }
 
@@ -1168,6 +1213,7 @@ void wallet_close(struct wallet *w)
     }
     mem_free(w->txs);
     widx_free(&w->tx_idx);
+    widx_free(&w->spend_idx);
     mem_free(w->locked);
     crypter_wipe(w->mkey, sizeof(w->mkey));
     pthread_mutex_destroy(&w->mu);

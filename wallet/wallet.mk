@@ -73,3 +73,7 @@ check_PROGRAMS += qa/unit/wallet/wallet_spend_tests
 qa_unit_wallet_wallet_spend_tests_SOURCES = qa/unit/wallet/wallet_spend_tests.c qa/unit/unit.h
 qa_unit_wallet_wallet_spend_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_wallet_wallet_spend_tests_LDADD = $(WALLET_UNIT_LIBS)
+check_PROGRAMS += qa/unit/wallet/wallet_tests
+qa_unit_wallet_wallet_tests_SOURCES = qa/unit/wallet/wallet_tests.c qa/unit/unit.h
+qa_unit_wallet_wallet_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_wallet_tests_LDADD = $(WALLET_UNIT_LIBS)

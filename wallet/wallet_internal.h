@@ -75,6 +75,10 @@ struct wallet {
     struct wtx **txs;
     size_t ntxs;
     struct widx tx_idx;
+    /* outpoint -> positions in txs of the transactions spending it (one entry
+     * per input; coinbase inputs left out): spent checks and conflicts look
+     * up their spenders instead of walking every transaction */
+    struct widx spend_idx;
     int64_t next_order;
 
     struct hash256 best_hash;

@@ -32,5 +32,6 @@ void bench_chain_run(void);
 void bench_miner_run(void);
 void bench_reserve_run(void);
 void bench_cmpct_run(void);
+void bench_wallet_run(void);
 
 #endif

@@ -22,6 +22,7 @@ static const struct {
     { "miner", bench_miner_run },
     { "reserve", bench_reserve_run },
     { "cmpct", bench_cmpct_run },
+    { "wallet", bench_wallet_run },
 };
 
 static double now_sec(void)
