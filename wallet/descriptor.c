@@ -1007,12 +1007,17 @@ static bool expand_leaf(const struct descriptor *d, struct wbuf *out, struct tx_
 }
 
 /* BIP 341's Merkle root of tr's leaves (depth first, with their depths):
- * equal-depth neighbours on a stack combine into their TapBranch. */
+ * equal-depth neighbours on a stack combine into their TapBranch. Each
+ * stack entry covers a run of leaves [first[j], leaf count); combining two
+ * entries appends each one's hash to the Merkle path of the other's leaves.
+ * scripts, paths (nleaves each, initialised; may be NULL): out, each leaf's
+ * script and Merkle path for the signer's control blocks. */
 static bool tree_root(const struct descriptor *tr, uint8_t root[32], struct tx_signer *signer, char *error,
-                      size_t cap, uint32_t index)
+                      size_t cap, uint32_t index, struct wbuf *scripts, struct wbuf *paths)
 {
     uint8_t(*hash)[32] = mem_calloc(tr->nleaves, 32);
     size_t *depth = mem_calloc(tr->nleaves, sizeof(size_t));
+    size_t *first = mem_calloc(tr->nleaves, sizeof(size_t));
     size_t n = 0;
     bool ok = true;
     for (size_t i = 0; i < tr->nleaves && ok; i++) {
@@ -1021,10 +1026,19 @@ static bool tree_root(const struct descriptor *tr, uint8_t root[32], struct tx_s
         ok = expand_leaf(tr->leaves[i], &leaf, signer, error, cap, index);
         if (ok) {
             sighash_tapleaf_hash(hash[n], 0xc0, leaf.data, leaf.len);
+            first[n] = i;
             depth[n++] = tr->depths[i];
+            if (scripts)
+                wbuf_put(&scripts[i], leaf.data, leaf.len);
         }
         wbuf_clear(&leaf);
         while (ok && n >= 2 && depth[n - 1] == depth[n - 2]) {
+            if (paths) {
+                for (size_t j = first[n - 2]; j < first[n - 1]; j++)
+                    wbuf_put(&paths[j], hash[n - 1], 32);
+                for (size_t j = first[n - 1]; j <= i; j++)
+                    wbuf_put(&paths[j], hash[n - 2], 32);
+            }
             const uint8_t *a = hash[n - 2], *b = hash[n - 1];
             if (memcmp(a, b, 32) > 0) {
                 const uint8_t *t = a;
@@ -1048,6 +1062,7 @@ static bool tree_root(const struct descriptor *tr, uint8_t root[32], struct tx_s
         memcpy(root, hash[0], 32);
     mem_free(hash);
     mem_free(depth);
+    mem_free(first);
     return ok;
 }
 
@@ -1125,10 +1140,29 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
     case D_TR: {
         uint8_t xonly[32], root[32];
         const uint8_t *internal = dk.len == 32 ? dk.pub : dk.pub + 1;
-        if (d->nleaves && !tree_root(d, root, signer, error, cap, index)) {
-            ok = false;
-            break;
+        struct wbuf *scripts = NULL, *paths = NULL;
+        if (signer && d->nleaves) {
+            scripts = mem_calloc(d->nleaves, sizeof(*scripts));
+            paths = mem_calloc(d->nleaves, sizeof(*paths));
+            for (size_t i = 0; i < d->nleaves; i++) {
+                wbuf_init(&scripts[i]);
+                wbuf_init(&paths[i]);
+            }
         }
+        if (d->nleaves)
+            ok = tree_root(d, root, signer, error, cap, index, scripts, paths);
+        /* the signer learns the tree: key path tweak and script path control blocks */
+        struct tx_signer_tap *tap = ok && scripts ? tx_signer_add_tap(signer, internal, root) : NULL;
+        for (size_t i = 0; tap && i < d->nleaves; i++)
+            tx_signer_tap_add_leaf(tap, scripts[i].data, scripts[i].len, paths[i].data, paths[i].len);
+        for (size_t i = 0; scripts && i < d->nleaves; i++) {
+            wbuf_clear(&scripts[i]);
+            wbuf_clear(&paths[i]);
+        }
+        mem_free(scripts);
+        mem_free(paths);
+        if (!ok)
+            break;
         if (!keys_taproot_output_create(xonly, NULL, internal, d->nleaves ? root : NULL)) {
             ok = fail(error, cap, "key is not valid for taproot");
             break;

@@ -22,6 +22,23 @@ static void load_utxos(const struct psbt *p, struct txout *spent, bool *have)
         have[i] = psbt_input_utxo(p, i, &spent[i]);
 }
 
+/* TAP_LEAF_SCRIPT: control block -> script || leaf version (0xc0). */
+static void add_leaf_script(struct psbt_map *m, const uint8_t *script, size_t len, const uint8_t *control,
+                            size_t control_len)
+{
+    struct wbuf key, val;
+    wbuf_init(&key);
+    wbuf_init(&val);
+    wbuf_u8(&key, PSBT_IN_TAP_LEAF_SCRIPT);
+    wbuf_put(&key, control, control_len);
+    wbuf_put(&val, script, len);
+    wbuf_u8(&val, 0xc0);
+    if (!psbt_map_get(m, key.data, key.len))
+        psbt_map_set(m, key.data, key.len, val.data, val.len);
+    wbuf_clear(&key);
+    wbuf_clear(&val);
+}
+
 /* Sets the final fields of input i from a complete txin and drops its partial data. */
 static void set_final(struct psbt *p, size_t i, const struct txin *in)
 {
@@ -133,6 +150,45 @@ static void load_partials(const struct psbt *p, size_t i, struct txin *in, const
     wbuf_clear(&w);
 }
 
+/* BIP 371: the input's leaves (TAP_LEAF_SCRIPT: control block -> script
+ * and leaf version) and tapscript signatures (TAP_SCRIPT_SIG: x-only key
+ * and leaf hash -> signature) go to the signer, which builds a script-path
+ * witness from them (the finalizer has nothing else). */
+static void load_tap_fields(const struct psbt_map *m, struct tx_signer *s)
+{
+    for (size_t k = 0; k < m->count; k++) {
+        const struct psbt_pair *pr = &m->pairs[k];
+        if (pr->key.data[0] == PSBT_IN_TAP_LEAF_SCRIPT && pr->value.len >= 1)
+            (void)tx_signer_add_leaf_control(s, pr->value.data, pr->value.len - 1,
+                                             pr->value.data[pr->value.len - 1], pr->key.data + 1, pr->key.len - 1);
+        else if (pr->key.data[0] == PSBT_IN_TAP_SCRIPT_SIG && pr->key.len == 65)
+            tx_signer_add_tap_sig(s, pr->key.data + 1, pr->key.data + 33, pr->value.data, pr->value.len);
+    }
+}
+
+static void add_tap_script_sig(void *arg, const uint8_t xonly[32], const uint8_t leaf_hash[32], const uint8_t *sig,
+                               size_t sig_len)
+{
+    struct psbt_map *m = arg;
+    uint8_t key[65];
+    key[0] = PSBT_IN_TAP_SCRIPT_SIG;
+    memcpy(key + 1, xonly, 32);
+    memcpy(key + 33, leaf_hash, 32);
+    if (!psbt_map_get(m, key, sizeof(key)))
+        psbt_map_set(m, key, sizeof(key), sig, sig_len);
+}
+
+/* Records a script-path witness's signatures and its leaf (TAP_SCRIPT_SIG,
+ * TAP_LEAF_SCRIPT), so another signer or the finalizer can continue. */
+static void note_tap_script(struct psbt_map *m, const struct txin *in)
+{
+    if (!tx_sign_tap_witness_sigs(in, add_tap_script_sig, m))
+        return;
+    const struct bytes *script = &in->witness.items[in->witness.count - 2];
+    const struct bytes *control = &in->witness.items[in->witness.count - 1];
+    add_leaf_script(m, script->data, script->len, control->data, control->len);
+}
+
 /* Completes a single-key input (P2PKH, P2WPKH, P2SH-P2WPKH, P2TR key path)
  * from its partial data alone. Returns true if in is now complete. */
 static bool finalize_single(const struct psbt *p, size_t i, struct txin *in, const struct txout *utxo, bool tokens)
@@ -224,6 +280,7 @@ bool psbt_sign(struct psbt *p, struct tx_signer *s, int hash_type, bool finalize
         const struct bytes *ws = psbt_map_get_type(&p->inputs[i], PSBT_IN_WITNESS_SCRIPT);
         if (ws)
             tx_signer_add_script(s, ws->data, ws->len);
+        load_tap_fields(&p->inputs[i], s);
     }
     struct txout *spent = mem_calloc(n ? n : 1, sizeof(*spent));
     bool *have = mem_calloc(n ? n : 1, sizeof(bool));
@@ -256,11 +313,14 @@ bool psbt_sign(struct psbt *p, struct tx_signer *s, int hash_type, bool finalize
         int version;
         const uint8_t *prog;
         size_t prog_len;
-        if (!why && script_is_witness_program(lock, lock_len, &version, &prog, &prog_len) && version == 1 &&
-            t.vin[i].witness.count == 1 && !psbt_map_get_type(&p->inputs[i], PSBT_IN_TAP_KEY_SIG)) {
+        bool taproot = script_is_witness_program(lock, lock_len, &version, &prog, &prog_len) && version == 1 &&
+                       prog_len == 32;
+        if (!why && taproot && t.vin[i].witness.count == 1 && !psbt_map_get_type(&p->inputs[i], PSBT_IN_TAP_KEY_SIG)) {
             uint8_t k = PSBT_IN_TAP_KEY_SIG;
             psbt_map_set(&p->inputs[i], &k, 1, t.vin[i].witness.items[0].data, t.vin[i].witness.items[0].len);
         }
+        if (taproot)
+            note_tap_script(&p->inputs[i], &t.vin[i]);
         psbt_v2_note_signatures(p, i); /* before finalizing drops the signatures */
         if (why)
             *complete = false;
@@ -335,6 +395,26 @@ static void update_output_scripts(struct psbt *p, size_t i, const struct tx_sign
     }
 }
 
+/* BIP 371 for an input spending a tree the signer knows: TAP_INTERNAL_KEY,
+ * TAP_MERKLE_ROOT and a TAP_LEAF_SCRIPT per leaf. */
+static void add_tap_tree(struct psbt_map *m, const struct tx_signer *s, const uint8_t *lock, size_t lock_len)
+{
+    if (lock_len != 34 || lock[0] != OP_1 || lock[1] != 32)
+        return;
+    const struct tx_signer_tap *tap = tx_signer_find_tap(s, lock + 2);
+    if (!tap)
+        return;
+    uint8_t t = PSBT_IN_TAP_INTERNAL_KEY;
+    if (!psbt_map_get_type(m, t))
+        psbt_map_set(m, &t, 1, tap->internal, 32);
+    t = PSBT_IN_TAP_MERKLE_ROOT;
+    if (!psbt_map_get_type(m, t))
+        psbt_map_set(m, &t, 1, tap->root, 32);
+    for (size_t l = 0; l < tap->leaf_count; l++)
+        add_leaf_script(m, tap->leaves[l].script.data, tap->leaves[l].script.len, tap->leaves[l].control.data,
+                        tap->leaves[l].control.len);
+}
+
 void psbt_update_scripts(struct psbt *p, const struct tx_signer *s)
 {
     for (size_t i = 0; i < p->tx.vin_count; i++) {
@@ -371,6 +451,8 @@ void psbt_update_scripts(struct psbt *p, const struct tx_signer *s)
                     psbt_map_set(&p->inputs[i], &type, 1, sc->data, sc->len);
             }
         }
+        if (!psbt_input_is_final(p, i))
+            add_tap_tree(&p->inputs[i], s, lock, lock_len);
         txout_clear(&u);
     }
     for (size_t i = 0; i < p->tx.vout_count; i++)
@@ -408,10 +490,33 @@ static void add_origins(struct psbt_map *m, const struct tx_signer *s, const uin
         struct wbuf key, val;
         wbuf_init(&key);
         wbuf_init(&val);
-        if (o->xonly) {
+        const struct tx_signer_tap *tap =
+            lock_len == 34 && lock[0] == OP_1 && lock[1] == 32 ? tx_signer_find_tap(s, lock + 2) : NULL;
+        if (o->xonly && tap && memcmp(tap->internal, o->pub, 32) != 0) {
+            /* a leaf key: the hashes of the leaves it appears in */
+            struct wbuf hashes;
+            wbuf_init(&hashes);
+            size_t nh = 0;
+            for (size_t l = 0; l < tap->leaf_count; l++)
+                if (contains(tap->leaves[l].script.data, tap->leaves[l].script.len, o->pub, 32)) {
+                    uint8_t lh[32];
+                    sighash_tapleaf_hash(lh, 0xc0, tap->leaves[l].script.data, tap->leaves[l].script.len);
+                    wbuf_put(&hashes, lh, 32);
+                    nh++;
+                }
+            if (nh) {
+                wbuf_u8(&key, t_tap);
+                wbuf_put(&key, o->pub, 32);
+                wbuf_compact(&val, nh);
+                wbuf_put(&val, hashes.data, hashes.len);
+                put_origin(&val, o);
+            }
+            wbuf_clear(&hashes);
+        } else if (o->xonly) {
             uint8_t out[32];
             if (lock_len == 34 && lock[0] == OP_1 && lock[1] == 32 &&
-                keys_taproot_output_create(out, NULL, o->pub, NULL) && memcmp(out, lock + 2, 32) == 0) {
+                ((tap && !memcmp(tap->internal, o->pub, 32)) ||
+                 (keys_taproot_output_create(out, NULL, o->pub, NULL) && memcmp(out, lock + 2, 32) == 0))) {
                 wbuf_u8(&key, t_tap);
                 wbuf_put(&key, o->pub, 32);
                 wbuf_compact(&val, 0); /* key path: no leaf hashes */

@@ -26,7 +26,8 @@ __attribute__((warn_unused_result)) bool psbt_sign(struct psbt *p, struct tx_sig
 
 /** Updater: adds to each non-final input with a known UTXO, and to each
  *  output, the redeem and witness scripts of s that its output (or redeem
- *  script) commits to. */
+ *  script) commits to; for an input spending a script tree s knows, BIP
+ *  371's TAP_INTERNAL_KEY, TAP_MERKLE_ROOT and a TAP_LEAF_SCRIPT per leaf. */
 void psbt_update_scripts(struct psbt *p, const struct tx_signer *s);
 
 /**

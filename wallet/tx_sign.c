@@ -39,6 +39,15 @@ void tx_signer_clear(struct tx_signer *s)
         bytes_clear(&s->scripts[i]);
     mem_free(s->scripts);
     mem_free(s->origins);
+    for (size_t i = 0; i < s->tap_count; i++) {
+        for (size_t j = 0; j < s->taps[i].leaf_count; j++) {
+            bytes_clear(&s->taps[i].leaves[j].script);
+            bytes_clear(&s->taps[i].leaves[j].control);
+        }
+        mem_free(s->taps[i].leaves);
+    }
+    mem_free(s->taps);
+    mem_free(s->tap_sigs);
     memset(s, 0, sizeof(*s));
 }
 
@@ -72,6 +81,85 @@ void tx_signer_add_origin(struct tx_signer *s, const struct tx_signer_origin *o)
             return;
     s->origins = mem_realloc(s->origins, (s->origin_count + 1) * sizeof(*s->origins));
     s->origins[s->origin_count++] = *o;
+}
+
+struct tx_signer_tap *tx_signer_add_tap(struct tx_signer *s, const uint8_t internal[32], const uint8_t root[32])
+{
+    uint8_t out[32];
+    int parity;
+    if (!keys_taproot_output_create(out, &parity, internal, root))
+        return NULL;
+    for (size_t i = 0; i < s->tap_count; i++)
+        if (!memcmp(s->taps[i].output, out, 32))
+            return &s->taps[i];
+    s->taps = mem_realloc(s->taps, (s->tap_count + 1) * sizeof(*s->taps));
+    struct tx_signer_tap *t = &s->taps[s->tap_count++];
+    memset(t, 0, sizeof(*t));
+    memcpy(t->internal, internal, 32);
+    memcpy(t->output, out, 32);
+    memcpy(t->root, root, 32);
+    t->parity = parity;
+    return t;
+}
+
+void tx_signer_tap_add_leaf(struct tx_signer_tap *t, const uint8_t *script, size_t len, const uint8_t *path,
+                            size_t path_len)
+{
+    for (size_t i = 0; i < t->leaf_count; i++)
+        if (t->leaves[i].script.len == len && !memcmp(t->leaves[i].script.data, script, len))
+            return; /* a tree may repeat a leaf; one control block is enough */
+    t->leaves = mem_realloc(t->leaves, (t->leaf_count + 1) * sizeof(*t->leaves));
+    struct tx_signer_leaf *l = &t->leaves[t->leaf_count++];
+    memset(l, 0, sizeof(*l));
+    bytes_set(&l->script, script, len);
+    struct wbuf w;
+    wbuf_init(&w);
+    wbuf_u8(&w, (uint8_t)(0xc0 | t->parity));
+    wbuf_put(&w, t->internal, 32);
+    wbuf_put(&w, path, path_len);
+    bytes_set(&l->control, w.data, w.len);
+    wbuf_clear(&w);
+}
+
+bool tx_signer_add_leaf_control(struct tx_signer *s, const uint8_t *script, size_t len, uint8_t leaf_version,
+                                const uint8_t *control, size_t control_len)
+{
+    if (leaf_version != 0xc0 || control_len < 33 || (control_len - 33) % 32 != 0 || (control_len - 33) / 32 > 128 ||
+        (control[0] & 0xfe) != 0xc0)
+        return false;
+    /* fold the path into the root: each level hashes the smaller child first */
+    uint8_t h[32];
+    sighash_tapleaf_hash(h, 0xc0, script, len);
+    for (size_t off = 33; off < control_len; off += 32) {
+        const uint8_t *a = h, *b = control + off;
+        if (memcmp(a, b, 32) > 0) {
+            a = control + off;
+            b = h;
+        }
+        struct sha256_ctx c;
+        sha256_tagged_init(&c, "TapBranch");
+        sha256_write(&c, a, 32);
+        sha256_write(&c, b, 32);
+        sha256_finalize(&c, h);
+    }
+    struct tx_signer_tap *t = tx_signer_add_tap(s, control + 1, h);
+    if (!t || t->parity != (control[0] & 1))
+        return false;
+    tx_signer_tap_add_leaf(t, script, len, control + 33, control_len - 33);
+    return true;
+}
+
+void tx_signer_add_tap_sig(struct tx_signer *s, const uint8_t xonly[32], const uint8_t leaf_hash[32],
+                           const uint8_t *sig, size_t sig_len)
+{
+    if (sig_len != 64 && sig_len != 65)
+        return;
+    s->tap_sigs = mem_realloc(s->tap_sigs, (s->tap_sig_count + 1) * sizeof(*s->tap_sigs));
+    struct tx_signer_tap_sig *t = &s->tap_sigs[s->tap_sig_count++];
+    memcpy(t->xonly, xonly, 32);
+    memcpy(t->leaf_hash, leaf_hash, 32);
+    memcpy(t->sig, sig, sig_len);
+    t->sig_len = sig_len;
 }
 
 void tx_signer_add_script(struct tx_signer *s, const uint8_t *p, size_t len)
@@ -334,31 +422,245 @@ static void solve_witness(struct stack *wit, const struct sign_ctx *c, const str
     }
 }
 
-static bool sign_taproot(struct txin *in, const struct sign_ctx *c, const uint8_t *xonly)
+static const struct tx_signer_key *key_by_xonly(const struct tx_signer *s, const uint8_t x[32])
+{
+    for (size_t i = 0; i < s->key_count; i++)
+        if (s->keys[i].pub_len == 33 && !memcmp(s->keys[i].pub + 1, x, 32))
+            return &s->keys[i];
+    return NULL;
+}
+
+/* BIP 341/342 signature hash: key path when leaf_hash is NULL, else the
+ * tapscript of that leaf (no OP_CODESEPARATOR executed: the wallet's
+ * leaves have none). */
+static bool tap_hash(uint8_t out[32], const struct sign_ctx *c, const uint8_t *leaf_hash, uint8_t hash_type)
+{
+    struct script_exec_data ed;
+    memset(&ed, 0, sizeof(ed));
+    ed.annex_init = true;
+    if (leaf_hash) {
+        ed.tapleaf_hash_init = true;
+        memcpy(ed.tapleaf_hash, leaf_hash, 32);
+        ed.codeseparator_pos_init = true;
+        ed.codeseparator_pos = 0xffffffffu;
+    }
+    return sighash_taproot(out, c->tx, c->in, hash_type, leaf_hash ? SIGVERSION_TAPSCRIPT : SIGVERSION_TAPROOT, &ed,
+                           c->pre);
+}
+
+/* A Schnorr signature (64 bytes, 65 with a non-default hash type) by k over
+ * the key path (tweaked with root; root NULL for a key-only output) or a leaf. */
+static bool schnorr_sig(uint8_t sig[65], size_t *sig_len, const struct sign_ctx *c, const struct tx_signer_key *k,
+                        const uint8_t *leaf_hash, const uint8_t *root)
+{
+    uint8_t hash[32];
+    if (!tap_hash(hash, c, leaf_hash, (uint8_t)c->hash_type))
+        return false;
+    bool ok = leaf_hash ? keys_schnorr_sign(sig, hash, k->sec, NULL)
+                        : keys_schnorr_sign_tweaked(sig, hash, k->sec, root, NULL);
+    if (!ok)
+        return false;
+    *sig_len = 64;
+    if (c->hash_type != SIGHASH_DEFAULT)
+        sig[(*sig_len)++] = (uint8_t)c->hash_type;
+    return true;
+}
+
+static bool schnorr_sig_valid(const struct sign_ctx *c, const struct bytes *b, const uint8_t *leaf_hash,
+                              const uint8_t x[32])
+{
+    if (b->len != 64 && b->len != 65)
+        return false;
+    uint8_t ht = b->len == 65 ? b->data[64] : SIGHASH_DEFAULT;
+    uint8_t hash[32];
+    return (b->len == 64 || ht != SIGHASH_DEFAULT) && tap_hash(hash, c, leaf_hash, ht) &&
+           keys_schnorr_verify(b->data, hash, x);
+}
+
+/* The keys and threshold of a wallet leaf: pk(K) is <K> CHECKSIG (k = 1),
+ * multi_a is <K1> CHECKSIG <K2> CHECKSIGADD ... <k> NUMEQUAL (BIP 387).
+ * Out: *keys (mem_free), *n, *k. Returns false for any other script. */
+static bool leaf_template(const uint8_t *p, size_t len, const uint8_t (**keys)[32], size_t *n, int64_t *k)
+{
+    const uint8_t *pc = p, *end = p + len;
+    enum opcode op;
+    const uint8_t *data;
+    size_t data_len;
+    uint8_t(*x)[32] = NULL;
+    size_t count = 0;
+    *keys = NULL;
+    while (pc < end) {
+        if (!script_get_op(&pc, end, &op, &data, &data_len))
+            goto bad;
+        if (data && data_len == 32) {
+            enum opcode next;
+            const uint8_t *d2;
+            size_t l2;
+            if (!script_get_op(&pc, end, &next, &d2, &l2) || next != (count == 0 ? OP_CHECKSIG : OP_CHECKSIGADD))
+                goto bad;
+            x = mem_realloc(x, (count + 1) * 32);
+            memcpy(x[count++], data, 32);
+            continue;
+        }
+        if (count == 0)
+            goto bad;
+        /* the threshold, then NUMEQUAL ending the script */
+        int64_t t = 0;
+        if (op >= OP_1 && op <= OP_16)
+            t = op - OP_1 + 1;
+        else if (data && data_len >= 1 && data_len <= 2 && (data[data_len - 1] & 0x80) == 0)
+            for (size_t i = data_len; i-- > 0;)
+                t = (t << 8) | data[i];
+        else
+            goto bad;
+        if (!script_get_op(&pc, end, &op, &data, &data_len) || op != OP_NUMEQUAL || pc != end || t < 1 ||
+            (size_t)t > count)
+            goto bad;
+        *keys = (const uint8_t(*)[32])x;
+        *n = count;
+        *k = t;
+        return true;
+    }
+    if (count == 1) { /* pk(): the script ended after <K> CHECKSIG */
+        *keys = (const uint8_t(*)[32])x;
+        *n = 1;
+        *k = 1;
+        return true;
+    }
+bad:
+    mem_free(x);
+    return false;
+}
+
+/* A script-path witness for one leaf. */
+struct leaf_wit {
+    struct bytes *items; /* signature slots (n), then script and control block */
+    size_t count;
+    size_t sigs;         /* signatures present */
+    bool complete;
+};
+
+static void leaf_wit_clear(struct leaf_wit *w)
+{
+    for (size_t i = 0; i < w->count; i++)
+        bytes_clear(&w->items[i]);
+    mem_free(w->items);
+    memset(w, 0, sizeof(*w));
+}
+
+/* Fills the signature slots of a leaf: signatures already in the input's
+ * witness for this leaf are kept; held keys sign until k are present.
+ * multi_a checks key 1 first, so its signature is on top: slot i of the
+ * witness holds the signature of key n-i. */
+static void solve_leaf(struct leaf_wit *w, const struct sign_ctx *c, const struct stack *old,
+                       const struct tx_signer_leaf *leaf)
+{
+    memset(w, 0, sizeof(*w));
+    const uint8_t(*keys)[32];
+    size_t n;
+    int64_t k;
+    if (!leaf_template(leaf->script.data, leaf->script.len, &keys, &n, &k))
+        return;
+    uint8_t lh[32];
+    sighash_tapleaf_hash(lh, 0xc0, leaf->script.data, leaf->script.len);
+    bool same = old->count == n + 2 && old->items[n].len == leaf->script.len &&
+                !memcmp(old->items[n].data, leaf->script.data, leaf->script.len);
+    w->count = n + 2;
+    w->items = mem_calloc(w->count, sizeof(*w->items));
+    for (size_t i = 0; i < n && (int64_t)w->sigs < k; i++) {
+        struct bytes *slot = &w->items[n - 1 - i];
+        if (same && schnorr_sig_valid(c, &old->items[n - 1 - i], lh, keys[i])) {
+            bytes_set(slot, old->items[n - 1 - i].data, old->items[n - 1 - i].len);
+            w->sigs++;
+            continue;
+        }
+        bool found = false;
+        for (size_t j = 0; j < c->s->tap_sig_count && !found; j++) {
+            const struct tx_signer_tap_sig *ts = &c->s->tap_sigs[j];
+            struct bytes b = {.data = (uint8_t *)ts->sig, .len = ts->sig_len};
+            if (!memcmp(ts->xonly, keys[i], 32) && !memcmp(ts->leaf_hash, lh, 32) &&
+                schnorr_sig_valid(c, &b, lh, keys[i])) {
+                bytes_set(slot, ts->sig, ts->sig_len);
+                found = true;
+            }
+        }
+        if (found) {
+            w->sigs++;
+            continue;
+        }
+        const struct tx_signer_key *key = key_by_xonly(c->s, keys[i]);
+        uint8_t sig[65];
+        size_t sig_len;
+        if (key && schnorr_sig(sig, &sig_len, c, key, lh, NULL)) {
+            bytes_set(slot, sig, sig_len);
+            w->sigs++;
+        }
+    }
+    bytes_set(&w->items[n], leaf->script.data, leaf->script.len);
+    bytes_set(&w->items[n + 1], leaf->control.data, leaf->control.len);
+    w->complete = (int64_t)w->sigs == k;
+    mem_free((void *)keys);
+}
+
+static void set_witness_items(struct txin *in, const struct bytes *items, size_t count)
+{
+    for (size_t i = 0; i < in->witness.count; i++)
+        bytes_clear(&in->witness.items[i]);
+    mem_free(in->witness.items);
+    in->witness.items = NULL;
+    in->witness.count = 0;
+    for (size_t i = 0; i < count; i++)
+        txin_witness_push(in, items[i].data, items[i].len);
+    bytes_clear(&in->script_sig);
+}
+
+static bool sign_key_path(struct txin *in, const struct sign_ctx *c, const struct tx_signer_key *k,
+                          const uint8_t *root)
+{
+    uint8_t sig[65];
+    size_t sig_len;
+    if (!schnorr_sig(sig, &sig_len, c, k, NULL, root))
+        return false;
+    struct bytes b = {.data = sig, .len = sig_len};
+    set_witness_items(in, &b, 1);
+    return true;
+}
+
+/* Key path when the internal key's secret is held (Core prefers it: the
+ * smallest witness); else the leaf that completes, or failing that the leaf
+ * with the most signatures (a partial spend other signers finish). */
+static bool sign_taproot(struct txin *in, const struct sign_ctx *c, const struct stack *old, const uint8_t *xonly)
 {
     for (size_t i = 0; i < c->s->key_count; i++) {
         const struct tx_signer_key *k = &c->s->keys[i];
         uint8_t internal[32], out[32];
-        if (!keys_xonly_create(internal, k->sec) || !keys_taproot_output_create(out, NULL, internal, NULL) ||
-            memcmp(out, xonly, 32) != 0)
+        if (keys_xonly_create(internal, k->sec) && keys_taproot_output_create(out, NULL, internal, NULL) &&
+            memcmp(out, xonly, 32) == 0)
+            return sign_key_path(in, c, k, NULL);
+    }
+    for (size_t t = 0; t < c->s->tap_count; t++) {
+        const struct tx_signer_tap *tap = &c->s->taps[t];
+        if (memcmp(tap->output, xonly, 32) != 0)
             continue;
-        uint8_t hash[32], sig[65];
-        struct script_exec_data ed;
-        memset(&ed, 0, sizeof(ed));
-        ed.annex_init = true;
-        if (!sighash_taproot(hash, c->tx, c->in, (uint8_t)c->hash_type, SIGVERSION_TAPROOT, &ed, c->pre))
-            return false;
-        if (!keys_schnorr_sign_tweaked(sig, hash, k->sec, NULL, NULL))
-            return false;
-        size_t sig_len = 64;
-        if (c->hash_type != SIGHASH_DEFAULT)
-            sig[sig_len++] = (uint8_t)c->hash_type;
-        struct stack st = {.count = 0};
-        stack_push(&st, sig, sig_len);
-        set_witness(in, &st);
-        stack_clear(&st);
-        bytes_clear(&in->script_sig);
-        return true;
+        const struct tx_signer_key *k = key_by_xonly(c->s, tap->internal);
+        if (k)
+            return sign_key_path(in, c, k, tap->root);
+        struct leaf_wit best = {.items = NULL};
+        for (size_t l = 0; l < tap->leaf_count && !best.complete; l++) {
+            struct leaf_wit w;
+            solve_leaf(&w, c, old, &tap->leaves[l]);
+            if (w.complete || w.sigs > best.sigs) {
+                leaf_wit_clear(&best);
+                best = w;
+            } else {
+                leaf_wit_clear(&w);
+            }
+        }
+        bool done = best.complete;
+        if (best.sigs)
+            set_witness_items(in, best.items, best.count);
+        leaf_wit_clear(&best);
+        return done;
     }
     return false;
 }
@@ -413,7 +715,7 @@ const char *tx_sign_input(const struct tx_signer *s, struct tx *tx, size_t i, co
     } else if (script_is_witness_program(lock, lock_len, &version, &prog, &prog_len)) {
         if (version == 1 && prog_len == 32) {
             if (all)
-                sign_taproot(in, &c, prog);
+                sign_taproot(in, &c, &old, prog);
         } else {
             solve_witness(&wit, &c, &old, version, prog, prog_len);
             if (wit.count) {
@@ -550,4 +852,38 @@ bool tx_signer_find_key(const struct tx_signer *s, uint8_t seckey[32], bool *com
             return true;
         }
     return false;
+}
+
+bool tx_sign_tap_witness_sigs(const struct txin *in, tx_sign_tap_sig_fn fn, void *arg)
+{
+    size_t c = in->witness.count;
+    if (c < 3)
+        return false;
+    const struct bytes *script = &in->witness.items[c - 2];
+    const uint8_t(*keys)[32];
+    size_t n;
+    int64_t k;
+    if (!leaf_template(bytes_or_empty(script->data), script->len, &keys, &n, &k))
+        return false;
+    if (c != n + 2) {
+        mem_free((void *)keys);
+        return false;
+    }
+    uint8_t lh[32];
+    sighash_tapleaf_hash(lh, 0xc0, script->data, script->len);
+    for (size_t i = 0; i < n; i++) {
+        const struct bytes *b = &in->witness.items[n - 1 - i];
+        if (b->len == 64 || b->len == 65)
+            fn(arg, keys[i], lh, b->data, b->len);
+    }
+    mem_free((void *)keys);
+    return true;
+}
+
+const struct tx_signer_tap *tx_signer_find_tap(const struct tx_signer *s, const uint8_t xonly[32])
+{
+    for (size_t i = 0; i < s->tap_count; i++)
+        if (!memcmp(s->taps[i].output, xonly, 32))
+            return &s->taps[i];
+    return NULL;
 }

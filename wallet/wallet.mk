@@ -25,6 +25,10 @@ libhm_wallet_a_SOURCES += \
 # Unit tests of the wallet library: qa/unit/wallet/<file>_tests.c.
 WALLET_UNIT_LIBS = libhm_wallet.a $(HM_CORE_LIBS) $(SQLITE3_LIBS) $(SODIUM_LIBS) $(JANSSON_LIBS) $(CHECK_LIBS)
 check_PROGRAMS += qa/unit/wallet/descriptor_tests qa/unit/wallet/key_io_tests qa/unit/wallet/script_type_tests
+check_PROGRAMS += qa/unit/wallet/tap_sign_tests
+qa_unit_wallet_tap_sign_tests_SOURCES = qa/unit/wallet/tap_sign_tests.c qa/unit/unit.h
+qa_unit_wallet_tap_sign_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_wallet_tap_sign_tests_LDADD = $(WALLET_UNIT_LIBS)
 qa_unit_wallet_descriptor_tests_SOURCES = qa/unit/wallet/descriptor_tests.c qa/unit/unit.h
 qa_unit_wallet_descriptor_tests_CFLAGS = $(UNIT_CFLAGS)
 qa_unit_wallet_descriptor_tests_LDADD = $(WALLET_UNIT_LIBS)
