@@ -18,3 +18,17 @@ qa_fuzz_fuzz_json_tx_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 bin_PROGRAMS += hashmint-cli
 hashmint_cli_SOURCES = src/node/hashmint_cli.c
 hashmint_cli_LDADD = libhm_node.a $(HM_NODE_LIBS)
+
+# hashmint-oracle (src/node/oracle_*.c): the price feeder (doc/oracle.md);
+# hashmint-cli's options and config through src/node/args.c.
+bin_PROGRAMS += hashmint-oracle
+hashmint_oracle_SOURCES = src/node/oracle_main.c src/node/oracle_decide.c src/node/oracle_decide.h \
+  src/node/oracle_source.c src/node/oracle_source.h src/node/oracle_http.c src/node/oracle_http.h \
+  src/node/oracle_rpc.c src/node/oracle_rpc.h
+hashmint_oracle_LDADD = libhm_node.a $(HM_NODE_LIBS)
+
+check_PROGRAMS += qa/unit/node/oracle_tests
+qa_unit_node_oracle_tests_SOURCES = qa/unit/node/oracle_tests.c qa/unit/unit.h src/node/oracle_decide.c \
+  src/node/oracle_source.c src/node/oracle_http.c
+qa_unit_node_oracle_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_node_oracle_tests_LDADD = libhm_node.a $(UNIT_NODE_LIBS)
