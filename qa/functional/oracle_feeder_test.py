@@ -11,6 +11,8 @@
 - a PSBT round: node0's wallet "solo" holds oracle key 1 only; the signers
   are node1 (wallet "s2", key 2) and node2 (wallet "s3", key 3), reached by
   -signer URLs; the feeder combines, finalizes and broadcasts.
+- loop mode (-interval): publishes, does not publish again while its update
+  is in the mempool, publishes the next move after the block.
 Each step waits on getissuanceinfo's price, never on time.
 """
 import http.server
@@ -67,11 +69,13 @@ class OracleFeederTest(HashmintTestFramework):
         with open(path, "a") as f:
             f.write(f"{int(ts or time.time())} {price}\n")
 
-    def feeder(self, *args, wallet="feeder"):
-        exe = os.path.join(framework.BUILDDIR, "hashmint-oracle")
+    def feeder_cmd(self, wallet):
         n = self.node
-        cmd = [exe, "-regtest", f"-datadir={n.datadir}", f"-rpcport={n.rpc_port}", f"-rpcwallet={wallet}",
-               "-once", "-sourcetimeout=5"] + list(args)
+        return [os.path.join(framework.BUILDDIR, "hashmint-oracle"), "-regtest", f"-datadir={n.datadir}",
+                f"-rpcport={n.rpc_port}", f"-rpcwallet={wallet}", "-sourcetimeout=5"]
+
+    def feeder(self, *args, wallet="feeder"):
+        cmd = self.feeder_cmd(wallet) + ["-once"] + list(args)
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
         err = p.stderr.decode(errors="replace")
         log(f"hashmint-oracle rc={p.returncode}\n" + err.strip())
@@ -181,6 +185,24 @@ class OracleFeederTest(HashmintTestFramework):
         assert_in("signer 2 signed", err)
         self.mine_and_wait_price(52 * HUSD)
         srv.shutdown()
+
+        log("loop mode: publishes, waits for its update to be mined, publishes the next move")
+        errpath = os.path.join(self.tmpdir, "feeder_loop.err")
+        self.write_price(src, "53")
+        with open(errpath, "w") as errf:
+            proc = subprocess.Popen(self.feeder_cmd("feeder") + ["-interval=1", f"-source=file:{src}"],
+                                    stdout=subprocess.DEVNULL, stderr=errf)
+        try:
+            wait_until(lambda: len(node.getrawmempool()) == 1, what="the loop's first update")
+            wait_until(lambda: "is not mined yet: waiting" in open(errpath).read(), what="the loop waits")
+            assert_equal(len(node.getrawmempool()), 1, "no second update while the first is unmined")
+            self.mine_and_wait_price(53 * HUSD)
+            self.write_price(src, "54")
+            wait_until(lambda: len(node.getrawmempool()) == 1, what="the loop's second update")
+            self.mine_and_wait_price(54 * HUSD)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ struct oracle_opts {
     int interval;
     int source_timeout;
     int64_t source_maxage;
+    char pending[65]; /* the last published txid, until it leaves the mempool */
 };
 
 static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -305,7 +306,7 @@ static char *psbt_round(const struct oracle_opts *o, const struct oracle_endpoin
     return out;
 }
 
-static bool publish(const struct oracle_opts *o, const struct oracle_endpoint *node,
+static bool publish(struct oracle_opts *o, const struct oracle_endpoint *node,
                     const struct oracle_endpoint *wallet, uint64_t price)
 {
     char err[512];
@@ -324,8 +325,10 @@ static bool publish(const struct oracle_opts *o, const struct oracle_endpoint *n
     else
         logf_("setoracleprice is incomplete and no -signer is given");
     json_decref(r);
-    if (txid)
+    if (txid) {
         logf_("published %" PRIu64 " in %s", price, txid);
+        snprintf(o->pending, sizeof(o->pending), "%s", txid);
+    }
     mem_free(txid);
     return txid != NULL;
 }
@@ -333,9 +336,23 @@ static bool publish(const struct oracle_opts *o, const struct oracle_endpoint *n
 /* One round. Returns EXIT_PUBLISHED, EXIT_NOT_PUBLISHED or EXIT_ERROR. */
 static int round_once(struct oracle_opts *o, const struct oracle_endpoint *node, const struct oracle_endpoint *wallet)
 {
+    char err[512];
+    /* Loop mode: the chain shows the old price until our update is mined;
+     * another update now would spend the same ORACLE output again. */
+    if (o->pending[0]) {
+        json_t *params = json_array();
+        json_array_append_new(params, json_string(o->pending));
+        json_t *e = oracle_rpc_call(node, "getmempoolentry", params, err, sizeof(err));
+        bool waiting = e != NULL;
+        json_decref(e);
+        if (waiting) {
+            logf_("update %s is not mined yet: waiting", o->pending);
+            return EXIT_NOT_PUBLISHED;
+        }
+        o->pending[0] = '\0';
+    }
     uint64_t prices[MAX_SOURCES];
     size_t n = read_sources(o, prices);
-    char err[512];
     json_t *info = oracle_rpc_call(node, "getissuanceinfo", NULL, err, sizeof(err));
     json_t *count = info ? oracle_rpc_call(node, "getblockcount", NULL, err, sizeof(err)) : NULL;
     json_t *asset = info ? json_array_get(json_object_get(info, "assets"), 0) : NULL;
