@@ -6,8 +6,8 @@
 - -once rounds: publishes on a deviation (100 -> 101 HUSD/HMC), not on a
   0.2% move, on the heartbeat (max_price_age/2 = 15 blocks) with an unchanged
   price; refuses a lone 50% jump (and logs why) but accepts it when a second
-  source (an HTTP JSON endpoint) agrees; garbage, missing and non-JSON sources
-  are logged and skipped.
+  source (an HTTP JSON endpoint) agrees; garbage, missing, non-JSON and
+  timed-out sources are logged and skipped.
 - a PSBT round: node0's wallet "solo" holds oracle key 1 only; the signers
   are node1 (wallet "s2", key 2) and node2 (wallet "s3", key 3), reached by
   -signer URLs; the feeder combines, finalizes and broadcasts.
@@ -18,6 +18,7 @@ Each step waits on getissuanceinfo's price, never on time.
 import http.server
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -110,8 +111,13 @@ class OracleFeederTest(HashmintTestFramework):
         srv = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), PriceHandler)
         threading.Thread(target=srv.serve_forever, daemon=True).start()
         http_base = f"http://127.0.0.1:{srv.server_address[1]}"
+        # A listener that never accepts: the request times out (-sourcetimeout=1).
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", free_port()))
+        silent.listen(1)
         bad_sources = [f"-source=file:{garbage}", f"-source=file:{self.tmpdir}/missing.txt",
-                       f"-source={http_base}/garbage#data.usd"]
+                       f"-source={http_base}/garbage#data.usd",
+                       f"-source=http://127.0.0.1:{silent.getsockname()[1]}/p#price", "-sourcetimeout=1"]
 
         log("a 1% move publishes (deviation); garbage, missing and non-JSON sources are skipped")
         self.write_price(src, "garbage line")  # a bad line in the file itself
@@ -122,6 +128,8 @@ class OracleFeederTest(HashmintTestFramework):
         assert_in("garbage.txt skipped", err)
         assert_in("missing.txt skipped: cannot open", err)
         assert_in("/garbage#data.usd skipped: not JSON", err)
+        assert_in("/p#price skipped: no reply", err)
+        silent.close()
         self.mine_and_wait_price(101 * HUSD)
 
         log("a 0.2% move does not publish")

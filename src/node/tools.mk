@@ -27,8 +27,8 @@ hashmint_oracle_SOURCES = src/node/oracle_main.c src/node/oracle_decide.c src/no
   src/node/oracle_rpc.c src/node/oracle_rpc.h
 hashmint_oracle_LDADD = libhm_node.a $(HM_NODE_LIBS)
 
-check_PROGRAMS += qa/unit/node/oracle_tests
-qa_unit_node_oracle_tests_SOURCES = qa/unit/node/oracle_tests.c qa/unit/unit.h src/node/oracle_decide.c \
+check_PROGRAMS += qa/unit/node/oracle_feeder_tests
+qa_unit_node_oracle_feeder_tests_SOURCES = qa/unit/node/oracle_feeder_tests.c qa/unit/unit.h src/node/oracle_decide.c \
   src/node/oracle_source.c src/node/oracle_http.c
-qa_unit_node_oracle_tests_CFLAGS = $(UNIT_CFLAGS)
-qa_unit_node_oracle_tests_LDADD = libhm_node.a $(UNIT_NODE_LIBS)
+qa_unit_node_oracle_feeder_tests_CFLAGS = $(UNIT_CFLAGS)
+qa_unit_node_oracle_feeder_tests_LDADD = libhm_node.a $(UNIT_NODE_LIBS)
