@@ -475,18 +475,54 @@ static bool derive_range(struct wallet *w, struct wallet_error *e, size_t di, in
     return true;
 }
 
-bool wallet_top_up(struct wallet *w, struct wallet_error *e, size_t di)
+/* Derives descriptor di's scripts until size unused ones lie ahead of it. */
+static bool top_up_to(struct wallet *w, struct wallet_error *e, size_t di, int64_t size)
 {
     struct wdesc *d = &w->descs[di];
     if (!d->range)
         return true;
-    int64_t want = d->next_index + wallet_context_options(w->ctx)->keypool;
+    int64_t want = d->next_index + size;
     if (want <= d->range_end)
         return true;
     if (!derive_range(w, e, di, d->range_end, want))
         return false;
     d->range_end = want;
     return true;
+}
+
+bool wallet_top_up(struct wallet *w, struct wallet_error *e, size_t di)
+{
+    return top_up_to(w, e, di, wallet_context_options(w->ctx)->keypool);
+}
+
+bool wallet_keypool_refill(struct wallet *w, struct wallet_error *e, int64_t size)
+{
+    if (size < 0 || size > WALLET_KEYPOOL_MAX)
+        return werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, expected valid size.");
+    if (!size)
+        size = wallet_context_options(w->ctx)->keypool;
+    pthread_mutex_lock(&w->mu);
+    bool ok = true;
+    if (w->no_private_keys)
+        ok = werr(e, WALLET_E_WALLET, "Error: Private keys are disabled for this wallet");
+    ok = ok && wallet_check_unlocked(w, e) && wallet_db_begin(w, e);
+    if (ok) {
+        /* Every active ranged descriptor in one transaction: all or none. */
+        for (size_t di = 0; ok && di < w->ndescs; di++)
+            if (w->descs[di].active && w->descs[di].range) {
+                int64_t before = w->descs[di].range_end;
+                ok = top_up_to(w, e, di, size);
+                if (ok && w->descs[di].range_end != before)
+                    ok = wallet_db_put_desc_pub(w, &w->descs[di]) ||
+                         werr(e, WALLET_E_DATABASE, "Error: cannot write the wallet's descriptors");
+            }
+        if (ok)
+            ok = wallet_db_commit(w, e);
+        else
+            wallet_db_rollback(w);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return ok;
 }
 
 static size_t add_desc_mem(struct wallet *w, struct wdesc *d)

@@ -122,6 +122,15 @@ const char *wallet_name(const struct wallet *w);
 /** getwalletinfo's object. */
 json_t *wallet_info_json(struct wallet *w);
 
+/** The largest keypoolrefill size: each key is derived and indexed in memory. */
+#define WALLET_KEYPOOL_MAX 1000000
+/**
+ * Core's keypoolrefill: derives every active ranged descriptor's scripts
+ * until size unused ones (0: the -keypool option) lie ahead, stored in one
+ * database transaction. Needs an unlocked wallet with private keys.
+ */
+__attribute__((warn_unused_result)) bool wallet_keypool_refill(struct wallet *w, struct wallet_error *e, int64_t size);
+
 /** Output types: "legacy", "p2sh-segwit", "bech32", "bech32m" (NULL: bech32). */
 __attribute__((warn_unused_result)) bool wallet_new_address(struct wallet *w, struct wallet_error *e, char out[91],
                                                             const char *type, bool change, const char *label);

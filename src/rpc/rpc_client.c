@@ -167,6 +167,7 @@ static const struct convert_param convert_params[] = {
     { "fundrawtransaction", 1, "options" },
     { "signrawtransactionwithwallet", 1, "prevtxs" },
     { "walletpassphrase", 1, "timeout" },
+    { "keypoolrefill", 0, "newsize" },
     { "getreceivedbyaddress", 1, "minconf" },
     { "getreceivedbyaddress", 2, "include_immature_coinbase" },
     { "listreceivedbyaddress", 0, "minconf" },

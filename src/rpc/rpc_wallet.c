@@ -239,6 +239,25 @@ static json_t *rpc_getnewaddress(struct rpc_context *ctx, json_t *params, struct
     return ok ? json_string(addr) : fail_w(err, &e);
 }
 
+ARGS(keypoolrefill, { "newsize", RPC_ARG_ANY, true });
+static const char keypoolrefill_help[] =
+    "keypoolrefill ( newsize )\n\nFills the keypool: derives addresses ahead until newsize unused ones remain\n"
+    "for every active descriptor (default: the -keypool option). Requires an unlocked wallet.\n";
+static json_t *rpc_keypoolrefill(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    CHECK(keypoolrefill, keypoolrefill_help);
+    int64_t size;
+    if (!rpc_arg_int(err, &size, params, 0, 0, INT64_MIN, INT64_MAX)) /* the wallet names a bad size */
+        return NULL;
+    struct wallet *w = pick(ctx, err);
+    if (!w)
+        return NULL;
+    struct wallet_error e = { 0, "" };
+    bool ok = wallet_keypool_refill(w, &e, size);
+    wallet_release(w);
+    return ok ? json_null() : fail_w(err, &e);
+}
+
 ARGS(getrawchangeaddress, { "address_type", RPC_ARG_STR, true });
 static const char getrawchangeaddress_help[] = "getrawchangeaddress ( \"address_type\" )\n\nReturns a new address for receiving change.\n";
 static json_t *rpc_getrawchangeaddress(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
@@ -938,6 +957,7 @@ static const struct rpc_command wallet_commands[] = {
     { "wallet", "backupwallet", rpc_backupwallet, { "destination", NULL }, backupwallet_help },
     { "wallet", "getnewaddress", rpc_getnewaddress, { "label", "address_type", NULL }, getnewaddress_help },
     { "wallet", "getrawchangeaddress", rpc_getrawchangeaddress, { "address_type", NULL }, getrawchangeaddress_help },
+    { "wallet", "keypoolrefill", rpc_keypoolrefill, { "newsize", NULL }, keypoolrefill_help },
     { "wallet", "getaddressinfo", rpc_getaddressinfo, { "address", NULL }, getaddressinfo_help },
     { "wallet", "listdescriptors", rpc_listdescriptors, { "private", NULL }, listdescriptors_help },
     { "wallet", "importdescriptors", rpc_importdescriptors, { "requests", NULL }, importdescriptors_help },
