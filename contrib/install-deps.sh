@@ -7,7 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="build-essential autoconf automake pkg-config clang libclang-rt-14-dev
       libsecp256k1-dev libleveldb-dev libevent-dev libzmq3-dev libjansson-dev
       check libssl-dev libsqlite3-dev libsodium-dev python3 python3-zmq python3-bitcoinlib
-      chromium python3-websocket"
+      chromium python3-websocket python3-matplotlib"
 # Node.js and npm (qa/js): Debian's unless a node is already installed.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
