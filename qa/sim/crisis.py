@@ -25,7 +25,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "functional"))
 import framework  # noqa: E402
-from framework import HashmintTestFramework, TestFailure, assert_equal, assert_true, log, wait_until  # noqa: E402
+from framework import (HashmintTestFramework, TestFailure, assert_equal, assert_raises_rpc_error,  # noqa: E402
+                       assert_true, log, wait_until)
 from p2p_util import connect_nodes, p2p_listen_args, wait_for_tip  # noqa: E402
 from wallet_vault_test import ISSUER, ORACLE, multi_desc  # noqa: E402
 
@@ -199,6 +200,14 @@ class CrisisSim(HashmintTestFramework):
                 self.breaker_until = max(self.breaker_until, h + params["breaker_pause"])
         assert_equal(a["breaker_until"], self.breaker_until, f"breaker_until at {h}")
         assert_equal(a["breaker_active"], h + 1 < self.breaker_until, f"breaker_active at {h}")
+        if a["breaker_active"] and not self.mint_tried:
+            # the pause is real: a mint the ratio would allow is refused for the breaker
+            self.mint_tried = True
+            best = max(self.vaults().values(), key=lambda v: v["ratio"] or 0)
+            assert_raises_rpc_error(-4, "bad-issuance-mint-breaker", self.miner.mint, best["outpoint"],
+                                    params["min_vault_debt"])
+            log(f"block {h}: the breaker is on until {self.breaker_until}; a mint into {best['outpoint'][:8]} "
+                f"(ratio {best['ratio']} %) is refused (bad-issuance-mint-breaker)")
 
         # totals: the vaults add up to the state; the shortfall is the vaults' and reported
         vaults = self.vaults()
@@ -265,6 +274,7 @@ class CrisisSim(HashmintTestFramework):
         self.rows, self.shortfalls, self.unliquidated, self.first_liq = [], [], {}, {}
         a = self.asset()
         self.breaker_until = a["breaker_until"]
+        self.mint_tried = False
         self.price_after = {}
         tip = self.n0.getblockcount()
         for x in range(max(0, tip - 40), tip + 1):   # the prices in force before the crisis (flat 100 since setup)
