@@ -499,8 +499,7 @@ static bool parse_recipient(struct rpc_context *ctx, struct rpc_error *err, stru
     return true;
 }
 
-/* Reads fee_rate (sat/vB) into o. */
-static bool fee_args(struct rpc_error *err, struct wallet_send_options *o, const json_t *fee_rate)
+bool rpc_wallet_fee_rate_arg(struct rpc_error *err, struct wallet_send_options *o, const json_t *fee_rate)
 {
     if (!fee_rate)
         return true;
@@ -533,7 +532,7 @@ static bool fee_mode_args(struct rpc_error *err, struct wallet_send_options *o, 
             rpc_fail(err, RPC_INVALID_PARAMETER, "Cannot specify both estimate_mode and fee_rate");
             return false;
         }
-        return fee_args(err, o, fee_rate);
+        return rpc_wallet_fee_rate_arg(err, o, fee_rate);
     }
     if (mode) {
         if (!strcasecmp(mode, "unset"))
@@ -717,7 +716,7 @@ static json_t *rpc_fundrawtransaction(struct rpc_context *ctx, json_t *params, s
                 goto out;
             o.fee_rate = rate;
         }
-        if ((v = json_object_get(opt, "fee_rate")) && !fee_args(err, &o, v))
+        if ((v = json_object_get(opt, "fee_rate")) && !rpc_wallet_fee_rate_arg(err, &o, v))
             goto out;
         if (!o.fee_rate && !fee_mode_args(err, &o, json_object_get(opt, "conf_target"),
                                           json_object_get(opt, "estimate_mode"), NULL))

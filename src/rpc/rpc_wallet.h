@@ -4,6 +4,7 @@
  * rpc_context.wallets is the node's struct wallet_context (NULL with
  * -disablewallet: the methods are then not registered at all, as in Core). */
 
+#include <jansson.h>
 #include <stdbool.h>
 
 struct rpc_table;
@@ -21,6 +22,10 @@ struct rpc_context;
 struct rpc_error;
 /** The wallet a call is for (a reference: wallet_release it), or NULL with *err set. */
 struct wallet *rpc_wallet_pick(struct rpc_context *ctx, struct rpc_error *err);
+struct wallet_send_options;
+/** Reads fee_rate (sat/vB, as sendtoaddress; NULL: none) into o->fee_rate
+ *  in sat/kvB. Returns false with *err set if it is not a positive amount. */
+bool rpc_wallet_fee_rate_arg(struct rpc_error *err, struct wallet_send_options *o, const json_t *fee_rate);
 /** Registers setlabel, listlabels, getreceivedbyaddress, listreceivedbyaddress,
  *  listsinceblock and signmessage (src/rpc/rpc_wallet_labels.c). */
 void rpc_register_wallet_labels(struct rpc_table *t);

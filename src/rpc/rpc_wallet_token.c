@@ -77,22 +77,6 @@ bool rpc_parse_token_amount(struct rpc_error *err, uint64_t *out, const json_t *
     return true;
 }
 
-/* fee_rate in sat/vB (as sendtoaddress) into o. */
-static bool fee_rate_arg(struct rpc_error *err, struct wallet_send_options *o, const json_t *fee_rate)
-{
-    if (!fee_rate)
-        return true;
-    int64_t v;
-    if (!rpc_parse_amount(err, &v, fee_rate))
-        return false;
-    o->fee_rate = v / 100000; /* v = rate * 1e8; sat/vB -> sat/kvB is * 1000 */
-    if (o->fee_rate <= 0) {
-        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid fee_rate");
-        return false;
-    }
-    return true;
-}
-
 /* The asset argument (absent: the chain's first asset). rpc_args_check
  * has refused a string with an embedded NUL byte already. */
 static bool asset_arg(struct rpc_error *err, int *out, struct wallet *w, const json_t *v)
@@ -214,7 +198,7 @@ static json_t *rpc_sendtoken(struct rpc_context *ctx, json_t *params, struct rpc
     wallet_send_options_init(&o, w);
     o.replaceable = rpc_arg_bool(params, 4, o.replaceable);
     json_t *r = NULL;
-    if (asset_arg(err, &asset, w, rpc_arg(params, 2)) && fee_rate_arg(err, &o, rpc_arg(params, 3))) {
+    if (asset_arg(err, &asset, w, rpc_arg(params, 2)) && rpc_wallet_fee_rate_arg(err, &o, rpc_arg(params, 3))) {
         struct hash256 txid;
         struct wallet_error e = { 0, "" };
         if (wallet_send_token(w, &e, &txid, spk, len, amount, (uint32_t)asset, &o))
@@ -245,7 +229,7 @@ static json_t *rpc_vaultrepay(struct rpc_context *ctx, json_t *params, struct rp
     struct wallet_send_options o;
     wallet_send_options_init(&o, w);
     json_t *r = NULL;
-    if (fee_rate_arg(err, &o, rpc_arg(params, 2))) {
+    if (rpc_wallet_fee_rate_arg(err, &o, rpc_arg(params, 2))) {
         struct hash256 txid;
         uint64_t left;
         struct wallet_error e = { 0, "" };
@@ -280,7 +264,7 @@ static json_t *rpc_liquidatevault(struct rpc_context *ctx, json_t *params, struc
     struct wallet_send_options o;
     wallet_send_options_init(&o, w);
     json_t *r = NULL;
-    if (fee_rate_arg(err, &o, rpc_arg(params, 1))) {
+    if (rpc_wallet_fee_rate_arg(err, &o, rpc_arg(params, 1))) {
         struct hash256 txid;
         uint64_t seized;
         int64_t fee;

@@ -73,22 +73,6 @@ static bool parse_dest(struct rpc_context *ctx, struct rpc_error *err, uint8_t *
     return true;
 }
 
-/* Options: fee_rate in sat/vB (as sendtoaddress). */
-static bool parse_options(struct rpc_error *err, struct wallet_send_options *o, const json_t *fee_rate)
-{
-    if (!fee_rate)
-        return true;
-    int64_t v;
-    if (!rpc_parse_amount(err, &v, fee_rate))
-        return false;
-    o->fee_rate = v / 100000; /* sat/vB read as coins: * 1e8; sat/kvB is sat/vB * 1000 */
-    if (o->fee_rate <= 0) {
-        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid fee_rate");
-        return false;
-    }
-    return true;
-}
-
 /* The result object of every command. */
 static json_t *result_json(const struct wallet_issuance_result *r)
 {
@@ -129,7 +113,7 @@ static json_t *run(struct rpc_context *ctx, struct rpc_error *err, const struct 
         return NULL;
     struct wallet_send_options o;
     wallet_send_options_init(&o, w);
-    if (!parse_options(err, &o, a->fee_rate)) {
+    if (!rpc_wallet_fee_rate_arg(err, &o, a->fee_rate)) {
         wallet_release(w);
         return NULL;
     }
