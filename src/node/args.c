@@ -178,6 +178,7 @@ static const struct opt opts[] = {
     { "paytxfee", "=<amt>", GROUP_OPTIONS, 0, "Fee rate (in HMC/kvB) to add to transactions you send (default: 0)" },
     { "maxtxfee", "=<amt>", GROUP_OPTIONS, 0, "Maximum total fees (in HMC) to use in a single wallet transaction (default: 0.10)" },
     { "walletrbf", "", GROUP_OPTIONS, 0, "Send transactions with full-RBF opt-in enabled (default: 1)" },
+    { "acceptstalefeeestimates", "", GROUP_DEBUG, OPT_HIDDEN, "Read fee estimates even if they are stale (regtest only; default: 0)" },
     { "txconfirmtarget", "=<n>", GROUP_OPTIONS, 0, "If paytxfee is not set, include enough fee so transactions begin confirmation on average within n blocks (default: 6)" },
     { "walletnotify", "=<cmd>", GROUP_OPTIONS, 0, "Execute command when a wallet transaction changes. %s in cmd is replaced by TxID, %w is replaced by wallet name, %b is replaced by the hash of the block including the transaction (set to 'unconfirmed' if the transaction is not included) and %h is replaced by the block height (-1 if not included)" },
     { "minrelaytxfee", "=<amt>", GROUP_RELAY, 0,
