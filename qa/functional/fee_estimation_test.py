@@ -13,12 +13,14 @@
 - node 1's wallet (-fallbackfee=0) now pays the estimated rate;
 - argument errors are Core's (-8, -3);
 - the estimates survive a restart through fee_estimates.dat; a corrupt or a
-  newer-version file is refused with a log line and ignored.
+  newer-version file is refused with a log line and ignored, a file older
+  than 60 hours too unless -acceptstalefeeestimates (regtest only).
 """
 import hashlib
 import os
 import struct
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from framework import (HashmintTestFramework, assert_equal, assert_in,  # noqa: E402
@@ -186,6 +188,23 @@ class FeeEstimationTest(HashmintTestFramework):
             n1.start()
         assert_equal(n1.estimatesmartfee(5), {"errors": [NO_DATA], "blocks": 0})
         assert_in("feerate", n0.estimatesmartfee(5))
+
+        log("a file older than 60 hours is not used, unless -acceptstalefeeestimates (regtest)")
+        for extra, loaded in (([], False), (["-acceptstalefeeestimates"], True)):
+            n1.stop()
+            open(path, "wb").write(good)
+            old = time.time() - 61 * 3600
+            os.utime(path, (old, old))
+            expect = ["Loaded fee estimates from"] if loaded else ["too old", "will not be used"]
+            with n1.assert_debug_log(expect):
+                n1.start(extra_args=extra)
+            if loaded:
+                assert_equal({t: n1.estimatesmartfee(t) for t in (2, 5, 10)}, before)
+            else:
+                assert_equal(n1.estimatesmartfee(5), {"errors": [NO_DATA], "blocks": 0})
+        testnode = self.add_node(chain="test")
+        testnode.assert_start_raises_init_error(["-acceptstalefeeestimates"],
+                                                "acceptstalefeeestimates is not supported on test chain.")
 
 
 if __name__ == "__main__":

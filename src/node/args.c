@@ -184,6 +184,7 @@ static const struct opt opts[] = {
       "The wallet the keeper liquidates with (default: the only loaded wallet)" },
     { "keepermaxfee", "=<amt>", GROUP_OPTIONS, 0,
       "The highest fee rate (HMC/kvB) the keeper bumps its liquidations to (default: 0.001)" },
+    { "acceptstalefeeestimates", "", GROUP_DEBUG, OPT_HIDDEN, "Read fee estimates even if they are stale (regtest only; default: 0)" },
     { "txconfirmtarget", "=<n>", GROUP_OPTIONS, 0, "If paytxfee is not set, include enough fee so transactions begin confirmation on average within n blocks (default: 6)" },
     { "walletnotify", "=<cmd>", GROUP_OPTIONS, 0, "Execute command when a wallet transaction changes. %s in cmd is replaced by TxID, %w is replaced by wallet name, %b is replaced by the hash of the block including the transaction (set to 'unconfirmed' if the transaction is not included) and %h is replaced by the block height (-1 if not included)" },
     { "blocksonly", "", GROUP_RELAY, 0,

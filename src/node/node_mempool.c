@@ -2,6 +2,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "src/chain/chainstate.h"
 #include "src/chain/events.h"
@@ -10,6 +12,9 @@
 #include "src/node/args.h"
 #include "src/util/alloc.h"
 #include "src/util/log.h"
+
+/* Core's MAX_FILE_AGE: 60 hours. */
+#define NODE_FEE_ESTIMATES_MAX_AGE (60 * 3600)
 
 struct node_mempool {
     struct mempool *mp;
@@ -23,12 +28,22 @@ struct node_mempool {
 
 /* The estimator listens before mempool.dat is replayed, so the reloaded
  * transactions are tracked too (if the saved estimates end at the tip). */
-static void start_fee_estimator(struct node_mempool *m, struct chainstate *cs, const char *chaindir)
+static void start_fee_estimator(struct node_mempool *m, struct chainstate *cs, const char *chaindir, bool accept_stale)
 {
     m->fees = fee_estimator_new();
     snprintf(m->fees_path, sizeof(m->fees_path), "%s/fee_estimates.dat", chaindir);
     char err[512];
-    int rc = fee_estimator_read(m->fees, m->fees_path, err, sizeof(err));
+    int rc = 0;
+    struct stat st;
+    int64_t age = stat(m->fees_path, &st) == 0 ? (int64_t)time(NULL) - (int64_t)st.st_mtime : 0;
+    /* Core's MAX_FILE_AGE: estimates saved this long ago describe another fee market. */
+    if (age > NODE_FEE_ESTIMATES_MAX_AGE && !accept_stale)
+        log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING,
+                   "Fee estimation file %s too old (age=%lld > %d hours) and will not be used to avoid serving "
+                   "stale estimates.",
+                   m->fees_path, (long long)age, NODE_FEE_ESTIMATES_MAX_AGE / 3600);
+    else
+        rc = fee_estimator_read(m->fees, m->fees_path, err, sizeof(err));
     if (rc < 0)
         log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "Refusing fee estimates file %s: %s. Estimates start empty.",
                    m->fees_path, err);
@@ -72,12 +87,17 @@ bool node_mempool_start(struct node_mempool **out, struct chainstate *cs, struct
         o.min_relay_feerate = v;
     }
 
+    bool accept_stale = args_get_bool(a, "acceptstalefeeestimates", false);
+    if (accept_stale && strcmp(p->name, "regtest") != 0) {
+        snprintf(err, errlen, "acceptstalefeeestimates is not supported on %s chain.", p->name);
+        return false;
+    }
     struct node_mempool *m = mem_calloc(1, sizeof(*m));
     m->mp = mempool_new(&o);
     m->ev = ev;
     m->sub_id = mempool_subscribe_events(m->mp, ev);
     snprintf(m->path, sizeof(m->path), "%s/mempool.dat", chaindir);
-    start_fee_estimator(m, cs, chaindir);
+    start_fee_estimator(m, cs, chaindir, accept_stale);
 
     if (args_get_bool(a, "persistmempool", true)) {
         size_t ok = 0, failed = 0, expired = 0;
