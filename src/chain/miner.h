@@ -20,6 +20,7 @@
  *
  * Locking: miner_create_block takes the chain lock (through the mempool's
  * struct mempool_chain) for the whole assembly. */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -189,6 +190,6 @@ bool miner_grind(struct block *b, uint64_t *extra_nonce, int32_t height, const s
  */
 bool miner_generate(struct chainstate *cs, struct mempool *mp, struct val_state *st, struct hash256 *hashes,
                     size_t *mined, const uint8_t *spk, size_t spk_len, size_t count, uint64_t max_tries,
-                    const struct miner_options *o, const volatile bool *stop);
+                    const struct miner_options *o, const atomic_bool *stop);
 
 #endif
