@@ -40,16 +40,12 @@ struct psbt;
 
 /** Returns true if type is a global field of version 2 only. */
 bool psbt_v2_is_global_type(uint8_t type);
-/** Returns true if type is an input field of version 2 only. */
-bool psbt_v2_is_input_type(uint8_t type);
-/** Returns true if type is an output field of version 2 only. */
-bool psbt_v2_is_output_type(uint8_t type);
 
 /** Checks one version 2 global/input/output pair's key and value (sizes,
  *  ranges). False with the reason in error. */
-bool psbt_v2_check_global(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl);
-bool psbt_v2_check_input(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl);
-bool psbt_v2_check_output(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl);
+bool psbt_v2_check_global(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, char *error, size_t error_cap);
+bool psbt_v2_check_input(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, char *error, size_t error_cap);
+bool psbt_v2_check_output(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, char *error, size_t error_cap);
 
 /**
  * After the global map of a version 2 PSBT: takes the tx version and the

@@ -110,7 +110,7 @@ void block_template_clear(struct block_template *t);
  * Runs mempool chain.test_block when set. Returns false with st set if
  * the assembled block fails that check (out then cleared).
  */
-bool miner_create_block(struct block_template *out, struct val_state *st, struct mempool *mp, const uint8_t *spk,
+bool miner_create_block(struct mempool *mp, struct val_state *st, struct block_template *out, const uint8_t *spk,
                         size_t spk_len, const struct miner_options *o);
 
 /**
@@ -120,7 +120,7 @@ bool miner_create_block(struct block_template *out, struct val_state *st, struct
  * unclaimed). Returns false with st set from test_block (when set) if the
  * block would be invalid on the tip (out then cleared).
  */
-bool miner_create_block_with_txs(struct block_template *out, struct val_state *st, struct mempool *mp,
+bool miner_create_block_with_txs(struct mempool *mp, struct val_state *st, struct block_template *out,
                                  const uint8_t *spk, size_t spk_len, const struct tx *txs, size_t count,
                                  const struct miner_options *o);
 

@@ -17,7 +17,7 @@ bool miner_generate(struct chainstate *cs, struct mempool *mp, struct val_state 
     val_state_init(st);
     while (*mined < count && !(stop && atomic_load(stop)) && !chainstate_failed(cs)) {
         struct block_template t;
-        if (!miner_create_block(&t, st, mp, spk, spk_len, o))
+        if (!miner_create_block(mp, st, &t, spk, spk_len, o))
             return false;
         uint64_t extra = 1; /* Core's IncrementExtraNonce starts the count at 1 */
         miner_set_extra_nonce(&t.block, t.height, extra);
