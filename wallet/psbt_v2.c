@@ -182,7 +182,13 @@ bool psbt_v2_take_output(struct psbt *p, size_t i, char *error, size_t error_cap
     return true;
 }
 
-bool psbt_v2_locktime(const struct psbt *p, uint32_t *out)
+/*
+ * BIP 370's locktime: the fallback (0 if absent) when no input requires
+ * one; else the largest required height if every input with a requirement
+ * accepts a height, else the largest required time if every one accepts a
+ * time. False if the requirements mix heights and times irreconcilably.
+ */
+static bool psbt_v2_locktime(const struct psbt *p, uint32_t *out)
 {
     bool any = false, all_height = true, all_time = true;
     uint32_t max_height = 0, max_time = 0;

@@ -61,14 +61,6 @@ bool psbt_v2_take_output(struct psbt *p, size_t i, char *error, size_t error_cap
 /** After the last map: sets p->tx's locktime (BIP 370) and hashes. */
 bool psbt_v2_finish(struct psbt *p, char *error, size_t error_cap);
 
-/**
- * BIP 370's locktime: the fallback (0 if absent) when no input requires
- * one; else the largest required height if every input with a requirement
- * accepts a height, else the largest required time if every one accepts a
- * time. False if the requirements mix heights and times irreconcilably.
- */
-bool psbt_v2_locktime(const struct psbt *p, uint32_t *out);
-
 /** Writes the global/input/output fields p->tx carries for version 2. */
 void psbt_v2_put_global(struct wbuf *w, const struct psbt *p);
 void psbt_v2_put_input(struct wbuf *w, const struct psbt *p, size_t i);
