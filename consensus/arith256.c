@@ -86,7 +86,8 @@ void arith256_add(struct arith256 *r, const struct arith256 *a, const struct ari
     }
 }
 
-void arith256_not(struct arith256 *r, const struct arith256 *a)
+/* Out: r = ~a (bitwise complement). r may alias a. */
+static void arith256_not(struct arith256 *r, const struct arith256 *a)
 {
     for (int i = 0; i < LIMBS; i++)
         r->w[i] = ~a->w[i];

@@ -32,8 +32,6 @@ void arith256_shr(struct arith256 *r, const struct arith256 *a, unsigned shift);
 void arith256_add(struct arith256 *r, const struct arith256 *a, const struct arith256 *b);
 /** Out: r = a - b mod 2^256. r may alias either. */
 void arith256_sub(struct arith256 *r, const struct arith256 *a, const struct arith256 *b);
-/** Out: r = ~a (bitwise complement). r may alias a. */
-void arith256_not(struct arith256 *r, const struct arith256 *a);
 /** Out: r = a * m mod 2^256 (Core's operator*=(uint32_t) truncates the same way). r may alias a. */
 void arith256_mul_u32(struct arith256 *r, const struct arith256 *a, uint32_t m);
 /** Out: r = a * m mod 2^256. r may alias a. */

@@ -130,7 +130,8 @@ fail:
     return false;
 }
 
-bool reserve_coinbase_height(int32_t *height, const struct tx *coinbase)
+/* Out: *height = the BIP 34 height at the start of the coinbase's scriptSig. Returns false if there is none. */
+static bool reserve_coinbase_height(int32_t *height, const struct tx *coinbase)
 {
     *height = 0;
     if (coinbase->vin_count == 0)

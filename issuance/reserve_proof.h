@@ -107,7 +107,4 @@ __attribute__((warn_unused_result)) bool reserve_proof_verify(struct val_state *
                                                               const struct reserve_proof *p,
                                                               const struct chain_params *params);
 
-/** Out: *height = the BIP 34 height at the start of the coinbase's scriptSig. Returns false if there is none. */
-__attribute__((warn_unused_result)) bool reserve_coinbase_height(int32_t *height, const struct tx *coinbase);
-
 #endif

@@ -584,11 +584,6 @@ int addrman_tried_bucket(struct addrman *am, const struct net_addr *addr)
     return tried_bucket(am, addr);
 }
 
-int addrman_bucket_slot(struct addrman *am, const struct net_addr *addr, bool is_new, int bucket)
-{
-    return bucket_slot(am, addr, is_new, bucket);
-}
-
 /* ---- persistence ---------------------------------------------------------- */
 
 static void put_addr(struct wbuf *w, const struct net_addr *a)

@@ -116,7 +116,6 @@ bool addrman_find(struct addrman *am, struct addrman_info *out, const struct net
  */
 int addrman_new_bucket(struct addrman *am, const struct net_addr *addr, const struct net_addr *src);
 int addrman_tried_bucket(struct addrman *am, const struct net_addr *addr);
-int addrman_bucket_slot(struct addrman *am, const struct net_addr *addr, bool is_new, int bucket);
 
 /** Writes peers.dat's bytes to w: magic, version, key, entries, SHA-256d checksum. */
 struct wbuf;

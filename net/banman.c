@@ -189,14 +189,6 @@ static bool save_locked(struct banman *bm)
     return ok;
 }
 
-bool banman_save(struct banman *bm)
-{
-    pthread_mutex_lock(&bm->lock);
-    bool ok = save_locked(bm);
-    pthread_mutex_unlock(&bm->lock);
-    return ok;
-}
-
 static void load(struct banman *bm, int64_t now)
 {
     FILE *f = fopen(bm->path, "rb");

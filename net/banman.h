@@ -74,9 +74,6 @@ void banman_discourage(struct banman *bm, const struct net_addr *a);
 /** Returns true if a's host was discouraged recently (false positives ~1e-6). */
 bool banman_is_discouraged(struct banman *bm, const struct net_addr *a);
 
-/** Writes the ban list to its file now. Returns false (logged) on I/O failure. */
-bool banman_save(struct banman *bm);
-
 /**
  * Serialises the bans in banlist.dat's format. Out: w (appended).
  * Exposed for tests and the fuzz harness.

@@ -51,7 +51,8 @@ void cmpct_block_clear(struct cmpct_block *cb)
     cmpct_block_init(cb);
 }
 
-size_t cmpct_block_tx_count(const struct cmpct_block *cb)
+/* Returns the number of transactions cb describes (short ids + prefilled). */
+static size_t cmpct_block_tx_count(const struct cmpct_block *cb)
 {
     return cb->nshort + cb->nprefilled;
 }

@@ -83,8 +83,6 @@ void cmpct_block_serialize(struct wbuf *w, const struct cmpct_block *cb);
  * 16 bits, a transaction is malformed, or bytes trail.
  */
 __attribute__((warn_unused_result)) bool cmpct_block_parse(struct cmpct_block *cb, const uint8_t *p, size_t len);
-/** Returns the number of transactions cb describes (short ids + prefilled). */
-size_t cmpct_block_tx_count(const struct cmpct_block *cb);
 
 /** Appends a `getblocktxn` payload for indexes[0..count) (absolute, strictly ascending). */
 void cmpct_getblocktxn_serialize(struct wbuf *w, const struct hash256 *block_hash, const uint32_t *indexes,

@@ -252,7 +252,7 @@ static void handle_pong(struct connman *cm, struct peer *p, const uint8_t *paylo
     }
 }
 
-void cm_dispatch(struct connman *cm, struct peer *p, const char *cmd, const uint8_t *payload, size_t len)
+static void cm_dispatch(struct connman *cm, struct peer *p, const char *cmd, const uint8_t *payload, size_t len)
 {
     if (!p->version_received) {
         if (strcmp(cmd, NET_CMD_VERSION) != 0)
@@ -424,7 +424,7 @@ static size_t feed(struct connman *cm, struct peer *p, const uint8_t *data, size
 }
 
 /* Runs the stash and, if not paused, re-arms reading. Event thread. */
-void cm_resume(struct connman *cm, struct peer *p)
+static void cm_resume(struct connman *cm, struct peer *p)
 {
     /* Pending getdata replies go before any further message of the peer
      * (Core: no ProcessMessage while vRecvGetData is non-empty). */

@@ -146,9 +146,6 @@ void connman_stop(struct connman *cm);
 /** Stops (if needed) and frees everything. NULL is a no-op. */
 void connman_free(struct connman *cm);
 
-/** Returns the event base given to connman_new. */
-struct event_base *connman_base(struct connman *cm);
-
 /**
  * Queues a framed message to p. Any thread (other threads: only inside
  * connman_for_each_peer / connman_with_peer). Returns false (nothing queued)

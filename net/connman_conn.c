@@ -173,8 +173,6 @@ fail:
     return NULL;
 }
 
-struct event_base *connman_base(struct connman *cm) { return cm->base; }
-
 /* ---- peers -------------------------------------------------------------------- */
 
 static bool set_nonblocking(evutil_socket_t fd)

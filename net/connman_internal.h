@@ -74,8 +74,6 @@ int64_t cm_now_us(void);
 uint64_t cm_random64(void);
 
 void cm_send_version(struct connman *cm, struct peer *p);
-void cm_dispatch(struct connman *cm, struct peer *p, const char *cmd, const uint8_t *payload, size_t len);
-void cm_resume(struct connman *cm, struct peer *p);
 void cm_read_cb(evutil_socket_t fd, short what, void *arg);
 void cm_write_cb(evutil_socket_t fd, short what, void *arg);
 void cm_peer_housekeeping(struct connman *cm, struct peer *p, int64_t now, int64_t now_us);

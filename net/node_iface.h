@@ -227,7 +227,7 @@ struct node_iface {
 /* ---- the node -> net direction ----
  *
  * The node subscribes to the chain's events list (src/node/net_glue.c) and
- * forwards the news to net/ through three functions:
+ * forwards the news to net/ through four functions:
  *   - a new active tip:        net_sync_new_tip()        (net/sync.h)
  *   - a block found invalid:   net_sync_block_invalid()  (net/sync.h)
  *   - a transaction added:     txrelay_tx_added()        (net/txrelay.h)

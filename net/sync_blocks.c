@@ -29,7 +29,8 @@ struct in_flight *sync_fl_find(struct net_sync *s, const struct hash256 *h)
     return NULL;
 }
 
-void sync_fl_remove_at(struct net_sync *s, size_t i)
+/* Removes in-flight entry i. */
+static void sync_fl_remove_at(struct net_sync *s, size_t i)
 {
     if (s->fl[i].peer && s->fl[i].peer->in_flight > 0)
         s->fl[i].peer->in_flight--;

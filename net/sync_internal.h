@@ -204,8 +204,6 @@ void sync_blocks_peer_gone(struct net_sync *s, struct sync_peer *sp);
 void sync_handle_invalid_news(struct net_sync *s);
 /** The in-flight request of block h, or NULL. */
 struct in_flight *sync_fl_find(struct net_sync *s, const struct hash256 *h);
-/** Removes in-flight entry i. */
-void sync_fl_remove_at(struct net_sync *s, size_t i);
 /** Records that h was requested from sp. */
 void sync_fl_add(struct net_sync *s, struct sync_peer *sp, const struct hash256 *h, int64_t now_us);
 /**

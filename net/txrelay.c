@@ -416,16 +416,6 @@ static bool orphan_add_tx(struct txrelay *tr, int64_t peer, const struct tx *tx,
     return ok;
 }
 
-bool txrelay_orphan_add(struct txrelay *tr, int64_t peer, const uint8_t *raw, size_t len, int64_t now_us)
-{
-    struct tx tx;
-    if (!net_msg_tx_parse(&tx, raw, len))
-        return false;
-    bool ok = orphan_add_tx(tr, peer, &tx, raw, len, now_us);
-    tx_clear(&tx);
-    return ok;
-}
-
 void txrelay_on_tx(struct txrelay *tr, int64_t id, const uint8_t *payload, size_t len, int64_t now_us)
 {
     struct rpeer *p = peer_find(tr, id);

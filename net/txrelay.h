@@ -177,10 +177,4 @@ int64_t txrelay_peer_next_inv(struct txrelay *tr, int64_t peer);
 /** Rounds a fee rate down to one of a coarse set of values (Core's FeeFilterRounder). */
 int64_t txrelay_feefilter_round(int64_t feerate, uint64_t rnd);
 
-/**
- * Adds a transaction to the orphan pool directly (tests and fuzzing):
- * raw is its serialisation. Returns false if too big or unparsable.
- */
-bool txrelay_orphan_add(struct txrelay *tr, int64_t peer, const uint8_t *raw, size_t len, int64_t now_us);
-
 #endif

@@ -272,11 +272,6 @@ size_t txrequest_size(struct txrequest *t)
     return t->count;
 }
 
-bool txrequest_has(struct txrequest *t, const struct hash256 *id)
-{
-    return *find_link(t, id) != NULL;
-}
-
 /* Better candidate: preferred first, then the earlier ready time. */
 static bool better(const struct ann *a, const struct ann *b)
 {

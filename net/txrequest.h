@@ -40,8 +40,6 @@ size_t txrequest_peer_tracked(struct txrequest *t, int64_t peer);
 size_t txrequest_peer_in_flight(struct txrequest *t, int64_t peer);
 /** Returns the number of ids tracked. */
 size_t txrequest_size(struct txrequest *t);
-/** Returns true if id is tracked. */
-bool txrequest_has(struct txrequest *t, const struct hash256 *id);
 
 /** Callback for a request to send: ask `peer` for `id`. */
 typedef void (*txrequest_fn)(void *arg, int64_t peer, const struct hash256 *id, bool is_wtxid);

@@ -65,7 +65,7 @@ struct wallet_chain {
      * check without adding (testmempoolaccept). max_fee > 0: refuse a
      * larger fee. Returns false with Core's reject text in err.
      */
-    bool (*submit_tx)(void *ctx, char *err, size_t errlen, const struct tx *tx, bool test_only, int64_t max_fee);
+    bool (*submit_tx)(void *ctx, const struct tx *tx, bool test_only, int64_t max_fee, char *err, size_t errlen);
     /** Returns true if the mempool holds txid. */
     bool (*in_mempool)(void *ctx, const struct hash256 *txid);
     /** The mempool's minimum fee rate (sat/kvB, at least -minrelaytxfee). */

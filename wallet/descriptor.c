@@ -884,7 +884,7 @@ struct derived {
     size_t path_len;
 };
 
-static bool derive_key(const struct desc_key *k, struct derived *out, char *error, size_t cap, uint32_t index)
+static bool derive_key(const struct desc_key *k, struct derived *out, uint32_t index, char *error, size_t cap)
 {
     memset(out, 0, sizeof(*out));
     if (k->has_origin) {
@@ -973,14 +973,14 @@ static int cmp_xonly(const void *a, const void *b)
 
 /* A tapscript leaf (BIP 386 pk(), BIP 387 multi_a()/sortedmulti_a()): keys
  * as x-only pushes. */
-static bool expand_leaf(const struct descriptor *d, struct wbuf *out, struct tx_signer *signer, char *error,
-                        size_t cap, uint32_t index)
+static bool expand_leaf(const struct descriptor *d, struct wbuf *out, struct tx_signer *signer, uint32_t index,
+                        char *error, size_t cap)
 {
     uint8_t(*x)[32] = mem_calloc(d->nkeys, 32);
     bool ok = true;
     for (size_t i = 0; i < d->nkeys && ok; i++) {
         struct derived dk;
-        ok = derive_key(&d->keys[i], &dk, error, cap, index);
+        ok = derive_key(&d->keys[i], &dk, index, error, cap);
         if (ok) {
             memcpy(x[i], dk.len == 32 ? dk.pub : dk.pub + 1, 32);
             if (signer && dk.has_sec)
@@ -1012,8 +1012,8 @@ static bool expand_leaf(const struct descriptor *d, struct wbuf *out, struct tx_
  * entries appends each one's hash to the Merkle path of the other's leaves.
  * scripts, paths (nleaves each, initialised; may be NULL): out, each leaf's
  * script and Merkle path for the signer's control blocks. */
-static bool tree_root(const struct descriptor *tr, uint8_t root[32], struct tx_signer *signer, char *error,
-                      size_t cap, uint32_t index, struct wbuf *scripts, struct wbuf *paths)
+static bool tree_root(const struct descriptor *tr, uint8_t root[32], struct tx_signer *signer, uint32_t index,
+                      struct wbuf *scripts, struct wbuf *paths, char *error, size_t cap)
 {
     uint8_t(*hash)[32] = mem_calloc(tr->nleaves, 32);
     size_t *depth = mem_calloc(tr->nleaves, sizeof(size_t));
@@ -1023,7 +1023,7 @@ static bool tree_root(const struct descriptor *tr, uint8_t root[32], struct tx_s
     for (size_t i = 0; i < tr->nleaves && ok; i++) {
         struct wbuf leaf;
         wbuf_init(&leaf);
-        ok = expand_leaf(tr->leaves[i], &leaf, signer, error, cap, index);
+        ok = expand_leaf(tr->leaves[i], &leaf, signer, index, error, cap);
         if (ok) {
             sighash_tapleaf_hash(hash[n], 0xc0, leaf.data, leaf.len);
             first[n] = i;
@@ -1067,7 +1067,7 @@ static bool tree_root(const struct descriptor *tr, uint8_t root[32], struct tx_s
 }
 
 static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signer *signer,
-                   struct descriptor_key_info *info, char *error, size_t cap, uint32_t index)
+                   struct descriptor_key_info *info, uint32_t index, char *error, size_t cap)
 {
     uint8_t h[20];
     struct derived dk;
@@ -1081,7 +1081,7 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
     case D_WSH: {
         struct wbuf inner;
         wbuf_init(&inner);
-        ok = expand(d->sub, &inner, signer, info, error, cap, index);
+        ok = expand(d->sub, &inner, signer, info, index, error, cap);
         if (ok) {
             if (d->type == D_SH)
                 rpc_script_p2sh_of(out, inner.data, inner.len);
@@ -1099,7 +1099,7 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
         const uint8_t **ptrs = mem_calloc(d->nkeys, sizeof(*ptrs));
         size_t *lens = mem_calloc(d->nkeys, sizeof(*lens));
         for (size_t i = 0; i < d->nkeys && ok; i++) {
-            ok = derive_key(&d->keys[i], &keys[i], error, cap, index);
+            ok = derive_key(&d->keys[i], &keys[i], index, error, cap);
             ptrs[i] = keys[i].pub;
             lens[i] = keys[i].len;
             if (ok && signer && keys[i].has_sec)
@@ -1118,7 +1118,7 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
     default:
         break;
     }
-    if (!derive_key(&d->keys[0], &dk, error, cap, index))
+    if (!derive_key(&d->keys[0], &dk, index, error, cap))
         return false;
     if (signer && dk.has_sec)
         ok = tx_signer_add_key(signer, dk.sec, dk.compressed);
@@ -1150,7 +1150,7 @@ static bool expand(const struct descriptor *d, struct wbuf *out, struct tx_signe
             }
         }
         if (d->nleaves)
-            ok = tree_root(d, root, signer, error, cap, index, scripts, paths);
+            ok = tree_root(d, root, signer, index, scripts, paths, error, cap);
         /* the signer learns the tree: key path tweak and script path control blocks */
         struct tx_signer_tap *tap = ok && scripts ? tx_signer_add_tap(signer, internal, root) : NULL;
         for (size_t i = 0; tap && i < d->nleaves; i++)
@@ -1216,7 +1216,7 @@ bool descriptor_expand_nth(const struct descriptor *d, struct wbuf *spk, struct 
     }
     struct wbuf out;
     wbuf_init(&out);
-    bool ok = expand(d, &out, signer, info, error, error_cap, index);
+    bool ok = expand(d, &out, signer, info, index, error, error_cap);
     if (ok)
         wbuf_put(spk, out.data, out.len);
     wbuf_clear(&out);

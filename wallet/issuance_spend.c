@@ -276,7 +276,7 @@ static bool broadcast(struct ispend *s, struct wallet_error *e, const struct tx 
 {
     struct wallet *w = s->w;
     char rej[256];
-    if (!w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), tx, true, 0))
+    if (!w->chain->submit_tx(w->chain->ctx, tx, true, 0, rej, sizeof(rej)))
         return werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
     if (!wallet_db_begin(w, e))
         return false;
@@ -287,7 +287,7 @@ static bool broadcast(struct ispend *s, struct wallet_error *e, const struct tx 
     }
     if (!wallet_db_commit(w, e))
         return false;
-    if (w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), tx, false, 0))
+    if (w->chain->submit_tx(w->chain->ctx, tx, false, 0, rej, sizeof(rej)))
         t->in_mempool = true;
     return true;
 }

@@ -58,7 +58,8 @@ void rpc_script_p2pkh(struct wbuf *w, const uint8_t hash[20])
     wbuf_u8(w, OP_CHECKSIG);
 }
 
-void rpc_script_p2sh(struct wbuf *w, const uint8_t hash[20])
+/* Appends P2SH (a9 14 <hash> 87) of a 20-byte script hash. */
+static void rpc_script_p2sh(struct wbuf *w, const uint8_t hash[20])
 {
     wbuf_u8(w, OP_HASH160);
     wbuf_u8(w, 20);
@@ -127,7 +128,8 @@ const char *rpc_message_magic(const struct chain_params *params)
     return params && !params->is_hashmint ? RPC_MESSAGE_MAGIC_BITCOIN : RPC_MESSAGE_MAGIC_HASHMINT;
 }
 
-void rpc_message_hash(uint8_t hash[32], const char *magic, const char *msg, size_t msg_len)
+/* Out: hash = SHA256d(CompactSize(len(magic)) magic CompactSize(len) msg). */
+static void rpc_message_hash(uint8_t hash[32], const char *magic, const char *msg, size_t msg_len)
 {
     struct wbuf w;
     wbuf_init(&w);

@@ -36,8 +36,6 @@ void rpc_wif_encode(char out[60], const uint8_t seckey[32], bool compressed, uin
 
 /** Appends P2PKH (76 a9 14 <hash> 88 ac) of a 20-byte key hash. */
 void rpc_script_p2pkh(struct wbuf *w, const uint8_t hash[20]);
-/** Appends P2SH (a9 14 <hash> 87) of a 20-byte script hash. */
-void rpc_script_p2sh(struct wbuf *w, const uint8_t hash[20]);
 /** Appends P2WPKH (00 14 <hash>). */
 void rpc_script_p2wpkh(struct wbuf *w, const uint8_t hash[20]);
 /** Appends P2WSH (00 20 <sha256 of script>) of a witness script. */
@@ -54,8 +52,6 @@ void rpc_script_multisig(struct wbuf *w, int k, const uint8_t *const *keys, cons
 
 /** Returns the signed-message magic of the chain (see above). */
 const char *rpc_message_magic(const struct chain_params *params);
-/** Out: hash = SHA256d(CompactSize(len(magic)) magic CompactSize(len) msg). */
-void rpc_message_hash(uint8_t hash[32], const char *magic, const char *msg, size_t msg_len);
 /**
  * Signs msg with a WIF-decoded key. Returns the Base64 signature (heap,
  * mem_free), or NULL for a bad key.

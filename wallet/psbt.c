@@ -178,7 +178,7 @@ static bool valid_keypath(size_t len)
 }
 
 /* A BIP32_DERIVATION entry, the same for inputs and outputs: key = type | pubkey, value = fingerprint | path. */
-static bool check_bip32_derivation(char *error, size_t error_cap, const uint8_t *k, size_t kl, size_t vl)
+static bool check_bip32_derivation(const uint8_t *k, size_t kl, size_t vl, char *error, size_t error_cap)
 {
     if (kl != 34 && kl != 66)
         FAIL("Size of key was not the expected size for the type BIP32 keypath");
@@ -239,8 +239,8 @@ static bool valid_tap_tree(const uint8_t *v, size_t len)
     return true;
 }
 
-static bool check_global(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl,
-                         uint32_t *version)
+static bool check_global(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, uint32_t *version, char *error,
+                         size_t error_cap)
 {
     switch (k[0]) {
     case PSBT_GLOBAL_XPUB:
@@ -263,7 +263,7 @@ static bool check_global(char *error, size_t error_cap, const uint8_t *k, size_t
     case PSBT_GLOBAL_TX_VERSION: case PSBT_GLOBAL_FALLBACK_LOCKTIME: case PSBT_GLOBAL_INPUT_COUNT:
     case PSBT_GLOBAL_OUTPUT_COUNT: case PSBT_GLOBAL_TX_MODIFIABLE:
         /* Which version the PSBT is may come later in the map: checked after it. */
-        return psbt_v2_check_global(error, error_cap, k, kl, v, vl);
+        return psbt_v2_check_global(k, kl, v, vl, error, error_cap);
     default:
         return true;
     }
@@ -287,8 +287,8 @@ static bool check_non_witness_utxo(const struct psbt *p, size_t i, char *error, 
     return true;
 }
 
-static bool check_input(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl,
-                        uint32_t version)
+static bool check_input(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, uint32_t version, char *error,
+                        size_t error_cap)
 {
     switch (k[0]) {
     case PSBT_IN_NON_WITNESS_UTXO: {
@@ -329,7 +329,7 @@ static bool check_input(char *error, size_t error_cap, const uint8_t *k, size_t 
             FAIL("Input witnessScript key is more than one byte type");
         return true;
     case PSBT_IN_BIP32_DERIVATION:
-        return check_bip32_derivation(error, error_cap, k, kl, vl);
+        return check_bip32_derivation(k, kl, vl, error, error_cap);
     case PSBT_IN_SCRIPTSIG:
         if (kl != 1)
             FAIL("Final scriptSig key is more than one byte type");
@@ -398,14 +398,14 @@ static bool check_input(char *error, size_t error_cap, const uint8_t *k, size_t 
     case PSBT_IN_REQUIRED_TIME_LOCKTIME: case PSBT_IN_REQUIRED_HEIGHT_LOCKTIME:
         if (version < 2)
             FAIL("Input PSBTv2 field (type %u) is not allowed in PSBTv0", k[0]);
-        return psbt_v2_check_input(error, error_cap, k, kl, v, vl);
+        return psbt_v2_check_input(k, kl, v, vl, error, error_cap);
     default:
         return true;
     }
 }
 
-static bool check_output(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl,
-                         uint32_t version)
+static bool check_output(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, uint32_t version, char *error,
+                         size_t error_cap)
 {
     switch (k[0]) {
     case PSBT_OUT_REDEEM_SCRIPT:
@@ -417,7 +417,7 @@ static bool check_output(char *error, size_t error_cap, const uint8_t *k, size_t
             FAIL("Output witnessScript key is more than one byte type");
         return true;
     case PSBT_OUT_BIP32_DERIVATION:
-        return check_bip32_derivation(error, error_cap, k, kl, vl);
+        return check_bip32_derivation(k, kl, vl, error, error_cap);
     case PSBT_OUT_TAP_INTERNAL_KEY:
         if (kl != 1)
             FAIL("Output Taproot internal key key is more than one byte type");
@@ -439,7 +439,7 @@ static bool check_output(char *error, size_t error_cap, const uint8_t *k, size_t
     case PSBT_OUT_AMOUNT: case PSBT_OUT_SCRIPT:
         if (version < 2)
             FAIL("Output PSBTv2 field (type %u) is not allowed in PSBTv0", k[0]);
-        return psbt_v2_check_output(error, error_cap, k, kl, v, vl);
+        return psbt_v2_check_output(k, kl, v, vl, error, error_cap);
     default:
         return true;
     }
@@ -448,8 +448,8 @@ static bool check_output(char *error, size_t error_cap, const uint8_t *k, size_t
 enum map_kind { MAP_GLOBAL, MAP_INPUT, MAP_OUTPUT };
 
 /* Reads one map up to its separator into m (global: also the unsigned tx). */
-static bool read_map(struct psbt *p, struct psbt_map *m, enum map_kind kind, struct rbuf *r,
-                     char *error, size_t error_cap, bool *have_tx)
+static bool read_map(struct psbt *p, struct psbt_map *m, enum map_kind kind, struct rbuf *r, bool *have_tx,
+                     char *error, size_t error_cap)
 {
     static const char *const where[] = { "the global map", "an input map", "an output map" };
     for (;;) {
@@ -478,9 +478,9 @@ static bool read_map(struct psbt *p, struct psbt_map *m, enum map_kind kind, str
                  kind == MAP_GLOBAL ? "for global value" : kind == MAP_INPUT ? "for input value" : "for output value");
         if (m->count >= PSBT_MAX_PAIRS)
             FAIL("Too many keys in %s", where[kind]);
-        bool ok = kind == MAP_GLOBAL  ? check_global(error, error_cap, k, kl, v, vl, &p->version)
-                  : kind == MAP_INPUT ? check_input(error, error_cap, k, kl, v, vl, p->version)
-                                      : check_output(error, error_cap, k, kl, v, vl, p->version);
+        bool ok = kind == MAP_GLOBAL  ? check_global(k, kl, v, vl, &p->version, error, error_cap)
+                  : kind == MAP_INPUT ? check_input(k, kl, v, vl, p->version, error, error_cap)
+                                      : check_output(k, kl, v, vl, p->version, error, error_cap);
         if (!ok)
             return false;
         psbt_map_set(m, k, kl, v, vl);
@@ -503,7 +503,7 @@ static bool check_globals(struct psbt *p, bool have_tx, size_t remaining, char *
     return true;
 }
 
-static bool parse(struct psbt *p, char *error, size_t error_cap, const uint8_t *data, size_t len)
+static bool parse(struct psbt *p, const uint8_t *data, size_t len, char *error, size_t error_cap)
 {
     if (len > PSBT_MAX_SIZE)
         FAIL("PSBT is larger than %u bytes", PSBT_MAX_SIZE);
@@ -511,7 +511,7 @@ static bool parse(struct psbt *p, char *error, size_t error_cap, const uint8_t *
         FAIL("Invalid PSBT magic bytes");
     struct rbuf r = rbuf_make(data + sizeof(PSBT_MAGIC), len - sizeof(PSBT_MAGIC));
     bool have_tx = false;
-    if (!read_map(p, &p->global, MAP_GLOBAL, &r, error, error_cap, &have_tx))
+    if (!read_map(p, &p->global, MAP_GLOBAL, &r, &have_tx, error, error_cap))
         return false;
     if (!check_globals(p, have_tx, r.len, error, error_cap))
         return false;
@@ -521,14 +521,14 @@ static bool parse(struct psbt *p, char *error, size_t error_cap, const uint8_t *
     for (size_t i = 0; i < p->tx.vin_count; i++) {
         if (r.len == 0)
             FAIL("Inputs provided does not match the number of inputs in transaction.");
-        if (!read_map(p, &p->inputs[i], MAP_INPUT, &r, error, error_cap, &have_tx) ||
+        if (!read_map(p, &p->inputs[i], MAP_INPUT, &r, &have_tx, error, error_cap) ||
             (v2 && !psbt_v2_take_input(p, i, error, error_cap)) || !check_non_witness_utxo(p, i, error, error_cap))
             return false;
     }
     for (size_t i = 0; i < p->tx.vout_count; i++) {
         if (r.len == 0)
             FAIL("Outputs provided does not match the number of outputs in transaction.");
-        if (!read_map(p, &p->outputs[i], MAP_OUTPUT, &r, error, error_cap, &have_tx) ||
+        if (!read_map(p, &p->outputs[i], MAP_OUTPUT, &r, &have_tx, error, error_cap) ||
             (v2 && !psbt_v2_take_output(p, i, error, error_cap)))
             return false;
     }
@@ -537,19 +537,19 @@ static bool parse(struct psbt *p, char *error, size_t error_cap, const uint8_t *
     return !v2 || psbt_v2_finish(p, error, error_cap);
 }
 
-bool psbt_parse(struct psbt *out, char *error, size_t error_cap, const uint8_t *data, size_t len)
+bool psbt_parse(struct psbt *out, const uint8_t *data, size_t len, char *error, size_t error_cap)
 {
     psbt_init(out);
     if (error_cap)
         error[0] = '\0';
-    if (!parse(out, error, error_cap, data, len)) {
+    if (!parse(out, data, len, error, error_cap)) {
         psbt_clear(out);
         return false;
     }
     return true;
 }
 
-bool psbt_decode_base64(struct psbt *out, char *error, size_t error_cap, const char *b64)
+bool psbt_decode_base64(struct psbt *out, const char *b64, char *error, size_t error_cap)
 {
     psbt_init(out);
     if (strlen(b64) > (size_t)PSBT_MAX_SIZE / 3 * 4 + 4) {
@@ -562,7 +562,7 @@ bool psbt_decode_base64(struct psbt *out, char *error, size_t error_cap, const c
         snprintf(error, error_cap, "invalid base64");
         return false;
     }
-    bool ok = psbt_parse(out, error, error_cap, raw, len);
+    bool ok = psbt_parse(out, raw, len, error, error_cap);
     mem_free(raw);
     return ok;
 }

@@ -99,11 +99,11 @@ void psbt_copy(struct psbt *dst, const struct psbt *src);
  * Returns false with Core's message in error (room for error_cap) and *out
  * empty if the bytes are not a valid PSBT.
  */
-__attribute__((warn_unused_result)) bool psbt_parse(struct psbt *out, char *error, size_t error_cap,
-                                                    const uint8_t *data, size_t len);
+__attribute__((warn_unused_result)) bool psbt_parse(struct psbt *out, const uint8_t *data, size_t len, char *error,
+                                                    size_t error_cap);
 /** Decodes Base64 and parses (Core's DecodeBase64PSBT). */
-__attribute__((warn_unused_result)) bool psbt_decode_base64(struct psbt *out, char *error, size_t error_cap,
-                                                            const char *b64);
+__attribute__((warn_unused_result)) bool psbt_decode_base64(struct psbt *out, const char *b64, char *error,
+                                                            size_t error_cap);
 /** Appends the binary serialisation of p. */
 void psbt_serialize(struct wbuf *w, const struct psbt *p);
 /** Returns the Base64 of p (heap, mem_free). */

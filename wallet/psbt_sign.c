@@ -258,8 +258,8 @@ static bool finalize_single(const struct psbt *p, size_t i, struct txin *in, con
     return false;
 }
 
-bool psbt_sign(struct psbt *p, struct tx_signer *s, int hash_type, bool finalize, bool *complete, char *error,
-               size_t error_cap, bool hash_type_given)
+bool psbt_sign(struct psbt *p, struct tx_signer *s, int hash_type, bool finalize, bool *complete,
+               bool hash_type_given, char *error, size_t error_cap)
 {
     size_t n = p->tx.vin_count;
     *complete = true;
@@ -346,7 +346,7 @@ void psbt_finalize(struct psbt *p, bool tokens, bool *complete)
     struct tx_signer s;
     tx_signer_init(&s, tokens);
     char err[128];
-    if (!psbt_sign(p, &s, SIGHASH_DEFAULT, true, complete, err, sizeof(err), false))
+    if (!psbt_sign(p, &s, SIGHASH_DEFAULT, true, complete, false, err, sizeof(err)))
         *complete = false;
     tx_signer_clear(&s);
 }

@@ -21,8 +21,7 @@ struct tx_signer;
  * PSBT").
  */
 __attribute__((warn_unused_result)) bool psbt_sign(struct psbt *p, struct tx_signer *s, int hash_type, bool finalize,
-                                                   bool *complete, char *error, size_t error_cap,
-                                                   bool hash_type_given);
+                                                   bool *complete, bool hash_type_given, char *error, size_t error_cap);
 
 /** Updater: adds to each non-final input with a known UTXO, and to each
  *  output, the redeem and witness scripts of s that its output (or redeem

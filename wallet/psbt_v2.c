@@ -39,16 +39,6 @@ bool psbt_v2_is_global_type(uint8_t type)
     return type >= PSBT_GLOBAL_TX_VERSION && type <= PSBT_GLOBAL_TX_MODIFIABLE;
 }
 
-bool psbt_v2_is_input_type(uint8_t type)
-{
-    return type >= PSBT_IN_PREVIOUS_TXID && type <= PSBT_IN_REQUIRED_HEIGHT_LOCKTIME;
-}
-
-bool psbt_v2_is_output_type(uint8_t type)
-{
-    return type == PSBT_OUT_AMOUNT || type == PSBT_OUT_SCRIPT;
-}
-
 /* A value that is exactly one CompactSize. */
 static bool read_count(const uint8_t *v, size_t vl, uint64_t *n)
 {
@@ -56,7 +46,7 @@ static bool read_count(const uint8_t *v, size_t vl, uint64_t *n)
     return rbuf_compact(&r, n, UINT64_MAX) && r.len == 0;
 }
 
-bool psbt_v2_check_global(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+bool psbt_v2_check_global(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, char *error, size_t error_cap)
 {
     static const char *const names[] = { "tx version", "fallback locktime", "input count", "output count",
                                          "tx modifiable" };
@@ -86,7 +76,7 @@ bool psbt_v2_check_global(char *error, size_t error_cap, const uint8_t *k, size_
     }
 }
 
-bool psbt_v2_check_input(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+bool psbt_v2_check_input(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, char *error, size_t error_cap)
 {
     static const char *const names[] = { "previous txid", "output index", "sequence", "required time locktime",
                                          "required height locktime" };
@@ -101,7 +91,7 @@ bool psbt_v2_check_input(char *error, size_t error_cap, const uint8_t *k, size_t
     return true;
 }
 
-bool psbt_v2_check_output(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+bool psbt_v2_check_output(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, char *error, size_t error_cap)
 {
     if (kl != 1)
         FAIL("Output %s key is more than one byte type", k[0] == PSBT_OUT_AMOUNT ? "amount" : "script");
@@ -192,7 +182,13 @@ bool psbt_v2_take_output(struct psbt *p, size_t i, char *error, size_t error_cap
     return true;
 }
 
-bool psbt_v2_locktime(const struct psbt *p, uint32_t *out)
+/*
+ * BIP 370's locktime: the fallback (0 if absent) when no input requires
+ * one; else the largest required height if every input with a requirement
+ * accepts a height, else the largest required time if every one accepts a
+ * time. False if the requirements mix heights and times irreconcilably.
+ */
+static bool psbt_v2_locktime(const struct psbt *p, uint32_t *out)
 {
     bool any = false, all_height = true, all_time = true;
     uint32_t max_height = 0, max_time = 0;

@@ -40,16 +40,12 @@ struct psbt;
 
 /** Returns true if type is a global field of version 2 only. */
 bool psbt_v2_is_global_type(uint8_t type);
-/** Returns true if type is an input field of version 2 only. */
-bool psbt_v2_is_input_type(uint8_t type);
-/** Returns true if type is an output field of version 2 only. */
-bool psbt_v2_is_output_type(uint8_t type);
 
 /** Checks one version 2 global/input/output pair's key and value (sizes,
  *  ranges). False with the reason in error. */
-bool psbt_v2_check_global(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl);
-bool psbt_v2_check_input(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl);
-bool psbt_v2_check_output(char *error, size_t error_cap, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl);
+bool psbt_v2_check_global(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, char *error, size_t error_cap);
+bool psbt_v2_check_input(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, char *error, size_t error_cap);
+bool psbt_v2_check_output(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, char *error, size_t error_cap);
 
 /**
  * After the global map of a version 2 PSBT: takes the tx version and the
@@ -64,14 +60,6 @@ bool psbt_v2_take_input(struct psbt *p, size_t i, char *error, size_t error_cap)
 bool psbt_v2_take_output(struct psbt *p, size_t i, char *error, size_t error_cap);
 /** After the last map: sets p->tx's locktime (BIP 370) and hashes. */
 bool psbt_v2_finish(struct psbt *p, char *error, size_t error_cap);
-
-/**
- * BIP 370's locktime: the fallback (0 if absent) when no input requires
- * one; else the largest required height if every input with a requirement
- * accepts a height, else the largest required time if every one accepts a
- * time. False if the requirements mix heights and times irreconcilably.
- */
-bool psbt_v2_locktime(const struct psbt *p, uint32_t *out);
 
 /** Writes the global/input/output fields p->tx carries for version 2. */
 void psbt_v2_put_global(struct wbuf *w, const struct psbt *p);

@@ -205,7 +205,7 @@ static bool check_tx(struct wallet *w, struct wallet_error *e, const struct tx *
     }
     mem_free(state);
     char rej[256];
-    if (ok && !w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), tx, true, 0))
+    if (ok && !w->chain->submit_tx(w->chain->ctx, tx, true, 0, rej, sizeof(rej)))
         ok = werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
     return ok;
 }
@@ -223,7 +223,7 @@ static bool store_and_submit(struct wallet *w, struct wallet_error *e, const str
     if (!wallet_db_commit(w, e))
         return false;
     char rej[256];
-    if (w->chain && w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), tx, false, 0))
+    if (w->chain && w->chain->submit_tx(w->chain->ctx, tx, false, 0, rej, sizeof(rej)))
         t->in_mempool = true;
     return true;
 }

@@ -988,7 +988,7 @@ bool wallet_attach(struct wallet *w, struct wallet_error *e)
             if (t->height < 0 && t->conflict_height < 0 && !t->abandoned && !tx_is_coinbase(&t->tx)) {
                 char err[256];
                 if (w->chain->in_mempool(w->chain->ctx, &t->tx.txid) ||
-                    w->chain->submit_tx(w->chain->ctx, err, sizeof(err), &t->tx, false, 0)) {
+                    w->chain->submit_tx(w->chain->ctx, &t->tx, false, 0, err, sizeof(err))) {
                     t->in_mempool = true;
                 } else {
                     char hex[65];

@@ -82,8 +82,6 @@ struct wallet_context *wallet_context_new(const struct wallet_chain *chain, cons
                                           const char *walletdir, const struct wallet_options *opt);
 /** Unloads every wallet and frees the context (NULL is a no-op). */
 void wallet_context_free(struct wallet_context *c);
-/** The directory wallets live in (borrowed). */
-const char *wallet_context_dir(const struct wallet_context *c);
 
 /** Flags for wallet_context_create. */
 struct wallet_create_flags {

@@ -406,7 +406,7 @@ bool wallet_send(struct wallet *w, struct wallet_error *e, struct hash256 *txid,
     if (ok && !complete)
         ok = werr(e, WALLET_E_WALLET, "Error: Transaction signing failed");
     char rej[256];
-    if (ok && w->chain && !w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &tx, true, 0))
+    if (ok && w->chain && !w->chain->submit_tx(w->chain->ctx, &tx, true, 0, rej, sizeof(rej)))
         ok = werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
     if (ok) {
         /* store first, then submit: a crash in between leaves the transaction
@@ -417,7 +417,7 @@ bool wallet_send(struct wallet *w, struct wallet_error *e, struct hash256 *txid,
             ok = wallet_db_put_tx(w, t) ? wallet_db_commit(w, e) : (wallet_db_rollback(w), false);
             if (ok)
                 wallet_notify_tx(w, t);
-            if (ok && w->chain && w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &tx, false, 0))
+            if (ok && w->chain && w->chain->submit_tx(w->chain->ctx, &tx, false, 0, rej, sizeof(rej)))
                 t->in_mempool = true;
             *txid = tx.txid;
         }
@@ -750,7 +750,7 @@ bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *
     }
     if (ok) {
         char err[256];
-        if (!psbt_sign(p, &s, hash_type, finalize, complete, err, sizeof(err), hash_type_given))
+        if (!psbt_sign(p, &s, hash_type, finalize, complete, hash_type_given, err, sizeof(err)))
             ok = werr(e, WALLET_E_DESERIALIZATION, "%s", err);
     }
     tx_signer_clear(&s);
@@ -850,14 +850,14 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
     if (ok && !complete)
         ok = werr(e, WALLET_E_WALLET, "Can't sign transaction.");
     char rej[256];
-    if (ok && w->chain && !w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &nt, true, 0))
+    if (ok && w->chain && !w->chain->submit_tx(w->chain->ctx, &nt, true, 0, rej, sizeof(rej)))
         ok = werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
     if (ok && (ok = wallet_db_begin(w, e))) {
         struct wtx *nw = wallet_add_tx_mem(w, &nt);
         ok = wallet_db_put_tx(w, nw) ? wallet_db_commit(w, e) : (wallet_db_rollback(w), false);
         if (ok)
             wallet_notify_tx(w, nw);
-        if (ok && w->chain && w->chain->submit_tx(w->chain->ctx, rej, sizeof(rej), &nt, false, 0))
+        if (ok && w->chain && w->chain->submit_tx(w->chain->ctx, &nt, false, 0, rej, sizeof(rej)))
             nw->in_mempool = true;
         *new_txid = nt.txid;
     }

@@ -71,10 +71,6 @@ void wallet_context_free(struct wallet_context *c)
     mem_free(c);
 }
 
-const char *wallet_context_dir(const struct wallet_context *c)
-{
-    return c->dir;
-}
 const struct wallet_options *wallet_context_options(const struct wallet_context *c)
 {
     return &c->opt;

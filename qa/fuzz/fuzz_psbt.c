@@ -28,7 +28,7 @@ static void check_conversion(const struct psbt *p)
         wbuf_init(&w);
         psbt_serialize(&w, &c);
         struct psbt d;
-        bool ok = psbt_parse(&d, err, sizeof(err), w.data, w.len);
+        bool ok = psbt_parse(&d, w.data, w.len, err, sizeof(err));
         assert(ok);
         assert(d.version == c.version);
         assert(memcmp(d.tx.txid.b, p->tx.txid.b, 32) == 0);
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct psbt p;
     char err[256];
-    if (!psbt_parse(&p, err, sizeof(err), data, size)) {
+    if (!psbt_parse(&p, data, size, err, sizeof(err))) {
         assert(err[0] != '\0');
         return 0;
     }
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wbuf_init(&b);
     psbt_serialize(&a, &p);
     struct psbt q;
-    bool ok = psbt_parse(&q, err, sizeof(err), a.data, a.len);
+    bool ok = psbt_parse(&q, a.data, a.len, err, sizeof(err));
     assert(ok);
     psbt_serialize(&b, &q);
     assert(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);

@@ -167,7 +167,7 @@ static bool n_read(void *ctx, struct block *out, const struct hash256 *h)
     return false;
 }
 
-static bool n_submit(void *ctx, char *err, size_t errlen, const struct tx *tx, bool test_only, int64_t max_fee)
+static bool n_submit(void *ctx, const struct tx *tx, bool test_only, int64_t max_fee, char *err, size_t errlen)
 {
     struct wb_node *n = ctx;
     (void)err;

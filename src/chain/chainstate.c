@@ -58,8 +58,6 @@ void chainstate_unlock(struct chainstate *cs) { pthread_mutex_unlock(&cs->lock);
 
 const struct chain_params *chainstate_params(const struct chainstate *cs) { return cs->params; }
 
-struct events *chainstate_events(const struct chainstate *cs) { return cs->opt.events; }
-
 void chainstate_set_own_block(struct chainstate *cs, bool own)
 {
     cs->own_block = own;
@@ -519,14 +517,6 @@ bool chainstate_flush(struct chainstate *cs, enum chainstate_flush_mode mode)
     bool ok = cs_flush(cs, mode);
     chainstate_unlock(cs);
     return ok;
-}
-
-int64_t chainstate_last_flush_time(struct chainstate *cs)
-{
-    chainstate_lock(cs);
-    int64_t t = cs->last_write;
-    chainstate_unlock(cs);
-    return t;
 }
 
 /* ---- reading ---- */

@@ -24,6 +24,7 @@
  * low disk space calls the fatal-error callback once (the node shuts down
  * with that message) and the failing call returns an error; after that the
  * chainstate refuses to change further (it never continues diverged). */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -110,8 +111,6 @@ void chainstate_unlock(struct chainstate *cs);
 
 /** Returns the chain parameters (borrowed, constant). */
 const struct chain_params *chainstate_params(const struct chainstate *cs);
-/** Returns the events list given at open (may be NULL). */
-struct events *chainstate_events(const struct chainstate *cs);
 /** Returns true once a fatal error happened (the node is shutting down). */
 bool chainstate_failed(struct chainstate *cs);
 /**
@@ -193,7 +192,7 @@ bool chainstate_activate_best_chain(struct chainstate *cs, struct val_state *st)
  * blocks until *stop is set. Returns the number of blocks connected (or
  * disconnected), or -1 after a fatal error.
  */
-long chainstate_catch_up(struct chainstate *cs, const volatile bool *stop);
+long chainstate_catch_up(struct chainstate *cs, const atomic_bool *stop);
 
 /**
  * Marks a block and its descendants invalid and disconnects them if active
@@ -214,13 +213,13 @@ bool chainstate_precious_block(struct chainstate *cs, struct val_state *st, stru
  * Returns the number of blocks accepted, or -1 if the file cannot be read or
  * a fatal error happened.
  */
-long chainstate_import_file(struct chainstate *cs, const char *path, const volatile bool *stop);
+long chainstate_import_file(struct chainstate *cs, const char *path, const atomic_bool *stop);
 /**
  * -reindex: rebuilds the block index from blocks/blk*.dat in place (blocks
  * are not copied), then activates the best chain. Call after chainstate_open
  * with opt.reindex set. Returns the number of blocks indexed, -1 on error.
  */
-long chainstate_reindex(struct chainstate *cs, const volatile bool *stop);
+long chainstate_reindex(struct chainstate *cs, const atomic_bool *stop);
 /**
  * Returns true if the daemon must call chainstate_reindex: opt.reindex was
  * given, or an earlier reindex was interrupted (its marker is still in the
@@ -366,8 +365,5 @@ bool chainstate_check_tx_outputs(struct chainstate *cs, struct val_state *st, co
  */
 bool chainstate_check_tx_scripts(struct chainstate *cs, struct val_state *st, const struct tx *tx,
                                  const struct spent_coin *coins, uint32_t flags, bool cache_store);
-
-/** Time of the last successful coins flush (unix seconds; 0 = never). */
-int64_t chainstate_last_flush_time(struct chainstate *cs);
 
 #endif

@@ -249,7 +249,7 @@ static void progress(struct importer *im, const char *what, double fraction, boo
 }
 
 /* Reads every record of one file; returns false on a fatal error or a read error. */
-static bool import_file(struct importer *im, const char *path, int file, const volatile bool *stop, const char *what)
+static bool import_file(struct importer *im, const char *path, int file, const atomic_bool *stop, const char *what)
 {
     struct chainstate *cs = im->cs;
     struct store_error e;
@@ -262,7 +262,7 @@ static bool import_file(struct importer *im, const char *path, int file, const v
     struct stat sb;
     double size = stat(path, &sb) == 0 && sb.st_size > 0 ? (double)sb.st_size : 1.0;
     bool ok = true;
-    while (!(stop && *stop)) {
+    while (!(stop && atomic_load(stop))) {
         uint8_t *data;
         size_t len;
         uint64_t off;
@@ -294,7 +294,7 @@ static void importer_clear(struct importer *im)
     mem_free(im->held);
 }
 
-long chainstate_import_file(struct chainstate *cs, const char *path, const volatile bool *stop)
+long chainstate_import_file(struct chainstate *cs, const char *path, const atomic_bool *stop)
 {
     struct importer im;
     memset(&im, 0, sizeof(im));
@@ -313,7 +313,7 @@ long chainstate_import_file(struct chainstate *cs, const char *path, const volat
     return ok ? im.accepted : -1;
 }
 
-long chainstate_reindex(struct chainstate *cs, const volatile bool *stop)
+long chainstate_reindex(struct chainstate *cs, const atomic_bool *stop)
 {
     struct importer im;
     memset(&im, 0, sizeof(im));
@@ -321,7 +321,7 @@ long chainstate_reindex(struct chainstate *cs, const volatile bool *stop)
     im.reindex = true;
     im.start = im.last_log = mono_now();
     bool ok = true;
-    for (int file = 0; ok && !(stop && *stop); file++) {
+    for (int file = 0; ok && !(stop && atomic_load(stop)); file++) {
         char path[4096];
         struct stat sb;
         if (!flatfile_path(path, sizeof(path), cs->blocks_dir, "blk", file) || stat(path, &sb) != 0)
@@ -331,7 +331,7 @@ long chainstate_reindex(struct chainstate *cs, const volatile bool *stop)
     }
     progress(&im, "Reindexed blocks", 1.0, true);
     importer_clear(&im);
-    if (!ok || (stop && *stop))
+    if (!ok || (stop && atomic_load(stop)))
         return ok ? im.accepted : -1;
     chainstate_lock(cs);
     struct store_error e;

@@ -156,7 +156,7 @@ static double mono_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static bool stopping(const volatile bool *stop) { return stop && *stop; }
+static bool stopping(const atomic_bool *stop) { return stop && atomic_load(stop); }
 
 struct forget_ctx {
     struct chainstate *cs;
@@ -285,7 +285,7 @@ static enum step_result catch_up_step(struct chainstate *cs, struct block_index 
     return STEP_MOVED;
 }
 
-long chainstate_catch_up(struct chainstate *cs, const volatile bool *stop)
+long chainstate_catch_up(struct chainstate *cs, const atomic_bool *stop)
 {
     chainstate_lock(cs);
     struct block_index *target = cs->fatal ? NULL : cs_find_most_work_chain(cs);

@@ -41,7 +41,8 @@ struct coins_cache {
     struct store_error read_err;
 };
 
-size_t coin_dynamic_usage(const struct coin *c)
+/* Approximate heap bytes a coin uses (for cache accounting). */
+static size_t coin_dynamic_usage(const struct coin *c)
 {
     /* malloc rounds to 16 bytes; empty scripts point at a static byte. */
     return c->out.script_pubkey.len ? (c->out.script_pubkey.len + 15) & ~(size_t)15 : 0;

@@ -28,9 +28,6 @@ struct coins_db;
 /* struct coin (an unspent output with its height and coinbase flag) and its
  * disk encoding come from src/store/coin.h. */
 
-/** Approximate heap bytes a coin uses (for cache accounting). */
-size_t coin_dynamic_usage(const struct coin *c);
-
 /** The cache. Opaque. */
 struct coins_cache;
 

@@ -56,16 +56,6 @@ static void stats_clear(struct fee_stats *s)
     mem_free(s->old_unconf);
 }
 
-void fee_stats_reset(struct fee_stats *s, size_t nb)
-{
-    memset(s->feerate_avg, 0, nb * sizeof(double));
-    memset(s->txct_avg, 0, nb * sizeof(double));
-    memset(s->conf_avg, 0, (size_t)s->periods * nb * sizeof(double));
-    memset(s->fail_avg, 0, (size_t)s->periods * nb * sizeof(double));
-    memset(s->unconf, 0, (size_t)fee_stats_max_confirms(s) * nb * sizeof(int));
-    memset(s->old_unconf, 0, nb * sizeof(int));
-}
-
 /* A transaction confirmed after blocks_to_confirm blocks: it counts as
  * confirmed within every period from its own to the last. */
 static void stats_record(struct fee_stats *s, size_t nb, int blocks_to_confirm, unsigned bucket, double feerate)

@@ -50,7 +50,4 @@ static inline unsigned fee_stats_max_confirms(const struct fee_stats *s)
     return s->periods * s->scale;
 }
 
-/** Zeroes every table of s (the layout stays). */
-void fee_stats_reset(struct fee_stats *s, size_t nbuckets);
-
 #endif

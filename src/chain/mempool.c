@@ -330,7 +330,8 @@ static void link_drop(struct mp_entry **arr, size_t *count, struct mp_entry *e)
     HM_ASSERT(!"mempool link without its pair");
 }
 
-size_t mp_tx_usage(const struct tx *tx)
+/* Estimated heap bytes of a transaction. */
+static size_t mp_tx_usage(const struct tx *tx)
 {
     size_t u = sizeof(struct mp_entry) + tx->vin_count * sizeof(struct txin) + tx->vout_count * sizeof(struct txout);
     for (size_t i = 0; i < tx->vin_count; i++) {
@@ -695,7 +696,8 @@ size_t mempool_expire(struct mempool *mp, int64_t cutoff)
 
 /* ---- queries ---- */
 
-void mp_entry_info(struct mempool *mp, struct mempool_entry_info *info, struct mp_entry *e)
+/* Fills info from e. */
+static void mp_entry_info(struct mempool *mp, struct mempool_entry_info *info, struct mp_entry *e)
 {
     memset(info, 0, sizeof(*info));
     info->txid = e->tx.txid;

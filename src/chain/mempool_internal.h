@@ -121,15 +121,10 @@ void mp_remove_recursive(struct mempool *mp, struct mp_entry *const *v, size_t n
 /** Applies the recorded prioritisation delta for e's txid to e (on entry). */
 int64_t mp_delta_get(struct mempool *mp, const struct hash256 *txid);
 void mp_delta_remove(struct mempool *mp, const struct hash256 *txid);
-/** Estimated heap bytes of a transaction. */
-size_t mp_tx_usage(const struct tx *tx);
 /** Current mempool minimum fee rate (sat/kvB), decaying the rolling minimum. */
 int64_t mp_min_fee(struct mempool *mp);
 /** Expire + trim (Core's LimitMempoolSize). */
 size_t mp_limit_size(struct mempool *mp);
-
-/** Fills info from e. */
-void mp_entry_info(struct mempool *mp, struct mempool_entry_info *info, struct mp_entry *e);
 
 /** Returns the pool's entries sorted by cmp (a fresh array: mem_free it;
  *  never NULL, even for an empty pool). Caller holds the pool lock. */

@@ -70,7 +70,7 @@ out:
     return rc;
 }
 
-static int read_file(const char *path, uint8_t **data, size_t *len, char *err, size_t errlen, bool *missing)
+static int read_file(const char *path, uint8_t **data, size_t *len, bool *missing, char *err, size_t errlen)
 {
     *data = NULL;
     *len = 0;
@@ -119,7 +119,7 @@ int mempool_load(struct mempool *mp, const char *path, size_t *accepted, size_t 
     uint8_t *data;
     size_t len;
     bool missing;
-    int rc = read_file(path, &data, &len, err, errlen, &missing);
+    int rc = read_file(path, &data, &len, &missing, err, errlen);
     if (rc != 0 || missing) {
         if (missing)
             mempool_set_loaded(mp);

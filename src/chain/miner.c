@@ -377,7 +377,7 @@ static bool finish_block(struct block_template *out, struct val_state *st, struc
     return true;
 }
 
-bool miner_create_block(struct block_template *out, struct val_state *st, struct mempool *mp, const uint8_t *spk,
+bool miner_create_block(struct mempool *mp, struct val_state *st, struct block_template *out, const uint8_t *spk,
                         size_t spk_len, const struct miner_options *o)
 {
     struct miner_options defaults;
@@ -450,7 +450,7 @@ bool miner_create_block(struct block_template *out, struct val_state *st, struct
     return ok;
 }
 
-bool miner_create_block_with_txs(struct block_template *out, struct val_state *st, struct mempool *mp,
+bool miner_create_block_with_txs(struct mempool *mp, struct val_state *st, struct block_template *out,
                                  const uint8_t *spk, size_t spk_len, const struct tx *txs, size_t count,
                                  const struct miner_options *o)
 {

@@ -20,6 +20,7 @@
  *
  * Locking: miner_create_block takes the chain lock (through the mempool's
  * struct mempool_chain) for the whole assembly. */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -109,7 +110,7 @@ void block_template_clear(struct block_template *t);
  * Runs mempool chain.test_block when set. Returns false with st set if
  * the assembled block fails that check (out then cleared).
  */
-bool miner_create_block(struct block_template *out, struct val_state *st, struct mempool *mp, const uint8_t *spk,
+bool miner_create_block(struct mempool *mp, struct val_state *st, struct block_template *out, const uint8_t *spk,
                         size_t spk_len, const struct miner_options *o);
 
 /**
@@ -119,7 +120,7 @@ bool miner_create_block(struct block_template *out, struct val_state *st, struct
  * unclaimed). Returns false with st set from test_block (when set) if the
  * block would be invalid on the tip (out then cleared).
  */
-bool miner_create_block_with_txs(struct block_template *out, struct val_state *st, struct mempool *mp,
+bool miner_create_block_with_txs(struct mempool *mp, struct val_state *st, struct block_template *out,
                                  const uint8_t *spk, size_t spk_len, const struct tx *txs, size_t count,
                                  const struct miner_options *o);
 
@@ -189,6 +190,6 @@ bool miner_grind(struct block *b, uint64_t *extra_nonce, int32_t height, const s
  */
 bool miner_generate(struct chainstate *cs, struct mempool *mp, struct val_state *st, struct hash256 *hashes,
                     size_t *mined, const uint8_t *spk, size_t spk_len, size_t count, uint64_t max_tries,
-                    const struct miner_options *o, const volatile bool *stop);
+                    const struct miner_options *o, const atomic_bool *stop);
 
 #endif

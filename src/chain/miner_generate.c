@@ -9,15 +9,15 @@
 
 bool miner_generate(struct chainstate *cs, struct mempool *mp, struct val_state *st, struct hash256 *hashes,
                     size_t *mined, const uint8_t *spk, size_t spk_len, size_t count, uint64_t max_tries,
-                    const struct miner_options *o, const volatile bool *stop)
+                    const struct miner_options *o, const atomic_bool *stop)
 {
     const struct chain_params *p = chainstate_params(cs);
     uint64_t tries = max_tries;
     *mined = 0;
     val_state_init(st);
-    while (*mined < count && !(stop && *stop) && !chainstate_failed(cs)) {
+    while (*mined < count && !(stop && atomic_load(stop)) && !chainstate_failed(cs)) {
         struct block_template t;
-        if (!miner_create_block(&t, st, mp, spk, spk_len, o))
+        if (!miner_create_block(mp, st, &t, spk, spk_len, o))
             return false;
         uint64_t extra = 1; /* Core's IncrementExtraNonce starts the count at 1 */
         miner_set_extra_nonce(&t.block, t.height, extra);

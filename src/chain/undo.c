@@ -42,7 +42,14 @@ int undo_read(struct flatfile *ff, struct block_undo *out, struct issuance_undo 
     return 0;
 }
 
-enum undo_result undo_apply_coin(struct coins_cache *view, struct coin *coin, const struct outpoint *op)
+/*
+ * Restores one spent coin (Core's ApplyTxInUndo): *coin is MOVED into the
+ * view at op. Unlike Core there is no fallback for legacy undo records
+ * without height (hashmint never wrote them, and a height of 0 is a real
+ * genesis coin on hashmint chains). Returns UNDO_OK, UNDO_UNCLEAN if the outpoint was already unspent (it is
+ * overwritten), UNDO_FAILED on a read error.
+ */
+static enum undo_result undo_apply_coin(struct coins_cache *view, struct coin *coin, const struct outpoint *op)
 {
     const struct coin *cur;
     int r = coins_cache_get(view, op, &cur);

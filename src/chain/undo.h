@@ -46,15 +46,6 @@ enum undo_result {
 };
 
 /**
- * Restores one spent coin (Core's ApplyTxInUndo): *coin is MOVED into the
- * view at op. Unlike Core there is no fallback for legacy undo records
- * without height (hashmint never wrote them, and a height of 0 is a real
- * genesis coin on hashmint chains). Returns UNDO_OK, UNDO_UNCLEAN if the outpoint was already unspent (it is
- * overwritten), UNDO_FAILED on a read error.
- */
-enum undo_result undo_apply_coin(struct coins_cache *view, struct coin *coin, const struct outpoint *op);
-
-/**
  * Reverts a block on view (Core's DisconnectBlock): removes every output the
  * block created (checking it matches the stored coin unless replaying) and
  * restores the coins its inputs spent from u, last transaction first.

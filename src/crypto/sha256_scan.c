@@ -117,7 +117,7 @@ bool sha256_scan_kernel_available(enum sha256_scan_kernel k)
  * (SHA256RNDS2 issues once per ~1.5 cycles and the schedule instructions
  * share its port), avx2 ~10 M, portable ~2.4 M. CPUs whose SHA unit is
  * faster than their 512-bit ALUs exist (the miner's -minerkernel=auto
- * times the candidates at start, see src/miner/miner_kernel.c); this fixed
+ * times the candidates at start, see src/miner/kernel.c); this fixed
  * order is the fallback. */
 enum sha256_scan_kernel sha256_scan_kernel_best(void)
 {

@@ -13,7 +13,9 @@ static double cpu_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-double miner_kernel_measure(enum sha256_scan_kernel k, int ms)
+/* Returns kernel k's speed in nonces per second of thread CPU time, measured
+ * over about `ms` milliseconds (0 if unavailable). */
+static double miner_kernel_measure(enum sha256_scan_kernel k, int ms)
 {
     sha256_scan_fn fn = sha256_scan_kernel_fn(k);
     if (!fn)

@@ -14,7 +14,4 @@
  */
 sha256_scan_fn miner_kernel_choose(enum sha256_scan_kernel *chosen, enum sha256_scan_kernel k);
 
-/** Returns kernel k's speed in nonces per second of thread CPU time, measured over about `ms` milliseconds (0 if unavailable). */
-double miner_kernel_measure(enum sha256_scan_kernel k, int ms);
-
 #endif

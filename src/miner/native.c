@@ -303,7 +303,7 @@ static void build_and_publish(struct native_miner *m, bool only_if_better)
     struct block_template t;
     struct val_state st;
     chainstate_lock(m->chain);
-    bool ok = miner_create_block(&t, &st, m->mempool, m->script, m->script_len, m->assembly);
+    bool ok = miner_create_block(m->mempool, &st, &t, m->script, m->script_len, m->assembly);
     chainstate_unlock(m->chain);
     m->last_build = mono_now();
     if (!ok) {

@@ -548,8 +548,8 @@ static enum line_result read_line(FILE *f, char **buf, size_t *cap)
     return nul ? LINE_NUL : LINE_OK;
 }
 
-static bool read_stream(struct args *a, char *err, size_t err_len, FILE *f, const char *path, bool included,
-                        char ***includes, size_t *include_count)
+static bool read_stream(struct args *a, FILE *f, const char *path, bool included, char ***includes,
+                        size_t *include_count, char *err, size_t err_len)
 {
     char *buf = NULL;
     size_t cap = 0;
@@ -660,7 +660,7 @@ bool args_read_config(struct args *a, const char *path, const char *datadir, boo
     char **includes = NULL;
     size_t include_count = 0;
     char inner[512];
-    bool ok = read_stream(a, inner, sizeof(inner), f, path, false, &includes, &include_count);
+    bool ok = read_stream(a, f, path, false, &includes, &include_count, inner, sizeof(inner));
     fclose(f);
     if (!ok)
         set_err(err, err_len, "Error reading configuration file: %s", inner);
@@ -679,7 +679,7 @@ bool args_read_config(struct args *a, const char *path, const char *datadir, boo
             break;
         }
         size_t before = a->n;
-        ok = read_stream(a, inner, sizeof(inner), g, full, true, NULL, NULL);
+        ok = read_stream(a, g, full, true, NULL, NULL, inner, sizeof(inner));
         fclose(g);
         if (!ok) {
             set_err(err, err_len, "Error reading configuration file: %s", inner);
@@ -702,7 +702,7 @@ bool args_read_config(struct args *a, const char *path, const char *datadir, boo
 bool args_read_config_stream(struct args *a, FILE *f, char *err, size_t err_len)
 {
     char inner[512];
-    if (!read_stream(a, inner, sizeof(inner), f, "", true, NULL, NULL)) {
+    if (!read_stream(a, f, "", true, NULL, NULL, inner, sizeof(inner))) {
         set_err(err, err_len, "Error reading configuration file: %s", inner);
         return false;
     }

@@ -406,7 +406,7 @@ static json_t *connect_and_call(const struct target *t, const json_t *request, s
 
 /* ---- -getinfo --------------------------------------------------------- */
 
-enum { ID_NETWORKINFO, ID_BLOCKCHAININFO, ID_WALLETINFO, ID_BALANCES, ID_MEMPOOLINFO, ID_COUNT };
+enum { ID_NETWORKINFO, ID_BLOCKCHAININFO, ID_WALLETINFO, ID_BALANCES, ID_COUNT };
 
 static json_t *request_obj(const char *method, json_t *params, json_t *id)
 {
@@ -428,17 +428,10 @@ static char *val_str(const json_t *v)
     return rpc_json_write(v, 0);
 }
 
-static int client_version(void)
-{
-    int a = 0, b = 0, c = 0;
-    sscanf(PACKAGE_VERSION, "%d.%d.%d", &a, &b, &c);
-    return a * 10000 + b * 100 + c;
-}
-
 /* Builds -getinfo's text from the batch replies (Core's GetinfoRequestHandler
- * and ParseGetInfoResult). getnetworkinfo is optional here: hashmintd has no
- * P2P yet, so missing fields take their idle values. Returns the reply to
- * print: {"result": text} or the failing member's reply. */
+ * and ParseGetInfoResult: an error of getnetworkinfo or getblockchaininfo is
+ * passed on). Returns the reply to print: {"result": text} or the failing
+ * member's reply. */
 static json_t *getinfo_process(json_t *batch, bool color)
 {
     json_t *by_id[ID_COUNT] = { NULL };
@@ -459,15 +452,13 @@ static json_t *getinfo_process(json_t *batch, bool color)
         }
     }
     json_t *neterr = json_object_get(by_id[ID_NETWORKINFO], "error");
-    bool have_net = !neterr || json_is_null(neterr);
-    if (!have_net && json_integer_value(json_object_get(neterr, "code")) != RPC_METHOD_NOT_FOUND)
+    if (neterr && !json_is_null(neterr))
         return json_incref(by_id[ID_NETWORKINFO]);
     json_t *bcerr = json_object_get(by_id[ID_BLOCKCHAININFO], "error");
     if (bcerr && !json_is_null(bcerr))
         return json_incref(by_id[ID_BLOCKCHAININFO]);
-    json_t *net = have_net ? json_object_get(by_id[ID_NETWORKINFO], "result") : NULL;
+    json_t *net = json_object_get(by_id[ID_NETWORKINFO], "result");
     json_t *bc = json_object_get(by_id[ID_BLOCKCHAININFO], "result");
-    json_t *mp = json_object_get(by_id[ID_MEMPOOLINFO], "result");
 
     const char *RESET = color ? "\x1B[0m" : "", *GREEN = color ? "\x1B[32m" : "", *BLUE = color ? "\x1B[34m" : "",
                *YELLOW = color ? "\x1B[33m" : "";
@@ -494,31 +485,26 @@ static json_t *getinfo_process(json_t *batch, bool color)
     mem_free(headers);
     mem_free(difficulty);
 
-    char *in = net ? val_str(json_object_get(net, "connections_in")) : mem_strdup("0");
-    char *outc = net ? val_str(json_object_get(net, "connections_out")) : mem_strdup("0");
-    char *total = net ? val_str(json_object_get(net, "connections")) : mem_strdup("0");
+    char *in = val_str(json_object_get(net, "connections_in"));
+    char *outc = val_str(json_object_get(net, "connections_out"));
+    char *total = val_str(json_object_get(net, "connections"));
     EMIT("%sNetwork: in %s, out %s, total %s%s\n", GREEN, in, outc, total, RESET);
     mem_free(in);
     mem_free(outc);
     mem_free(total);
-    char *version = net ? val_str(json_object_get(net, "version")) : NULL;
-    if (!version) {
-        version = mem_alloc(16);
-        snprintf(version, 16, "%d", client_version());
-    }
+    char *version = val_str(json_object_get(net, "version"));
     EMIT("Version: %s\n", version);
     mem_free(version);
-    char *offset = net ? val_str(json_object_get(net, "timeoffset")) : mem_strdup("0");
+    char *offset = val_str(json_object_get(net, "timeoffset"));
     EMIT("Time offset (s): %s\n", offset);
     mem_free(offset);
-    char *proxy = net ? val_str(json_object_get(json_array_get(json_object_get(net, "networks"), 0), "proxy"))
-                      : mem_strdup("");
+    char *proxy = val_str(json_object_get(json_array_get(json_object_get(net, "networks"), 0), "proxy"));
     EMIT("Proxy: %s\n", proxy[0] ? proxy : "N/A");
     mem_free(proxy);
-    char *relayfee = net ? val_str(json_object_get(net, "relayfee")) : val_str(json_object_get(mp, "minrelaytxfee"));
+    char *relayfee = val_str(json_object_get(net, "relayfee"));
     EMIT("Min tx relay fee rate (%s/kvB): %s\n\n", CURRENCY_UNIT, relayfee);
     mem_free(relayfee);
-    const json_t *w = net ? json_object_get(net, "warnings") : json_object_get(bc, "warnings");
+    const json_t *w = json_object_get(net, "warnings");
     struct wbuf warn;
     wbuf_init(&warn);
     if (json_is_array(w)) {
@@ -731,7 +717,6 @@ static int run(int argc, char **argv)
         json_array_append_new(request, request_obj("getblockchaininfo", NULL, json_integer(ID_BLOCKCHAININFO)));
         json_array_append_new(request, request_obj("getwalletinfo", NULL, json_integer(ID_WALLETINFO)));
         json_array_append_new(request, request_obj("getbalances", NULL, json_integer(ID_BALANCES)));
-        json_array_append_new(request, request_obj("getmempoolinfo", NULL, json_integer(ID_MEMPOOLINFO)));
     } else {
         if (nargs < 1) {
             snprintf(err, sizeof(err), "too few parameters (need at least command)");

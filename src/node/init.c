@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,7 +88,7 @@ struct node {
 
     pthread_t loader;
     bool loader_started;
-    volatile bool stop; /* polled by imports */
+    atomic_bool stop; /* set by the main thread, polled by the loader thread's imports */
 
     pthread_mutex_t mu; /* guards exit_code and shutting_down */
     int exit_code;

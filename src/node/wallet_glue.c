@@ -88,7 +88,7 @@ static bool g_read_block(void *ctx, struct block *out, const struct hash256 *has
     chainstate_unlock(g->cs);
     return ok;
 }
-static bool g_submit(void *ctx, char *err, size_t errlen, const struct tx *tx, bool test_only, int64_t max_fee)
+static bool g_submit(void *ctx, const struct tx *tx, bool test_only, int64_t max_fee, char *err, size_t errlen)
 {
     struct wallet_glue *g = ctx;
     struct val_state st;

@@ -6,7 +6,11 @@
 #include "consensus/script.h"
 #include "src/rpc/json_write.h"
 
-long rpc_block_bip34_height(const struct block *b)
+/*
+ * Returns the height a coinbase states under BIP 34, or -1 if the block
+ * does not state one (no transactions, version < 2, or no leading number).
+ */
+static long rpc_block_bip34_height(const struct block *b)
 {
     if (b->tx_count == 0 || b->txs[0].vin_count == 0 || b->header.version < 2)
         return -1;

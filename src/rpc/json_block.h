@@ -13,12 +13,6 @@
 #include "src/rpc/json_tx.h"
 
 /**
- * Returns the height a coinbase states under BIP 34, or -1 if the block
- * does not state one (no transactions, version < 2, or no leading number).
- */
-long rpc_block_bip34_height(const struct block *b);
-
-/**
  * Bitcoin Core's GetDifficulty of a compact target: the genesis target
  * 0x1d00ffff divided by it, in floating point (display only).
  */

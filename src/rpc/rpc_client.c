@@ -224,7 +224,11 @@ bool rpc_client_convert_name(const char *method, const char *name)
     return false;
 }
 
-json_t *rpc_client_parse_json(const char *s, char *err, size_t errlen)
+/*
+ * Parses s as any JSON value (Core's ParseNonRFCJSONValue). Returns a new
+ * reference, or NULL with "Error parsing JSON: <s>" in err[0..errlen).
+ */
+static json_t *rpc_client_parse_json(const char *s, char *err, size_t errlen)
 {
     json_error_t jerr;
     json_t *v = json_loads(s, JSON_DECODE_ANY, &jerr);

@@ -14,12 +14,6 @@ bool rpc_client_convert_index(const char *method, size_t idx);
 bool rpc_client_convert_name(const char *method, const char *name);
 
 /**
- * Parses s as any JSON value (Core's ParseNonRFCJSONValue). Returns a new
- * reference, or NULL with "Error parsing JSON: <s>" in err[0..errlen).
- */
-json_t *rpc_client_parse_json(const char *s, char *err, size_t errlen);
-
-/**
  * Core's RPCConvertValues: args[0..n) positional strings to a JSON array.
  * Returns a new array, or NULL with a message in err.
  */

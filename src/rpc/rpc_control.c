@@ -280,7 +280,7 @@ static json_t *rpc_logging(struct rpc_context *ctx, json_t *params, struct rpc_e
     (void)ctx;
     if (too_many(err, params, 2, help_logging))
         return NULL;
-    static const char *names[2] = { "include", "exclude" };
+    static const char *const names[2] = { "include", "exclude" };
     for (size_t i = 0; i < 2; i++) {
         const json_t *p = json_array_get(params, i);
         if (p && !json_is_null(p) && !json_is_array(p))

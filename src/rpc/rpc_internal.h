@@ -23,7 +23,6 @@ extern const size_t rpc_mempool_command_count;
  * its checksum. Returns a heap string (mem_free).
  */
 struct chain_params;
-char *rpc_infer_descriptor(const struct chain_params *params, const unsigned char *script, size_t len);
 
 struct mempool;
 struct hash256;

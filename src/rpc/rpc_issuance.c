@@ -421,7 +421,7 @@ static int list_cmp(const void *pa, const void *pb)
 }
 
 /* Finds an asset by ticker or by id (display order). Returns its index or -1. */
-int rpc_issuance_find_asset(const struct chain_params *p, const char *name)
+static int rpc_issuance_find_asset(const struct chain_params *p, const char *name)
 {
     for (size_t i = 0; i < p->asset_count; i++) {
         char hex[65];

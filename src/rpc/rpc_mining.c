@@ -302,7 +302,7 @@ static json_t *rpc_generateblock(struct rpc_context *ctx, json_t *params, struct
     chainstate_lock(ctx->chain);
     struct val_state st;
     val_state_init(&st);
-    if (!miner_create_block_with_txs(&t, &st, ctx->mempool, spk.data, spk.len, txs, n, ctx->miner)) {
+    if (!miner_create_block_with_txs(ctx->mempool, &st, &t, spk.data, spk.len, txs, n, ctx->miner)) {
         chainstate_unlock(ctx->chain);
         char msg[600];
         snprintf(msg, sizeof(msg), "%s%s%s", st.reject, st.debug[0] ? ", " : "", st.debug);
@@ -586,7 +586,7 @@ static json_t *rpc_getblocktemplate(struct rpc_context *ctx, json_t *params, str
         mo = *ctx->miner;
     mo.vault_script = NULL;
     mo.vault_script_len = 0;
-    if (!miner_create_block(&t, &st, ctx->mempool, op_true, 1, &mo)) {
+    if (!miner_create_block(ctx->mempool, &st, &t, op_true, 1, &mo)) {
         chainstate_unlock(ctx->chain);
         return rpc_fail(err, RPC_OUT_OF_MEMORY, "Out of memory");
     }

@@ -39,7 +39,7 @@ static bool decode_arg(struct rpc_error *err, struct psbt *p, const json_t *v)
 {
     char why[256];
     const char *s = rpc_json_cstr(v);
-    if (!psbt_decode_base64(p, why, sizeof(why), s ? s : "")) {
+    if (!psbt_decode_base64(p, s ? s : "", why, sizeof(why))) {
         rpc_fail(err, RPC_DESERIALIZATION_ERROR, "TX decode failed %s", why);
         return false;
     }
@@ -1030,7 +1030,7 @@ static json_t *rpc_descriptorprocesspsbt(struct rpc_context *ctx, json_t *params
         psbt_update_scripts(&p, &s);
         if (rpc_arg_bool(params, 3, true))
             psbt_update_origins(&p, &s);
-        if (!psbt_sign(&p, &s, ht, finalize, &complete, why, sizeof(why), rpc_arg(params, 2) != NULL)) {
+        if (!psbt_sign(&p, &s, ht, finalize, &complete, rpc_arg(params, 2) != NULL, why, sizeof(why))) {
             rpc_fail(err, RPC_DESERIALIZATION_ERROR, "%s", why);
         } else {
             r = json_object();

@@ -109,7 +109,7 @@ static void desc_append_keys(struct wbuf *d, const uint8_t *s, size_t len)
     }
 }
 
-char *rpc_infer_descriptor(const struct chain_params *params, const unsigned char *s, size_t len)
+static char *rpc_infer_descriptor(const struct chain_params *params, const unsigned char *s, size_t len)
 {
     struct wbuf d;
     wbuf_init(&d);

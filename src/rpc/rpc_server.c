@@ -781,11 +781,6 @@ void rpc_server_set_warmup_finished(struct rpc_server *s)
     rpc_table_set_warmup(s->table, NULL);
 }
 
-void rpc_server_add_rest(struct rpc_server *s, const struct rest_route *route)
-{
-    rpc_table_add_rest(s->table, route);
-}
-
 void rpc_server_stop(struct rpc_server *s)
 {
     if (!s)

@@ -137,7 +137,4 @@ void rpc_server_set_warmup(struct rpc_server *s, const char *status);
 /** Ends the warm-up: RPCs run normally. Thread-safe. */
 void rpc_server_set_warmup_finished(struct rpc_server *s);
 
-/** Adds a REST route to the server's table (same as rpc_table_add_rest()). */
-void rpc_server_add_rest(struct rpc_server *s, const struct rest_route *route);
-
 #endif

@@ -48,7 +48,9 @@ static bool read_code(struct rbuf *r, uint32_t *height, bool *coinbase)
     return true;
 }
 
-bool coin_parse(struct coin *out, struct rbuf *r)
+/* Reads a Coin serialisation (cursor advances). Returns false (out empty)
+ *  on truncation, a height over 2^31 - 1 or a bad amount/script. */
+static bool coin_parse(struct coin *out, struct rbuf *r)
 {
     struct rbuf save = *r;
     coin_init(out);
@@ -126,7 +128,10 @@ void block_undo_serialize(struct wbuf *w, const struct block_undo *u)
 #define MIN_UNDO_COIN_BYTES 3u
 #define MIN_TX_UNDO_BYTES 1u
 
-bool block_undo_parse(struct block_undo *out, struct rbuf *r)
+/* Reads one CBlockUndo from r (cursor advances; bytes after it are left for
+ *  the caller: hashmint appends the block's issuance undo record). Caps
+ *  every count by the bytes remaining. Returns false (out empty) on failure. */
+static bool block_undo_parse(struct block_undo *out, struct rbuf *r)
 {
     block_undo_init(out);
     uint64_t ntx;

@@ -28,9 +28,6 @@ void coin_copy(struct coin *dst, const struct coin *src);
 /** Appends Core's Coin serialisation: VARINT(height * 2 + coinbase), then the
  *  compressed txout (src/store/compress.h). Precondition: height < 2^31. */
 void coin_serialize(struct wbuf *w, const struct coin *c);
-/** Reads a Coin serialisation (cursor advances). Returns false (out empty)
- *  on truncation, a height over 2^31 - 1 or a bad amount/script. */
-__attribute__((warn_unused_result)) bool coin_parse(struct coin *out, struct rbuf *r);
 /** Like coin_parse over exactly len bytes: trailing bytes are an error. */
 __attribute__((warn_unused_result)) bool coin_decode(struct coin *out, const uint8_t *p, size_t len);
 
@@ -61,10 +58,6 @@ struct tx_undo *block_undo_add_tx(struct block_undo *u, size_t inputs);
  * compressed txout.
  */
 void block_undo_serialize(struct wbuf *w, const struct block_undo *u);
-/** Reads one CBlockUndo from r (cursor advances; bytes after it are left for
- *  the caller: hashmint appends the block's issuance undo record). Caps
- *  every count by the bytes remaining. Returns false (out empty) on failure. */
-__attribute__((warn_unused_result)) bool block_undo_parse(struct block_undo *out, struct rbuf *r);
 /** Parses exactly len bytes of CBlockUndo into out (caller clears it). Caps
  *  every count by the bytes remaining. Returns false (out empty) on failure. */
 __attribute__((warn_unused_result)) bool block_undo_decode(struct block_undo *out, const uint8_t *p, size_t len);

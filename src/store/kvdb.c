@@ -155,11 +155,6 @@ void kvdb_close(struct kvdb *db)
         free_handles(db);
 }
 
-const char *kvdb_path(const struct kvdb *db)
-{
-    return db->path;
-}
-
 int kvdb_get(struct kvdb *db, uint8_t **val, size_t *vlen, const void *key, size_t klen, struct store_error *err)
 {
     char *lerr = NULL;

@@ -31,8 +31,6 @@ struct kvdb_iter;
 struct kvdb *kvdb_open(const char *path, size_t cache_bytes, bool wipe, struct store_error *err);
 /** Closes the database and frees the handle. NULL is a no-op. */
 void kvdb_close(struct kvdb *db);
-/** Returns the path the database was opened at (borrowed). */
-const char *kvdb_path(const struct kvdb *db);
 
 /**
  * Reads the value of key. Returns 1 and *val (heap, mem_free it) / *vlen when

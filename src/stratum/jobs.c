@@ -239,7 +239,7 @@ static void build_job(struct stratum_jobs *js, int64_t tip_ns)
     struct val_state st;
     struct miner_options o = js->assembly;
     o.payouts = NULL;
-    if (!miner_create_block(&job->base, &st, js->o.mempool, nobody, sizeof(nobody), &o)) {
+    if (!miner_create_block(js->o.mempool, &st, &job->base, nobody, sizeof(nobody), &o)) {
         log_printf(LOG_ALWAYS, LOG_LEVEL_WARNING, "Stratum: cannot assemble a block: %s", st.reject);
         stratum_job_unref(job);
         return;

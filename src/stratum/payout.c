@@ -14,7 +14,7 @@ bool stratum_payee_eq(const struct stratum_payee *a, const struct stratum_payee 
            memcmp(a->script, b->script, a->script_len) == 0;
 }
 
-void stratum_payout_init(struct stratum_payout *p)
+static void stratum_payout_init(struct stratum_payout *p)
 {
     memset(p, 0, sizeof(*p));
 }

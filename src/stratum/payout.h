@@ -55,7 +55,6 @@ struct stratum_payout {
     size_t payees_in_window;      /* payees with a share in the window */
     size_t payees_paid;
 };
-void stratum_payout_init(struct stratum_payout *p);
 void stratum_payout_clear(struct stratum_payout *p);
 /** Returns the serialised size of outputs (value, script length, script), the part -stratumcoinbasemax caps. */
 size_t stratum_payout_bytes(const struct stratum_payout *p);

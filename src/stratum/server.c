@@ -946,11 +946,6 @@ fail:
     return NULL;
 }
 
-uint16_t stratum_server_port(const struct stratum_server *s)
-{
-    return s->port;
-}
-
 void stratum_server_stop(struct stratum_server *s)
 {
     if (!s)

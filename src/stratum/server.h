@@ -64,8 +64,6 @@ struct stratum_server;
 struct stratum_server *stratum_server_start(const struct stratum_options *o, char *err, size_t errlen);
 /** Stops the threads, closes every connection, frees (NULL is a no-op). */
 void stratum_server_stop(struct stratum_server *s);
-/** Returns the port listened on. */
-uint16_t stratum_server_port(const struct stratum_server *s);
 /** Returns getstratuminfo's object (new reference). Thread-safe. */
 json_t *stratum_server_info(struct stratum_server *s);
 

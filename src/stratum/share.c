@@ -165,7 +165,8 @@ double stratum_bits_difficulty(uint32_t bits)
     return stratum_hash_difficulty(&t);
 }
 
-bool stratum_hash_meets(const struct hash256 *hash, const uint8_t target[32])
+/* Returns true if hash (internal byte order) <= target (little-endian). */
+static bool stratum_hash_meets(const struct hash256 *hash, const uint8_t target[32])
 {
     for (int i = 31; i >= 0; i--)
         if (hash->b[i] != target[i])

@@ -54,8 +54,6 @@ void stratum_difficulty_target(uint8_t target[32], double difficulty);
 double stratum_hash_difficulty(const struct hash256 *hash);
 /** Returns the Stratum difficulty of a compact target (the network difficulty). */
 double stratum_bits_difficulty(uint32_t bits);
-/** Returns true if hash (internal byte order) <= target (little-endian). */
-bool stratum_hash_meets(const struct hash256 *hash, const uint8_t target[32]);
 
 /** The fields of one mining.submit, as strings from the client. */
 struct stratum_submit {

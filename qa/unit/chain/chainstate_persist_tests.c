@@ -7,6 +7,7 @@
  * crash: tc_mine is deterministic, so both mine the same blocks. */
 #include <check.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -132,7 +133,7 @@ END_TEST
 struct stop_after {
     int connected;
     int limit;
-    volatile bool stop;
+    atomic_bool stop;
 };
 
 static void count_connected(void *ctx, const struct block *b, const struct block_index *idx)
@@ -175,7 +176,7 @@ START_TEST(test_catch_up_interrupted)
     ck_assert_int_eq(chainstate_height(t.cs), 0); /* the killed catch-up flushed nothing */
     assert_stored(&t, &ref, 12);
     /* A stop requested before it starts: nothing is connected. */
-    volatile bool stop = true;
+    atomic_bool stop = true;
     ck_assert_int_eq(chainstate_catch_up(t.cs, &stop), 0);
     ck_assert_int_eq(chainstate_height(t.cs), 0);
 

@@ -93,7 +93,7 @@ START_TEST(mine_spend_reorg)
 
     /* Mined: it leaves the pool through the block_connected handler. */
     struct block_template tpl;
-    ck_assert(miner_create_block(&tpl, &st, mp, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK), NULL));
+    ck_assert(miner_create_block(mp, &st, &tpl, TC_GENESIS_SPK, sizeof(TC_GENESIS_SPK), NULL));
     ck_assert_uint_eq(tpl.block.tx_count, 2);
     ck_assert_int_eq(tpl.total_fees, 10000);
     block_template_clear(&tpl);

@@ -50,7 +50,7 @@ START_TEST(orders_by_ancestor_feerate)
 
     struct block_template t;
     struct val_state st;
-    ck_assert(miner_create_block(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), NULL));
+    ck_assert(miner_create_block(mp, &st, &t, FAKE_SPK, sizeof(FAKE_SPK), NULL));
     ck_assert_uint_eq(t.block.tx_count, 5);
     ck_assert(tx_is_coinbase(&t.block.txs[0]));
     ck_assert(hash256_eq(&t.block.txs[1].txid, &a.txid));
@@ -115,7 +115,7 @@ START_TEST(respects_weight_limit)
     o.max_block_weight = MINER_COINBASE_RESERVED_WEIGHT + 2 * 4 * 96 + 1;
     struct block_template t;
     struct val_state st;
-    ck_assert(miner_create_block(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), &o));
+    ck_assert(miner_create_block(mp, &st, &t, FAKE_SPK, sizeof(FAKE_SPK), &o));
     ck_assert_uint_eq(t.block.tx_count, 3);
     ck_assert(hash256_eq(&t.block.txs[1].txid, &txs[3].txid));
     ck_assert(hash256_eq(&t.block.txs[2].txid, &txs[2].txid));
@@ -124,13 +124,13 @@ START_TEST(respects_weight_limit)
 
     /* Without the mempool: a coinbase-only block. */
     o.use_mempool = false;
-    ck_assert(miner_create_block(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), &o));
+    ck_assert(miner_create_block(mp, &st, &t, FAKE_SPK, sizeof(FAKE_SPK), &o));
     ck_assert_uint_eq(t.block.tx_count, 1);
     ck_assert_int_eq(t.coinbase_value, chain_params_block_subsidy(fc.params, 201));
     block_template_clear(&t);
 
     /* generateblock: exactly the given transactions; fees are not claimed. */
-    ck_assert(miner_create_block_with_txs(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), txs, 2, NULL));
+    ck_assert(miner_create_block_with_txs(mp, &st, &t, FAKE_SPK, sizeof(FAKE_SPK), txs, 2, NULL));
     ck_assert_uint_eq(t.block.tx_count, 3);
     ck_assert(hash256_eq(&t.block.txs[1].txid, &txs[0].txid));
     ck_assert(hash256_eq(&t.block.txs[2].txid, &txs[1].txid));
@@ -166,7 +166,7 @@ START_TEST(hooks)
     o.reserve_ctx = &called;
     struct block_template t;
     struct val_state st;
-    ck_assert(miner_create_block(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), &o));
+    ck_assert(miner_create_block(mp, &st, &t, FAKE_SPK, sizeof(FAKE_SPK), &o));
     ck_assert_int_eq(called, 1);
     /* payout, reserve hook output, witness commitment last */
     ck_assert_uint_eq(t.block.txs[0].vout_count, 3);
@@ -175,7 +175,7 @@ START_TEST(hooks)
     mempool_free(mp);
     opt.chain.test_block = reject_all;
     mp = mempool_new(&opt);
-    ck_assert(!miner_create_block(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), NULL));
+    ck_assert(!miner_create_block(mp, &st, &t, FAKE_SPK, sizeof(FAKE_SPK), NULL));
     ck_assert_str_eq(st.reject, "bad-test");
     ck_assert_uint_eq(t.block.tx_count, 0);
 }
@@ -225,7 +225,7 @@ START_TEST(vault_coinbase)
     o.vault_share_pct = 30;
     struct block_template t;
     struct val_state st;
-    ck_assert(miner_create_block(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), &o));
+    ck_assert(miner_create_block(mp, &st, &t, FAKE_SPK, sizeof(FAKE_SPK), &o));
     const struct tx *cb = &t.block.txs[0];
     /* payout, vault, witness commitment */
     ck_assert_uint_eq(cb->vout_count, 3);
@@ -236,7 +236,7 @@ START_TEST(vault_coinbase)
     block_template_clear(&t);
 
     o.vault_share_pct = 100; /* no empty payout output */
-    ck_assert(miner_create_block(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), &o));
+    ck_assert(miner_create_block(mp, &st, &t, FAKE_SPK, sizeof(FAKE_SPK), &o));
     cb = &t.block.txs[0];
     ck_assert_uint_eq(cb->vout_count, 2);
     ck_assert_int_eq(cb->vout[0].value, t.coinbase_value);
@@ -267,7 +267,7 @@ START_TEST(payouts_and_repay)
     o.reserve_ctx = &reserve;
     struct block_template t;
     struct val_state st;
-    ck_assert(miner_create_block(&t, &st, mp, FAKE_SPK, sizeof(FAKE_SPK), &o));
+    ck_assert(miner_create_block(mp, &st, &t, FAKE_SPK, sizeof(FAKE_SPK), &o));
     ck_assert_int_eq(payouts, 1);
     const struct tx *cb = &t.block.txs[0];
     /* the two payouts, the reserve hook's output, the witness commitment */

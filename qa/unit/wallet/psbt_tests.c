@@ -34,7 +34,7 @@ START_TEST(test_invalid_vectors)
             continue;
         struct psbt p;
         char err[200];
-        bool ok = psbt_decode_base64(&p, err, sizeof(err), line);
+        bool ok = psbt_decode_base64(&p, line, err, sizeof(err));
         if (ok)
             fprintf(stderr, "accepted invalid vector %d: %s\n", n, line);
         else if (getenv("PSBT_TEST_VERBOSE"))
@@ -52,7 +52,7 @@ START_TEST(test_valid_round_trip)
 {
     struct psbt p;
     char err[200];
-    ck_assert_msg(psbt_decode_base64(&p, err, sizeof(err), VALID_P2PKH), "%s", err);
+    ck_assert_msg(psbt_decode_base64(&p, VALID_P2PKH, err, sizeof(err)), "%s", err);
     ck_assert_uint_eq(p.tx.vin_count, 1);
     ck_assert_uint_eq(p.tx.vout_count, 2);
     ck_assert_ptr_nonnull(psbt_map_get_type(&p.inputs[0], PSBT_IN_NON_WITNESS_UTXO));
@@ -84,18 +84,18 @@ START_TEST(test_trailing_and_truncated)
 {
     struct psbt p, q;
     char err[200];
-    ck_assert(psbt_decode_base64(&p, err, sizeof(err), VALID_P2PKH));
+    ck_assert(psbt_decode_base64(&p, VALID_P2PKH, err, sizeof(err)));
     struct wbuf w;
     wbuf_init(&w);
     psbt_serialize(&w, &p);
     /* every strict prefix fails */
     for (size_t n = 0; n < w.len; n += 7) {
-        ck_assert(!psbt_parse(&q, err, sizeof(err), w.data, n));
+        ck_assert(!psbt_parse(&q, w.data, n, err, sizeof(err)));
     }
-    ck_assert(psbt_parse(&q, err, sizeof(err), w.data, w.len));
+    ck_assert(psbt_parse(&q, w.data, w.len, err, sizeof(err)));
     psbt_clear(&q);
     wbuf_u8(&w, 0x00);
-    ck_assert(!psbt_parse(&q, err, sizeof(err), w.data, w.len));
+    ck_assert(!psbt_parse(&q, w.data, w.len, err, sizeof(err)));
     ck_assert_str_eq(err, "extra data after PSBT");
     wbuf_clear(&w);
     psbt_clear(&p);
@@ -109,12 +109,12 @@ START_TEST(test_size_cap)
     size_t n = PSBT_MAX_SIZE + 1;
     uint8_t *big = mem_calloc(n, 1);
     memcpy(big, "psbt\xff", 5);
-    ck_assert(!psbt_parse(&p, err, sizeof(err), big, n));
+    ck_assert(!psbt_parse(&p, big, n, err, sizeof(err)));
     ck_assert(strstr(err, "larger") != NULL);
     mem_free(big);
     /* A key length claiming more than remains allocates nothing and fails. */
     static const uint8_t lie[] = { 'p', 's', 'b', 't', 0xff, 0xfe, 0xff, 0xff, 0xff, 0x01, 0x00 };
-    ck_assert(!psbt_parse(&p, err, sizeof(err), lie, sizeof(lie)));
+    ck_assert(!psbt_parse(&p, lie, sizeof(lie), err, sizeof(err)));
 }
 END_TEST
 
@@ -138,7 +138,7 @@ START_TEST(test_from_tx_merge)
     char *b64 = psbt_to_base64(&a);
     struct psbt c;
     char err[200];
-    ck_assert_msg(psbt_decode_base64(&c, err, sizeof(err), b64), "%s", err);
+    ck_assert_msg(psbt_decode_base64(&c, b64, err, sizeof(err)), "%s", err);
     struct txout u;
     ck_assert(psbt_input_utxo(&c, 0, &u));
     ck_assert_int_eq(u.value, 50000);
@@ -163,7 +163,7 @@ START_TEST(test_from_tx_merge)
     memcpy(dup + sep, w.data + sep - 7, 7);
     memcpy(dup + sep + 7, w.data + sep, 2);
     psbt_clear(&c);
-    ck_assert(!psbt_parse(&c, err, sizeof(err), dup, w.len + 7));
+    ck_assert(!psbt_parse(&c, dup, w.len + 7, err, sizeof(err)));
     ck_assert(strstr(err, "Duplicate Key") != NULL);
     mem_free(dup);
     wbuf_clear(&w);
@@ -211,7 +211,7 @@ START_TEST(test_sign_finalize_extract)
     ck_assert(tx_signer_add_key(&s, sec, true));
     bool complete = true;
     char err[128];
-    ck_assert(psbt_sign(&p, &s, SIGHASH_ALL, false, &complete, err, sizeof(err), false));
+    ck_assert(psbt_sign(&p, &s, SIGHASH_ALL, false, &complete, false, err, sizeof(err)));
     ck_assert(complete);
     ck_assert(!psbt_input_is_final(&p, 0));
     uint8_t key[34] = { PSBT_IN_PARTIAL_SIG };

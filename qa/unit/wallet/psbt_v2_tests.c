@@ -39,7 +39,7 @@ static void check_stable(const struct psbt *p)
     serialize(&a, p);
     struct psbt q;
     char err[200];
-    ck_assert_msg(psbt_parse(&q, err, sizeof(err), a.data, a.len), "re-parse: %s", err);
+    ck_assert_msg(psbt_parse(&q, a.data, a.len, err, sizeof(err)), "re-parse: %s", err);
     ck_assert_uint_eq(q.version, p->version);
     ck_assert_mem_eq(q.tx.txid.b, p->tx.txid.b, 32);
     serialize(&b, &q);
@@ -67,7 +67,7 @@ START_TEST(test_bip370_vectors)
         *b64++ = '\0';
         struct psbt p;
         char err[200];
-        bool ok = psbt_decode_base64(&p, err, sizeof(err), b64);
+        bool ok = psbt_decode_base64(&p, b64, err, sizeof(err));
         if (getenv("PSBT_TEST_VERBOSE"))
             fprintf(stderr, "%s: %s\n", line, ok ? "parsed" : err);
         if (strcmp(line, "invalid") == 0 || strcmp(line, "nolocktime") == 0) {
@@ -107,7 +107,7 @@ START_TEST(test_v2_transaction)
 {
     struct psbt p;
     char err[200];
-    ck_assert_msg(psbt_decode_base64(&p, err, sizeof(err), V2_REQUIRED), "%s", err);
+    ck_assert_msg(psbt_decode_base64(&p, V2_REQUIRED, err, sizeof(err)), "%s", err);
     ck_assert_uint_eq(p.tx.vin_count, 1);
     ck_assert_uint_eq(p.tx.vout_count, 2);
     uint8_t txid[32];
@@ -139,7 +139,7 @@ START_TEST(test_convert_round_trip)
 {
     struct psbt p;
     char err[200];
-    ck_assert_msg(psbt_decode_base64(&p, err, sizeof(err), V0_P2PKH), "%s", err);
+    ck_assert_msg(psbt_decode_base64(&p, V0_P2PKH, err, sizeof(err)), "%s", err);
     ck_assert_uint_eq(p.version, 0);
     uint8_t txid[32];
     memcpy(txid, p.tx.txid.b, 32);
@@ -148,7 +148,7 @@ START_TEST(test_convert_round_trip)
     ck_assert_uint_eq(p.version, 2);
     char *b64 = psbt_to_base64(&p);
     struct psbt q;
-    ck_assert_msg(psbt_decode_base64(&q, err, sizeof(err), b64), "%s", err);
+    ck_assert_msg(psbt_decode_base64(&q, b64, err, sizeof(err)), "%s", err);
     mem_free(b64);
     ck_assert_uint_eq(q.version, 2);
     ck_assert_uint_eq(q.tx.locktime, 1257139); /* carried as the fallback locktime */
@@ -176,7 +176,7 @@ START_TEST(test_convert_v2_locktimes)
         "GPadhz5UAACAAQAAgAAAAIABAAAAZAAAAAEDCIu96wsAAAAAAQQWABRN0ZOslkpWrBueHMqEVP4vR0+FEwA=";
     struct psbt p;
     char err[200];
-    ck_assert_msg(psbt_decode_base64(&p, err, sizeof(err), ALL), "%s", err);
+    ck_assert_msg(psbt_decode_base64(&p, ALL, err, sizeof(err)), "%s", err);
     ck_assert_uint_eq(p.tx.locktime, 10000);
     ck_assert_uint_eq(p.tx.vin[0].sequence, 0xfffffffeu);
     uint8_t txid[32];
@@ -191,7 +191,7 @@ START_TEST(test_convert_v2_locktimes)
     ck_assert(has_origin);
     char *b64 = psbt_to_base64(&p);
     struct psbt q;
-    ck_assert_msg(psbt_decode_base64(&q, err, sizeof(err), b64), "%s", err);
+    ck_assert_msg(psbt_decode_base64(&q, b64, err, sizeof(err)), "%s", err);
     mem_free(b64);
     ck_assert_uint_eq(q.version, 0);
     ck_assert_uint_eq(q.tx.locktime, 10000);
@@ -206,7 +206,7 @@ START_TEST(test_versions)
 {
     struct psbt p;
     char err[200];
-    ck_assert(psbt_decode_base64(&p, err, sizeof(err), V0_P2PKH));
+    ck_assert(psbt_decode_base64(&p, V0_P2PKH, err, sizeof(err)));
     ck_assert(!psbt_convert(&p, 1, err, sizeof(err)));
     ck_assert(!psbt_convert(&p, 3, err, sizeof(err)));
     ck_assert_uint_eq(p.version, 0);
@@ -228,10 +228,10 @@ START_TEST(test_versions)
             at = raw + i + 3;
     ck_assert_ptr_nonnull(at);
     at[0] = 1;
-    ck_assert(!psbt_parse(&p, err, sizeof(err), raw, len));
+    ck_assert(!psbt_parse(&p, raw, len, err, sizeof(err)));
     ck_assert_str_eq(err, "Unsupported version number");
     at[0] = 3;
-    ck_assert(!psbt_parse(&p, err, sizeof(err), raw, len));
+    ck_assert(!psbt_parse(&p, raw, len, err, sizeof(err)));
     ck_assert_str_eq(err, "Unsupported version number");
     mem_free(raw);
 }
@@ -251,7 +251,7 @@ START_TEST(test_count_bounds)
         wbuf_u8(&w, 0x00);
     struct psbt p;
     char err[200];
-    ck_assert(!psbt_parse(&p, err, sizeof(err), w.data, w.len));
+    ck_assert(!psbt_parse(&p, w.data, w.len, err, sizeof(err)));
     ck_assert_ptr_nonnull(strstr(err, "exceed"));
     wbuf_clear(&w);
 }
@@ -262,7 +262,7 @@ static uint8_t flags_after(uint8_t flags, uint8_t sighash)
 {
     struct psbt p;
     char err[200];
-    ck_assert(psbt_decode_base64(&p, err, sizeof(err), V2_REQUIRED));
+    ck_assert(psbt_decode_base64(&p, V2_REQUIRED, err, sizeof(err)));
     uint8_t t = PSBT_GLOBAL_TX_MODIFIABLE;
     psbt_map_set(&p.global, &t, 1, &flags, 1);
     uint8_t key[34] = { PSBT_IN_PARTIAL_SIG, 0x02 };
@@ -285,7 +285,7 @@ START_TEST(test_signer_modifiable)
     /* Without the field, and for version 0, nothing is added. */
     struct psbt p;
     char err[200];
-    ck_assert(psbt_decode_base64(&p, err, sizeof(err), V2_REQUIRED));
+    ck_assert(psbt_decode_base64(&p, V2_REQUIRED, err, sizeof(err)));
     psbt_v2_note_signatures(&p, 0);
     ck_assert_ptr_null(psbt_map_get_type(&p.global, PSBT_GLOBAL_TX_MODIFIABLE));
     psbt_clear(&p);

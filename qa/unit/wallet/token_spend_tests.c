@@ -53,7 +53,7 @@ static int64_t f_min_fee(void *ctx) { (void)ctx; return 1000; }
 static int f_subscribe(void *ctx, const struct wallet_chain_listener *l) { (void)ctx; (void)l; return 1; }
 static void f_unsubscribe(void *ctx, int id) { (void)ctx; (void)id; }
 
-static bool f_submit(void *ctx, char *err, size_t errlen, const struct tx *tx, bool test_only, int64_t max_fee)
+static bool f_submit(void *ctx, const struct tx *tx, bool test_only, int64_t max_fee, char *err, size_t errlen)
 {
     struct fake *f = ctx;
     (void)err; (void)errlen; (void)max_fee;

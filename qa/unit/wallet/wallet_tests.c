@@ -47,7 +47,7 @@ static bool f_find(void *ctx, struct wallet_block_info *o, bool *a, int32_t *fh,
     return true;
 }
 static bool f_read(void *ctx, struct block *o, const struct hash256 *h) { (void)ctx; (void)o; (void)h; return false; }
-static bool f_submit(void *ctx, char *err, size_t n, const struct tx *tx, bool t, int64_t m)
+static bool f_submit(void *ctx, const struct tx *tx, bool t, int64_t m, char *err, size_t n)
 {
     (void)ctx; (void)err; (void)n; (void)tx; (void)t; (void)m;
     return true;
