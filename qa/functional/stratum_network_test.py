@@ -7,18 +7,24 @@
   gets a clean_jobs notify on the new tip; no worker is left on a stale job
   (each one's current job builds on the tip) and a share of the old job is
   answered "Stale job";
-- more than 10 malformed lines disconnect a client;
+- a transaction entering the mempool brings every worker a job whose
+  coinbase collects its fee, without clean_jobs: the previous job stays
+  valid; the block from the new job includes the transaction;
+- getstratuminfo's fields;
+- more than 10 malformed lines disconnect a client; 2000 connections
+  against -stratummaxconnections=100: the extra ones are closed;
 - a client that never reads its replies is disconnected once more than
   1 MB waits for it, while the node and the other workers carry on.
 Every wait is on a condition (a message read, a tip reached), never a sleep.
 """
 import os
 import socket
+import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from framework import (HashmintTestFramework, Key, assert_equal, assert_true, free_port, log,  # noqa: E402
-                       wait_until)
+from framework import (HashmintTestFramework, Key, MiniWallet, assert_equal, assert_in, assert_true,  # noqa: E402
+                       free_port, log, wait_until)
 from p2p_util import connect_args, p2p_listen_args, wait_for_tip  # noqa: E402
 from stratum_client import StratumClient  # noqa: E402
 
@@ -46,7 +52,7 @@ class StratumNetworkTest(HashmintTestFramework):
 
     def stratum_args(self, port):
         return ["-stratum=1", f"-stratumport={port}", f"-stratumdifficulty={SHARE_DIFF}", "-stratumsharerate=0",
-                "-stratummsgrate=0"]
+                "-stratummsgrate=0", "-stratumjobinterval=100", "-stratummaxconnections=100"]
 
     def run_test(self):
         self.ports = [free_port(), free_port()]
@@ -57,7 +63,10 @@ class StratumNetworkTest(HashmintTestFramework):
         wait_until(lambda: n0.getconnectioncount() == 1 and n1.getconnectioncount() == 1, what="P2P connection")
         self.n0, self.n1 = n0, n1
         self.two_nodes()
+        self.mempool_update()
+        self.info_fields()
         self.malformed()
+        self.many_connections()
         self.never_reads()
 
     def workers(self, node_index, count):
@@ -110,6 +119,63 @@ class StratumNetworkTest(HashmintTestFramework):
             assert_equal(c.submit(c.solve("share", extranonce2=1)[0]), (True, None))
         assert_equal((n0.getstratuminfo()["blocks_found"], n1.getstratuminfo()["blocks_found"]), (1, 1))
         log("blocks found through Stratum on either node reach the other node's workers")
+
+    def mempool_update(self):
+        n0, n1 = self.n0, self.n1
+        w = MiniWallet(n0)
+        w.generate(101)
+        tip = wait_for_tip([n0, n1])
+        self.all_on_tip(self.w0, tip)
+        c = self.w0[0]
+        old = c.job
+        tx = w.send_self_transfer()
+        value = n0.getblocktemplate({"rules": ["segwit"]})["coinbasevalue"]
+        spk = n0.validateaddress(c.worker.split(".")[0])["scriptPubKey"]
+        paid = (struct.pack("<q", value) + bytes([len(spk) // 2]) + bytes.fromhex(spk)).hex()
+        c.wait_for(lambda: paid in c.job.coinb2, what="a job collecting the new fee")
+        assert_true(not c.job.clean and c.job.prev == old.prev, "a fee update keeps the jobs valid")
+        assert_equal(c.submit(c.solve("share", job=old, extranonce2=3)[0]), (True, None))
+        params, _ = c.solve("block", extranonce2=4)
+        assert_equal(c.submit(params), (True, None))
+        assert_in(tx["txid"], n0.getblock(n0.getbestblockhash())["tx"])
+        self.all_on_tip(self.w0 + self.w1, wait_for_tip([n0, n1]))
+        log("a mempool change: a job with the fee, clean_jobs false, the old job still valid")
+
+    def info_fields(self):
+        info = self.n0.getstratuminfo()
+        assert_equal(sorted(info), sorted(["port", "payout", "connections", "workers", "shares", "blocks_found",
+                                           "blocks_rejected", "disconnects", "recent_blocks", "height",
+                                           "last_clean_notify_ms"]))
+        assert_equal((info["port"], info["payout"], info["connections"]), (self.ports[0], "solo", 3))
+        assert_equal(info["height"], self.n0.getblockcount() + 1)
+        assert_equal(len(info["workers"]), 3)
+        for w in info["workers"]:
+            assert_equal(sorted(w), sorted(["worker", "address", "vault", "difficulty", "hashrate", "accepted",
+                                            "rejected", "blocks"]))
+            assert_true(w["hashrate"] > 0 and w["accepted"] >= 1, f"worker figures {w}")
+        assert_equal(info["blocks_found"], 2)
+        assert_equal(len(info["recent_blocks"]), 2)
+        assert_equal(info["shares"]["rejected"]["stale"], 1)
+
+    def many_connections(self):
+        n0 = self.n0
+        socks = [socket.create_connection(("127.0.0.1", self.ports[0])) for _ in range(2000)]
+        for s in socks:
+            s.sendall(b"{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}\n")
+        kept = 0
+        for s in socks:
+            s.settimeout(60)
+            try:
+                kept += 1 if s.recv(1) else 0
+            except (ConnectionResetError, BrokenPipeError):
+                pass
+        for s in socks:
+            s.close()
+        assert_equal(kept, 100 - 3, "up to -stratummaxconnections kept (3 workers were connected)")
+        wait_until(lambda: n0.getstratuminfo()["connections"] == 3, what="the extra connections gone")
+        c = self.w0[0]
+        assert_equal(c.submit(c.solve("share", extranonce2=5)[0]), (True, None))
+        log("2000 connections: 97 kept up to the limit of 100, the others closed; the workers carry on")
 
     def malformed(self):
         n0 = self.n0
