@@ -11,6 +11,9 @@
   coinbase collects its fee, without clean_jobs: the previous job stays
   valid; the block from the new job includes the transaction;
 - getstratuminfo's fields;
+- a request that is no object, has no method or params that are no array,
+  a submit missing fields, an authorize without a name, a job id that is
+  not hex: each gets its error and the client is still served;
 - more than 10 malformed lines disconnect a client; 2000 connections
   against -stratummaxconnections=100: the extra ones are closed;
 - a client that never reads its replies is disconnected once more than
@@ -21,6 +24,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from framework import (HashmintTestFramework, Key, MiniWallet, assert_equal, assert_in, assert_true,  # noqa: E402
@@ -42,6 +46,16 @@ def read_until_closed(sock, timeout=120):
         return True
     except socket.timeout:
         return False
+
+
+def next_reply(c):
+    """The next reply (not a notification) the client reads."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        msg = c._read_message(deadline)
+        if msg is not None and "method" not in msg:
+            return msg
+    raise TimeoutError("no reply")
 
 
 class StratumNetworkTest(HashmintTestFramework):
@@ -179,6 +193,21 @@ class StratumNetworkTest(HashmintTestFramework):
 
     def malformed(self):
         n0 = self.n0
+        c = StratumClient(self.ports[0])
+        c.subscribe()
+        c.authorize(Key.from_label("net malformed").p2wpkh_address())
+        for line in (b"[1,2]\n", b"{\"id\":5,\"method\":\"mining.submit\",\"params\":\"x\"}\n",
+                     b"{\"id\":6,\"params\":[]}\n"):
+            c.send_raw(line)
+            assert_equal(next_reply(c)["error"], [20, "Invalid request", None])
+        for method, params, error in (("mining.submit", [c.worker, "1"], [20, "Invalid parameters", None]),
+                                      ("mining.authorize", [], [20, "Worker name required", None]),
+                                      ("mining.submit", [c.worker, "zz", "00000000", "00000000", "00000000"],
+                                       [21, "Job not found", None])):
+            assert_equal(c.response(c.send(method, params))["error"], error, method)
+        assert_equal(c.subscribe()[2], 4, "still served")
+        c.close()
+        wait_until(lambda: n0.getstratuminfo()["connections"] == 3, what="the client gone")
         before = n0.getstratuminfo()["disconnects"]
         s = socket.create_connection(("127.0.0.1", self.ports[0]))
         for i in range(11):
