@@ -84,6 +84,7 @@ struct node {
     struct net_glue *net; /* P2P; started on the event thread once the chain is loaded */
     struct wallet_glue *wallet; /* the loaded wallets (NULL with -disablewallet) */
     struct keeper *keeper;      /* -keeper (guarded by mu) */
+    int64_t mock_time;          /* setmocktime (regtest; 0: off), read and written atomically */
     int blocknotify_sub;
 
     pthread_t loader;
@@ -295,6 +296,24 @@ static json_t *node_stratum_info(void *node)
     json_t *r = n->stratum ? stratum_server_info(n->stratum) : NULL;
     pthread_mutex_unlock(&n->mu);
     return r;
+}
+
+/* setmocktime: the time the Stratum server's clock reads (0: the system clock again). */
+static void node_set_mock_time(void *node, int64_t t)
+{
+    struct node *n = node;
+    __atomic_store_n(&n->mock_time, t, __ATOMIC_RELAXED);
+}
+
+static double node_clock(void *node)
+{
+    struct node *n = node;
+    int64_t mock = __atomic_load_n(&n->mock_time, __ATOMIC_RELAXED);
+    if (mock > 0)
+        return (double)mock;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static json_t *node_keeper_info(void *node)
@@ -514,6 +533,8 @@ static bool start_stratum(struct node *n)
     o.mempool = node_mempool_get(n->mempool);
     o.events = n->events;
     o.assembly = &n->miner;
+    o.clock = node_clock;
+    o.clock_ctx = n;
     uint16_t port;
     if (!get_port(n, &port, "stratumport", 3333))
         return false;
@@ -1124,6 +1145,7 @@ static bool start_rpc(struct node *n)
     n->ctx.zmq_notifications = node_zmq_notifications;
     n->ctx.stratum_info = node_stratum_info;
     n->ctx.keeper_info = node_keeper_info;
+    n->ctx.set_mock_time = node_set_mock_time;
     n->ctx.log_path = n->have_log_file ? n->log_path : NULL;
     n->rpc = rpc_server_start(n->base, &o, n->table, &n->ctx, err, sizeof(err));
     mem_free(binds);

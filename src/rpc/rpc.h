@@ -111,6 +111,8 @@ struct rpc_context {
     json_t *(*stratum_info)(void *node);
     /** getkeeperinfo's object (new reference), or NULL when -keeper is off (src/node/keeper_rpc.c). */
     json_t *(*keeper_info)(void *node);
+    /** setmocktime (regtest): sets the node's mock time (0: the system clock); NULL: unsupported. */
+    void (*set_mock_time)(void *node, int64_t t);
 };
 
 /**

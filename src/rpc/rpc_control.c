@@ -1,9 +1,10 @@
-/* Control RPCs: help, stop, uptime, getrpcinfo, logging (Core's
+/* Control RPCs: help, stop, uptime, getrpcinfo, logging, setmocktime (Core's
  * rpc/server.cpp and rpc/node.cpp). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "consensus/params.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_args.h"
 #include "src/util/alloc.h"
@@ -301,10 +302,42 @@ static json_t *rpc_logging(struct rpc_context *ctx, json_t *params, struct rpc_e
     return r;
 }
 
+/* ---- setmocktime ------------------------------------------------------ */
+
+static const char help_setmocktime[] =
+    "setmocktime timestamp\n"
+    "\n"
+    "Set the local time to given timestamp (-regtest only)\n"
+    "In hashmint the mock time drives the Stratum server's clock (vardiff, hash-rate estimates); block\n"
+    "timestamps and the rest of the node keep the system clock.\n"
+    "\n"
+    "Arguments:\n"
+    "1. timestamp    (numeric, required) UNIX seconds-since-epoch timestamp\n"
+    "                Pass 0 to go back to using the system time.\n"
+    "\n"
+    "Result:\n"
+    "null    (json null)\n";
+
+static json_t *rpc_setmocktime(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
+{
+    if (json_array_size(params) != 1)
+        return rpc_fail(err, RPC_MISC_ERROR, "%s", help_setmocktime);
+    if (strcmp(ctx->params->name, "regtest") != 0 || !ctx->set_mock_time)
+        return rpc_fail(err, RPC_MISC_ERROR, "setmocktime is for regression testing (-regtest mode) only");
+    int64_t t;
+    if (!rpc_arg_int(err, &t, params, 0, 0, RPC_INT64))
+        return NULL;
+    if (t < 0)
+        return rpc_fail(err, RPC_INVALID_PARAMETER, "Mocktime cannot be negative: %lld.", (long long)t);
+    ctx->set_mock_time(ctx->node, t);
+    return json_null();
+}
+
 static const struct rpc_command control_commands[] = {
     { "control", "getrpcinfo", rpc_getrpcinfo, { NULL }, help_getrpcinfo },
     { "control", "help", rpc_help, { "command", NULL }, help_help },
     { "control", "logging", rpc_logging, { "include", "exclude", NULL }, help_logging },
+    { "hidden", "setmocktime", rpc_setmocktime, { "timestamp", NULL }, help_setmocktime },
     { "control", "stop", rpc_stop, { "wait", NULL }, help_stop },
     { "control", "uptime", rpc_uptime, { NULL }, help_uptime },
 };

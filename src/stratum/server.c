@@ -123,6 +123,17 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Vardiff and the hash-rate estimates read this clock, so that tests can move it
+ * (setmocktime); the message rate limit stays on the monotonic one. */
+static double clock_s(const struct stratum_server *s)
+{
+    if (s->o.clock)
+        return s->o.clock(s->o.clock_ctx);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* ---- sending ---- */
 
 static void conn_close(struct conn *c, const char *why);
@@ -335,7 +346,7 @@ static void set_diff(struct conn *c, double d)
     c->old_diff = c->diff;
     c->old_diff_until_job = c->last_job_sent;
     c->diff = d;
-    c->vd_start = now_s();
+    c->vd_start = clock_s(c->s);
     c->vd_shares = 0;
     if (c->subscribed)
         send_difficulty(c);
@@ -522,7 +533,7 @@ static void vardiff(struct conn *c)
     struct stratum_options *o = &c->s->o;
     if (o->share_rate <= 0)
         return;
-    double now = now_s(), next;
+    double now = clock_s(c->s), next;
     if (stratum_vardiff_next(&next, c->diff, c->vd_shares, now - c->vd_start, o->share_rate, o->min_difficulty,
                              o->max_difficulty))
         set_diff(c, next);
@@ -601,7 +612,7 @@ static void do_submit(struct conn *c, struct stratum_request *r)
     s->accepted++;
     c->accepted++;
     c->accepted_diff += diff;
-    c->last_share_at = now_s();
+    c->last_share_at = clock_s(s);
     pthread_mutex_unlock(&s->mu);
     send_msg(c, stratum_result(r->id, json_true()));
     if (s->o.pplns)
@@ -793,7 +804,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     for (int i = 0; i < STRATUM_EXTRANONCE1_LEN; i++)
         c->extranonce1[i] = (uint8_t)(en1 >> (8 * (STRATUM_EXTRANONCE1_LEN - 1 - i)));
     c->diff = clamp_diff(&s->o, s->o.difficulty);
-    c->connected_at = c->vd_start = c->tokens_at = now_s();
+    c->connected_at = c->vd_start = clock_s(s);
+    c->tokens_at = now_s();
     c->tokens = 2 * s->o.msgs_per_sec;
     pthread_mutex_lock(&s->mu);
     c->next = s->conns;
@@ -985,7 +997,7 @@ json_t *stratum_server_info(struct stratum_server *s)
     json_object_set_new(o, "port", json_integer(s->port));
     json_object_set_new(o, "payout", json_string(s->o.pplns ? "pplns" : "solo"));
     json_t *workers = json_array();
-    double now = now_s();
+    double now = clock_s(s);
     pthread_mutex_lock(&s->mu);
     json_object_set_new(o, "connections", json_integer((json_int_t)s->conn_count));
     for (struct conn *c = s->conns; c; c = c->next) {

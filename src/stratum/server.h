@@ -53,6 +53,10 @@ struct stratum_options {
     int idle_seconds;
     int64_t refresh_ms;
     const char *share_log_path; /* NULL: no share log file */
+    /* The clock of vardiff and the hash-rate estimates, in seconds (NULL: the
+     * system clock): the node passes one that setmocktime moves on regtest. */
+    double (*clock)(void *ctx);
+    void *clock_ctx;
 };
 
 /** Fills the defaults (pointers NULL). */

@@ -45,14 +45,14 @@ START_TEST(test_order_and_find)
     rpc_table_add(t, &c_a);
     struct collect c = { "" };
     rpc_table_each(t, collect_fn, &c);
-    ck_assert_str_eq(c.names, "getbestblockhash,getblockcount,getrpcinfo,help,logging,stop,uptime,decodescript,");
+    ck_assert_str_eq(c.names, "getbestblockhash,getblockcount,getrpcinfo,help,logging,stop,uptime,setmocktime,decodescript,");
     ck_assert_ptr_eq(rpc_table_find(t, "getblockcount"), &c_b);
     ck_assert_ptr_null(rpc_table_find(t, "getblock"));
     /* registering a name again replaces it */
     rpc_table_add(t, &c_b);
     c.names[0] = '\0';
     rpc_table_each(t, collect_fn, &c);
-    ck_assert_str_eq(c.names, "getbestblockhash,getblockcount,getrpcinfo,help,logging,stop,uptime,decodescript,");
+    ck_assert_str_eq(c.names, "getbestblockhash,getblockcount,getrpcinfo,help,logging,stop,uptime,setmocktime,decodescript,");
     rpc_table_free(t);
     rpc_table_free(NULL);
 }
