@@ -51,6 +51,15 @@ struct rpc_arg {
     bool optional;
 };
 
+/* A handler's declared arguments, and the check that starts it (returns
+ * NULL from the handler, with *err set, when params do not fit):
+ *   RPC_ARGS(sendtoken, { "address", RPC_ARG_TEXT, false }, ...);
+ *   ... rpc_sendtoken(ctx, params, err) { RPC_ARGS_CHECK(sendtoken, sendtoken_help); ... } */
+#define RPC_ARGS(name, ...) static const struct rpc_arg name##_args[] = { __VA_ARGS__ }
+#define RPC_ARGS_CHECK(name, help)                                                                          \
+    if (!rpc_args_check(err, params, name##_args, sizeof(name##_args) / sizeof(name##_args[0]), help)) \
+        return NULL
+
 /**
  * Checks params (a JSON array) against the n declared args: the count must
  * lie between the number of leading required args and n, and every present

@@ -79,23 +79,18 @@ static struct wallet *pick(struct rpc_context *ctx, struct rpc_error *err)
     return w;
 }
 
-#define ARGS(name, ...) static const struct rpc_arg name##_args[] = { __VA_ARGS__ }
-#define CHECK(name, help)                                                                                   \
-    if (!rpc_args_check(err, params, name##_args, sizeof(name##_args) / sizeof(name##_args[0]), help)) \
-        return NULL
-
 /* ---- wallet management --------------------------------------------------- */
 
-ARGS(createwallet, { "wallet_name", RPC_ARG_STR, false }, { "disable_private_keys", RPC_ARG_BOOL, true },
-     { "blank", RPC_ARG_BOOL, true }, { "passphrase", RPC_ARG_TEXT, true }, { "avoid_reuse", RPC_ARG_BOOL, true },
-     { "descriptors", RPC_ARG_BOOL, true }, { "load_on_startup", RPC_ARG_BOOL, true },
-     { "external_signer", RPC_ARG_BOOL, true });
+RPC_ARGS(createwallet, { "wallet_name", RPC_ARG_STR, false }, { "disable_private_keys", RPC_ARG_BOOL, true },
+         { "blank", RPC_ARG_BOOL, true }, { "passphrase", RPC_ARG_TEXT, true }, { "avoid_reuse", RPC_ARG_BOOL, true },
+         { "descriptors", RPC_ARG_BOOL, true }, { "load_on_startup", RPC_ARG_BOOL, true },
+         { "external_signer", RPC_ARG_BOOL, true });
 static const char createwallet_help[] =
     "createwallet \"wallet_name\" ( disable_private_keys blank \"passphrase\" avoid_reuse descriptors load_on_startup external_signer )\n"
     "\nCreates and loads a new descriptor wallet (one SQLite file in -walletdir).\n";
 static json_t *rpc_createwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(createwallet, createwallet_help);
+    RPC_ARGS_CHECK(createwallet, createwallet_help);
     const json_t *d = rpc_arg(params, 5);
     if (d && !json_is_true(d))
         return rpc_fail(err, RPC_WALLET_ERROR, "Error: Legacy wallets are not supported; use descriptors=true");
@@ -125,11 +120,11 @@ static json_t *rpc_createwallet(struct rpc_context *ctx, json_t *params, struct 
     return o;
 }
 
-ARGS(loadwallet, { "filename", RPC_ARG_STR, false }, { "load_on_startup", RPC_ARG_BOOL, true });
+RPC_ARGS(loadwallet, { "filename", RPC_ARG_STR, false }, { "load_on_startup", RPC_ARG_BOOL, true });
 static const char loadwallet_help[] = "loadwallet \"filename\" ( load_on_startup )\n\nLoads a wallet from the wallet directory.\n";
 static json_t *rpc_loadwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(loadwallet, loadwallet_help);
+    RPC_ARGS_CHECK(loadwallet, loadwallet_help);
     const char *name = rpc_arg_str(params, 0, "");
     struct wallet_error e = { 0, "" };
     if (!wallet_context_load(wctx(ctx), &e, name))
@@ -137,11 +132,11 @@ static json_t *rpc_loadwallet(struct rpc_context *ctx, json_t *params, struct rp
     return json_pack("{s:s}", "name", name);
 }
 
-ARGS(unloadwallet, { "wallet_name", RPC_ARG_STR, true }, { "load_on_startup", RPC_ARG_BOOL, true });
+RPC_ARGS(unloadwallet, { "wallet_name", RPC_ARG_STR, true }, { "load_on_startup", RPC_ARG_BOOL, true });
 static const char unloadwallet_help[] = "unloadwallet ( \"wallet_name\" load_on_startup )\n\nUnloads the wallet named by the argument or the endpoint.\n";
 static json_t *rpc_unloadwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(unloadwallet, unloadwallet_help);
+    RPC_ARGS_CHECK(unloadwallet, unloadwallet_help);
     char name[512];
     bool in_uri = uri_wallet_name(name, sizeof(name));
     const char *arg = rpc_arg_str(params, 0, NULL);
@@ -203,11 +198,11 @@ NOARG(rpc_listlockunspent, listlockunspent_help, r = wallet_list_locked(w))
 static const char walletlock_help[] = "walletlock\n\nRemoves the wallet encryption key from memory, locking the wallet.\n";
 NOARG(rpc_walletlock, walletlock_help, r = wallet_lock(w, &e) ? json_null() : NULL)
 
-ARGS(backupwallet, { "destination", RPC_ARG_STR, false });
+RPC_ARGS(backupwallet, { "destination", RPC_ARG_STR, false });
 static const char backupwallet_help[] = "backupwallet \"destination\"\n\nSafely copies the wallet file to destination (SQLite online backup).\n";
 static json_t *rpc_backupwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(backupwallet, backupwallet_help);
+    RPC_ARGS_CHECK(backupwallet, backupwallet_help);
     struct wallet *w = pick(ctx, err);
     if (!w)
         return NULL;
@@ -219,13 +214,13 @@ static json_t *rpc_backupwallet(struct rpc_context *ctx, json_t *params, struct 
 
 /* ---- addresses and descriptors ------------------------------------------ */
 
-ARGS(getnewaddress, { "label", RPC_ARG_STR, true }, { "address_type", RPC_ARG_STR, true });
+RPC_ARGS(getnewaddress, { "label", RPC_ARG_STR, true }, { "address_type", RPC_ARG_STR, true });
 static const char getnewaddress_help[] =
     "getnewaddress ( \"label\" \"address_type\" )\n\nReturns a new address for receiving payments.\n"
     "address_type: \"legacy\", \"p2sh-segwit\", \"bech32\" (default) or \"bech32m\".\n";
 static json_t *rpc_getnewaddress(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(getnewaddress, getnewaddress_help);
+    RPC_ARGS_CHECK(getnewaddress, getnewaddress_help);
     const char *label = rpc_arg_str(params, 0, "");
     if (!strcmp(label, "*"))
         return rpc_fail(err, RPC_WALLET_INVALID_LABEL_NAME, "Invalid label name");
@@ -239,13 +234,13 @@ static json_t *rpc_getnewaddress(struct rpc_context *ctx, json_t *params, struct
     return ok ? json_string(addr) : fail_w(err, &e);
 }
 
-ARGS(keypoolrefill, { "newsize", RPC_ARG_ANY, true });
+RPC_ARGS(keypoolrefill, { "newsize", RPC_ARG_ANY, true });
 static const char keypoolrefill_help[] =
     "keypoolrefill ( newsize )\n\nFills the keypool: derives addresses ahead until newsize unused ones remain\n"
     "for every active descriptor (default: the -keypool option). Requires an unlocked wallet.\n";
 static json_t *rpc_keypoolrefill(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(keypoolrefill, keypoolrefill_help);
+    RPC_ARGS_CHECK(keypoolrefill, keypoolrefill_help);
     int64_t size;
     if (!rpc_arg_int(err, &size, params, 0, 0, INT64_MIN, INT64_MAX)) /* the wallet names a bad size */
         return NULL;
@@ -258,11 +253,11 @@ static json_t *rpc_keypoolrefill(struct rpc_context *ctx, json_t *params, struct
     return ok ? json_null() : fail_w(err, &e);
 }
 
-ARGS(getrawchangeaddress, { "address_type", RPC_ARG_STR, true });
+RPC_ARGS(getrawchangeaddress, { "address_type", RPC_ARG_STR, true });
 static const char getrawchangeaddress_help[] = "getrawchangeaddress ( \"address_type\" )\n\nReturns a new address for receiving change.\n";
 static json_t *rpc_getrawchangeaddress(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(getrawchangeaddress, getrawchangeaddress_help);
+    RPC_ARGS_CHECK(getrawchangeaddress, getrawchangeaddress_help);
     struct wallet *w = pick(ctx, err);
     if (!w)
         return NULL;
@@ -273,11 +268,11 @@ static json_t *rpc_getrawchangeaddress(struct rpc_context *ctx, json_t *params, 
     return ok ? json_string(addr) : fail_w(err, &e);
 }
 
-ARGS(getaddressinfo, { "address", RPC_ARG_STR, false });
+RPC_ARGS(getaddressinfo, { "address", RPC_ARG_STR, false });
 static const char getaddressinfo_help[] = "getaddressinfo \"address\"\n\nReturn information about the given address.\n";
 static json_t *rpc_getaddressinfo(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(getaddressinfo, getaddressinfo_help);
+    RPC_ARGS_CHECK(getaddressinfo, getaddressinfo_help);
     struct wallet *w = pick(ctx, err);
     if (!w)
         return NULL;
@@ -287,11 +282,11 @@ static json_t *rpc_getaddressinfo(struct rpc_context *ctx, json_t *params, struc
     return r ? r : fail_w(err, &e);
 }
 
-ARGS(listdescriptors, { "private", RPC_ARG_BOOL, true });
+RPC_ARGS(listdescriptors, { "private", RPC_ARG_BOOL, true });
 static const char listdescriptors_help[] = "listdescriptors ( private )\n\nList descriptors imported into a descriptor-enabled wallet.\n";
 static json_t *rpc_listdescriptors(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(listdescriptors, listdescriptors_help);
+    RPC_ARGS_CHECK(listdescriptors, listdescriptors_help);
     struct wallet *w = pick(ctx, err);
     if (!w)
         return NULL;
@@ -301,11 +296,11 @@ static json_t *rpc_listdescriptors(struct rpc_context *ctx, json_t *params, stru
     return r ? r : fail_w(err, &e);
 }
 
-ARGS(importdescriptors, { "requests", RPC_ARG_ARR, false });
+RPC_ARGS(importdescriptors, { "requests", RPC_ARG_ARR, false });
 static const char importdescriptors_help[] = "importdescriptors requests\n\nImport descriptors (each {\"desc\", \"active\", \"range\", \"next_index\", \"timestamp\", \"internal\", \"label\"}).\n";
 static json_t *rpc_importdescriptors(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(importdescriptors, importdescriptors_help);
+    RPC_ARGS_CHECK(importdescriptors, importdescriptors_help);
     struct wallet *w = pick(ctx, err);
     if (!w)
         return NULL;
@@ -328,12 +323,12 @@ static json_t *rpc_importdescriptors(struct rpc_context *ctx, json_t *params, st
 
 /* ---- coins and history ---------------------------------------------------- */
 
-ARGS(getbalance, { "dummy", RPC_ARG_STR, true }, { "minconf", RPC_ARG_NUM, true },
-     { "include_watchonly", RPC_ARG_BOOL, true }, { "avoid_reuse", RPC_ARG_BOOL, true });
+RPC_ARGS(getbalance, { "dummy", RPC_ARG_STR, true }, { "minconf", RPC_ARG_NUM, true },
+         { "include_watchonly", RPC_ARG_BOOL, true }, { "avoid_reuse", RPC_ARG_BOOL, true });
 static const char getbalance_help[] = "getbalance ( \"dummy\" minconf include_watchonly avoid_reuse )\n\nReturns the total available balance.\n";
 static json_t *rpc_getbalance(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(getbalance, getbalance_help);
+    RPC_ARGS_CHECK(getbalance, getbalance_help);
     const char *dummy = rpc_arg_str(params, 0, NULL);
     if (dummy && strcmp(dummy, "*"))
         return rpc_fail(err, RPC_METHOD_DEPRECATED, "dummy first argument must be excluded or set to \"*\".");
@@ -349,12 +344,12 @@ static json_t *rpc_getbalance(struct rpc_context *ctx, json_t *params, struct rp
     return json_real((double)trusted / 1e8);
 }
 
-ARGS(listunspent, { "minconf", RPC_ARG_NUM, true }, { "maxconf", RPC_ARG_NUM, true },
-     { "addresses", RPC_ARG_ARR, true }, { "include_unsafe", RPC_ARG_BOOL, true }, { "query_options", RPC_ARG_OBJ, true });
+RPC_ARGS(listunspent, { "minconf", RPC_ARG_NUM, true }, { "maxconf", RPC_ARG_NUM, true },
+         { "addresses", RPC_ARG_ARR, true }, { "include_unsafe", RPC_ARG_BOOL, true }, { "query_options", RPC_ARG_OBJ, true });
 static const char listunspent_help[] = "listunspent ( minconf maxconf [\"address\",...] include_unsafe query_options )\n\nReturns array of unspent transaction outputs.\n";
 static json_t *rpc_listunspent(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(listunspent, listunspent_help);
+    RPC_ARGS_CHECK(listunspent, listunspent_help);
     int64_t minconf, maxconf;
     if (!rpc_arg_int(err, &minconf, params, 0, 1, RPC_INT32) ||
         !rpc_arg_int(err, &maxconf, params, 1, 9999999, RPC_INT32))
@@ -381,12 +376,12 @@ static json_t *rpc_listunspent(struct rpc_context *ctx, json_t *params, struct r
     return r ? r : fail_w(err, &e);
 }
 
-ARGS(listtransactions, { "label", RPC_ARG_STR, true }, { "count", RPC_ARG_NUM, true }, { "skip", RPC_ARG_NUM, true },
-     { "include_watchonly", RPC_ARG_BOOL, true });
+RPC_ARGS(listtransactions, { "label", RPC_ARG_STR, true }, { "count", RPC_ARG_NUM, true }, { "skip", RPC_ARG_NUM, true },
+         { "include_watchonly", RPC_ARG_BOOL, true });
 static const char listtransactions_help[] = "listtransactions ( \"label\" count skip include_watchonly )\n\nReturns up to 'count' most recent transactions.\n";
 static json_t *rpc_listtransactions(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(listtransactions, listtransactions_help);
+    RPC_ARGS_CHECK(listtransactions, listtransactions_help);
     int64_t count, skip;
     if (!rpc_arg_int(err, &count, params, 1, 10, RPC_INT32) || !rpc_arg_int(err, &skip, params, 2, 0, RPC_INT32))
         return NULL;
@@ -402,12 +397,12 @@ static json_t *rpc_listtransactions(struct rpc_context *ctx, json_t *params, str
     return r;
 }
 
-ARGS(gettransaction, { "txid", RPC_ARG_STR, false }, { "include_watchonly", RPC_ARG_BOOL, true },
-     { "verbose", RPC_ARG_BOOL, true });
+RPC_ARGS(gettransaction, { "txid", RPC_ARG_STR, false }, { "include_watchonly", RPC_ARG_BOOL, true },
+         { "verbose", RPC_ARG_BOOL, true });
 static const char gettransaction_help[] = "gettransaction \"txid\" ( include_watchonly verbose )\n\nGet detailed information about in-wallet transaction <txid>.\n";
 static json_t *rpc_gettransaction(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(gettransaction, gettransaction_help);
+    RPC_ARGS_CHECK(gettransaction, gettransaction_help);
     struct hash256 txid;
     if (!rpc_parse_hash(err, &txid, rpc_arg(params, 0), "txid"))
         return NULL;
@@ -420,11 +415,11 @@ static json_t *rpc_gettransaction(struct rpc_context *ctx, json_t *params, struc
     return r ? r : fail_w(err, &e);
 }
 
-ARGS(abandontransaction, { "txid", RPC_ARG_STR, false });
+RPC_ARGS(abandontransaction, { "txid", RPC_ARG_STR, false });
 static const char abandontransaction_help[] = "abandontransaction \"txid\"\n\nMark in-wallet transaction <txid> as abandoned.\n";
 static json_t *rpc_abandontransaction(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(abandontransaction, abandontransaction_help);
+    RPC_ARGS_CHECK(abandontransaction, abandontransaction_help);
     struct hash256 txid;
     if (!rpc_parse_hash(err, &txid, rpc_arg(params, 0), "txid"))
         return NULL;
@@ -437,12 +432,12 @@ static json_t *rpc_abandontransaction(struct rpc_context *ctx, json_t *params, s
     return ok ? json_null() : fail_w(err, &e);
 }
 
-ARGS(lockunspent, { "unlock", RPC_ARG_BOOL, false }, { "transactions", RPC_ARG_ARR, true },
-     { "persistent", RPC_ARG_BOOL, true });
+RPC_ARGS(lockunspent, { "unlock", RPC_ARG_BOOL, false }, { "transactions", RPC_ARG_ARR, true },
+         { "persistent", RPC_ARG_BOOL, true });
 static const char lockunspent_help[] = "lockunspent unlock ( [{\"txid\":\"hex\",\"vout\":n},...] persistent )\n\nUpdates list of temporarily unspendable outputs.\n";
 static json_t *rpc_lockunspent(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(lockunspent, lockunspent_help);
+    RPC_ARGS_CHECK(lockunspent, lockunspent_help);
     if (!rpc_arg(params, 0))
         return rpc_fail(err, RPC_MISC_ERROR, "%s", lockunspent_help);
     struct wallet *w = pick(ctx, err);
@@ -460,11 +455,11 @@ static json_t *rpc_lockunspent(struct rpc_context *ctx, json_t *params, struct r
     return ok ? json_true() : fail_w(err, &e);
 }
 
-ARGS(rescanblockchain, { "start_height", RPC_ARG_NUM, true }, { "stop_height", RPC_ARG_NUM, true });
+RPC_ARGS(rescanblockchain, { "start_height", RPC_ARG_NUM, true }, { "stop_height", RPC_ARG_NUM, true });
 static const char rescanblockchain_help[] = "rescanblockchain ( start_height stop_height )\n\nRescan the local blockchain for wallet related transactions.\n";
 static json_t *rpc_rescanblockchain(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(rescanblockchain, rescanblockchain_help);
+    RPC_ARGS_CHECK(rescanblockchain, rescanblockchain_help);
     int64_t start, stop;
     if (!rpc_arg_int(err, &start, params, 0, 0, RPC_INT32) || !rpc_arg_int(err, &stop, params, 1, -1, RPC_INT32))
         return NULL;
@@ -563,18 +558,18 @@ static bool fee_mode_args(struct rpc_error *err, struct wallet_send_options *o, 
     return true;
 }
 
-ARGS(sendtoaddress, { "address", RPC_ARG_TEXT, false }, { "amount", RPC_ARG_ANY, false },
-     { "comment", RPC_ARG_STR, true }, { "comment_to", RPC_ARG_STR, true },
-     { "subtractfeefromamount", RPC_ARG_BOOL, true }, { "replaceable", RPC_ARG_BOOL, true },
-     { "conf_target", RPC_ARG_NUM, true }, { "estimate_mode", RPC_ARG_STR, true }, { "avoid_reuse", RPC_ARG_BOOL, true },
-     { "fee_rate", RPC_ARG_ANY, true }, { "verbose", RPC_ARG_BOOL, true });
+RPC_ARGS(sendtoaddress, { "address", RPC_ARG_TEXT, false }, { "amount", RPC_ARG_ANY, false },
+         { "comment", RPC_ARG_STR, true }, { "comment_to", RPC_ARG_STR, true },
+         { "subtractfeefromamount", RPC_ARG_BOOL, true }, { "replaceable", RPC_ARG_BOOL, true },
+         { "conf_target", RPC_ARG_NUM, true }, { "estimate_mode", RPC_ARG_STR, true }, { "avoid_reuse", RPC_ARG_BOOL, true },
+         { "fee_rate", RPC_ARG_ANY, true }, { "verbose", RPC_ARG_BOOL, true });
 static const char sendtoaddress_help[] =
     "sendtoaddress \"address\" amount ( \"comment\" \"comment_to\" subtractfeefromamount replaceable conf_target \"estimate_mode\" avoid_reuse fee_rate verbose )\n"
     "\nSend an amount to a given address. fee_rate in sat/vB; otherwise -paytxfee, or the node's estimate for conf_target\n"
     "(default -txconfirmtarget) blocks, or -fallbackfee when there is no estimate.\n";
 static json_t *rpc_sendtoaddress(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(sendtoaddress, sendtoaddress_help);
+    RPC_ARGS_CHECK(sendtoaddress, sendtoaddress_help);
     struct wallet_recipient r;
     if (!parse_recipient(ctx, err, &r, rpc_arg(params, 0), rpc_arg(params, 1)))
         return NULL;
@@ -601,16 +596,16 @@ static json_t *rpc_sendtoaddress(struct rpc_context *ctx, json_t *params, struct
     return rpc_json_hash(&txid);
 }
 
-ARGS(sendmany, { "dummy", RPC_ARG_STR, true }, { "amounts", RPC_ARG_OBJ, false }, { "minconf", RPC_ARG_NUM, true },
-     { "comment", RPC_ARG_STR, true }, { "subtractfeefrom", RPC_ARG_ARR, true }, { "replaceable", RPC_ARG_BOOL, true },
-     { "conf_target", RPC_ARG_NUM, true }, { "estimate_mode", RPC_ARG_STR, true }, { "fee_rate", RPC_ARG_ANY, true },
-     { "verbose", RPC_ARG_BOOL, true });
+RPC_ARGS(sendmany, { "dummy", RPC_ARG_STR, true }, { "amounts", RPC_ARG_OBJ, false }, { "minconf", RPC_ARG_NUM, true },
+         { "comment", RPC_ARG_STR, true }, { "subtractfeefrom", RPC_ARG_ARR, true }, { "replaceable", RPC_ARG_BOOL, true },
+         { "conf_target", RPC_ARG_NUM, true }, { "estimate_mode", RPC_ARG_STR, true }, { "fee_rate", RPC_ARG_ANY, true },
+         { "verbose", RPC_ARG_BOOL, true });
 static const char sendmany_help[] =
     "sendmany \"\" {\"address\":amount,...} ( minconf \"comment\" [\"address\",...] replaceable conf_target \"estimate_mode\" fee_rate verbose )\n"
     "\nSend multiple times. Amounts are double-precision floating point numbers.\n";
 static json_t *rpc_sendmany(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(sendmany, sendmany_help);
+    RPC_ARGS_CHECK(sendmany, sendmany_help);
     const char *dummy = rpc_arg_str(params, 0, "");
     if (dummy[0])
         return rpc_fail(err, RPC_INVALID_PARAMETER, "Dummy value must be set to \"\"");
@@ -667,15 +662,15 @@ static json_t *rpc_sendmany(struct rpc_context *ctx, json_t *params, struct rpc_
     return res;
 }
 
-ARGS(fundrawtransaction, { "hexstring", RPC_ARG_STR, false }, { "options", RPC_ARG_ANY, true },
-     { "iswitness", RPC_ARG_BOOL, true });
+RPC_ARGS(fundrawtransaction, { "hexstring", RPC_ARG_STR, false }, { "options", RPC_ARG_ANY, true },
+         { "iswitness", RPC_ARG_BOOL, true });
 static const char fundrawtransaction_help[] =
     "fundrawtransaction \"hexstring\" ( options iswitness )\n\nAdds inputs (and a change output) to a transaction until it has enough in value.\n"
     "options: changePosition, lockUnspents, fee_rate (sat/vB), feeRate (HMC/kvB), conf_target, estimate_mode, replaceable,\n"
     "subtractFeeFromOutputs, add_inputs.\n";
 static json_t *rpc_fundrawtransaction(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(fundrawtransaction, fundrawtransaction_help);
+    RPC_ARGS_CHECK(fundrawtransaction, fundrawtransaction_help);
     struct tx tx;
     if (!rpc_decode_hex_tx(&tx, rpc_arg_str(params, 0, ""), true, true))
         return rpc_fail(err, RPC_DESERIALIZATION_ERROR, "TX decode failed");
@@ -758,14 +753,14 @@ out:
     return res;
 }
 
-ARGS(signrawtransactionwithwallet, { "hexstring", RPC_ARG_STR, false }, { "prevtxs", RPC_ARG_ARR, true },
-     { "sighashtype", RPC_ARG_STR, true });
+RPC_ARGS(signrawtransactionwithwallet, { "hexstring", RPC_ARG_STR, false }, { "prevtxs", RPC_ARG_ARR, true },
+         { "sighashtype", RPC_ARG_STR, true });
 static const char signrawtransactionwithwallet_help[] =
     "signrawtransactionwithwallet \"hexstring\" ( [{\"txid\":\"hex\",\"vout\":n,...},...] \"sighashtype\" )\n"
     "\nSign inputs for raw transaction (serialized, hex-encoded) with the wallet's keys.\n";
 static json_t *rpc_signrawtransactionwithwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(signrawtransactionwithwallet, signrawtransactionwithwallet_help);
+    RPC_ARGS_CHECK(signrawtransactionwithwallet, signrawtransactionwithwallet_help);
     int ht;
     if (!tx_sign_parse_sighash(&ht, rpc_arg_str(params, 2, "DEFAULT")))
         return rpc_fail(err, RPC_INVALID_PARAMETER, "'%s' is not a valid sighash parameter.", rpc_arg_str(params, 2, ""));
@@ -802,11 +797,11 @@ static json_t *rpc_signrawtransactionwithwallet(struct rpc_context *ctx, json_t 
 
 /* ---- encryption ----------------------------------------------------------- */
 
-ARGS(encryptwallet, { "passphrase", RPC_ARG_TEXT, false });
+RPC_ARGS(encryptwallet, { "passphrase", RPC_ARG_TEXT, false });
 static const char encryptwallet_help[] = "encryptwallet \"passphrase\"\n\nEncrypts the wallet with 'passphrase' (Argon2id + XChaCha20-Poly1305).\n";
 static json_t *rpc_encryptwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(encryptwallet, encryptwallet_help);
+    RPC_ARGS_CHECK(encryptwallet, encryptwallet_help);
     const json_t *p = rpc_arg(params, 0);
     struct wallet *w = pick(ctx, err);
     if (!w)
@@ -819,11 +814,11 @@ static json_t *rpc_encryptwallet(struct rpc_context *ctx, json_t *params, struct
     return json_string("wallet encrypted; the wallet's private keys are now sealed under the passphrase. You need to make a new backup with the backupwallet RPC.");
 }
 
-ARGS(walletpassphrase, { "passphrase", RPC_ARG_TEXT, false }, { "timeout", RPC_ARG_NUM, false });
+RPC_ARGS(walletpassphrase, { "passphrase", RPC_ARG_TEXT, false }, { "timeout", RPC_ARG_NUM, false });
 static const char walletpassphrase_help[] = "walletpassphrase \"passphrase\" timeout\n\nStores the wallet decryption key in memory for 'timeout' seconds.\n";
 static json_t *rpc_walletpassphrase(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(walletpassphrase, walletpassphrase_help);
+    RPC_ARGS_CHECK(walletpassphrase, walletpassphrase_help);
     int64_t timeout;
     if (!rpc_arg_int(err, &timeout, params, 1, 0, RPC_INT64))
         return NULL;
@@ -837,11 +832,11 @@ static json_t *rpc_walletpassphrase(struct rpc_context *ctx, json_t *params, str
     return ok ? json_null() : fail_w(err, &e);
 }
 
-ARGS(walletpassphrasechange, { "oldpassphrase", RPC_ARG_TEXT, false }, { "newpassphrase", RPC_ARG_TEXT, false });
+RPC_ARGS(walletpassphrasechange, { "oldpassphrase", RPC_ARG_TEXT, false }, { "newpassphrase", RPC_ARG_TEXT, false });
 static const char walletpassphrasechange_help[] = "walletpassphrasechange \"oldpassphrase\" \"newpassphrase\"\n\nChanges the wallet passphrase.\n";
 static json_t *rpc_walletpassphrasechange(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(walletpassphrasechange, walletpassphrasechange_help);
+    RPC_ARGS_CHECK(walletpassphrasechange, walletpassphrasechange_help);
     const json_t *a = rpc_arg(params, 0), *b = rpc_arg(params, 1);
     struct wallet *w = pick(ctx, err);
     if (!w)
@@ -855,11 +850,11 @@ static json_t *rpc_walletpassphrasechange(struct rpc_context *ctx, json_t *param
 
 /* ---- util: descriptors without a wallet ------------------------------------ */
 
-ARGS(getdescriptorinfo, { "descriptor", RPC_ARG_STR, false });
+RPC_ARGS(getdescriptorinfo, { "descriptor", RPC_ARG_STR, false });
 static const char getdescriptorinfo_help[] = "getdescriptorinfo \"descriptor\"\n\nAnalyses a descriptor.\n";
 static json_t *rpc_getdescriptorinfo(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(getdescriptorinfo, getdescriptorinfo_help);
+    RPC_ARGS_CHECK(getdescriptorinfo, getdescriptorinfo_help);
     const char *s = rpc_arg_str(params, 0, "");
     struct descriptor *d;
     char e[256];
@@ -882,11 +877,11 @@ static json_t *rpc_getdescriptorinfo(struct rpc_context *ctx, json_t *params, st
     return o;
 }
 
-ARGS(deriveaddresses, { "descriptor", RPC_ARG_STR, false }, { "range", RPC_ARG_ANY, true });
+RPC_ARGS(deriveaddresses, { "descriptor", RPC_ARG_STR, false }, { "range", RPC_ARG_ANY, true });
 static const char deriveaddresses_help[] = "deriveaddresses \"descriptor\" ( range )\n\nDerives one or more addresses corresponding to an output descriptor.\n";
 static json_t *rpc_deriveaddresses(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(deriveaddresses, deriveaddresses_help);
+    RPC_ARGS_CHECK(deriveaddresses, deriveaddresses_help);
     struct descriptor *d;
     char e[256];
     if (!descriptor_parse(&d, rpc_arg_str(params, 0, ""), ctx->params, true, e, sizeof(e)))

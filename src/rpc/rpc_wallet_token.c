@@ -16,11 +16,6 @@
 #include "wallet/wallet.h"
 #include "wallet/wallet_token.h"
 
-#define ARGS(name, ...) static const struct rpc_arg name##_args[] = { __VA_ARGS__ }
-#define CHECK(name, help)                                                                                   \
-    if (!rpc_args_check(err, params, name##_args, sizeof(name##_args) / sizeof(name##_args[0]), help)) \
-        return NULL
-
 static json_t *fail_w(struct rpc_error *err, const struct wallet_error *e)
 {
     return rpc_fail(err, e->code, "%s", e->message);
@@ -103,7 +98,7 @@ static bool outpoint_arg(struct rpc_error *err, struct outpoint *op, const json_
     return true;
 }
 
-ARGS(gettokenbalance, { "asset", RPC_ARG_STR, true }, { "minconf", RPC_ARG_NUM, true });
+RPC_ARGS(gettokenbalance, { "asset", RPC_ARG_STR, true }, { "minconf", RPC_ARG_NUM, true });
 static const char gettokenbalance_help[] =
     "gettokenbalance ( \"asset\" minconf )\n"
     "\nThe wallet's trusted token balance in the asset's base units (an integer): of \"asset\" (a ticker or an\n"
@@ -111,7 +106,7 @@ static const char gettokenbalance_help[] =
     "an output needs (unconfirmed outputs count only when the wallet made the transaction).\n";
 static json_t *rpc_gettokenbalance(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(gettokenbalance, gettokenbalance_help);
+    RPC_ARGS_CHECK(gettokenbalance, gettokenbalance_help);
     int64_t minconf;
     if (!rpc_arg_int(err, &minconf, params, 1, 0, 0, INT32_MAX))
         return NULL;
@@ -130,15 +125,15 @@ static json_t *rpc_gettokenbalance(struct rpc_context *ctx, json_t *params, stru
     return r;
 }
 
-ARGS(listtokenunspent, { "minconf", RPC_ARG_NUM, true }, { "maxconf", RPC_ARG_NUM, true },
-     { "addresses", RPC_ARG_ARR, true }, { "asset", RPC_ARG_STR, true }, { "include_unsafe", RPC_ARG_BOOL, true });
+RPC_ARGS(listtokenunspent, { "minconf", RPC_ARG_NUM, true }, { "maxconf", RPC_ARG_NUM, true },
+         { "addresses", RPC_ARG_ARR, true }, { "asset", RPC_ARG_STR, true }, { "include_unsafe", RPC_ARG_BOOL, true });
 static const char listtokenunspent_help[] =
     "listtokenunspent ( minconf maxconf [\"address\",...] \"asset\" include_unsafe )\n"
     "\nThe wallet's unspent token outputs (as listunspent): txid, vout, address, label, asset, asset_id, amount\n"
     "(base units), value (HMC carried), scriptPubKey, confirmations, spendable, solvable, desc, safe, locked.\n";
 static json_t *rpc_listtokenunspent(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(listtokenunspent, listtokenunspent_help);
+    RPC_ARGS_CHECK(listtokenunspent, listtokenunspent_help);
     int64_t minconf, maxconf;
     if (!rpc_arg_int(err, &minconf, params, 0, 1, RPC_INT32) ||
         !rpc_arg_int(err, &maxconf, params, 1, 9999999, RPC_INT32))
@@ -168,8 +163,8 @@ static json_t *rpc_listtokenunspent(struct rpc_context *ctx, json_t *params, str
     return r;
 }
 
-ARGS(sendtoken, { "address", RPC_ARG_TEXT, false }, { "amount", RPC_ARG_ANY, false }, { "asset", RPC_ARG_STR, true },
-     { "fee_rate", RPC_ARG_ANY, true }, { "replaceable", RPC_ARG_BOOL, true });
+RPC_ARGS(sendtoken, { "address", RPC_ARG_TEXT, false }, { "amount", RPC_ARG_ANY, false }, { "asset", RPC_ARG_STR, true },
+         { "fee_rate", RPC_ARG_ANY, true }, { "replaceable", RPC_ARG_BOOL, true });
 static const char sendtoken_help[] =
     "sendtoken \"address\" amount ( \"asset\" fee_rate replaceable )\n"
     "\nSends amount (whole base units of the asset, default the chain's first asset) to address. Token change goes\n"
@@ -177,7 +172,7 @@ static const char sendtoken_help[] =
     "wallet's HMC coins. Returns the txid.\n";
 static json_t *rpc_sendtoken(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(sendtoken, sendtoken_help);
+    RPC_ARGS_CHECK(sendtoken, sendtoken_help);
     const json_t *av = rpc_arg(params, 0);
     const char *addr = rpc_json_cstr(av);
     uint8_t spk[ADDRESS_MAX_SCRIPT];
@@ -210,7 +205,7 @@ static json_t *rpc_sendtoken(struct rpc_context *ctx, json_t *params, struct rpc
     return r;
 }
 
-ARGS(vaultrepay, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false }, { "fee_rate", RPC_ARG_ANY, true });
+RPC_ARGS(vaultrepay, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false }, { "fee_rate", RPC_ARG_ANY, true });
 static const char vaultrepay_help[] =
     "vaultrepay \"txid:vout\" amount ( fee_rate )\n"
     "\nRepays amount (whole base units) of the debt of the wallet's vault at txid:vout by burning the wallet's\n"
@@ -218,7 +213,7 @@ static const char vaultrepay_help[] =
     "vault debt. The fee comes from the wallet's HMC coins. Returns {\"txid\", \"vault\", \"debt\"}.\n";
 static json_t *rpc_vaultrepay(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(vaultrepay, vaultrepay_help);
+    RPC_ARGS_CHECK(vaultrepay, vaultrepay_help);
     struct outpoint op;
     uint64_t amount;
     if (!outpoint_arg(err, &op, rpc_arg(params, 0)) || !rpc_parse_token_amount(err, &amount, rpc_arg(params, 1)))
@@ -246,7 +241,7 @@ static json_t *rpc_vaultrepay(struct rpc_context *ctx, json_t *params, struct rp
     return r;
 }
 
-ARGS(liquidatevault, { "vault", RPC_ARG_STR, false }, { "fee_rate", RPC_ARG_ANY, true });
+RPC_ARGS(liquidatevault, { "vault", RPC_ARG_STR, false }, { "fee_rate", RPC_ARG_ANY, true });
 static const char liquidatevault_help[] =
     "liquidatevault \"txid:vout\" ( fee_rate )\n"
     "\nLiquidates the vault at txid:vout (anyone's) when its ratio is below the liquidation ratio at a fresh\n"
@@ -254,7 +249,7 @@ static const char liquidatevault_help[] =
     "the seized collateral minus the fee. Returns {\"txid\", \"seized\", \"fee\"} (HMC base units).\n";
 static json_t *rpc_liquidatevault(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(liquidatevault, liquidatevault_help);
+    RPC_ARGS_CHECK(liquidatevault, liquidatevault_help);
     struct outpoint op;
     if (!outpoint_arg(err, &op, rpc_arg(params, 0)))
         return NULL;
