@@ -10,6 +10,7 @@
 #include "consensus/params.h"
 #include "consensus/script.h"
 #include "consensus/token_prefix.h"
+#include "src/rpc/issuance_view.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 
@@ -448,4 +449,14 @@ bool rpc_need_mempool(const struct rpc_context *ctx, struct rpc_error *err)
         return true;
     rpc_fail(err, RPC_CLIENT_MEMPOOL_DISABLED, "Mempool disabled or instance not found");
     return false;
+}
+
+bool rpc_outpoint_arg(struct rpc_error *err, struct outpoint *op, const json_t *v, const char *noun)
+{
+    const char *s = rpc_json_cstr(v);
+    if (!s || !rpc_parse_outpoint_text(op, s)) {
+        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid %s: expected \"txid:vout\"", noun);
+        return false;
+    }
+    return true;
 }

@@ -156,6 +156,14 @@ __attribute__((warn_unused_result)) bool rpc_parse_hash(struct rpc_error *err, s
  */
 uint8_t *rpc_parse_hex(struct rpc_error *err, size_t *len, const json_t *v, const char *name);
 
+/**
+ * An outpoint argument "txid:vout" (rpc_parse_outpoint_text). noun names
+ * the argument in the message. Out: *op. Returns false with *err =
+ * RPC_INVALID_PARAMETER "Invalid <noun>: expected \"txid:vout\"".
+ */
+__attribute__((warn_unused_result)) bool rpc_outpoint_arg(struct rpc_error *err, struct outpoint *op,
+                                                          const json_t *v, const char *noun);
+
 /** Fills *style for a chain: the chain's address prefixes and its token
  *  flag (style borrows params, which are constant tables). */
 void rpc_tx_style_init(struct rpc_tx_style *style, const struct chain_params *params);

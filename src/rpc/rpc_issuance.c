@@ -72,17 +72,6 @@ static json_t *locking_script_json(struct chainstate *cs, const struct outpoint 
     return r;
 }
 
-/* Parses params[i] ("txid:vout") into *op. */
-static bool parse_outpoint_arg(struct rpc_error *err, struct outpoint *op, const json_t *params, size_t i)
-{
-    const char *s = rpc_json_cstr(rpc_arg(params, i));
-    if (!s || !rpc_parse_outpoint_text(op, s)) {
-        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid outpoint: expected \"txid:vout\"");
-        return false;
-    }
-    return true;
-}
-
 /* The state of the tip with its height, under the chain lock (the caller holds it). */
 static bool tip_state(struct rpc_context *ctx, struct rpc_error *err, struct issuance_state *s,
                       struct hash256 *hash, int32_t *height)
@@ -318,7 +307,7 @@ static json_t *rpc_getvault(struct rpc_context *ctx, json_t *params, struct rpc_
     if (!rpc_args_check(err, params, getvault_args, 1, getvault_help) || !need_issuance(ctx, err))
         return NULL;
     struct outpoint op;
-    if (!parse_outpoint_arg(err, &op, params, 0))
+    if (!rpc_outpoint_arg(err, &op, rpc_arg(params, 0), "outpoint"))
         return NULL;
     struct chainstate *cs = ctx->chain;
     struct issuance_state *s = mem_alloc(sizeof(*s));

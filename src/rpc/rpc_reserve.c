@@ -181,9 +181,8 @@ static json_t *rpc_getreserveproof(struct rpc_context *ctx, json_t *params, stru
     if (!rpc_args_check(err, params, getreserveproof_args, 2, getreserveproof_help) || !need_issuance(ctx, err))
         return NULL;
     struct outpoint op;
-    const char *s = rpc_json_cstr(rpc_arg(params, 0));
-    if (!s || !rpc_parse_outpoint_text(&op, s))
-        return rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid outpoint: expected \"txid:vout\"");
+    if (!rpc_outpoint_arg(err, &op, rpc_arg(params, 0), "outpoint"))
+        return NULL;
     struct chainstate *cs = ctx->chain;
     json_t *r = NULL;
     struct wbuf w;

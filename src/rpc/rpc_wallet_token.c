@@ -88,16 +88,6 @@ static bool asset_arg(struct rpc_error *err, int *out, struct wallet *w, const j
     return true;
 }
 
-static bool outpoint_arg(struct rpc_error *err, struct outpoint *op, const json_t *v)
-{
-    const char *s = rpc_json_cstr(v);
-    if (!s || !rpc_parse_outpoint_text(op, s)) {
-        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid outpoint: expected \"txid:vout\"");
-        return false;
-    }
-    return true;
-}
-
 RPC_ARGS(gettokenbalance, { "asset", RPC_ARG_STR, true }, { "minconf", RPC_ARG_NUM, true });
 static const char gettokenbalance_help[] =
     "gettokenbalance ( \"asset\" minconf )\n"
@@ -216,7 +206,7 @@ static json_t *rpc_vaultrepay(struct rpc_context *ctx, json_t *params, struct rp
     RPC_ARGS_CHECK(vaultrepay, vaultrepay_help);
     struct outpoint op;
     uint64_t amount;
-    if (!outpoint_arg(err, &op, rpc_arg(params, 0)) || !rpc_parse_token_amount(err, &amount, rpc_arg(params, 1)))
+    if (!rpc_outpoint_arg(err, &op, rpc_arg(params, 0), "outpoint") || !rpc_parse_token_amount(err, &amount, rpc_arg(params, 1)))
         return NULL;
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)
@@ -251,7 +241,7 @@ static json_t *rpc_liquidatevault(struct rpc_context *ctx, json_t *params, struc
 {
     RPC_ARGS_CHECK(liquidatevault, liquidatevault_help);
     struct outpoint op;
-    if (!outpoint_arg(err, &op, rpc_arg(params, 0)))
+    if (!rpc_outpoint_arg(err, &op, rpc_arg(params, 0), "outpoint"))
         return NULL;
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)

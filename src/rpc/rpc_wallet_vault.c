@@ -18,16 +18,6 @@
 #include "wallet/wallet.h"
 #include "wallet/wallet_issuance.h"
 
-static bool parse_vault(struct rpc_error *err, struct outpoint *op, const json_t *v)
-{
-    const char *s = rpc_json_cstr(v);
-    if (!s || !rpc_parse_outpoint_text(op, s)) {
-        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid vault: expected \"txid:vout\"");
-        return false;
-    }
-    return true;
-}
-
 /* An asset by ticker or id (display order); absent: the chain's first. */
 static bool parse_asset(struct rpc_context *ctx, struct rpc_error *err, size_t *out, const json_t *v)
 {
@@ -163,7 +153,7 @@ static json_t *rpc_vaultdeposit(struct rpc_context *ctx, json_t *params, struct 
 {
     RPC_ARGS_CHECK(vaultdeposit, vaultdeposit_help);
     struct cmd_args a = { .cmd = CMD_DEPOSIT, .fee_rate = rpc_arg(params, 2) };
-    if (!parse_vault(err, &a.vault, rpc_arg(params, 0)) || !rpc_parse_amount(err, &a.hmc, rpc_arg(params, 1)))
+    if (!rpc_outpoint_arg(err, &a.vault, rpc_arg(params, 0), "vault") || !rpc_parse_amount(err, &a.hmc, rpc_arg(params, 1)))
         return NULL;
     if (a.hmc <= 0)
         return rpc_fail(err, RPC_TYPE_ERROR, "Invalid amount for deposit");
@@ -184,7 +174,7 @@ static json_t *rpc_vaultwithdraw(struct rpc_context *ctx, json_t *params, struct
 {
     RPC_ARGS_CHECK(vaultwithdraw, vaultwithdraw_help);
     struct cmd_args a = { .cmd = CMD_WITHDRAW, .fee_rate = rpc_arg(params, 3) };
-    if (!parse_vault(err, &a.vault, rpc_arg(params, 0)) || !rpc_parse_amount(err, &a.hmc, rpc_arg(params, 1)) ||
+    if (!rpc_outpoint_arg(err, &a.vault, rpc_arg(params, 0), "vault") || !rpc_parse_amount(err, &a.hmc, rpc_arg(params, 1)) ||
         !parse_dest(ctx, err, a.dest, &a.dest_len, rpc_arg(params, 2)))
         return NULL;
     if (a.hmc <= 0)
@@ -210,7 +200,7 @@ static json_t *rpc_mint(struct rpc_context *ctx, json_t *params, struct rpc_erro
 {
     RPC_ARGS_CHECK(mint, mint_help);
     struct cmd_args a = { .cmd = CMD_MINT, .fee_rate = rpc_arg(params, 3) };
-    if (!parse_vault(err, &a.vault, rpc_arg(params, 0)))
+    if (!rpc_outpoint_arg(err, &a.vault, rpc_arg(params, 0), "vault"))
         return NULL;
     /* whole base units of the vault's asset, as sendtoken and vaultrepay */
     if (!rpc_parse_token_amount(err, &a.units, rpc_arg(params, 1)) ||
