@@ -43,9 +43,6 @@ struct rpc_vault_query {
 json_t *rpc_vault_list_json(struct rpc_context *ctx, struct rpc_error *err, uint64_t *total, int32_t *height,
                             const struct rpc_vault_query *q);
 
-/** Returns the index of the asset whose ticker or id (display hex, any case) is name, or -1. */
-int rpc_issuance_find_asset(const struct chain_params *p, const char *name);
-
 /**
  * getreserveproof's bytes: the proof of vault op in the tree block bi (of
  * the active chain) commits to, appended to *out. Precondition: the chain

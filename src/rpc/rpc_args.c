@@ -10,6 +10,7 @@
 #include "consensus/params.h"
 #include "consensus/script.h"
 #include "consensus/token_prefix.h"
+#include "issuance/issuance_state.h"
 #include "src/rpc/issuance_view.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
@@ -458,5 +459,25 @@ bool rpc_outpoint_arg(struct rpc_error *err, struct outpoint *op, const json_t *
         rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid %s: expected \"txid:vout\"", noun);
         return false;
     }
+    return true;
+}
+
+bool rpc_asset_arg(struct rpc_error *err, size_t *out, const struct chain_params *p, const json_t *v)
+{
+    *out = 0;
+    if (!p->tokens_enabled || p->asset_count == 0) {
+        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
+        return false;
+    }
+    if (!v)
+        return true;
+    /* rpc_args_check has refused a string with an embedded NUL byte already */
+    const char *name = rpc_json_cstr(v);
+    int i = name ? issuance_asset_find(p->assets, p->asset_count, name) : -1;
+    if (i < 0) {
+        rpc_fail(err, RPC_INVALID_PARAMETER, "Unknown asset: %.100s", name ? name : "");
+        return false;
+    }
+    *out = (size_t)i;
     return true;
 }

@@ -164,6 +164,15 @@ uint8_t *rpc_parse_hex(struct rpc_error *err, size_t *len, const json_t *v, cons
 __attribute__((warn_unused_result)) bool rpc_outpoint_arg(struct rpc_error *err, struct outpoint *op,
                                                           const json_t *v, const char *noun);
 
+/**
+ * An asset argument: a ticker or an asset id (issuance_asset_find); v NULL
+ * (absent): the chain's first asset. Out: *out, an index into p->assets.
+ * Returns false with *err = RPC_MISC_ERROR "This chain has no issuance
+ * layer" or RPC_INVALID_PARAMETER "Unknown asset: <name>".
+ */
+__attribute__((warn_unused_result)) bool rpc_asset_arg(struct rpc_error *err, size_t *out,
+                                                       const struct chain_params *p, const json_t *v);
+
 /** Fills *style for a chain: the chain's address prefixes and its token
  *  flag (style borrows params, which are constant tables). */
 void rpc_tx_style_init(struct rpc_tx_style *style, const struct chain_params *params);

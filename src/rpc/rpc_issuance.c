@@ -409,18 +409,6 @@ static int list_cmp(const void *pa, const void *pb)
     return a->v.outpoint.n < b->v.outpoint.n ? -1 : a->v.outpoint.n > b->v.outpoint.n;
 }
 
-/* Finds an asset by ticker or by id (display order). Returns its index or -1. */
-int rpc_issuance_find_asset(const struct chain_params *p, const char *name)
-{
-    for (size_t i = 0; i < p->asset_count; i++) {
-        char hex[65];
-        hex_encode_reversed(hex, p->assets[i].asset_id, 32);
-        if (!strcmp(p->assets[i].ticker, name) || !strcasecmp(hex, name))
-            return (int)i;
-    }
-    return -1;
-}
-
 json_t *rpc_vault_list_json(struct rpc_context *ctx, struct rpc_error *err, uint64_t *total, int32_t *height,
                             const struct rpc_vault_query *q)
 {
@@ -476,9 +464,11 @@ static json_t *rpc_listvaults(struct rpc_context *ctx, json_t *params, struct rp
     struct rpc_vault_query q;
     memset(&q, 0, sizeof(q));
     q.asset = -1;
-    const char *asset = rpc_arg_str(params, 0, NULL);
-    if (asset && (q.asset = rpc_issuance_find_asset(p, asset)) < 0)
-        return rpc_fail(err, RPC_INVALID_PARAMETER, "Unknown asset: %.100s", asset);
+    const json_t *av = rpc_arg(params, 0);
+    size_t asset;
+    if (!rpc_asset_arg(err, &asset, p, av))
+        return NULL;
+    q.asset = av ? (int)asset : -1; /* absent: every asset */
     int64_t count, skip;
     if (!rpc_arg_int(err, &count, params, 1, 100, RPC_INT64) || !rpc_arg_int(err, &skip, params, 2, 0, RPC_INT64) ||
         !rpc_arg_int(err, &q.minratio, params, 3, 0, RPC_INT64) ||

@@ -72,22 +72,6 @@ bool rpc_parse_token_amount(struct rpc_error *err, uint64_t *out, const json_t *
     return true;
 }
 
-/* The asset argument (absent: the chain's first asset). rpc_args_check
- * has refused a string with an embedded NUL byte already. */
-static bool asset_arg(struct rpc_error *err, int *out, struct wallet *w, const json_t *v)
-{
-    struct wallet_error e = { 0, "" };
-    const char *name = v ? rpc_json_cstr(v) : NULL;
-    *out = v && !name ? -1 : wallet_token_asset(w, &e, name);
-    if (v && !name)
-        e = (struct wallet_error){ RPC_INVALID_PARAMETER, "Unknown asset" };
-    if (*out < 0) {
-        fail_w(err, &e);
-        return false;
-    }
-    return true;
-}
-
 RPC_ARGS(gettokenbalance, { "asset", RPC_ARG_STR, true }, { "minconf", RPC_ARG_NUM, true });
 static const char gettokenbalance_help[] =
     "gettokenbalance ( \"asset\" minconf )\n"
@@ -103,14 +87,11 @@ static json_t *rpc_gettokenbalance(struct rpc_context *ctx, json_t *params, stru
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)
         return NULL;
-    int asset = -1;
     const json_t *a = rpc_arg(params, 0);
+    size_t asset;
     json_t *r = NULL;
-    struct wallet_error e = { 0, "" };
-    if (!a && wallet_token_asset(w, &e, NULL) < 0)
-        fail_w(err, &e);
-    else if (!a || asset_arg(err, &asset, w, a))
-        r = wallet_token_balance_json(w, asset, (int)minconf);
+    if (rpc_asset_arg(err, &asset, ctx->params, a)) /* absent: every asset, on a chain with assets */
+        r = wallet_token_balance_json(w, a ? (int)asset : -1, (int)minconf);
     wallet_release(w);
     return r;
 }
@@ -142,13 +123,12 @@ static json_t *rpc_listtokenunspent(struct rpc_context *ctx, json_t *params, str
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)
         return NULL;
-    int asset = -1;
+    const json_t *av = rpc_arg(params, 3);
+    size_t asset;
     json_t *r = NULL;
-    struct wallet_error e = { 0, "" };
-    if (wallet_token_asset(w, &e, NULL) < 0)
-        fail_w(err, &e);
-    else if (!rpc_arg(params, 3) || asset_arg(err, &asset, w, rpc_arg(params, 3)))
-        r = wallet_list_token_unspent(w, (int)minconf, (int)maxconf, addrs, asset, rpc_arg_bool(params, 4, true));
+    if (rpc_asset_arg(err, &asset, ctx->params, av)) /* absent: every asset, on a chain with assets */
+        r = wallet_list_token_unspent(w, (int)minconf, (int)maxconf, addrs, av ? (int)asset : -1,
+                                      rpc_arg_bool(params, 4, true));
     wallet_release(w);
     return r;
 }
@@ -178,12 +158,12 @@ static json_t *rpc_sendtoken(struct rpc_context *ctx, json_t *params, struct rpc
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)
         return NULL;
-    int asset;
+    size_t asset;
     struct wallet_send_options o;
     wallet_send_options_init(&o, w);
     o.replaceable = rpc_arg_bool(params, 4, o.replaceable);
     json_t *r = NULL;
-    if (asset_arg(err, &asset, w, rpc_arg(params, 2)) && rpc_wallet_fee_rate_arg(err, &o, rpc_arg(params, 3))) {
+    if (rpc_asset_arg(err, &asset, ctx->params, rpc_arg(params, 2)) && rpc_wallet_fee_rate_arg(err, &o, rpc_arg(params, 3))) {
         struct hash256 txid;
         struct wallet_error e = { 0, "" };
         if (wallet_send_token(w, &e, &txid, spk, len, amount, (uint32_t)asset, &o))

@@ -18,30 +18,6 @@
 #include "wallet/wallet.h"
 #include "wallet/wallet_issuance.h"
 
-/* An asset by ticker or id (display order); absent: the chain's first. */
-static bool parse_asset(struct rpc_context *ctx, struct rpc_error *err, size_t *out, const json_t *v)
-{
-    const struct chain_params *p = ctx->params;
-    if (p->asset_count == 0) {
-        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
-        return false;
-    }
-    *out = 0;
-    const char *name = rpc_json_cstr(v);
-    if (!v)
-        return true;
-    for (size_t i = 0; name && i < p->asset_count; i++) {
-        char hex[65];
-        hex_encode_reversed(hex, p->assets[i].asset_id, 32);
-        if (!strcmp(p->assets[i].ticker, name) || !strcasecmp(hex, name)) {
-            *out = i;
-            return true;
-        }
-    }
-    rpc_fail(err, RPC_INVALID_PARAMETER, "Unknown asset: %.100s", name ? name : "");
-    return false;
-}
-
 /* An optional destination address (NULL json: none). */
 static bool parse_dest(struct rpc_context *ctx, struct rpc_error *err, uint8_t *script, size_t *len, const json_t *v)
 {
@@ -223,7 +199,7 @@ static json_t *rpc_setoracleprice(struct rpc_context *ctx, json_t *params, struc
 {
     RPC_ARGS_CHECK(setoracleprice, setoracleprice_help);
     struct cmd_args a = { .cmd = CMD_ORACLE, .fee_rate = rpc_arg(params, 2) };
-    if (!parse_asset(ctx, err, &a.asset, rpc_arg(params, 1)) ||
+    if (!rpc_asset_arg(err, &a.asset, ctx->params, rpc_arg(params, 1)) ||
         !rpc_parse_token_amount(err, &a.units, rpc_arg(params, 0)))
         return NULL;
     return run(ctx, err, &a);
@@ -242,7 +218,7 @@ static json_t *rpc_setissuerpaused(struct rpc_context *ctx, json_t *params, stru
 {
     RPC_ARGS_CHECK(setissuerpaused, setissuerpaused_help);
     struct cmd_args a = { .cmd = CMD_PAUSE, .fee_rate = rpc_arg(params, 2), .paused = rpc_arg_bool(params, 0, false) };
-    if (!parse_asset(ctx, err, &a.asset, rpc_arg(params, 1)))
+    if (!rpc_asset_arg(err, &a.asset, ctx->params, rpc_arg(params, 1)))
         return NULL;
     return run(ctx, err, &a);
 }
