@@ -56,7 +56,7 @@ static struct wallet_context *wctx(struct rpc_context *ctx)
     return (struct wallet_context *)ctx->wallets;
 }
 
-static json_t *fail_w(struct rpc_error *err, const struct wallet_error *e)
+json_t *rpc_wallet_fail(struct rpc_error *err, const struct wallet_error *e)
 {
     return rpc_fail(err, e->code, "%s", e->message);
 }
@@ -75,7 +75,7 @@ static struct wallet *pick(struct rpc_context *ctx, struct rpc_error *err)
     bool has = uri_wallet_name(name, sizeof(name));
     struct wallet *w = wctx(ctx) ? wallet_context_pick(wctx(ctx), &e, has ? name : NULL) : NULL;
     if (!w)
-        fail_w(err, &e);
+        rpc_wallet_fail(err, &e);
     return w;
 }
 
@@ -109,7 +109,7 @@ static json_t *rpc_createwallet(struct rpc_context *ctx, json_t *params, struct 
     const char *name = rpc_arg_str(params, 0, "");
     struct wallet_error e = { 0, "" };
     if (!wctx(ctx) || !wallet_context_create(wctx(ctx), &e, name, &f))
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(name));
     if (pp && json_string_length(pp) == 0) {
@@ -128,7 +128,7 @@ static json_t *rpc_loadwallet(struct rpc_context *ctx, json_t *params, struct rp
     const char *name = rpc_arg_str(params, 0, "");
     struct wallet_error e = { 0, "" };
     if (!wallet_context_load(wctx(ctx), &e, name))
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     return json_pack("{s:s}", "name", name);
 }
 
@@ -153,7 +153,7 @@ static json_t *rpc_unloadwallet(struct rpc_context *ctx, json_t *params, struct 
     }
     struct wallet_error e = { 0, "" };
     if (!wallet_context_unload(wctx(ctx), &e, name))
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     return json_object();
 }
 
@@ -186,7 +186,7 @@ static json_t *rpc_listwalletdir(struct rpc_context *ctx, json_t *params, struct
         struct wallet_error e = { 0, "" };                                                  \
         body;                                                                               \
         wallet_release(w);                                                                  \
-        return r ? r : fail_w(err, &e);                                                     \
+        return r ? r : rpc_wallet_fail(err, &e);                                                     \
     }
 
 static const char getwalletinfo_help[] = "getwalletinfo\n\nReturns an object containing various wallet state info.\n";
@@ -209,7 +209,7 @@ static json_t *rpc_backupwallet(struct rpc_context *ctx, json_t *params, struct 
     struct wallet_error e = { 0, "" };
     bool ok = wallet_backup(w, &e, rpc_arg_str(params, 0, ""));
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
 /* ---- addresses and descriptors ------------------------------------------ */
@@ -231,7 +231,7 @@ static json_t *rpc_getnewaddress(struct rpc_context *ctx, json_t *params, struct
     struct wallet_error e = { 0, "" };
     bool ok = wallet_new_address(w, &e, addr, rpc_arg_str(params, 1, "bech32"), false, label);
     wallet_release(w);
-    return ok ? json_string(addr) : fail_w(err, &e);
+    return ok ? json_string(addr) : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(keypoolrefill, { "newsize", RPC_ARG_ANY, true });
@@ -250,7 +250,7 @@ static json_t *rpc_keypoolrefill(struct rpc_context *ctx, json_t *params, struct
     struct wallet_error e = { 0, "" };
     bool ok = wallet_keypool_refill(w, &e, size);
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(getrawchangeaddress, { "address_type", RPC_ARG_STR, true });
@@ -265,7 +265,7 @@ static json_t *rpc_getrawchangeaddress(struct rpc_context *ctx, json_t *params, 
     struct wallet_error e = { 0, "" };
     bool ok = wallet_new_address(w, &e, addr, rpc_arg_str(params, 0, "bech32"), true, NULL);
     wallet_release(w);
-    return ok ? json_string(addr) : fail_w(err, &e);
+    return ok ? json_string(addr) : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(getaddressinfo, { "address", RPC_ARG_STR, false });
@@ -279,7 +279,7 @@ static json_t *rpc_getaddressinfo(struct rpc_context *ctx, json_t *params, struc
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_address_info(w, &e, rpc_arg_str(params, 0, ""));
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(listdescriptors, { "private", RPC_ARG_BOOL, true });
@@ -293,7 +293,7 @@ static json_t *rpc_listdescriptors(struct rpc_context *ctx, json_t *params, stru
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_list_descriptors(w, &e, rpc_arg_bool(params, 0, false));
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(importdescriptors, { "requests", RPC_ARG_ARR, false });
@@ -373,7 +373,7 @@ static json_t *rpc_listunspent(struct rpc_context *ctx, json_t *params, struct r
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_list_unspent(w, &e, (int)minconf, (int)maxconf, addrs, rpc_arg_bool(params, 3, true));
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(listtransactions, { "label", RPC_ARG_STR, true }, { "count", RPC_ARG_NUM, true }, { "skip", RPC_ARG_NUM, true },
@@ -412,7 +412,7 @@ static json_t *rpc_gettransaction(struct rpc_context *ctx, json_t *params, struc
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_get_transaction(w, &e, &txid, rpc_arg_bool(params, 2, false));
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(abandontransaction, { "txid", RPC_ARG_STR, false });
@@ -429,7 +429,7 @@ static json_t *rpc_abandontransaction(struct rpc_context *ctx, json_t *params, s
     struct wallet_error e = { 0, "" };
     bool ok = wallet_abandon(w, &e, &txid);
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(lockunspent, { "unlock", RPC_ARG_BOOL, false }, { "transactions", RPC_ARG_ARR, true },
@@ -452,7 +452,7 @@ static json_t *rpc_lockunspent(struct rpc_context *ctx, json_t *params, struct r
     else
         ok = wallet_lock_unspent(w, &e, unlock, outs, rpc_arg_bool(params, 2, false));
     wallet_release(w);
-    return ok ? json_true() : fail_w(err, &e);
+    return ok ? json_true() : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(rescanblockchain, { "start_height", RPC_ARG_NUM, true }, { "stop_height", RPC_ARG_NUM, true });
@@ -469,7 +469,7 @@ static json_t *rpc_rescanblockchain(struct rpc_context *ctx, json_t *params, str
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_rescan(w, &e, (int32_t)start, (int32_t)stop);
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
 /* ---- sending ---------------------------------------------------------- */
@@ -590,7 +590,7 @@ static json_t *rpc_sendtoaddress(struct rpc_context *ctx, json_t *params, struct
     bool ok = wallet_send(w, &e, &txid, &fee, &r, 1, &o);
     wallet_release(w);
     if (!ok)
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     if (rpc_arg_bool(params, 10, false))
         return json_pack("{s:o,s:s}", "txid", rpc_json_hash(&txid), "fee_reason", "Fallback fee");
     return rpc_json_hash(&txid);
@@ -655,7 +655,7 @@ static json_t *rpc_sendmany(struct rpc_context *ctx, json_t *params, struct rpc_
         if (wallet_send(w, &e, &txid, &fee, r, n, &o))
             res = rpc_json_hash(&txid);
         else
-            fail_w(err, &e);
+            rpc_wallet_fail(err, &e);
     }
     wallet_release(w);
     mem_free(r);
@@ -735,7 +735,7 @@ static json_t *rpc_fundrawtransaction(struct rpc_context *ctx, json_t *params, s
     int change_pos;
     struct wallet_error e = { 0, "" };
     if (!wallet_fund(w, &e, &tx, &fee, &change_pos, sub, &o)) {
-        fail_w(err, &e);
+        rpc_wallet_fail(err, &e);
         goto out;
     }
     struct wbuf b;
@@ -787,7 +787,7 @@ static json_t *rpc_signrawtransactionwithwallet(struct rpc_context *ctx, json_t 
             json_object_set(res, "errors", errors);
         wbuf_clear(&b);
     } else {
-        fail_w(err, &e);
+        rpc_wallet_fail(err, &e);
     }
     json_decref(errors);
     tx_clear(&tx);
@@ -810,7 +810,7 @@ static json_t *rpc_encryptwallet(struct rpc_context *ctx, json_t *params, struct
     bool ok = wallet_encrypt(w, &e, p ? json_string_value(p) : "", p ? json_string_length(p) : 0);
     wallet_release(w);
     if (!ok)
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     return json_string("wallet encrypted; the wallet's private keys are now sealed under the passphrase. You need to make a new backup with the backupwallet RPC.");
 }
 
@@ -829,7 +829,7 @@ static json_t *rpc_walletpassphrase(struct rpc_context *ctx, json_t *params, str
     struct wallet_error e = { 0, "" };
     bool ok = wallet_unlock(w, &e, p ? json_string_value(p) : "", p ? json_string_length(p) : 0, timeout);
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(walletpassphrasechange, { "oldpassphrase", RPC_ARG_TEXT, false }, { "newpassphrase", RPC_ARG_TEXT, false });
@@ -845,7 +845,7 @@ static json_t *rpc_walletpassphrasechange(struct rpc_context *ctx, json_t *param
     bool ok = wallet_change_passphrase(w, &e, a ? json_string_value(a) : "", a ? json_string_length(a) : 0,
                                        b ? json_string_value(b) : "", b ? json_string_length(b) : 0);
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
 /* ---- util: descriptors without a wallet ------------------------------------ */

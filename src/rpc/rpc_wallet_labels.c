@@ -10,11 +10,6 @@
 #include "src/util/alloc.h"
 #include "wallet/wallet.h"
 
-static json_t *fail_w(struct rpc_error *err, const struct wallet_error *e)
-{
-    return rpc_fail(err, e->code, "%s", e->message);
-}
-
 /* Core's LabelFromValue: "*" is reserved. */
 static bool label_arg(struct rpc_error *err, const char **out, const json_t *params, size_t i)
 {
@@ -52,7 +47,7 @@ static json_t *rpc_setlabel(struct rpc_context *ctx, json_t *params, struct rpc_
     struct wallet_error e = { 0, "" };
     bool ok = wallet_set_label(w, &e, rpc_arg_str(params, 0, ""), label);
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(listlabels, { "purpose", RPC_ARG_STR, true });
@@ -113,7 +108,7 @@ static json_t *rpc_getreceivedbyaddress(struct rpc_context *ctx, json_t *params,
     bool ok = wallet_received_by_address(w, &e, &sum, rpc_arg_str(params, 0, ""), (int)minconf,
                                          rpc_arg_bool(params, 2, false));
     wallet_release(w);
-    return ok ? rpc_json_amount(sum) : fail_w(err, &e);
+    return ok ? rpc_json_amount(sum) : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(listreceivedbyaddress, { "minconf", RPC_ARG_NUM, true }, { "include_empty", RPC_ARG_BOOL, true },
@@ -159,7 +154,7 @@ static json_t *rpc_listreceivedbyaddress(struct rpc_context *ctx, json_t *params
     json_t *r = wallet_list_received(w, &e, (int)minconf, rpc_arg_bool(params, 1, false), *filter ? filter : NULL,
                                      rpc_arg_bool(params, 4, false));
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(listsinceblock, { "blockhash", RPC_ARG_STR, true }, { "target_confirmations", RPC_ARG_NUM, true },
@@ -207,7 +202,7 @@ static json_t *rpc_listsinceblock(struct rpc_context *ctx, json_t *params, struc
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_list_since_block(w, &e, *bh ? &since : NULL, (int)target, rpc_arg_bool(params, 3, true), label);
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
 RPC_ARGS(signmessage, { "address", RPC_ARG_STR, false }, { "message", RPC_ARG_TEXT, false });
@@ -236,7 +231,7 @@ static json_t *rpc_signmessage(struct rpc_context *ctx, json_t *params, struct r
     char *sig = wallet_sign_message(w, &e, rpc_arg_str(params, 0, ""), json_string_value(m), json_string_length(m));
     wallet_release(w);
     if (!sig)
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     json_t *v = json_string(sig);
     mem_free(sig);
     return v;

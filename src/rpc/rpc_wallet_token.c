@@ -16,11 +16,6 @@
 #include "wallet/wallet.h"
 #include "wallet/wallet_token.h"
 
-static json_t *fail_w(struct rpc_error *err, const struct wallet_error *e)
-{
-    return rpc_fail(err, e->code, "%s", e->message);
-}
-
 bool rpc_parse_token_amount(struct rpc_error *err, uint64_t *out, const json_t *v)
 {
     *out = 0;
@@ -169,7 +164,7 @@ static json_t *rpc_sendtoken(struct rpc_context *ctx, json_t *params, struct rpc
         if (wallet_send_token(w, &e, &txid, spk, len, amount, (uint32_t)asset, &o))
             r = rpc_json_hash(&txid);
         else
-            fail_w(err, &e);
+            rpc_wallet_fail(err, &e);
     }
     wallet_release(w);
     return r;
@@ -204,7 +199,7 @@ static json_t *rpc_vaultrepay(struct rpc_context *ctx, json_t *params, struct rp
             snprintf(vault, sizeof(vault), "%s:0", hex);
             r = json_pack("{s:s,s:s,s:I}", "txid", hex, "vault", vault, "debt", (json_int_t)left);
         } else {
-            fail_w(err, &e);
+            rpc_wallet_fail(err, &e);
         }
     }
     wallet_release(w);
@@ -239,7 +234,7 @@ static json_t *rpc_liquidatevault(struct rpc_context *ctx, json_t *params, struc
             hash256_to_hex(hex, &txid);
             r = json_pack("{s:s,s:I,s:I}", "txid", hex, "seized", (json_int_t)seized, "fee", (json_int_t)fee);
         } else {
-            fail_w(err, &e);
+            rpc_wallet_fail(err, &e);
         }
     }
     wallet_release(w);
