@@ -11,6 +11,7 @@
 #include "consensus/script.h"
 #include "consensus/token_prefix.h"
 #include "issuance/issuance_state.h"
+#include "src/chain/issuance_query.h"
 #include "src/rpc/issuance_view.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
@@ -442,6 +443,17 @@ bool rpc_need_chain(const struct rpc_context *ctx, struct rpc_error *err)
         return true;
     rpc_fail(err, RPC_IN_WARMUP, "Loading block index...");
     return false;
+}
+
+bool rpc_need_issuance(const struct rpc_context *ctx, struct rpc_error *err)
+{
+    if (!rpc_need_chain(ctx, err))
+        return false;
+    if (!chainstate_issuance_enabled(ctx->chain)) {
+        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
+        return false;
+    }
+    return true;
 }
 
 bool rpc_need_mempool(const struct rpc_context *ctx, struct rpc_error *err)

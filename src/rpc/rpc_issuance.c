@@ -26,17 +26,6 @@
 
 /* ---- shared ---- */
 
-static bool need_issuance(struct rpc_context *ctx, struct rpc_error *err)
-{
-    if (!rpc_need_chain(ctx, err))
-        return false;
-    if (!chainstate_issuance_enabled(ctx->chain)) {
-        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
-        return false;
-    }
-    return true;
-}
-
 static json_t *asset_id_json(const uint8_t id[32])
 {
     char hex[65];
@@ -189,7 +178,7 @@ static bool totals_one(void *arg, const struct chainstate_vault *v)
 
 json_t *rpc_issuance_info_json(struct rpc_context *ctx, struct rpc_error *err)
 {
-    if (!need_issuance(ctx, err))
+    if (!rpc_need_issuance(ctx, err))
         return NULL;
     struct chainstate *cs = ctx->chain;
     const struct chain_params *p = chainstate_params(cs);
@@ -304,7 +293,7 @@ static const struct rpc_arg getvault_args[] = { { "outpoint", RPC_ARG_STR, false
 
 static json_t *rpc_getvault(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    if (!rpc_args_check(err, params, getvault_args, 1, getvault_help) || !need_issuance(ctx, err))
+    if (!rpc_args_check(err, params, getvault_args, 1, getvault_help) || !rpc_need_issuance(ctx, err))
         return NULL;
     struct outpoint op;
     if (!rpc_outpoint_arg(err, &op, rpc_arg(params, 0), "outpoint"))
@@ -412,7 +401,7 @@ static int list_cmp(const void *pa, const void *pb)
 json_t *rpc_vault_list_json(struct rpc_context *ctx, struct rpc_error *err, uint64_t *total, int32_t *height,
                             const struct rpc_vault_query *q)
 {
-    if (!need_issuance(ctx, err))
+    if (!rpc_need_issuance(ctx, err))
         return NULL;
     struct chainstate *cs = ctx->chain;
     const struct chain_params *p = chainstate_params(cs);
@@ -458,7 +447,7 @@ out:
 
 static json_t *rpc_listvaults(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    if (!rpc_args_check(err, params, listvaults_args, 5, listvaults_help) || !need_issuance(ctx, err))
+    if (!rpc_args_check(err, params, listvaults_args, 5, listvaults_help) || !rpc_need_issuance(ctx, err))
         return NULL;
     const struct chain_params *p = chainstate_params(ctx->chain);
     struct rpc_vault_query q;
@@ -521,7 +510,7 @@ static const char auditreserves_help[] =
 
 static json_t *rpc_auditreserves(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    if (!rpc_args_check(err, params, NULL, 0, auditreserves_help) || !need_issuance(ctx, err))
+    if (!rpc_args_check(err, params, NULL, 0, auditreserves_help) || !rpc_need_issuance(ctx, err))
         return NULL;
     struct chainstate *cs = ctx->chain;
     const struct chain_params *p = chainstate_params(cs);
