@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "consensus/token_prefix.h"
+#include "src/util/hex.h"
 
 bool issuance_asset_params_ok(const struct chain_asset *a)
 {
@@ -19,6 +20,17 @@ int issuance_asset_index(const struct chain_asset *assets, size_t count, const u
     for (size_t i = 0; i < count; i++)
         if (memcmp(assets[i].asset_id, asset_id, 32) == 0)
             return (int)i;
+    return -1;
+}
+
+int issuance_asset_find(const struct chain_asset *assets, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (!strcmp(assets[i].ticker, name))
+            return (int)i;
+    uint8_t id[32];
+    if (hex_decode_reversed(id, 32, name))
+        return issuance_asset_index(assets, count, id);
     return -1;
 }
 

@@ -96,4 +96,11 @@ __attribute__((warn_unused_result)) bool issuance_state_init_genesis(struct val_
 /** Returns the index of asset_id in assets, or -1. */
 int issuance_asset_index(const struct chain_asset *assets, size_t count, const uint8_t asset_id[32]);
 
+/**
+ * Returns the index of the asset name names, or -1: its ticker ("HUSD") or
+ * its asset id as 64 hex digits of either case in display order (as the
+ * RPCs show it). The one lookup of an asset by name (RPCs, wallet).
+ */
+int issuance_asset_find(const struct chain_asset *assets, size_t count, const char *name);
+
 #endif

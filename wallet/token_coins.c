@@ -7,7 +7,6 @@
 #include "consensus/params.h"
 #include "issuance/issuance_state.h"
 #include "src/util/alloc.h"
-#include "src/util/hex.h"
 #include "wallet/wallet_internal.h"
 #include "wallet/wallet_owner.h"
 
@@ -102,16 +101,4 @@ bool token_select(size_t *idx, size_t *count, const uint64_t *amounts, size_t n,
     }
     mem_free(order);
     return ok;
-}
-
-int wallet_token_asset_find(const struct wallet *w, const char *s)
-{
-    const struct chain_params *p = w->params;
-    for (size_t i = 0; i < p->asset_count; i++)
-        if (!strcmp(p->assets[i].ticker, s))
-            return (int)i;
-    uint8_t id[32];
-    if (strlen(s) == 64 && hex_decode_reversed(id, 32, s))
-        return issuance_asset_index(p->assets, p->asset_count, id);
-    return -1;
 }

@@ -49,13 +49,6 @@ __attribute__((warn_unused_result)) bool token_select(size_t *idx, size_t *count
                                                       uint64_t target);
 
 /**
- * Returns the index of the asset named by s in the chain's assets: its
- * ticker ("HUSD") or its asset id as 64 hex digits in display order (as
- * the RPCs show it); -1 if none.
- */
-int wallet_token_asset_find(const struct wallet *w, const char *s);
-
-/**
  * The "tokens" array of a listtransactions/gettransaction entry for output
  * o: [{"asset": ticker, "asset_id": hex, "amount": n}] with n negated for a
  * "send" entry; NULL when o carries no TOKEN prefix of a known asset.

@@ -1,5 +1,4 @@
 /* gettokenbalance and listtokenunspent (wallet/wallet_token.h). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,29 +14,6 @@
 #include "wallet/wallet_internal.h"
 #include "wallet/wallet_owner.h"
 #include "wallet/wallet_token.h"
-
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    e->code = code;
-    vsnprintf(e->message, sizeof(e->message), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
-int wallet_token_asset(struct wallet *w, struct wallet_error *e, const char *s)
-{
-    if (!w->params->tokens_enabled || w->params->asset_count == 0)
-        return werr(e, WALLET_E_MISC, "This chain has no issuance layer"), -1;
-    if (!s)
-        return 0;
-    int a = wallet_token_asset_find(w, s);
-    if (a < 0)
-        werr(e, WALLET_E_INVALID_PARAMETER, "Unknown asset: %s (a ticker or an asset id)", s);
-    return a;
-}
 
 json_t *wallet_token_balance_json(struct wallet *w, int asset, int minconf)
 {

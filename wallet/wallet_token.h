@@ -18,13 +18,6 @@
 #include "wallet/wallet.h"
 
 /**
- * Returns the index of the asset s names (ticker or display-order asset
- * id), or -1 with e set (-8 "Unknown asset"). s NULL: the chain's first
- * asset, or -1 with -1 "This chain has no issuance layer".
- */
-int wallet_token_asset(struct wallet *w, struct wallet_error *e, const char *s);
-
-/**
  * gettokenbalance: the trusted token balance (confirmed at least minconf
  * times, or our own trusted unconfirmed) of asset (>= 0: a JSON integer),
  * or of every asset (asset < 0: {"<ticker>": n, ...}).

@@ -10,6 +10,9 @@
 #include "consensus/params.h"
 #include "consensus/script.h"
 #include "consensus/token_prefix.h"
+#include "issuance/issuance_state.h"
+#include "src/chain/issuance_query.h"
+#include "src/rpc/issuance_view.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
 
@@ -442,10 +445,51 @@ bool rpc_need_chain(const struct rpc_context *ctx, struct rpc_error *err)
     return false;
 }
 
+bool rpc_need_issuance(const struct rpc_context *ctx, struct rpc_error *err)
+{
+    if (!rpc_need_chain(ctx, err))
+        return false;
+    if (!chainstate_issuance_enabled(ctx->chain)) {
+        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
+        return false;
+    }
+    return true;
+}
+
 bool rpc_need_mempool(const struct rpc_context *ctx, struct rpc_error *err)
 {
     if (ctx->mempool)
         return true;
     rpc_fail(err, RPC_CLIENT_MEMPOOL_DISABLED, "Mempool disabled or instance not found");
     return false;
+}
+
+bool rpc_outpoint_arg(struct rpc_error *err, struct outpoint *op, const json_t *v, const char *noun)
+{
+    const char *s = rpc_json_cstr(v);
+    if (!s || !rpc_parse_outpoint_text(op, s)) {
+        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid %s: expected \"txid:vout\"", noun);
+        return false;
+    }
+    return true;
+}
+
+bool rpc_asset_arg(struct rpc_error *err, size_t *out, const struct chain_params *p, const json_t *v)
+{
+    *out = 0;
+    if (!p->tokens_enabled || p->asset_count == 0) {
+        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
+        return false;
+    }
+    if (!v)
+        return true;
+    /* rpc_args_check has refused a string with an embedded NUL byte already */
+    const char *name = rpc_json_cstr(v);
+    int i = name ? issuance_asset_find(p->assets, p->asset_count, name) : -1;
+    if (i < 0) {
+        rpc_fail(err, RPC_INVALID_PARAMETER, "Unknown asset: %.100s", name ? name : "");
+        return false;
+    }
+    *out = (size_t)i;
+    return true;
 }

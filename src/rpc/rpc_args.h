@@ -51,6 +51,15 @@ struct rpc_arg {
     bool optional;
 };
 
+/* A handler's declared arguments, and the check that starts it (returns
+ * NULL from the handler, with *err set, when params do not fit):
+ *   RPC_ARGS(sendtoken, { "address", RPC_ARG_TEXT, false }, ...);
+ *   ... rpc_sendtoken(ctx, params, err) { RPC_ARGS_CHECK(sendtoken, sendtoken_help); ... } */
+#define RPC_ARGS(name, ...) static const struct rpc_arg name##_args[] = { __VA_ARGS__ }
+#define RPC_ARGS_CHECK(name, help)                                                                          \
+    if (!rpc_args_check(err, params, name##_args, sizeof(name##_args) / sizeof(name##_args[0]), help)) \
+        return NULL
+
 /**
  * Checks params (a JSON array) against the n declared args: the count must
  * lie between the number of leading required args and n, and every present
@@ -147,6 +156,23 @@ __attribute__((warn_unused_result)) bool rpc_parse_hash(struct rpc_error *err, s
  */
 uint8_t *rpc_parse_hex(struct rpc_error *err, size_t *len, const json_t *v, const char *name);
 
+/**
+ * An outpoint argument "txid:vout" (rpc_parse_outpoint_text). noun names
+ * the argument in the message. Out: *op. Returns false with *err =
+ * RPC_INVALID_PARAMETER "Invalid <noun>: expected \"txid:vout\"".
+ */
+__attribute__((warn_unused_result)) bool rpc_outpoint_arg(struct rpc_error *err, struct outpoint *op,
+                                                          const json_t *v, const char *noun);
+
+/**
+ * An asset argument: a ticker or an asset id (issuance_asset_find); v NULL
+ * (absent): the chain's first asset. Out: *out, an index into p->assets.
+ * Returns false with *err = RPC_MISC_ERROR "This chain has no issuance
+ * layer" or RPC_INVALID_PARAMETER "Unknown asset: <name>".
+ */
+__attribute__((warn_unused_result)) bool rpc_asset_arg(struct rpc_error *err, size_t *out,
+                                                       const struct chain_params *p, const json_t *v);
+
 /** Fills *style for a chain: the chain's address prefixes and its token
  *  flag (style borrows params, which are constant tables). */
 void rpc_tx_style_init(struct rpc_tx_style *style, const struct chain_params *params);
@@ -168,6 +194,8 @@ __attribute__((warn_unused_result)) bool rpc_decode_hex_tx(struct tx *out, const
 
 /** Sets *err to RPC_IN_WARMUP "Loading block index..." and returns false if ctx has no chainstate. */
 bool rpc_need_chain(const struct rpc_context *ctx, struct rpc_error *err);
+/** rpc_need_chain, then RPC_MISC_ERROR "This chain has no issuance layer" and false if its issuance layer is off. */
+bool rpc_need_issuance(const struct rpc_context *ctx, struct rpc_error *err);
 /** Sets *err to Core's -33 "Mempool disabled or instance not found" and returns false if ctx has no mempool. */
 bool rpc_need_mempool(const struct rpc_context *ctx, struct rpc_error *err);
 #define RPC_CLIENT_MEMPOOL_DISABLED (-33)

@@ -263,6 +263,22 @@ json_t *rpc_blockchain_info_json(struct chainstate *cs)
 
 /* ---- getblock / getblockheader ---- */
 
+/* The fields getblock and getblockheader describe alike (Core's help text). */
+#define BLOCK_HEADER_FIELDS_HELP \
+    "{                                 (json object)\n" \
+    "  \"hash\" : \"hex\",                 (string) the block hash (same as provided)\n" \
+    "  \"confirmations\" : n,            (numeric) The number of confirmations, or -1 if the block is not on the main chain\n" \
+    "  \"height\" : n,                   (numeric) The block height or index\n" \
+    "  \"version\" : n,                  (numeric) The block version\n" \
+    "  \"versionHex\" : \"hex\",           (string) The block version formatted in hexadecimal\n" \
+    "  \"merkleroot\" : \"hex\",           (string) The merkle root\n" \
+    "  \"time\" : xxx,                   (numeric) The block time expressed in UNIX epoch time\n" \
+    "  \"mediantime\" : xxx,             (numeric) The median block time expressed in UNIX epoch time\n" \
+    "  \"nonce\" : n,                    (numeric) The nonce\n" \
+    "  \"bits\" : \"hex\",                 (string) nBits: compact representation of the block difficulty target\n" \
+    "  \"target\" : \"hex\",               (string) The difficulty target\n" \
+    "  \"difficulty\" : n,               (numeric) The difficulty\n"
+
 static const struct rpc_arg getblock_args[] = {
     {"blockhash", RPC_ARG_STR, false},
     {"verbosity|verbose", RPC_ARG_ANY, true},
@@ -282,19 +298,7 @@ static const char getblock_help[] =
     "\"hex\"    (string) A string that is serialized, hex-encoded data for block 'hash'\n"
     "\n"
     "Result (for verbosity = 1):\n"
-    "{                                 (json object)\n"
-    "  \"hash\" : \"hex\",                 (string) the block hash (same as provided)\n"
-    "  \"confirmations\" : n,            (numeric) The number of confirmations, or -1 if the block is not on the main chain\n"
-    "  \"height\" : n,                   (numeric) The block height or index\n"
-    "  \"version\" : n,                  (numeric) The block version\n"
-    "  \"versionHex\" : \"hex\",           (string) The block version formatted in hexadecimal\n"
-    "  \"merkleroot\" : \"hex\",           (string) The merkle root\n"
-    "  \"time\" : xxx,                   (numeric) The block time expressed in UNIX epoch time\n"
-    "  \"mediantime\" : xxx,             (numeric) The median block time expressed in UNIX epoch time\n"
-    "  \"nonce\" : n,                    (numeric) The nonce\n"
-    "  \"bits\" : \"hex\",                 (string) nBits: compact representation of the block difficulty target\n"
-    "  \"target\" : \"hex\",               (string) The difficulty target\n"
-    "  \"difficulty\" : n,               (numeric) The difficulty\n"
+    BLOCK_HEADER_FIELDS_HELP
     "  \"chainwork\" : \"hex\",            (string) Expected number of hashes required to produce the chain up to this block (in hex)\n"
     "  \"nTx\" : n,                      (numeric) The number of transactions in the block\n"
     "  \"previousblockhash\" : \"hex\",    (string, optional) The hash of the previous block (if available)\n"
@@ -380,19 +384,7 @@ static const char getblockheader_help[] =
     "2. verbose      (boolean, optional, default=true) true for a json object, false for the hex-encoded data\n"
     "\n"
     "Result (for verbose = true):\n"
-    "{                                 (json object)\n"
-    "  \"hash\" : \"hex\",                 (string) the block hash (same as provided)\n"
-    "  \"confirmations\" : n,            (numeric) The number of confirmations, or -1 if the block is not on the main chain\n"
-    "  \"height\" : n,                   (numeric) The block height or index\n"
-    "  \"version\" : n,                  (numeric) The block version\n"
-    "  \"versionHex\" : \"hex\",           (string) The block version formatted in hexadecimal\n"
-    "  \"merkleroot\" : \"hex\",           (string) The merkle root\n"
-    "  \"time\" : xxx,                   (numeric) The block time expressed in UNIX epoch time\n"
-    "  \"mediantime\" : xxx,             (numeric) The median block time expressed in UNIX epoch time\n"
-    "  \"nonce\" : n,                    (numeric) The nonce\n"
-    "  \"bits\" : \"hex\",                 (string) nBits: compact representation of the block difficulty target\n"
-    "  \"target\" : \"hex\",               (string) The difficulty target\n"
-    "  \"difficulty\" : n,               (numeric) The difficulty\n"
+    BLOCK_HEADER_FIELDS_HELP
     "  \"chainwork\" : \"hex\",            (string) Expected number of hashes required to produce the current chain\n"
     "  \"nTx\" : n,                      (numeric) The number of transactions in the block\n"
     "  \"previousblockhash\" : \"hex\",    (string, optional) The hash of the previous block (if available)\n"

@@ -26,17 +26,6 @@
 
 /* ---- shared ---- */
 
-static bool need_issuance(struct rpc_context *ctx, struct rpc_error *err)
-{
-    if (!rpc_need_chain(ctx, err))
-        return false;
-    if (!chainstate_issuance_enabled(ctx->chain)) {
-        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
-        return false;
-    }
-    return true;
-}
-
 static json_t *asset_id_json(const uint8_t id[32])
 {
     char hex[65];
@@ -70,17 +59,6 @@ static json_t *locking_script_json(struct chainstate *cs, const struct outpoint 
     }
     coin_clear(&c);
     return r;
-}
-
-/* Parses params[i] ("txid:vout") into *op. */
-static bool parse_outpoint_arg(struct rpc_error *err, struct outpoint *op, const json_t *params, size_t i)
-{
-    const char *s = rpc_json_cstr(rpc_arg(params, i));
-    if (!s || !rpc_parse_outpoint_text(op, s)) {
-        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid outpoint: expected \"txid:vout\"");
-        return false;
-    }
-    return true;
 }
 
 /* The state of the tip with its height, under the chain lock (the caller holds it). */
@@ -200,7 +178,7 @@ static bool totals_one(void *arg, const struct chainstate_vault *v)
 
 json_t *rpc_issuance_info_json(struct rpc_context *ctx, struct rpc_error *err)
 {
-    if (!need_issuance(ctx, err))
+    if (!rpc_need_issuance(ctx, err))
         return NULL;
     struct chainstate *cs = ctx->chain;
     const struct chain_params *p = chainstate_params(cs);
@@ -315,10 +293,10 @@ static const struct rpc_arg getvault_args[] = { { "outpoint", RPC_ARG_STR, false
 
 static json_t *rpc_getvault(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    if (!rpc_args_check(err, params, getvault_args, 1, getvault_help) || !need_issuance(ctx, err))
+    if (!rpc_args_check(err, params, getvault_args, 1, getvault_help) || !rpc_need_issuance(ctx, err))
         return NULL;
     struct outpoint op;
-    if (!parse_outpoint_arg(err, &op, params, 0))
+    if (!rpc_outpoint_arg(err, &op, rpc_arg(params, 0), "outpoint"))
         return NULL;
     struct chainstate *cs = ctx->chain;
     struct issuance_state *s = mem_alloc(sizeof(*s));
@@ -420,22 +398,10 @@ static int list_cmp(const void *pa, const void *pb)
     return a->v.outpoint.n < b->v.outpoint.n ? -1 : a->v.outpoint.n > b->v.outpoint.n;
 }
 
-/* Finds an asset by ticker or by id (display order). Returns its index or -1. */
-static int rpc_issuance_find_asset(const struct chain_params *p, const char *name)
-{
-    for (size_t i = 0; i < p->asset_count; i++) {
-        char hex[65];
-        hex_encode_reversed(hex, p->assets[i].asset_id, 32);
-        if (!strcmp(p->assets[i].ticker, name) || !strcasecmp(hex, name))
-            return (int)i;
-    }
-    return -1;
-}
-
 json_t *rpc_vault_list_json(struct rpc_context *ctx, struct rpc_error *err, uint64_t *total, int32_t *height,
                             const struct rpc_vault_query *q)
 {
-    if (!need_issuance(ctx, err))
+    if (!rpc_need_issuance(ctx, err))
         return NULL;
     struct chainstate *cs = ctx->chain;
     const struct chain_params *p = chainstate_params(cs);
@@ -481,15 +447,17 @@ out:
 
 static json_t *rpc_listvaults(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    if (!rpc_args_check(err, params, listvaults_args, 5, listvaults_help) || !need_issuance(ctx, err))
+    if (!rpc_args_check(err, params, listvaults_args, 5, listvaults_help) || !rpc_need_issuance(ctx, err))
         return NULL;
     const struct chain_params *p = chainstate_params(ctx->chain);
     struct rpc_vault_query q;
     memset(&q, 0, sizeof(q));
     q.asset = -1;
-    const char *asset = rpc_arg_str(params, 0, NULL);
-    if (asset && (q.asset = rpc_issuance_find_asset(p, asset)) < 0)
-        return rpc_fail(err, RPC_INVALID_PARAMETER, "Unknown asset: %.100s", asset);
+    const json_t *av = rpc_arg(params, 0);
+    size_t asset;
+    if (!rpc_asset_arg(err, &asset, p, av))
+        return NULL;
+    q.asset = av ? (int)asset : -1; /* absent: every asset */
     int64_t count, skip;
     if (!rpc_arg_int(err, &count, params, 1, 100, RPC_INT64) || !rpc_arg_int(err, &skip, params, 2, 0, RPC_INT64) ||
         !rpc_arg_int(err, &q.minratio, params, 3, 0, RPC_INT64) ||
@@ -542,7 +510,7 @@ static const char auditreserves_help[] =
 
 static json_t *rpc_auditreserves(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    if (!rpc_args_check(err, params, NULL, 0, auditreserves_help) || !need_issuance(ctx, err))
+    if (!rpc_args_check(err, params, NULL, 0, auditreserves_help) || !rpc_need_issuance(ctx, err))
         return NULL;
     struct chainstate *cs = ctx->chain;
     const struct chain_params *p = chainstate_params(cs);

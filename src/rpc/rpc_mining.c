@@ -69,6 +69,18 @@ static json_t *generate(struct rpc_context *ctx, struct rpc_error *err, const ui
     return r;
 }
 
+/* The result and the examples' heading of generatetoaddress, generatetodescriptor and generatetovault. */
+#define GENERATE_RESULT_HELP \
+    "\n" \
+    "Result:\n" \
+    "[           (json array) hashes of blocks generated\n" \
+    "  \"hex\",    (string) blockhash\n" \
+    "  ...\n" \
+    "]\n" \
+    "\n" \
+    "Examples:\n" \
+    "\n"
+
 static const struct rpc_arg generatetoaddress_args[] = {
     {"nblocks", RPC_ARG_NUM, false},
     {"address", RPC_ARG_TEXT, false},
@@ -83,15 +95,7 @@ static const char generatetoaddress_help[] =
     "1. nblocks     (numeric, required) How many blocks are generated.\n"
     "2. address     (string, required) The address to send the newly generated hashmint to.\n"
     "3. maxtries    (numeric, optional, default=1000000) How many iterations to try.\n"
-    "\n"
-    "Result:\n"
-    "[           (json array) hashes of blocks generated\n"
-    "  \"hex\",    (string) blockhash\n"
-    "  ...\n"
-    "]\n"
-    "\n"
-    "Examples:\n"
-    "\n"
+    GENERATE_RESULT_HELP
     "Generate 11 blocks to myaddress\n" RPC_HELP_CLI("generatetoaddress", "11 \"myaddress\"")
     "If you are using the hashmint wallet, you can get a new address to send the newly generated hashmint to with:\n"
     RPC_HELP_CLI("getnewaddress", "");
@@ -127,15 +131,7 @@ static const char generatetodescriptor_help[] =
     "2. descriptor    (string, required) The descriptor to send the newly generated hashmint to (addr(), raw(), pk(), pkh(),\n"
     "                 wpkh(), sh(), wsh(), multi(), sortedmulti(), tr(KEY); hex or WIF keys, no ranges; checksum optional).\n"
     "3. maxtries      (numeric, optional, default=1000000) How many iterations to try.\n"
-    "\n"
-    "Result:\n"
-    "[           (json array) hashes of blocks generated\n"
-    "  \"hex\",    (string) blockhash\n"
-    "  ...\n"
-    "]\n"
-    "\n"
-    "Examples:\n"
-    "\n"
+    GENERATE_RESULT_HELP
     "Generate 11 blocks to mydesc\n" RPC_HELP_CLI("generatetodescriptor", "11 \"mydesc\"");
 
 static json_t *rpc_generatetodescriptor(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
@@ -178,15 +174,7 @@ static const char generatetovault_help[] =
     "2. address     (string, required) The vault owner's address (also paid the rest).\n"
     "3. share       (numeric, optional, default=100) Percent of the coinbase value locked in the vault, 1 to 100.\n"
     "4. maxtries    (numeric, optional, default=1000000) How many iterations to try.\n"
-    "\n"
-    "Result:\n"
-    "[           (json array) hashes of blocks generated\n"
-    "  \"hex\",    (string) blockhash\n"
-    "  ...\n"
-    "]\n"
-    "\n"
-    "Examples:\n"
-    "\n"
+    GENERATE_RESULT_HELP
     "Open 10 vaults with the whole coinbase\n" RPC_HELP_CLI("generatetovault", "10 \"myaddress\"")
     "Lock half of each coinbase\n" RPC_HELP_CLI("generatetovault", "10 \"myaddress\" 50");
 

@@ -29,11 +29,6 @@
 #include "wallet/tx_sign.h"
 #include "wallet/wallet.h"
 
-#define ARGS(name, ...) static const struct rpc_arg name##_args[] = { __VA_ARGS__ }
-#define CHECK(name, help)                                                                                   \
-    if (!rpc_args_check(err, params, name##_args, sizeof(name##_args) / sizeof(name##_args[0]), help)) \
-        return NULL
-
 /* Core's DecodeBase64PSBT failure: -22 "TX decode failed <why>". */
 static bool decode_arg(struct rpc_error *err, struct psbt *p, const json_t *v)
 {
@@ -436,7 +431,7 @@ static bool psbt_fee(const struct psbt *p, int64_t *fee)
     return true;
 }
 
-ARGS(decodepsbt, { "psbt", RPC_ARG_STR, false });
+RPC_ARGS(decodepsbt, { "psbt", RPC_ARG_STR, false });
 static const char decodepsbt_help[] =
     "decodepsbt \"psbt\"\n"
     "\n"
@@ -448,7 +443,7 @@ static const char decodepsbt_help[] =
     "Result: {tx, global_xpubs, psbt_version, proprietary, unknown, inputs, outputs, fee} as Bitcoin Core.\n";
 static json_t *rpc_decodepsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(decodepsbt, decodepsbt_help);
+    RPC_ARGS_CHECK(decodepsbt, decodepsbt_help);
     struct psbt p;
     if (!decode_arg(err, &p, rpc_arg(params, 0)))
         return NULL;
@@ -506,8 +501,8 @@ static json_t *rpc_decodepsbt(struct rpc_context *ctx, json_t *params, struct rp
 
 /* ---- createpsbt / converttopsbt ------------------------------------------ */
 
-ARGS(createpsbt, { "inputs", RPC_ARG_ARR, false }, { "outputs", RPC_ARG_ANY, false }, { "locktime", RPC_ARG_NUM, true },
-     { "replaceable", RPC_ARG_BOOL, true }, { "version", RPC_ARG_NUM, true }, { "psbt_version", RPC_ARG_NUM, true });
+RPC_ARGS(createpsbt, { "inputs", RPC_ARG_ARR, false }, { "outputs", RPC_ARG_ANY, false }, { "locktime", RPC_ARG_NUM, true },
+         { "replaceable", RPC_ARG_BOOL, true }, { "version", RPC_ARG_NUM, true }, { "psbt_version", RPC_ARG_NUM, true });
 static const char createpsbt_help[] =
     "createpsbt [{\"txid\":\"hex\",\"vout\":n,\"sequence\":n},...] [{\"address\":amount,...},{\"data\":\"hex\"},...] ( locktime replaceable version psbt_version )\n"
     "\n"
@@ -520,7 +515,7 @@ static const char createpsbt_help[] =
     "\"str\"    (string) The resulting raw transaction (base64-encoded string)\n";
 static json_t *rpc_createpsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(createpsbt, createpsbt_help);
+    RPC_ARGS_CHECK(createpsbt, createpsbt_help);
     int64_t version, psbt_version;
     if (!rpc_arg_int(err, &version, params, 4, 2, RPC_INT32) ||
         !rpc_arg_int(err, &psbt_version, params, 5, 0, RPC_UINT32))
@@ -557,8 +552,8 @@ static json_t *rpc_createpsbt(struct rpc_context *ctx, json_t *params, struct rp
     return r;
 }
 
-ARGS(converttopsbt, { "hexstring", RPC_ARG_STR, false }, { "permitsigdata", RPC_ARG_BOOL, true },
-     { "iswitness", RPC_ARG_BOOL, true });
+RPC_ARGS(converttopsbt, { "hexstring", RPC_ARG_STR, false }, { "permitsigdata", RPC_ARG_BOOL, true },
+         { "iswitness", RPC_ARG_BOOL, true });
 static const char converttopsbt_help[] =
     "converttopsbt \"hexstring\" ( permitsigdata iswitness )\n"
     "\n"
@@ -574,7 +569,7 @@ static const char converttopsbt_help[] =
 static json_t *rpc_converttopsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
     (void)ctx;
-    CHECK(converttopsbt, converttopsbt_help);
+    RPC_ARGS_CHECK(converttopsbt, converttopsbt_help);
     bool permit = rpc_arg_bool(params, 1, false);
     bool try_witness = rpc_arg(params, 2) ? rpc_arg_bool(params, 2, true) : true;
     bool try_no_witness = rpc_arg(params, 2) ? !rpc_arg_bool(params, 2, true) : true;
@@ -638,7 +633,7 @@ static void free_array(struct psbt *v, size_t n)
     mem_free(v);
 }
 
-ARGS(combinepsbt, { "txs", RPC_ARG_ARR, false });
+RPC_ARGS(combinepsbt, { "txs", RPC_ARG_ARR, false });
 static const char combinepsbt_help[] =
     "combinepsbt [\"psbt\",...]\n"
     "\n"
@@ -653,7 +648,7 @@ static const char combinepsbt_help[] =
 static json_t *rpc_combinepsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
     (void)ctx;
-    CHECK(combinepsbt, combinepsbt_help);
+    RPC_ARGS_CHECK(combinepsbt, combinepsbt_help);
     struct psbt *v;
     size_t n;
     if (!decode_array(err, rpc_arg(params, 0), &v, &n))
@@ -677,7 +672,7 @@ static json_t *rpc_combinepsbt(struct rpc_context *ctx, json_t *params, struct r
     return r;
 }
 
-ARGS(joinpsbts, { "txs", RPC_ARG_ARR, false });
+RPC_ARGS(joinpsbts, { "txs", RPC_ARG_ARR, false });
 static const char joinpsbts_help[] =
     "joinpsbts [\"psbt\",...]\n"
     "\n"
@@ -689,7 +684,7 @@ static const char joinpsbts_help[] =
 static json_t *rpc_joinpsbts(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
     (void)ctx;
-    CHECK(joinpsbts, joinpsbts_help);
+    RPC_ARGS_CHECK(joinpsbts, joinpsbts_help);
     struct psbt *v;
     size_t n;
     if (!decode_array(err, rpc_arg(params, 0), &v, &n))
@@ -757,7 +752,7 @@ out:
 
 /* ---- finalizepsbt / analyzepsbt ------------------------------------------ */
 
-ARGS(finalizepsbt, { "psbt", RPC_ARG_STR, false }, { "extract", RPC_ARG_BOOL, true });
+RPC_ARGS(finalizepsbt, { "psbt", RPC_ARG_STR, false }, { "extract", RPC_ARG_BOOL, true });
 static const char finalizepsbt_help[] =
     "finalizepsbt \"psbt\" ( extract )\n"
     "Finalize the inputs of a PSBT. If the transaction is fully signed, it will produce a\n"
@@ -774,7 +769,7 @@ static const char finalizepsbt_help[] =
     "{ \"psbt\" : \"str\", \"hex\" : \"hex\", \"complete\" : true|false }\n";
 static json_t *rpc_finalizepsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(finalizepsbt, finalizepsbt_help);
+    RPC_ARGS_CHECK(finalizepsbt, finalizepsbt_help);
     struct psbt p;
     if (!decode_arg(err, &p, rpc_arg(params, 0)))
         return NULL;
@@ -797,7 +792,7 @@ static json_t *rpc_finalizepsbt(struct rpc_context *ctx, json_t *params, struct 
     return r;
 }
 
-ARGS(analyzepsbt, { "psbt", RPC_ARG_STR, false });
+RPC_ARGS(analyzepsbt, { "psbt", RPC_ARG_STR, false });
 static const char analyzepsbt_help[] =
     "analyzepsbt \"psbt\"\n"
     "\n"
@@ -807,7 +802,7 @@ static const char analyzepsbt_help[] =
     "{ \"inputs\" : [ { \"has_utxo\", \"is_final\", \"missing\", \"next\" } ], \"fee\", \"next\" }\n";
 static json_t *rpc_analyzepsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(analyzepsbt, analyzepsbt_help);
+    RPC_ARGS_CHECK(analyzepsbt, analyzepsbt_help);
     struct psbt p;
     if (!decode_arg(err, &p, rpc_arg(params, 0)))
         return NULL;
@@ -868,7 +863,6 @@ static json_t *rpc_analyzepsbt(struct rpc_context *ctx, json_t *params, struct r
     psbt_clear(&p);
     return r;
 }
-
 
 /* ---- utxoupdatepsbt / descriptorprocesspsbt ------------------------------ */
 
@@ -973,7 +967,7 @@ static void update_from_chain(struct rpc_context *ctx, struct psbt *p)
     chainstate_unlock(ctx->chain);
 }
 
-ARGS(utxoupdatepsbt, { "psbt", RPC_ARG_STR, false }, { "descriptors", RPC_ARG_ARR, true });
+RPC_ARGS(utxoupdatepsbt, { "psbt", RPC_ARG_STR, false }, { "descriptors", RPC_ARG_ARR, true });
 static const char utxoupdatepsbt_help[] =
     "utxoupdatepsbt \"psbt\" ( [\"\",{\"desc\":\"str\",\"range\":n or [n,n]},...] )\n"
     "\n"
@@ -983,7 +977,7 @@ static const char utxoupdatepsbt_help[] =
     "\"str\"    (string) The base64-encoded partially signed transaction with inputs updated\n";
 static json_t *rpc_utxoupdatepsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(utxoupdatepsbt, utxoupdatepsbt_help);
+    RPC_ARGS_CHECK(utxoupdatepsbt, utxoupdatepsbt_help);
     struct psbt p;
     if (!decode_arg(err, &p, rpc_arg(params, 0)))
         return NULL;
@@ -1001,8 +995,8 @@ static json_t *rpc_utxoupdatepsbt(struct rpc_context *ctx, json_t *params, struc
     return r;
 }
 
-ARGS(descriptorprocesspsbt, { "psbt", RPC_ARG_STR, false }, { "descriptors", RPC_ARG_ARR, false },
-     { "sighashtype", RPC_ARG_STR, true }, { "bip32derivs", RPC_ARG_BOOL, true }, { "finalize", RPC_ARG_BOOL, true });
+RPC_ARGS(descriptorprocesspsbt, { "psbt", RPC_ARG_STR, false }, { "descriptors", RPC_ARG_ARR, false },
+         { "sighashtype", RPC_ARG_STR, true }, { "bip32derivs", RPC_ARG_BOOL, true }, { "finalize", RPC_ARG_BOOL, true });
 static const char descriptorprocesspsbt_help[] =
     "descriptorprocesspsbt \"psbt\" [\"\",{\"desc\":\"str\",\"range\":n or [n,n]},...] ( \"sighashtype\" bip32derivs finalize )\n"
     "\n"
@@ -1013,7 +1007,7 @@ static const char descriptorprocesspsbt_help[] =
     "{ \"psbt\" : \"str\", \"complete\" : true|false, \"hex\" : \"hex\" (if complete) }\n";
 static json_t *rpc_descriptorprocesspsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(descriptorprocesspsbt, descriptorprocesspsbt_help);
+    RPC_ARGS_CHECK(descriptorprocesspsbt, descriptorprocesspsbt_help);
     int ht;
     if (!tx_sign_parse_sighash(&ht, rpc_arg_str(params, 2, "DEFAULT")))
         return rpc_fail(err, RPC_INVALID_PARAMETER, "'%s' is not a valid sighash parameter.", rpc_arg_str(params, 2, ""));
@@ -1054,8 +1048,8 @@ static json_t *rpc_descriptorprocesspsbt(struct rpc_context *ctx, json_t *params
 
 /* ---- wallet: walletprocesspsbt / walletcreatefundedpsbt ------------------ */
 
-ARGS(walletprocesspsbt, { "psbt", RPC_ARG_STR, false }, { "sign", RPC_ARG_BOOL, true },
-     { "sighashtype", RPC_ARG_STR, true }, { "bip32derivs", RPC_ARG_BOOL, true }, { "finalize", RPC_ARG_BOOL, true });
+RPC_ARGS(walletprocesspsbt, { "psbt", RPC_ARG_STR, false }, { "sign", RPC_ARG_BOOL, true },
+         { "sighashtype", RPC_ARG_STR, true }, { "bip32derivs", RPC_ARG_BOOL, true }, { "finalize", RPC_ARG_BOOL, true });
 static const char walletprocesspsbt_help[] =
     "walletprocesspsbt \"psbt\" ( sign \"sighashtype\" bip32derivs finalize )\n"
     "\n"
@@ -1073,7 +1067,7 @@ static const char walletprocesspsbt_help[] =
     "{ \"psbt\" : \"str\", \"complete\" : true|false, \"hex\" : \"hex\" (if complete) }\n";
 static json_t *rpc_walletprocesspsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(walletprocesspsbt, walletprocesspsbt_help);
+    RPC_ARGS_CHECK(walletprocesspsbt, walletprocesspsbt_help);
     int ht;
     if (!tx_sign_parse_sighash(&ht, rpc_arg_str(params, 2, "DEFAULT")))
         return rpc_fail(err, RPC_INVALID_PARAMETER, "'%s' is not a valid sighash parameter.", rpc_arg_str(params, 2, ""));
@@ -1110,8 +1104,8 @@ static json_t *rpc_walletprocesspsbt(struct rpc_context *ctx, json_t *params, st
     return r;
 }
 
-ARGS(walletcreatefundedpsbt, { "inputs", RPC_ARG_ARR, true }, { "outputs", RPC_ARG_ANY, false },
-     { "locktime", RPC_ARG_NUM, true }, { "options", RPC_ARG_OBJ, true }, { "bip32derivs", RPC_ARG_BOOL, true });
+RPC_ARGS(walletcreatefundedpsbt, { "inputs", RPC_ARG_ARR, true }, { "outputs", RPC_ARG_ANY, false },
+         { "locktime", RPC_ARG_NUM, true }, { "options", RPC_ARG_OBJ, true }, { "bip32derivs", RPC_ARG_BOOL, true });
 static const char walletcreatefundedpsbt_help[] =
     "walletcreatefundedpsbt ( [{\"txid\":\"hex\",\"vout\":n,\"sequence\":n},...] ) [{\"address\":amount,...},{\"data\":\"hex\"},...] ( locktime options bip32derivs )\n"
     "\n"
@@ -1123,7 +1117,7 @@ static const char walletcreatefundedpsbt_help[] =
     "{ \"psbt\" : \"str\", \"fee\" : n, \"changepos\" : n }\n";
 static json_t *rpc_walletcreatefundedpsbt(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(walletcreatefundedpsbt, walletcreatefundedpsbt_help);
+    RPC_ARGS_CHECK(walletcreatefundedpsbt, walletcreatefundedpsbt_help);
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)
         return NULL;
@@ -1210,10 +1204,9 @@ out:
     return r;
 }
 
-
 /* ---- bumpfee / psbtbumpfee ----------------------------------------------- */
 
-ARGS(bumpfee, { "txid", RPC_ARG_STR, false }, { "options", RPC_ARG_OBJ, true });
+RPC_ARGS(bumpfee, { "txid", RPC_ARG_STR, false }, { "options", RPC_ARG_OBJ, true });
 static const char bumpfee_help[] =
     "bumpfee \"txid\" ( options )\n"
     "\n"
@@ -1281,13 +1274,13 @@ static json_t *bump(struct rpc_context *ctx, json_t *params, struct rpc_error *e
 
 static json_t *rpc_bumpfee(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(bumpfee, bumpfee_help);
+    RPC_ARGS_CHECK(bumpfee, bumpfee_help);
     return bump(ctx, params, err, false);
 }
 
 static json_t *rpc_psbtbumpfee(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(bumpfee, psbtbumpfee_help);
+    RPC_ARGS_CHECK(bumpfee, psbtbumpfee_help);
     return bump(ctx, params, err, true);
 }
 

@@ -40,17 +40,6 @@ static const struct block_index *pick_block(struct rpc_context *ctx, struct rpc_
     return bi;
 }
 
-static bool need_issuance(struct rpc_context *ctx, struct rpc_error *err)
-{
-    if (!rpc_need_chain(ctx, err))
-        return false;
-    if (!chainstate_issuance_enabled(ctx->chain)) {
-        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
-        return false;
-    }
-    return true;
-}
-
 static json_t *hash_json(const uint8_t *b)
 {
     char hex[65];
@@ -87,7 +76,7 @@ static const struct rpc_arg getreserves_args[] = { { "blockhash", RPC_ARG_STR, t
 
 static json_t *rpc_getreserves(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    if (!rpc_args_check(err, params, getreserves_args, 1, getreserves_help) || !need_issuance(ctx, err))
+    if (!rpc_args_check(err, params, getreserves_args, 1, getreserves_help) || !rpc_need_issuance(ctx, err))
         return NULL;
     struct chainstate *cs = ctx->chain;
     json_t *r = NULL;
@@ -178,12 +167,11 @@ out:
 
 static json_t *rpc_getreserveproof(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    if (!rpc_args_check(err, params, getreserveproof_args, 2, getreserveproof_help) || !need_issuance(ctx, err))
+    if (!rpc_args_check(err, params, getreserveproof_args, 2, getreserveproof_help) || !rpc_need_issuance(ctx, err))
         return NULL;
     struct outpoint op;
-    const char *s = rpc_json_cstr(rpc_arg(params, 0));
-    if (!s || !rpc_parse_outpoint_text(&op, s))
-        return rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid outpoint: expected \"txid:vout\"");
+    if (!rpc_outpoint_arg(err, &op, rpc_arg(params, 0), "outpoint"))
+        return NULL;
     struct chainstate *cs = ctx->chain;
     json_t *r = NULL;
     struct wbuf w;

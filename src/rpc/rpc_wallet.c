@@ -56,7 +56,7 @@ static struct wallet_context *wctx(struct rpc_context *ctx)
     return (struct wallet_context *)ctx->wallets;
 }
 
-static json_t *fail_w(struct rpc_error *err, const struct wallet_error *e)
+json_t *rpc_wallet_fail(struct rpc_error *err, const struct wallet_error *e)
 {
     return rpc_fail(err, e->code, "%s", e->message);
 }
@@ -75,27 +75,22 @@ static struct wallet *pick(struct rpc_context *ctx, struct rpc_error *err)
     bool has = uri_wallet_name(name, sizeof(name));
     struct wallet *w = wctx(ctx) ? wallet_context_pick(wctx(ctx), &e, has ? name : NULL) : NULL;
     if (!w)
-        fail_w(err, &e);
+        rpc_wallet_fail(err, &e);
     return w;
 }
 
-#define ARGS(name, ...) static const struct rpc_arg name##_args[] = { __VA_ARGS__ }
-#define CHECK(name, help)                                                                                   \
-    if (!rpc_args_check(err, params, name##_args, sizeof(name##_args) / sizeof(name##_args[0]), help)) \
-        return NULL
-
 /* ---- wallet management --------------------------------------------------- */
 
-ARGS(createwallet, { "wallet_name", RPC_ARG_STR, false }, { "disable_private_keys", RPC_ARG_BOOL, true },
-     { "blank", RPC_ARG_BOOL, true }, { "passphrase", RPC_ARG_TEXT, true }, { "avoid_reuse", RPC_ARG_BOOL, true },
-     { "descriptors", RPC_ARG_BOOL, true }, { "load_on_startup", RPC_ARG_BOOL, true },
-     { "external_signer", RPC_ARG_BOOL, true });
+RPC_ARGS(createwallet, { "wallet_name", RPC_ARG_STR, false }, { "disable_private_keys", RPC_ARG_BOOL, true },
+         { "blank", RPC_ARG_BOOL, true }, { "passphrase", RPC_ARG_TEXT, true }, { "avoid_reuse", RPC_ARG_BOOL, true },
+         { "descriptors", RPC_ARG_BOOL, true }, { "load_on_startup", RPC_ARG_BOOL, true },
+         { "external_signer", RPC_ARG_BOOL, true });
 static const char createwallet_help[] =
     "createwallet \"wallet_name\" ( disable_private_keys blank \"passphrase\" avoid_reuse descriptors load_on_startup external_signer )\n"
     "\nCreates and loads a new descriptor wallet (one SQLite file in -walletdir).\n";
 static json_t *rpc_createwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(createwallet, createwallet_help);
+    RPC_ARGS_CHECK(createwallet, createwallet_help);
     const json_t *d = rpc_arg(params, 5);
     if (d && !json_is_true(d))
         return rpc_fail(err, RPC_WALLET_ERROR, "Error: Legacy wallets are not supported; use descriptors=true");
@@ -114,7 +109,7 @@ static json_t *rpc_createwallet(struct rpc_context *ctx, json_t *params, struct 
     const char *name = rpc_arg_str(params, 0, "");
     struct wallet_error e = { 0, "" };
     if (!wctx(ctx) || !wallet_context_create(wctx(ctx), &e, name, &f))
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(name));
     if (pp && json_string_length(pp) == 0) {
@@ -125,23 +120,23 @@ static json_t *rpc_createwallet(struct rpc_context *ctx, json_t *params, struct 
     return o;
 }
 
-ARGS(loadwallet, { "filename", RPC_ARG_STR, false }, { "load_on_startup", RPC_ARG_BOOL, true });
+RPC_ARGS(loadwallet, { "filename", RPC_ARG_STR, false }, { "load_on_startup", RPC_ARG_BOOL, true });
 static const char loadwallet_help[] = "loadwallet \"filename\" ( load_on_startup )\n\nLoads a wallet from the wallet directory.\n";
 static json_t *rpc_loadwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(loadwallet, loadwallet_help);
+    RPC_ARGS_CHECK(loadwallet, loadwallet_help);
     const char *name = rpc_arg_str(params, 0, "");
     struct wallet_error e = { 0, "" };
     if (!wallet_context_load(wctx(ctx), &e, name))
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     return json_pack("{s:s}", "name", name);
 }
 
-ARGS(unloadwallet, { "wallet_name", RPC_ARG_STR, true }, { "load_on_startup", RPC_ARG_BOOL, true });
+RPC_ARGS(unloadwallet, { "wallet_name", RPC_ARG_STR, true }, { "load_on_startup", RPC_ARG_BOOL, true });
 static const char unloadwallet_help[] = "unloadwallet ( \"wallet_name\" load_on_startup )\n\nUnloads the wallet named by the argument or the endpoint.\n";
 static json_t *rpc_unloadwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(unloadwallet, unloadwallet_help);
+    RPC_ARGS_CHECK(unloadwallet, unloadwallet_help);
     char name[512];
     bool in_uri = uri_wallet_name(name, sizeof(name));
     const char *arg = rpc_arg_str(params, 0, NULL);
@@ -158,7 +153,7 @@ static json_t *rpc_unloadwallet(struct rpc_context *ctx, json_t *params, struct 
     }
     struct wallet_error e = { 0, "" };
     if (!wallet_context_unload(wctx(ctx), &e, name))
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     return json_object();
 }
 
@@ -191,7 +186,7 @@ static json_t *rpc_listwalletdir(struct rpc_context *ctx, json_t *params, struct
         struct wallet_error e = { 0, "" };                                                  \
         body;                                                                               \
         wallet_release(w);                                                                  \
-        return r ? r : fail_w(err, &e);                                                     \
+        return r ? r : rpc_wallet_fail(err, &e);                                                     \
     }
 
 static const char getwalletinfo_help[] = "getwalletinfo\n\nReturns an object containing various wallet state info.\n";
@@ -203,29 +198,29 @@ NOARG(rpc_listlockunspent, listlockunspent_help, r = wallet_list_locked(w))
 static const char walletlock_help[] = "walletlock\n\nRemoves the wallet encryption key from memory, locking the wallet.\n";
 NOARG(rpc_walletlock, walletlock_help, r = wallet_lock(w, &e) ? json_null() : NULL)
 
-ARGS(backupwallet, { "destination", RPC_ARG_STR, false });
+RPC_ARGS(backupwallet, { "destination", RPC_ARG_STR, false });
 static const char backupwallet_help[] = "backupwallet \"destination\"\n\nSafely copies the wallet file to destination (SQLite online backup).\n";
 static json_t *rpc_backupwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(backupwallet, backupwallet_help);
+    RPC_ARGS_CHECK(backupwallet, backupwallet_help);
     struct wallet *w = pick(ctx, err);
     if (!w)
         return NULL;
     struct wallet_error e = { 0, "" };
     bool ok = wallet_backup(w, &e, rpc_arg_str(params, 0, ""));
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
 /* ---- addresses and descriptors ------------------------------------------ */
 
-ARGS(getnewaddress, { "label", RPC_ARG_STR, true }, { "address_type", RPC_ARG_STR, true });
+RPC_ARGS(getnewaddress, { "label", RPC_ARG_STR, true }, { "address_type", RPC_ARG_STR, true });
 static const char getnewaddress_help[] =
     "getnewaddress ( \"label\" \"address_type\" )\n\nReturns a new address for receiving payments.\n"
     "address_type: \"legacy\", \"p2sh-segwit\", \"bech32\" (default) or \"bech32m\".\n";
 static json_t *rpc_getnewaddress(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(getnewaddress, getnewaddress_help);
+    RPC_ARGS_CHECK(getnewaddress, getnewaddress_help);
     const char *label = rpc_arg_str(params, 0, "");
     if (!strcmp(label, "*"))
         return rpc_fail(err, RPC_WALLET_INVALID_LABEL_NAME, "Invalid label name");
@@ -236,16 +231,16 @@ static json_t *rpc_getnewaddress(struct rpc_context *ctx, json_t *params, struct
     struct wallet_error e = { 0, "" };
     bool ok = wallet_new_address(w, &e, addr, rpc_arg_str(params, 1, "bech32"), false, label);
     wallet_release(w);
-    return ok ? json_string(addr) : fail_w(err, &e);
+    return ok ? json_string(addr) : rpc_wallet_fail(err, &e);
 }
 
-ARGS(keypoolrefill, { "newsize", RPC_ARG_ANY, true });
+RPC_ARGS(keypoolrefill, { "newsize", RPC_ARG_ANY, true });
 static const char keypoolrefill_help[] =
     "keypoolrefill ( newsize )\n\nFills the keypool: derives addresses ahead until newsize unused ones remain\n"
     "for every active descriptor (default: the -keypool option). Requires an unlocked wallet.\n";
 static json_t *rpc_keypoolrefill(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(keypoolrefill, keypoolrefill_help);
+    RPC_ARGS_CHECK(keypoolrefill, keypoolrefill_help);
     int64_t size;
     if (!rpc_arg_int(err, &size, params, 0, 0, INT64_MIN, INT64_MAX)) /* the wallet names a bad size */
         return NULL;
@@ -255,14 +250,14 @@ static json_t *rpc_keypoolrefill(struct rpc_context *ctx, json_t *params, struct
     struct wallet_error e = { 0, "" };
     bool ok = wallet_keypool_refill(w, &e, size);
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
-ARGS(getrawchangeaddress, { "address_type", RPC_ARG_STR, true });
+RPC_ARGS(getrawchangeaddress, { "address_type", RPC_ARG_STR, true });
 static const char getrawchangeaddress_help[] = "getrawchangeaddress ( \"address_type\" )\n\nReturns a new address for receiving change.\n";
 static json_t *rpc_getrawchangeaddress(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(getrawchangeaddress, getrawchangeaddress_help);
+    RPC_ARGS_CHECK(getrawchangeaddress, getrawchangeaddress_help);
     struct wallet *w = pick(ctx, err);
     if (!w)
         return NULL;
@@ -270,42 +265,42 @@ static json_t *rpc_getrawchangeaddress(struct rpc_context *ctx, json_t *params, 
     struct wallet_error e = { 0, "" };
     bool ok = wallet_new_address(w, &e, addr, rpc_arg_str(params, 0, "bech32"), true, NULL);
     wallet_release(w);
-    return ok ? json_string(addr) : fail_w(err, &e);
+    return ok ? json_string(addr) : rpc_wallet_fail(err, &e);
 }
 
-ARGS(getaddressinfo, { "address", RPC_ARG_STR, false });
+RPC_ARGS(getaddressinfo, { "address", RPC_ARG_STR, false });
 static const char getaddressinfo_help[] = "getaddressinfo \"address\"\n\nReturn information about the given address.\n";
 static json_t *rpc_getaddressinfo(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(getaddressinfo, getaddressinfo_help);
+    RPC_ARGS_CHECK(getaddressinfo, getaddressinfo_help);
     struct wallet *w = pick(ctx, err);
     if (!w)
         return NULL;
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_address_info(w, &e, rpc_arg_str(params, 0, ""));
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
-ARGS(listdescriptors, { "private", RPC_ARG_BOOL, true });
+RPC_ARGS(listdescriptors, { "private", RPC_ARG_BOOL, true });
 static const char listdescriptors_help[] = "listdescriptors ( private )\n\nList descriptors imported into a descriptor-enabled wallet.\n";
 static json_t *rpc_listdescriptors(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(listdescriptors, listdescriptors_help);
+    RPC_ARGS_CHECK(listdescriptors, listdescriptors_help);
     struct wallet *w = pick(ctx, err);
     if (!w)
         return NULL;
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_list_descriptors(w, &e, rpc_arg_bool(params, 0, false));
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
-ARGS(importdescriptors, { "requests", RPC_ARG_ARR, false });
+RPC_ARGS(importdescriptors, { "requests", RPC_ARG_ARR, false });
 static const char importdescriptors_help[] = "importdescriptors requests\n\nImport descriptors (each {\"desc\", \"active\", \"range\", \"next_index\", \"timestamp\", \"internal\", \"label\"}).\n";
 static json_t *rpc_importdescriptors(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(importdescriptors, importdescriptors_help);
+    RPC_ARGS_CHECK(importdescriptors, importdescriptors_help);
     struct wallet *w = pick(ctx, err);
     if (!w)
         return NULL;
@@ -328,12 +323,12 @@ static json_t *rpc_importdescriptors(struct rpc_context *ctx, json_t *params, st
 
 /* ---- coins and history ---------------------------------------------------- */
 
-ARGS(getbalance, { "dummy", RPC_ARG_STR, true }, { "minconf", RPC_ARG_NUM, true },
-     { "include_watchonly", RPC_ARG_BOOL, true }, { "avoid_reuse", RPC_ARG_BOOL, true });
+RPC_ARGS(getbalance, { "dummy", RPC_ARG_STR, true }, { "minconf", RPC_ARG_NUM, true },
+         { "include_watchonly", RPC_ARG_BOOL, true }, { "avoid_reuse", RPC_ARG_BOOL, true });
 static const char getbalance_help[] = "getbalance ( \"dummy\" minconf include_watchonly avoid_reuse )\n\nReturns the total available balance.\n";
 static json_t *rpc_getbalance(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(getbalance, getbalance_help);
+    RPC_ARGS_CHECK(getbalance, getbalance_help);
     const char *dummy = rpc_arg_str(params, 0, NULL);
     if (dummy && strcmp(dummy, "*"))
         return rpc_fail(err, RPC_METHOD_DEPRECATED, "dummy first argument must be excluded or set to \"*\".");
@@ -349,12 +344,12 @@ static json_t *rpc_getbalance(struct rpc_context *ctx, json_t *params, struct rp
     return json_real((double)trusted / 1e8);
 }
 
-ARGS(listunspent, { "minconf", RPC_ARG_NUM, true }, { "maxconf", RPC_ARG_NUM, true },
-     { "addresses", RPC_ARG_ARR, true }, { "include_unsafe", RPC_ARG_BOOL, true }, { "query_options", RPC_ARG_OBJ, true });
+RPC_ARGS(listunspent, { "minconf", RPC_ARG_NUM, true }, { "maxconf", RPC_ARG_NUM, true },
+         { "addresses", RPC_ARG_ARR, true }, { "include_unsafe", RPC_ARG_BOOL, true }, { "query_options", RPC_ARG_OBJ, true });
 static const char listunspent_help[] = "listunspent ( minconf maxconf [\"address\",...] include_unsafe query_options )\n\nReturns array of unspent transaction outputs.\n";
 static json_t *rpc_listunspent(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(listunspent, listunspent_help);
+    RPC_ARGS_CHECK(listunspent, listunspent_help);
     int64_t minconf, maxconf;
     if (!rpc_arg_int(err, &minconf, params, 0, 1, RPC_INT32) ||
         !rpc_arg_int(err, &maxconf, params, 1, 9999999, RPC_INT32))
@@ -378,15 +373,15 @@ static json_t *rpc_listunspent(struct rpc_context *ctx, json_t *params, struct r
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_list_unspent(w, &e, (int)minconf, (int)maxconf, addrs, rpc_arg_bool(params, 3, true));
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
-ARGS(listtransactions, { "label", RPC_ARG_STR, true }, { "count", RPC_ARG_NUM, true }, { "skip", RPC_ARG_NUM, true },
-     { "include_watchonly", RPC_ARG_BOOL, true });
+RPC_ARGS(listtransactions, { "label", RPC_ARG_STR, true }, { "count", RPC_ARG_NUM, true }, { "skip", RPC_ARG_NUM, true },
+         { "include_watchonly", RPC_ARG_BOOL, true });
 static const char listtransactions_help[] = "listtransactions ( \"label\" count skip include_watchonly )\n\nReturns up to 'count' most recent transactions.\n";
 static json_t *rpc_listtransactions(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(listtransactions, listtransactions_help);
+    RPC_ARGS_CHECK(listtransactions, listtransactions_help);
     int64_t count, skip;
     if (!rpc_arg_int(err, &count, params, 1, 10, RPC_INT32) || !rpc_arg_int(err, &skip, params, 2, 0, RPC_INT32))
         return NULL;
@@ -402,12 +397,12 @@ static json_t *rpc_listtransactions(struct rpc_context *ctx, json_t *params, str
     return r;
 }
 
-ARGS(gettransaction, { "txid", RPC_ARG_STR, false }, { "include_watchonly", RPC_ARG_BOOL, true },
-     { "verbose", RPC_ARG_BOOL, true });
+RPC_ARGS(gettransaction, { "txid", RPC_ARG_STR, false }, { "include_watchonly", RPC_ARG_BOOL, true },
+         { "verbose", RPC_ARG_BOOL, true });
 static const char gettransaction_help[] = "gettransaction \"txid\" ( include_watchonly verbose )\n\nGet detailed information about in-wallet transaction <txid>.\n";
 static json_t *rpc_gettransaction(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(gettransaction, gettransaction_help);
+    RPC_ARGS_CHECK(gettransaction, gettransaction_help);
     struct hash256 txid;
     if (!rpc_parse_hash(err, &txid, rpc_arg(params, 0), "txid"))
         return NULL;
@@ -417,14 +412,14 @@ static json_t *rpc_gettransaction(struct rpc_context *ctx, json_t *params, struc
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_get_transaction(w, &e, &txid, rpc_arg_bool(params, 2, false));
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
-ARGS(abandontransaction, { "txid", RPC_ARG_STR, false });
+RPC_ARGS(abandontransaction, { "txid", RPC_ARG_STR, false });
 static const char abandontransaction_help[] = "abandontransaction \"txid\"\n\nMark in-wallet transaction <txid> as abandoned.\n";
 static json_t *rpc_abandontransaction(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(abandontransaction, abandontransaction_help);
+    RPC_ARGS_CHECK(abandontransaction, abandontransaction_help);
     struct hash256 txid;
     if (!rpc_parse_hash(err, &txid, rpc_arg(params, 0), "txid"))
         return NULL;
@@ -434,15 +429,15 @@ static json_t *rpc_abandontransaction(struct rpc_context *ctx, json_t *params, s
     struct wallet_error e = { 0, "" };
     bool ok = wallet_abandon(w, &e, &txid);
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
-ARGS(lockunspent, { "unlock", RPC_ARG_BOOL, false }, { "transactions", RPC_ARG_ARR, true },
-     { "persistent", RPC_ARG_BOOL, true });
+RPC_ARGS(lockunspent, { "unlock", RPC_ARG_BOOL, false }, { "transactions", RPC_ARG_ARR, true },
+         { "persistent", RPC_ARG_BOOL, true });
 static const char lockunspent_help[] = "lockunspent unlock ( [{\"txid\":\"hex\",\"vout\":n},...] persistent )\n\nUpdates list of temporarily unspendable outputs.\n";
 static json_t *rpc_lockunspent(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(lockunspent, lockunspent_help);
+    RPC_ARGS_CHECK(lockunspent, lockunspent_help);
     if (!rpc_arg(params, 0))
         return rpc_fail(err, RPC_MISC_ERROR, "%s", lockunspent_help);
     struct wallet *w = pick(ctx, err);
@@ -457,14 +452,14 @@ static json_t *rpc_lockunspent(struct rpc_context *ctx, json_t *params, struct r
     else
         ok = wallet_lock_unspent(w, &e, unlock, outs, rpc_arg_bool(params, 2, false));
     wallet_release(w);
-    return ok ? json_true() : fail_w(err, &e);
+    return ok ? json_true() : rpc_wallet_fail(err, &e);
 }
 
-ARGS(rescanblockchain, { "start_height", RPC_ARG_NUM, true }, { "stop_height", RPC_ARG_NUM, true });
+RPC_ARGS(rescanblockchain, { "start_height", RPC_ARG_NUM, true }, { "stop_height", RPC_ARG_NUM, true });
 static const char rescanblockchain_help[] = "rescanblockchain ( start_height stop_height )\n\nRescan the local blockchain for wallet related transactions.\n";
 static json_t *rpc_rescanblockchain(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(rescanblockchain, rescanblockchain_help);
+    RPC_ARGS_CHECK(rescanblockchain, rescanblockchain_help);
     int64_t start, stop;
     if (!rpc_arg_int(err, &start, params, 0, 0, RPC_INT32) || !rpc_arg_int(err, &stop, params, 1, -1, RPC_INT32))
         return NULL;
@@ -474,7 +469,7 @@ static json_t *rpc_rescanblockchain(struct rpc_context *ctx, json_t *params, str
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_rescan(w, &e, (int32_t)start, (int32_t)stop);
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
 /* ---- sending ---------------------------------------------------------- */
@@ -563,18 +558,18 @@ static bool fee_mode_args(struct rpc_error *err, struct wallet_send_options *o, 
     return true;
 }
 
-ARGS(sendtoaddress, { "address", RPC_ARG_TEXT, false }, { "amount", RPC_ARG_ANY, false },
-     { "comment", RPC_ARG_STR, true }, { "comment_to", RPC_ARG_STR, true },
-     { "subtractfeefromamount", RPC_ARG_BOOL, true }, { "replaceable", RPC_ARG_BOOL, true },
-     { "conf_target", RPC_ARG_NUM, true }, { "estimate_mode", RPC_ARG_STR, true }, { "avoid_reuse", RPC_ARG_BOOL, true },
-     { "fee_rate", RPC_ARG_ANY, true }, { "verbose", RPC_ARG_BOOL, true });
+RPC_ARGS(sendtoaddress, { "address", RPC_ARG_TEXT, false }, { "amount", RPC_ARG_ANY, false },
+         { "comment", RPC_ARG_STR, true }, { "comment_to", RPC_ARG_STR, true },
+         { "subtractfeefromamount", RPC_ARG_BOOL, true }, { "replaceable", RPC_ARG_BOOL, true },
+         { "conf_target", RPC_ARG_NUM, true }, { "estimate_mode", RPC_ARG_STR, true }, { "avoid_reuse", RPC_ARG_BOOL, true },
+         { "fee_rate", RPC_ARG_ANY, true }, { "verbose", RPC_ARG_BOOL, true });
 static const char sendtoaddress_help[] =
     "sendtoaddress \"address\" amount ( \"comment\" \"comment_to\" subtractfeefromamount replaceable conf_target \"estimate_mode\" avoid_reuse fee_rate verbose )\n"
     "\nSend an amount to a given address. fee_rate in sat/vB; otherwise -paytxfee, or the node's estimate for conf_target\n"
     "(default -txconfirmtarget) blocks, or -fallbackfee when there is no estimate.\n";
 static json_t *rpc_sendtoaddress(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(sendtoaddress, sendtoaddress_help);
+    RPC_ARGS_CHECK(sendtoaddress, sendtoaddress_help);
     struct wallet_recipient r;
     if (!parse_recipient(ctx, err, &r, rpc_arg(params, 0), rpc_arg(params, 1)))
         return NULL;
@@ -595,22 +590,22 @@ static json_t *rpc_sendtoaddress(struct rpc_context *ctx, json_t *params, struct
     bool ok = wallet_send(w, &e, &txid, &fee, &r, 1, &o);
     wallet_release(w);
     if (!ok)
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     if (rpc_arg_bool(params, 10, false))
         return json_pack("{s:o,s:s}", "txid", rpc_json_hash(&txid), "fee_reason", "Fallback fee");
     return rpc_json_hash(&txid);
 }
 
-ARGS(sendmany, { "dummy", RPC_ARG_STR, true }, { "amounts", RPC_ARG_OBJ, false }, { "minconf", RPC_ARG_NUM, true },
-     { "comment", RPC_ARG_STR, true }, { "subtractfeefrom", RPC_ARG_ARR, true }, { "replaceable", RPC_ARG_BOOL, true },
-     { "conf_target", RPC_ARG_NUM, true }, { "estimate_mode", RPC_ARG_STR, true }, { "fee_rate", RPC_ARG_ANY, true },
-     { "verbose", RPC_ARG_BOOL, true });
+RPC_ARGS(sendmany, { "dummy", RPC_ARG_STR, true }, { "amounts", RPC_ARG_OBJ, false }, { "minconf", RPC_ARG_NUM, true },
+         { "comment", RPC_ARG_STR, true }, { "subtractfeefrom", RPC_ARG_ARR, true }, { "replaceable", RPC_ARG_BOOL, true },
+         { "conf_target", RPC_ARG_NUM, true }, { "estimate_mode", RPC_ARG_STR, true }, { "fee_rate", RPC_ARG_ANY, true },
+         { "verbose", RPC_ARG_BOOL, true });
 static const char sendmany_help[] =
     "sendmany \"\" {\"address\":amount,...} ( minconf \"comment\" [\"address\",...] replaceable conf_target \"estimate_mode\" fee_rate verbose )\n"
     "\nSend multiple times. Amounts are double-precision floating point numbers.\n";
 static json_t *rpc_sendmany(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(sendmany, sendmany_help);
+    RPC_ARGS_CHECK(sendmany, sendmany_help);
     const char *dummy = rpc_arg_str(params, 0, "");
     if (dummy[0])
         return rpc_fail(err, RPC_INVALID_PARAMETER, "Dummy value must be set to \"\"");
@@ -660,22 +655,22 @@ static json_t *rpc_sendmany(struct rpc_context *ctx, json_t *params, struct rpc_
         if (wallet_send(w, &e, &txid, &fee, r, n, &o))
             res = rpc_json_hash(&txid);
         else
-            fail_w(err, &e);
+            rpc_wallet_fail(err, &e);
     }
     wallet_release(w);
     mem_free(r);
     return res;
 }
 
-ARGS(fundrawtransaction, { "hexstring", RPC_ARG_STR, false }, { "options", RPC_ARG_ANY, true },
-     { "iswitness", RPC_ARG_BOOL, true });
+RPC_ARGS(fundrawtransaction, { "hexstring", RPC_ARG_STR, false }, { "options", RPC_ARG_ANY, true },
+         { "iswitness", RPC_ARG_BOOL, true });
 static const char fundrawtransaction_help[] =
     "fundrawtransaction \"hexstring\" ( options iswitness )\n\nAdds inputs (and a change output) to a transaction until it has enough in value.\n"
     "options: changePosition, lockUnspents, fee_rate (sat/vB), feeRate (HMC/kvB), conf_target, estimate_mode, replaceable,\n"
     "subtractFeeFromOutputs, add_inputs.\n";
 static json_t *rpc_fundrawtransaction(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(fundrawtransaction, fundrawtransaction_help);
+    RPC_ARGS_CHECK(fundrawtransaction, fundrawtransaction_help);
     struct tx tx;
     if (!rpc_decode_hex_tx(&tx, rpc_arg_str(params, 0, ""), true, true))
         return rpc_fail(err, RPC_DESERIALIZATION_ERROR, "TX decode failed");
@@ -740,7 +735,7 @@ static json_t *rpc_fundrawtransaction(struct rpc_context *ctx, json_t *params, s
     int change_pos;
     struct wallet_error e = { 0, "" };
     if (!wallet_fund(w, &e, &tx, &fee, &change_pos, sub, &o)) {
-        fail_w(err, &e);
+        rpc_wallet_fail(err, &e);
         goto out;
     }
     struct wbuf b;
@@ -758,14 +753,14 @@ out:
     return res;
 }
 
-ARGS(signrawtransactionwithwallet, { "hexstring", RPC_ARG_STR, false }, { "prevtxs", RPC_ARG_ARR, true },
-     { "sighashtype", RPC_ARG_STR, true });
+RPC_ARGS(signrawtransactionwithwallet, { "hexstring", RPC_ARG_STR, false }, { "prevtxs", RPC_ARG_ARR, true },
+         { "sighashtype", RPC_ARG_STR, true });
 static const char signrawtransactionwithwallet_help[] =
     "signrawtransactionwithwallet \"hexstring\" ( [{\"txid\":\"hex\",\"vout\":n,...},...] \"sighashtype\" )\n"
     "\nSign inputs for raw transaction (serialized, hex-encoded) with the wallet's keys.\n";
 static json_t *rpc_signrawtransactionwithwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(signrawtransactionwithwallet, signrawtransactionwithwallet_help);
+    RPC_ARGS_CHECK(signrawtransactionwithwallet, signrawtransactionwithwallet_help);
     int ht;
     if (!tx_sign_parse_sighash(&ht, rpc_arg_str(params, 2, "DEFAULT")))
         return rpc_fail(err, RPC_INVALID_PARAMETER, "'%s' is not a valid sighash parameter.", rpc_arg_str(params, 2, ""));
@@ -792,7 +787,7 @@ static json_t *rpc_signrawtransactionwithwallet(struct rpc_context *ctx, json_t 
             json_object_set(res, "errors", errors);
         wbuf_clear(&b);
     } else {
-        fail_w(err, &e);
+        rpc_wallet_fail(err, &e);
     }
     json_decref(errors);
     tx_clear(&tx);
@@ -802,11 +797,11 @@ static json_t *rpc_signrawtransactionwithwallet(struct rpc_context *ctx, json_t 
 
 /* ---- encryption ----------------------------------------------------------- */
 
-ARGS(encryptwallet, { "passphrase", RPC_ARG_TEXT, false });
+RPC_ARGS(encryptwallet, { "passphrase", RPC_ARG_TEXT, false });
 static const char encryptwallet_help[] = "encryptwallet \"passphrase\"\n\nEncrypts the wallet with 'passphrase' (Argon2id + XChaCha20-Poly1305).\n";
 static json_t *rpc_encryptwallet(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(encryptwallet, encryptwallet_help);
+    RPC_ARGS_CHECK(encryptwallet, encryptwallet_help);
     const json_t *p = rpc_arg(params, 0);
     struct wallet *w = pick(ctx, err);
     if (!w)
@@ -815,15 +810,15 @@ static json_t *rpc_encryptwallet(struct rpc_context *ctx, json_t *params, struct
     bool ok = wallet_encrypt(w, &e, p ? json_string_value(p) : "", p ? json_string_length(p) : 0);
     wallet_release(w);
     if (!ok)
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     return json_string("wallet encrypted; the wallet's private keys are now sealed under the passphrase. You need to make a new backup with the backupwallet RPC.");
 }
 
-ARGS(walletpassphrase, { "passphrase", RPC_ARG_TEXT, false }, { "timeout", RPC_ARG_NUM, false });
+RPC_ARGS(walletpassphrase, { "passphrase", RPC_ARG_TEXT, false }, { "timeout", RPC_ARG_NUM, false });
 static const char walletpassphrase_help[] = "walletpassphrase \"passphrase\" timeout\n\nStores the wallet decryption key in memory for 'timeout' seconds.\n";
 static json_t *rpc_walletpassphrase(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(walletpassphrase, walletpassphrase_help);
+    RPC_ARGS_CHECK(walletpassphrase, walletpassphrase_help);
     int64_t timeout;
     if (!rpc_arg_int(err, &timeout, params, 1, 0, RPC_INT64))
         return NULL;
@@ -834,14 +829,14 @@ static json_t *rpc_walletpassphrase(struct rpc_context *ctx, json_t *params, str
     struct wallet_error e = { 0, "" };
     bool ok = wallet_unlock(w, &e, p ? json_string_value(p) : "", p ? json_string_length(p) : 0, timeout);
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
-ARGS(walletpassphrasechange, { "oldpassphrase", RPC_ARG_TEXT, false }, { "newpassphrase", RPC_ARG_TEXT, false });
+RPC_ARGS(walletpassphrasechange, { "oldpassphrase", RPC_ARG_TEXT, false }, { "newpassphrase", RPC_ARG_TEXT, false });
 static const char walletpassphrasechange_help[] = "walletpassphrasechange \"oldpassphrase\" \"newpassphrase\"\n\nChanges the wallet passphrase.\n";
 static json_t *rpc_walletpassphrasechange(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(walletpassphrasechange, walletpassphrasechange_help);
+    RPC_ARGS_CHECK(walletpassphrasechange, walletpassphrasechange_help);
     const json_t *a = rpc_arg(params, 0), *b = rpc_arg(params, 1);
     struct wallet *w = pick(ctx, err);
     if (!w)
@@ -850,16 +845,16 @@ static json_t *rpc_walletpassphrasechange(struct rpc_context *ctx, json_t *param
     bool ok = wallet_change_passphrase(w, &e, a ? json_string_value(a) : "", a ? json_string_length(a) : 0,
                                        b ? json_string_value(b) : "", b ? json_string_length(b) : 0);
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
 /* ---- util: descriptors without a wallet ------------------------------------ */
 
-ARGS(getdescriptorinfo, { "descriptor", RPC_ARG_STR, false });
+RPC_ARGS(getdescriptorinfo, { "descriptor", RPC_ARG_STR, false });
 static const char getdescriptorinfo_help[] = "getdescriptorinfo \"descriptor\"\n\nAnalyses a descriptor.\n";
 static json_t *rpc_getdescriptorinfo(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(getdescriptorinfo, getdescriptorinfo_help);
+    RPC_ARGS_CHECK(getdescriptorinfo, getdescriptorinfo_help);
     const char *s = rpc_arg_str(params, 0, "");
     struct descriptor *d;
     char e[256];
@@ -882,11 +877,11 @@ static json_t *rpc_getdescriptorinfo(struct rpc_context *ctx, json_t *params, st
     return o;
 }
 
-ARGS(deriveaddresses, { "descriptor", RPC_ARG_STR, false }, { "range", RPC_ARG_ANY, true });
+RPC_ARGS(deriveaddresses, { "descriptor", RPC_ARG_STR, false }, { "range", RPC_ARG_ANY, true });
 static const char deriveaddresses_help[] = "deriveaddresses \"descriptor\" ( range )\n\nDerives one or more addresses corresponding to an output descriptor.\n";
 static json_t *rpc_deriveaddresses(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(deriveaddresses, deriveaddresses_help);
+    RPC_ARGS_CHECK(deriveaddresses, deriveaddresses_help);
     struct descriptor *d;
     char e[256];
     if (!descriptor_parse(&d, rpc_arg_str(params, 0, ""), ctx->params, true, e, sizeof(e)))

@@ -22,6 +22,9 @@ struct rpc_context;
 struct rpc_error;
 /** The wallet a call is for (a reference: wallet_release it), or NULL with *err set. */
 struct wallet *rpc_wallet_pick(struct rpc_context *ctx, struct rpc_error *err);
+struct wallet_error;
+/** Fails the call with the wallet's error (its code and message); returns NULL. */
+json_t *rpc_wallet_fail(struct rpc_error *err, const struct wallet_error *e);
 struct wallet_send_options;
 /** Reads fee_rate (sat/vB, as sendtoaddress; NULL: none) into o->fee_rate
  *  in sat/kvB. Returns false with *err set if it is not a positive amount. */

@@ -10,16 +10,6 @@
 #include "src/util/alloc.h"
 #include "wallet/wallet.h"
 
-#define ARGS(name, ...) static const struct rpc_arg name##_args[] = { __VA_ARGS__ }
-#define CHECK(name, help)                                                                                   \
-    if (!rpc_args_check(err, params, name##_args, sizeof(name##_args) / sizeof(name##_args[0]), help)) \
-        return NULL
-
-static json_t *fail_w(struct rpc_error *err, const struct wallet_error *e)
-{
-    return rpc_fail(err, e->code, "%s", e->message);
-}
-
 /* Core's LabelFromValue: "*" is reserved. */
 static bool label_arg(struct rpc_error *err, const char **out, const json_t *params, size_t i)
 {
@@ -31,7 +21,7 @@ static bool label_arg(struct rpc_error *err, const char **out, const json_t *par
     return true;
 }
 
-ARGS(setlabel, { "address", RPC_ARG_STR, false }, { "label", RPC_ARG_STR, false });
+RPC_ARGS(setlabel, { "address", RPC_ARG_STR, false }, { "label", RPC_ARG_STR, false });
 static const char setlabel_help[] =
     "setlabel \"address\" \"label\"\n"
     "\n"
@@ -45,7 +35,7 @@ static const char setlabel_help[] =
     "null    (json null)\n";
 static json_t *rpc_setlabel(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(setlabel, setlabel_help);
+    RPC_ARGS_CHECK(setlabel, setlabel_help);
     const char *label;
     if (!rpc_arg(params, 1))
         return rpc_fail(err, RPC_MISC_ERROR, "%s", setlabel_help);
@@ -57,10 +47,10 @@ static json_t *rpc_setlabel(struct rpc_context *ctx, json_t *params, struct rpc_
     struct wallet_error e = { 0, "" };
     bool ok = wallet_set_label(w, &e, rpc_arg_str(params, 0, ""), label);
     wallet_release(w);
-    return ok ? json_null() : fail_w(err, &e);
+    return ok ? json_null() : rpc_wallet_fail(err, &e);
 }
 
-ARGS(listlabels, { "purpose", RPC_ARG_STR, true });
+RPC_ARGS(listlabels, { "purpose", RPC_ARG_STR, true });
 static const char listlabels_help[] =
     "listlabels ( \"purpose\" )\n"
     "\n"
@@ -77,7 +67,7 @@ static const char listlabels_help[] =
     "]\n";
 static json_t *rpc_listlabels(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(listlabels, listlabels_help);
+    RPC_ARGS_CHECK(listlabels, listlabels_help);
     const char *purpose = rpc_arg_str(params, 0, "");
     if (*purpose && strcmp(purpose, "send") != 0 && strcmp(purpose, "receive") != 0)
         return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY,
@@ -90,8 +80,8 @@ static json_t *rpc_listlabels(struct rpc_context *ctx, json_t *params, struct rp
     return r;
 }
 
-ARGS(getreceivedbyaddress, { "address", RPC_ARG_STR, false }, { "minconf", RPC_ARG_NUM, true },
-     { "include_immature_coinbase", RPC_ARG_BOOL, true });
+RPC_ARGS(getreceivedbyaddress, { "address", RPC_ARG_STR, false }, { "minconf", RPC_ARG_NUM, true },
+         { "include_immature_coinbase", RPC_ARG_BOOL, true });
 static const char getreceivedbyaddress_help[] =
     "getreceivedbyaddress \"address\" ( minconf include_immature_coinbase )\n"
     "\n"
@@ -106,7 +96,7 @@ static const char getreceivedbyaddress_help[] =
     "n    (numeric) The total amount in HMC received at this address.\n";
 static json_t *rpc_getreceivedbyaddress(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(getreceivedbyaddress, getreceivedbyaddress_help);
+    RPC_ARGS_CHECK(getreceivedbyaddress, getreceivedbyaddress_help);
     int64_t minconf;
     if (!rpc_arg_int(err, &minconf, params, 1, 1, RPC_INT32))
         return NULL;
@@ -118,12 +108,12 @@ static json_t *rpc_getreceivedbyaddress(struct rpc_context *ctx, json_t *params,
     bool ok = wallet_received_by_address(w, &e, &sum, rpc_arg_str(params, 0, ""), (int)minconf,
                                          rpc_arg_bool(params, 2, false));
     wallet_release(w);
-    return ok ? rpc_json_amount(sum) : fail_w(err, &e);
+    return ok ? rpc_json_amount(sum) : rpc_wallet_fail(err, &e);
 }
 
-ARGS(listreceivedbyaddress, { "minconf", RPC_ARG_NUM, true }, { "include_empty", RPC_ARG_BOOL, true },
-     { "include_watchonly", RPC_ARG_BOOL, true }, { "address_filter", RPC_ARG_STR, true },
-     { "include_immature_coinbase", RPC_ARG_BOOL, true });
+RPC_ARGS(listreceivedbyaddress, { "minconf", RPC_ARG_NUM, true }, { "include_empty", RPC_ARG_BOOL, true },
+         { "include_watchonly", RPC_ARG_BOOL, true }, { "address_filter", RPC_ARG_STR, true },
+         { "include_immature_coinbase", RPC_ARG_BOOL, true });
 static const char listreceivedbyaddress_help[] =
     "listreceivedbyaddress ( minconf include_empty include_watchonly \"address_filter\" include_immature_coinbase )\n"
     "\n"
@@ -152,7 +142,7 @@ static const char listreceivedbyaddress_help[] =
     "]\n";
 static json_t *rpc_listreceivedbyaddress(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(listreceivedbyaddress, listreceivedbyaddress_help);
+    RPC_ARGS_CHECK(listreceivedbyaddress, listreceivedbyaddress_help);
     int64_t minconf;
     if (!rpc_arg_int(err, &minconf, params, 0, 1, RPC_INT32))
         return NULL;
@@ -164,12 +154,12 @@ static json_t *rpc_listreceivedbyaddress(struct rpc_context *ctx, json_t *params
     json_t *r = wallet_list_received(w, &e, (int)minconf, rpc_arg_bool(params, 1, false), *filter ? filter : NULL,
                                      rpc_arg_bool(params, 4, false));
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
-ARGS(listsinceblock, { "blockhash", RPC_ARG_STR, true }, { "target_confirmations", RPC_ARG_NUM, true },
-     { "include_watchonly", RPC_ARG_BOOL, true }, { "include_removed", RPC_ARG_BOOL, true },
-     { "include_change", RPC_ARG_BOOL, true }, { "label", RPC_ARG_STR, true });
+RPC_ARGS(listsinceblock, { "blockhash", RPC_ARG_STR, true }, { "target_confirmations", RPC_ARG_NUM, true },
+         { "include_watchonly", RPC_ARG_BOOL, true }, { "include_removed", RPC_ARG_BOOL, true },
+         { "include_change", RPC_ARG_BOOL, true }, { "label", RPC_ARG_STR, true });
 static const char listsinceblock_help[] =
     "listsinceblock ( \"blockhash\" target_confirmations include_watchonly include_removed include_change \"label\" )\n"
     "\n"
@@ -193,7 +183,7 @@ static const char listsinceblock_help[] =
     "}\n";
 static json_t *rpc_listsinceblock(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(listsinceblock, listsinceblock_help);
+    RPC_ARGS_CHECK(listsinceblock, listsinceblock_help);
     const char *bh = rpc_arg_str(params, 0, "");
     struct hash256 since;
     if (*bh && !rpc_parse_hash(err, &since, rpc_arg(params, 0), "blockhash"))
@@ -212,10 +202,10 @@ static json_t *rpc_listsinceblock(struct rpc_context *ctx, json_t *params, struc
     struct wallet_error e = { 0, "" };
     json_t *r = wallet_list_since_block(w, &e, *bh ? &since : NULL, (int)target, rpc_arg_bool(params, 3, true), label);
     wallet_release(w);
-    return r ? r : fail_w(err, &e);
+    return r ? r : rpc_wallet_fail(err, &e);
 }
 
-ARGS(signmessage, { "address", RPC_ARG_STR, false }, { "message", RPC_ARG_TEXT, false });
+RPC_ARGS(signmessage, { "address", RPC_ARG_STR, false }, { "message", RPC_ARG_TEXT, false });
 static const char signmessage_help[] =
     "signmessage \"address\" \"message\"\n"
     "\n"
@@ -230,7 +220,7 @@ static const char signmessage_help[] =
     "\"str\"    (string) The signature of the message encoded in base 64\n";
 static json_t *rpc_signmessage(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(signmessage, signmessage_help);
+    RPC_ARGS_CHECK(signmessage, signmessage_help);
     const json_t *m = rpc_arg(params, 1);
     if (!rpc_arg(params, 0) || !m)
         return rpc_fail(err, RPC_MISC_ERROR, "%s", signmessage_help);
@@ -241,7 +231,7 @@ static json_t *rpc_signmessage(struct rpc_context *ctx, json_t *params, struct r
     char *sig = wallet_sign_message(w, &e, rpc_arg_str(params, 0, ""), json_string_value(m), json_string_length(m));
     wallet_release(w);
     if (!sig)
-        return fail_w(err, &e);
+        return rpc_wallet_fail(err, &e);
     json_t *v = json_string(sig);
     mem_free(sig);
     return v;

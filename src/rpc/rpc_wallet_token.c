@@ -16,16 +16,6 @@
 #include "wallet/wallet.h"
 #include "wallet/wallet_token.h"
 
-#define ARGS(name, ...) static const struct rpc_arg name##_args[] = { __VA_ARGS__ }
-#define CHECK(name, help)                                                                                   \
-    if (!rpc_args_check(err, params, name##_args, sizeof(name##_args) / sizeof(name##_args[0]), help)) \
-        return NULL
-
-static json_t *fail_w(struct rpc_error *err, const struct wallet_error *e)
-{
-    return rpc_fail(err, e->code, "%s", e->message);
-}
-
 bool rpc_parse_token_amount(struct rpc_error *err, uint64_t *out, const json_t *v)
 {
     *out = 0;
@@ -77,33 +67,7 @@ bool rpc_parse_token_amount(struct rpc_error *err, uint64_t *out, const json_t *
     return true;
 }
 
-/* The asset argument (absent: the chain's first asset). rpc_args_check
- * has refused a string with an embedded NUL byte already. */
-static bool asset_arg(struct rpc_error *err, int *out, struct wallet *w, const json_t *v)
-{
-    struct wallet_error e = { 0, "" };
-    const char *name = v ? rpc_json_cstr(v) : NULL;
-    *out = v && !name ? -1 : wallet_token_asset(w, &e, name);
-    if (v && !name)
-        e = (struct wallet_error){ RPC_INVALID_PARAMETER, "Unknown asset" };
-    if (*out < 0) {
-        fail_w(err, &e);
-        return false;
-    }
-    return true;
-}
-
-static bool outpoint_arg(struct rpc_error *err, struct outpoint *op, const json_t *v)
-{
-    const char *s = rpc_json_cstr(v);
-    if (!s || !rpc_parse_outpoint_text(op, s)) {
-        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid outpoint: expected \"txid:vout\"");
-        return false;
-    }
-    return true;
-}
-
-ARGS(gettokenbalance, { "asset", RPC_ARG_STR, true }, { "minconf", RPC_ARG_NUM, true });
+RPC_ARGS(gettokenbalance, { "asset", RPC_ARG_STR, true }, { "minconf", RPC_ARG_NUM, true });
 static const char gettokenbalance_help[] =
     "gettokenbalance ( \"asset\" minconf )\n"
     "\nThe wallet's trusted token balance in the asset's base units (an integer): of \"asset\" (a ticker or an\n"
@@ -111,34 +75,31 @@ static const char gettokenbalance_help[] =
     "an output needs (unconfirmed outputs count only when the wallet made the transaction).\n";
 static json_t *rpc_gettokenbalance(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(gettokenbalance, gettokenbalance_help);
+    RPC_ARGS_CHECK(gettokenbalance, gettokenbalance_help);
     int64_t minconf;
     if (!rpc_arg_int(err, &minconf, params, 1, 0, 0, INT32_MAX))
         return NULL;
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)
         return NULL;
-    int asset = -1;
     const json_t *a = rpc_arg(params, 0);
+    size_t asset;
     json_t *r = NULL;
-    struct wallet_error e = { 0, "" };
-    if (!a && wallet_token_asset(w, &e, NULL) < 0)
-        fail_w(err, &e);
-    else if (!a || asset_arg(err, &asset, w, a))
-        r = wallet_token_balance_json(w, asset, (int)minconf);
+    if (rpc_asset_arg(err, &asset, ctx->params, a)) /* absent: every asset, on a chain with assets */
+        r = wallet_token_balance_json(w, a ? (int)asset : -1, (int)minconf);
     wallet_release(w);
     return r;
 }
 
-ARGS(listtokenunspent, { "minconf", RPC_ARG_NUM, true }, { "maxconf", RPC_ARG_NUM, true },
-     { "addresses", RPC_ARG_ARR, true }, { "asset", RPC_ARG_STR, true }, { "include_unsafe", RPC_ARG_BOOL, true });
+RPC_ARGS(listtokenunspent, { "minconf", RPC_ARG_NUM, true }, { "maxconf", RPC_ARG_NUM, true },
+         { "addresses", RPC_ARG_ARR, true }, { "asset", RPC_ARG_STR, true }, { "include_unsafe", RPC_ARG_BOOL, true });
 static const char listtokenunspent_help[] =
     "listtokenunspent ( minconf maxconf [\"address\",...] \"asset\" include_unsafe )\n"
     "\nThe wallet's unspent token outputs (as listunspent): txid, vout, address, label, asset, asset_id, amount\n"
     "(base units), value (HMC carried), scriptPubKey, confirmations, spendable, solvable, desc, safe, locked.\n";
 static json_t *rpc_listtokenunspent(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(listtokenunspent, listtokenunspent_help);
+    RPC_ARGS_CHECK(listtokenunspent, listtokenunspent_help);
     int64_t minconf, maxconf;
     if (!rpc_arg_int(err, &minconf, params, 0, 1, RPC_INT32) ||
         !rpc_arg_int(err, &maxconf, params, 1, 9999999, RPC_INT32))
@@ -157,19 +118,18 @@ static json_t *rpc_listtokenunspent(struct rpc_context *ctx, json_t *params, str
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)
         return NULL;
-    int asset = -1;
+    const json_t *av = rpc_arg(params, 3);
+    size_t asset;
     json_t *r = NULL;
-    struct wallet_error e = { 0, "" };
-    if (wallet_token_asset(w, &e, NULL) < 0)
-        fail_w(err, &e);
-    else if (!rpc_arg(params, 3) || asset_arg(err, &asset, w, rpc_arg(params, 3)))
-        r = wallet_list_token_unspent(w, (int)minconf, (int)maxconf, addrs, asset, rpc_arg_bool(params, 4, true));
+    if (rpc_asset_arg(err, &asset, ctx->params, av)) /* absent: every asset, on a chain with assets */
+        r = wallet_list_token_unspent(w, (int)minconf, (int)maxconf, addrs, av ? (int)asset : -1,
+                                      rpc_arg_bool(params, 4, true));
     wallet_release(w);
     return r;
 }
 
-ARGS(sendtoken, { "address", RPC_ARG_TEXT, false }, { "amount", RPC_ARG_ANY, false }, { "asset", RPC_ARG_STR, true },
-     { "fee_rate", RPC_ARG_ANY, true }, { "replaceable", RPC_ARG_BOOL, true });
+RPC_ARGS(sendtoken, { "address", RPC_ARG_TEXT, false }, { "amount", RPC_ARG_ANY, false }, { "asset", RPC_ARG_STR, true },
+         { "fee_rate", RPC_ARG_ANY, true }, { "replaceable", RPC_ARG_BOOL, true });
 static const char sendtoken_help[] =
     "sendtoken \"address\" amount ( \"asset\" fee_rate replaceable )\n"
     "\nSends amount (whole base units of the asset, default the chain's first asset) to address. Token change goes\n"
@@ -177,7 +137,7 @@ static const char sendtoken_help[] =
     "wallet's HMC coins. Returns the txid.\n";
 static json_t *rpc_sendtoken(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(sendtoken, sendtoken_help);
+    RPC_ARGS_CHECK(sendtoken, sendtoken_help);
     const json_t *av = rpc_arg(params, 0);
     const char *addr = rpc_json_cstr(av);
     uint8_t spk[ADDRESS_MAX_SCRIPT];
@@ -193,24 +153,24 @@ static json_t *rpc_sendtoken(struct rpc_context *ctx, json_t *params, struct rpc
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)
         return NULL;
-    int asset;
+    size_t asset;
     struct wallet_send_options o;
     wallet_send_options_init(&o, w);
     o.replaceable = rpc_arg_bool(params, 4, o.replaceable);
     json_t *r = NULL;
-    if (asset_arg(err, &asset, w, rpc_arg(params, 2)) && rpc_wallet_fee_rate_arg(err, &o, rpc_arg(params, 3))) {
+    if (rpc_asset_arg(err, &asset, ctx->params, rpc_arg(params, 2)) && rpc_wallet_fee_rate_arg(err, &o, rpc_arg(params, 3))) {
         struct hash256 txid;
         struct wallet_error e = { 0, "" };
         if (wallet_send_token(w, &e, &txid, spk, len, amount, (uint32_t)asset, &o))
             r = rpc_json_hash(&txid);
         else
-            fail_w(err, &e);
+            rpc_wallet_fail(err, &e);
     }
     wallet_release(w);
     return r;
 }
 
-ARGS(vaultrepay, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false }, { "fee_rate", RPC_ARG_ANY, true });
+RPC_ARGS(vaultrepay, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false }, { "fee_rate", RPC_ARG_ANY, true });
 static const char vaultrepay_help[] =
     "vaultrepay \"txid:vout\" amount ( fee_rate )\n"
     "\nRepays amount (whole base units) of the debt of the wallet's vault at txid:vout by burning the wallet's\n"
@@ -218,10 +178,10 @@ static const char vaultrepay_help[] =
     "vault debt. The fee comes from the wallet's HMC coins. Returns {\"txid\", \"vault\", \"debt\"}.\n";
 static json_t *rpc_vaultrepay(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(vaultrepay, vaultrepay_help);
+    RPC_ARGS_CHECK(vaultrepay, vaultrepay_help);
     struct outpoint op;
     uint64_t amount;
-    if (!outpoint_arg(err, &op, rpc_arg(params, 0)) || !rpc_parse_token_amount(err, &amount, rpc_arg(params, 1)))
+    if (!rpc_outpoint_arg(err, &op, rpc_arg(params, 0), "outpoint") || !rpc_parse_token_amount(err, &amount, rpc_arg(params, 1)))
         return NULL;
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)
@@ -239,14 +199,14 @@ static json_t *rpc_vaultrepay(struct rpc_context *ctx, json_t *params, struct rp
             snprintf(vault, sizeof(vault), "%s:0", hex);
             r = json_pack("{s:s,s:s,s:I}", "txid", hex, "vault", vault, "debt", (json_int_t)left);
         } else {
-            fail_w(err, &e);
+            rpc_wallet_fail(err, &e);
         }
     }
     wallet_release(w);
     return r;
 }
 
-ARGS(liquidatevault, { "vault", RPC_ARG_STR, false }, { "fee_rate", RPC_ARG_ANY, true });
+RPC_ARGS(liquidatevault, { "vault", RPC_ARG_STR, false }, { "fee_rate", RPC_ARG_ANY, true });
 static const char liquidatevault_help[] =
     "liquidatevault \"txid:vout\" ( fee_rate )\n"
     "\nLiquidates the vault at txid:vout (anyone's) when its ratio is below the liquidation ratio at a fresh\n"
@@ -254,9 +214,9 @@ static const char liquidatevault_help[] =
     "the seized collateral minus the fee. Returns {\"txid\", \"seized\", \"fee\"} (HMC base units).\n";
 static json_t *rpc_liquidatevault(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(liquidatevault, liquidatevault_help);
+    RPC_ARGS_CHECK(liquidatevault, liquidatevault_help);
     struct outpoint op;
-    if (!outpoint_arg(err, &op, rpc_arg(params, 0)))
+    if (!rpc_outpoint_arg(err, &op, rpc_arg(params, 0), "outpoint"))
         return NULL;
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)
@@ -274,7 +234,7 @@ static json_t *rpc_liquidatevault(struct rpc_context *ctx, json_t *params, struc
             hash256_to_hex(hex, &txid);
             r = json_pack("{s:s,s:I,s:I}", "txid", hex, "seized", (json_int_t)seized, "fee", (json_int_t)fee);
         } else {
-            fail_w(err, &e);
+            rpc_wallet_fail(err, &e);
         }
     }
     wallet_release(w);

@@ -18,45 +18,6 @@
 #include "wallet/wallet.h"
 #include "wallet/wallet_issuance.h"
 
-#define ARGS(name, ...) static const struct rpc_arg name##_args[] = { __VA_ARGS__ }
-#define CHECK(name, help)                                                                                   \
-    if (!rpc_args_check(err, params, name##_args, sizeof(name##_args) / sizeof(name##_args[0]), help)) \
-        return NULL
-
-static bool parse_vault(struct rpc_error *err, struct outpoint *op, const json_t *v)
-{
-    const char *s = rpc_json_cstr(v);
-    if (!s || !rpc_parse_outpoint_text(op, s)) {
-        rpc_fail(err, RPC_INVALID_PARAMETER, "Invalid vault: expected \"txid:vout\"");
-        return false;
-    }
-    return true;
-}
-
-/* An asset by ticker or id (display order); absent: the chain's first. */
-static bool parse_asset(struct rpc_context *ctx, struct rpc_error *err, size_t *out, const json_t *v)
-{
-    const struct chain_params *p = ctx->params;
-    if (p->asset_count == 0) {
-        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
-        return false;
-    }
-    *out = 0;
-    const char *name = rpc_json_cstr(v);
-    if (!v)
-        return true;
-    for (size_t i = 0; name && i < p->asset_count; i++) {
-        char hex[65];
-        hex_encode_reversed(hex, p->assets[i].asset_id, 32);
-        if (!strcmp(p->assets[i].ticker, name) || !strcasecmp(hex, name)) {
-            *out = i;
-            return true;
-        }
-    }
-    rpc_fail(err, RPC_INVALID_PARAMETER, "Unknown asset: %.100s", name ? name : "");
-    return false;
-}
-
 /* An optional destination address (NULL json: none). */
 static bool parse_dest(struct rpc_context *ctx, struct rpc_error *err, uint8_t *script, size_t *len, const json_t *v)
 {
@@ -157,8 +118,8 @@ static json_t *run(struct rpc_context *ctx, struct rpc_error *err, const struct 
 
 /* ---- vaultdeposit ---- */
 
-ARGS(vaultdeposit, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false },
-     { "fee_rate", RPC_ARG_ANY, true });
+RPC_ARGS(vaultdeposit, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false },
+         { "fee_rate", RPC_ARG_ANY, true });
 static const char vaultdeposit_help[] =
     "vaultdeposit \"vault\" amount ( fee_rate )\n"
     "\nAdds amount HMC of the wallet's coins to the collateral of one of its vaults (\"txid:vout\").\n"
@@ -166,9 +127,9 @@ static const char vaultdeposit_help[] =
     RESULT_HELP;
 static json_t *rpc_vaultdeposit(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(vaultdeposit, vaultdeposit_help);
+    RPC_ARGS_CHECK(vaultdeposit, vaultdeposit_help);
     struct cmd_args a = { .cmd = CMD_DEPOSIT, .fee_rate = rpc_arg(params, 2) };
-    if (!parse_vault(err, &a.vault, rpc_arg(params, 0)) || !rpc_parse_amount(err, &a.hmc, rpc_arg(params, 1)))
+    if (!rpc_outpoint_arg(err, &a.vault, rpc_arg(params, 0), "vault") || !rpc_parse_amount(err, &a.hmc, rpc_arg(params, 1)))
         return NULL;
     if (a.hmc <= 0)
         return rpc_fail(err, RPC_TYPE_ERROR, "Invalid amount for deposit");
@@ -177,8 +138,8 @@ static json_t *rpc_vaultdeposit(struct rpc_context *ctx, json_t *params, struct 
 
 /* ---- vaultwithdraw ---- */
 
-ARGS(vaultwithdraw, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false },
-     { "address", RPC_ARG_STR, true }, { "fee_rate", RPC_ARG_ANY, true });
+RPC_ARGS(vaultwithdraw, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false },
+         { "address", RPC_ARG_STR, true }, { "fee_rate", RPC_ARG_ANY, true });
 static const char vaultwithdraw_help[] =
     "vaultwithdraw \"vault\" amount ( \"address\" fee_rate )\n"
     "\nTakes amount HMC out of one of the wallet's vaults and pays it to address (default: a new\n"
@@ -187,9 +148,9 @@ static const char vaultwithdraw_help[] =
     RESULT_HELP;
 static json_t *rpc_vaultwithdraw(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(vaultwithdraw, vaultwithdraw_help);
+    RPC_ARGS_CHECK(vaultwithdraw, vaultwithdraw_help);
     struct cmd_args a = { .cmd = CMD_WITHDRAW, .fee_rate = rpc_arg(params, 3) };
-    if (!parse_vault(err, &a.vault, rpc_arg(params, 0)) || !rpc_parse_amount(err, &a.hmc, rpc_arg(params, 1)) ||
+    if (!rpc_outpoint_arg(err, &a.vault, rpc_arg(params, 0), "vault") || !rpc_parse_amount(err, &a.hmc, rpc_arg(params, 1)) ||
         !parse_dest(ctx, err, a.dest, &a.dest_len, rpc_arg(params, 2)))
         return NULL;
     if (a.hmc <= 0)
@@ -199,8 +160,8 @@ static json_t *rpc_vaultwithdraw(struct rpc_context *ctx, json_t *params, struct
 
 /* ---- mint ---- */
 
-ARGS(mint, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false }, { "address", RPC_ARG_STR, true },
-     { "fee_rate", RPC_ARG_ANY, true });
+RPC_ARGS(mint, { "vault", RPC_ARG_STR, false }, { "amount", RPC_ARG_ANY, false }, { "address", RPC_ARG_STR, true },
+         { "fee_rate", RPC_ARG_ANY, true });
 static const char mint_help[] =
     "mint \"vault\" amount ( \"address\" fee_rate )\n"
     "\nMints amount (whole base units of the vault's asset; 1 HUSD = 100000000) against one of the wallet's vaults,\n"
@@ -213,9 +174,9 @@ static const char mint_help[] =
     RESULT_HELP;
 static json_t *rpc_mint(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(mint, mint_help);
+    RPC_ARGS_CHECK(mint, mint_help);
     struct cmd_args a = { .cmd = CMD_MINT, .fee_rate = rpc_arg(params, 3) };
-    if (!parse_vault(err, &a.vault, rpc_arg(params, 0)))
+    if (!rpc_outpoint_arg(err, &a.vault, rpc_arg(params, 0), "vault"))
         return NULL;
     /* whole base units of the vault's asset, as sendtoken and vaultrepay */
     if (!rpc_parse_token_amount(err, &a.units, rpc_arg(params, 1)) ||
@@ -226,8 +187,8 @@ static json_t *rpc_mint(struct rpc_context *ctx, json_t *params, struct rpc_erro
 
 /* ---- setoracleprice ---- */
 
-ARGS(setoracleprice, { "price", RPC_ARG_ANY, false }, { "asset", RPC_ARG_STR, true },
-     { "fee_rate", RPC_ARG_ANY, true });
+RPC_ARGS(setoracleprice, { "price", RPC_ARG_ANY, false }, { "asset", RPC_ARG_STR, true },
+         { "fee_rate", RPC_ARG_ANY, true });
 static const char setoracleprice_help[] =
     "setoracleprice price ( \"asset\" fee_rate )\n"
     "\nSpends and recreates the asset's ORACLE output (default asset: HUSD) with price, in token base units\n"
@@ -236,9 +197,9 @@ static const char setoracleprice_help[] =
     RESULT_HELP;
 static json_t *rpc_setoracleprice(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(setoracleprice, setoracleprice_help);
+    RPC_ARGS_CHECK(setoracleprice, setoracleprice_help);
     struct cmd_args a = { .cmd = CMD_ORACLE, .fee_rate = rpc_arg(params, 2) };
-    if (!parse_asset(ctx, err, &a.asset, rpc_arg(params, 1)) ||
+    if (!rpc_asset_arg(err, &a.asset, ctx->params, rpc_arg(params, 1)) ||
         !rpc_parse_token_amount(err, &a.units, rpc_arg(params, 0)))
         return NULL;
     return run(ctx, err, &a);
@@ -246,8 +207,8 @@ static json_t *rpc_setoracleprice(struct rpc_context *ctx, json_t *params, struc
 
 /* ---- setissuerpaused ---- */
 
-ARGS(setissuerpaused, { "paused", RPC_ARG_BOOL, false }, { "asset", RPC_ARG_STR, true },
-     { "fee_rate", RPC_ARG_ANY, true });
+RPC_ARGS(setissuerpaused, { "paused", RPC_ARG_BOOL, false }, { "asset", RPC_ARG_STR, true },
+         { "fee_rate", RPC_ARG_ANY, true });
 static const char setissuerpaused_help[] =
     "setissuerpaused paused ( \"asset\" fee_rate )\n"
     "\nSpends and recreates the asset's ISSUER output with its paused flag set (true: no mint is valid)\n"
@@ -255,9 +216,9 @@ static const char setissuerpaused_help[] =
     RESULT_HELP;
 static json_t *rpc_setissuerpaused(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
-    CHECK(setissuerpaused, setissuerpaused_help);
+    RPC_ARGS_CHECK(setissuerpaused, setissuerpaused_help);
     struct cmd_args a = { .cmd = CMD_PAUSE, .fee_rate = rpc_arg(params, 2), .paused = rpc_arg_bool(params, 0, false) };
-    if (!parse_asset(ctx, err, &a.asset, rpc_arg(params, 1)))
+    if (!rpc_asset_arg(err, &a.asset, ctx->params, rpc_arg(params, 1)))
         return NULL;
     return run(ctx, err, &a);
 }

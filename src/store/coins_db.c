@@ -104,19 +104,8 @@ int coins_db_have_coin(struct coins_db *db, const struct outpoint *op, struct st
 
 int coins_db_get_best_block(struct coins_db *db, struct hash256 *out, struct store_error *err)
 {
-    uint8_t key = KEY_BEST_BLOCK, *val;
-    size_t vlen;
-    memset(out, 0, sizeof(*out));
-    int rc = kvdb_get(db->kv, &val, &vlen, &key, 1, err);
-    if (rc != 1)
-        return rc;
-    bool ok = vlen == 32;
-    if (ok)
-        memcpy(out->b, val, 32);
-    mem_free(val);
-    if (!ok)
-        return store_error_set(err, STORE_ERR_CORRUPT, "best block entry does not decode");
-    return 1;
+    uint8_t key = KEY_BEST_BLOCK;
+    return kvdb_get_exact(db->kv, out->b, sizeof(out->b), &key, 1, "best block entry does not decode", err);
 }
 
 int coins_db_get_head_blocks(struct coins_db *db, struct hash256 **heads, struct store_error *err)

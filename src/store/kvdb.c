@@ -176,6 +176,24 @@ int kvdb_get(struct kvdb *db, uint8_t **val, size_t *vlen, const void *key, size
     return 1;
 }
 
+int kvdb_get_exact(struct kvdb *db, uint8_t *out, size_t len, const void *key, size_t klen, const char *corrupt,
+                   struct store_error *err)
+{
+    uint8_t *val;
+    size_t vlen;
+    memset(out, 0, len);
+    int rc = kvdb_get(db, &val, &vlen, key, klen, err);
+    if (rc != 1)
+        return rc;
+    bool ok = vlen == len;
+    if (ok)
+        memcpy(out, val, len);
+    mem_free(val);
+    if (!ok)
+        return store_error_set(err, STORE_ERR_CORRUPT, "%s", corrupt);
+    return 1;
+}
+
 int kvdb_exists(struct kvdb *db, const void *key, size_t klen, struct store_error *err)
 {
     uint8_t *v;

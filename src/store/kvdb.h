@@ -37,6 +37,14 @@ void kvdb_close(struct kvdb *db);
  * found, 0 when absent (*val NULL), -1 on error (err filled, *val NULL).
  */
 int kvdb_get(struct kvdb *db, uint8_t **val, size_t *vlen, const void *key, size_t klen, struct store_error *err);
+/**
+ * Reads a value that must be exactly len bytes (a best-block hash) into
+ * out[0..len). Returns 1 when found, 0 when absent, -1 on error: the read's,
+ * or STORE_ERR_CORRUPT with the message `corrupt` for a value of another
+ * size. out is zeroed unless 1 is returned.
+ */
+int kvdb_get_exact(struct kvdb *db, uint8_t *out, size_t len, const void *key, size_t klen, const char *corrupt,
+                   struct store_error *err);
 /** Returns 1 if key exists, 0 if not, -1 on error. */
 int kvdb_exists(struct kvdb *db, const void *key, size_t klen, struct store_error *err);
 /** Writes one key (a batch of one). Returns 0 or -1. */

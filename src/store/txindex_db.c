@@ -87,19 +87,8 @@ int txindex_db_read(struct txindex_db *db, struct tx_disk_pos *out, const struct
 
 int txindex_db_get_best_block(struct txindex_db *db, struct hash256 *out, struct store_error *err)
 {
-    uint8_t key = KEY_BEST_BLOCK, *val;
-    size_t vlen;
-    memset(out, 0, sizeof(*out));
-    int rc = kvdb_get(db->kv, &val, &vlen, &key, 1, err);
-    if (rc != 1)
-        return rc;
-    bool ok = vlen == 32;
-    if (ok)
-        memcpy(out->b, val, 32);
-    mem_free(val);
-    if (!ok)
-        return store_error_set(err, STORE_ERR_CORRUPT, "txindex best block does not decode");
-    return 1;
+    uint8_t key = KEY_BEST_BLOCK;
+    return kvdb_get_exact(db->kv, out->b, sizeof(out->b), &key, 1, "txindex best block does not decode", err);
 }
 
 int txindex_db_erase(struct txindex_db *db, const struct hash256 *txids, size_t n, struct store_error *err)

@@ -1,6 +1,8 @@
 /* Asset parameters and the genesis state (issuance/issuance_state.c). */
 #include "issuance/issuance_state.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "consensus/token_prefix.h"
@@ -193,6 +195,27 @@ START_TEST(matches_and_index)
 }
 END_TEST
 
+/* An asset by name, as the RPCs take it (moved from the wallet's token tests
+ * with wallet_token_asset, whose lookup this is). */
+START_TEST(find_by_ticker_or_id)
+{
+    const struct chain_params *p = chain_params_get("regtest");
+    ck_assert_int_eq(issuance_asset_find(p->assets, p->asset_count, p->assets[0].ticker), 0);
+    char id[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(id + 2 * i, 3, "%02x", p->assets[0].asset_id[31 - i]);
+    ck_assert_int_eq(issuance_asset_find(p->assets, p->asset_count, id), 0);
+    for (int i = 0; i < 64; i++)
+        id[i] = (char)toupper((unsigned char)id[i]);
+    ck_assert_int_eq(issuance_asset_find(p->assets, p->asset_count, id), 0);
+    ck_assert_int_eq(issuance_asset_find(p->assets, p->asset_count, "EUR"), -1);
+    ck_assert_int_eq(issuance_asset_find(p->assets, p->asset_count, ""), -1);
+    id[0] = id[0] == '0' ? '1' : '0';
+    ck_assert_int_eq(issuance_asset_find(p->assets, p->asset_count, id), -1);
+    ck_assert_int_eq(issuance_asset_find(p->assets, 0, p->assets[0].ticker), -1);
+}
+END_TEST
+
 static Suite *issuance_state_suite(void)
 {
     Suite *s = suite_create("issuance_state");
@@ -202,6 +225,7 @@ static Suite *issuance_state_suite(void)
     tcase_add_test(tc, genesis_of_every_profile);
     tcase_add_test(tc, genesis_errors);
     tcase_add_test(tc, matches_and_index);
+    tcase_add_test(tc, find_by_ticker_or_id);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -403,25 +403,6 @@ START_TEST(locked_wallet_refuses)
 }
 END_TEST
 
-START_TEST(asset_names)
-{
-    struct fixture f;
-    fixture_init(&f);
-    struct wallet_error e = { 0, "" };
-    ck_assert_int_eq(wallet_token_asset(f.w, &e, NULL), 0);
-    ck_assert_int_eq(wallet_token_asset(f.w, &e, f.p->assets[0].ticker), 0);
-    char id[65];
-    for (int i = 0; i < 32; i++)
-        snprintf(id + 2 * i, 3, "%02x", f.p->assets[0].asset_id[31 - i]);
-    ck_assert_int_eq(wallet_token_asset(f.w, &e, id), 0);
-    ck_assert_int_eq(wallet_token_asset(f.w, &e, "EUR"), -1);
-    ck_assert_int_eq(e.code, WALLET_E_INVALID_PARAMETER);
-    id[0] = id[0] == '0' ? '1' : '0';
-    ck_assert_int_eq(wallet_token_asset(f.w, &e, id), -1);
-    fixture_done(&f);
-}
-END_TEST
-
 static Suite *token_coins_suite(void)
 {
     Suite *s = suite_create("token_coins");
@@ -437,7 +418,6 @@ static Suite *token_coins_suite(void)
     tcase_add_test(tc, tokens_tracked_never_hmc);
     tcase_add_test(tc, send_token_change_and_restart);
     tcase_add_test(tc, locked_wallet_refuses);
-    tcase_add_test(tc, asset_names);
     suite_add_tcase(s, tc);
     return s;
 }
