@@ -168,12 +168,16 @@ struct node_iface {
      * this peer for it. An unrequested block is stored only under Core's
      * AcceptBlock rules (more or the same work as the tip, at most 288
      * blocks ahead, the minimum chain work), decided by the chain under its
-     * lock; one that is not wanted is only checked: NODE_BLOCK_IGNORED, or
-     * NODE_BLOCK_INVALID if the checks fail. The block's transactions must
-     * have their hashes set (tx_parse does). Emits chain events (see top).
+     * lock (chainstate_process_unrequested_block); one that is not wanted is
+     * only checked, and its header stored if min_pow_checked (the caller
+     * found its chain's work above the anti-DoS threshold: Core's
+     * min_pow_checked): NODE_BLOCK_IGNORED, or NODE_BLOCK_INVALID if the
+     * block or that header fails. The block's transactions must have their
+     * hashes set (tx_parse does). Emits chain events (see top).
      * Out: *st. Returns how it went (enum node_block_result).
      */
-    enum node_block_result (*process_block)(void *ctx, struct val_state *st, const struct block *b, bool requested);
+    enum node_block_result (*process_block)(void *ctx, struct val_state *st, const struct block *b, bool requested,
+                                            bool min_pow_checked);
     /**
      * Reads a stored block's serialisation (with witness) for `block`/`getdata`.
      * Out: *data (mem_free it), *len. Returns false if unknown or not stored.

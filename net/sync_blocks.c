@@ -201,26 +201,21 @@ static void set_last_block_time(void *ctx, struct peer *p)
     p->last_block_time = ((struct set_time *)ctx)->t;
 }
 
-/* An unrequested block the chain did not want (NODE_BLOCK_IGNORED: checked
- * and dropped there, Core's AcceptBlock) still has its header accepted, as
- * Core's AcceptBlockHeader does before those rules, when its chain clears
- * the anti-DoS threshold (Core's min_pow_checked); below it the header is
- * not stored (too-little-chainwork). Returns false with st set if the
- * header is invalid. */
-static bool accept_ignored_header(struct net_sync *s, struct val_state *st, const struct block_header *hdr)
+/* Core's min_pow_checked: the block's parent is known and the chain it
+ * claims clears the anti-DoS threshold, so the chain may store its header
+ * even if it does not store the block (unrequested, not wanted); below it
+ * the header is not stored. */
+static bool min_pow_checked(struct net_sync *s, const struct block_header *hdr)
 {
     const struct node_iface *n = s->node;
-    val_state_init(st);
-    struct node_header_info parent, last;
+    struct node_header_info parent;
     struct arith256 threshold, work;
     if (!n->header_info(n->ctx, &parent, &hdr->prev_hash))
-        return true;
+        return false;
     net_sync_antidos_threshold(s, &threshold);
     arith256_work_from_compact(&work, hdr->bits);
     arith256_add(&work, &work, &parent.chain_work);
-    if (arith256_cmp(&work, &threshold) < 0)
-        return true;
-    return n->accept_headers(n->ctx, st, &last, hdr, 1, NULL);
+    return arith256_cmp(&work, &threshold) >= 0;
 }
 
 /* ---- where blocks came from ---- */
@@ -382,9 +377,9 @@ void sync_process_block(struct net_sync *s, struct peer *p, const struct block *
         requested = true;
     bool alone = s->nfl == 0; /* Core: no other block in flight (high-bandwidth peer selection) */
     struct val_state st;
-    const struct block_header hdr = bp->header;
+    bool pow_checked = !requested && min_pow_checked(s, &bp->header);
     src_add(s, &h, p->id, !via_compact);
-    enum node_block_result r = n->process_block(n->ctx, &st, bp, requested);
+    enum node_block_result r = n->process_block(n->ctx, &st, bp, requested, pow_checked);
     if (r != NODE_BLOCK_IGNORED && sp)
         sp->stalling_since_us = 0;
     /* Blocks found invalid meanwhile (this one, or an earlier one that a
@@ -414,12 +409,7 @@ void sync_process_block(struct net_sync *s, struct peer *p, const struct block *
         break;
     case NODE_BLOCK_IGNORED:
         src_take(s, &h, NULL, NULL);
-        if (!accept_ignored_header(s, &st, &hdr)) {
-            log_invalid_block(p, &h, &st);
-            sync_punish_for_block(s, p, &st, "invalid block");
-        } else {
-            log_printf(LOG_NET, LOG_LEVEL_DEBUG, "ignoring unrequested low-work block from peer=%" PRId64, p->id);
-        }
+        log_printf(LOG_NET, LOG_LEVEL_DEBUG, "ignoring unrequested low-work block from peer=%" PRId64, p->id);
         return;
     case NODE_BLOCK_INVALID:
         /* Not reported by the chain's event (header or mutation failures): punish here. */

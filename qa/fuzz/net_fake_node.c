@@ -398,7 +398,8 @@ static bool coinbase_is_bad(const struct block *b)
     return ss->len > 0 && ss->data[ss->len - 1] == BAD_BLOCK_MARKER;
 }
 
-static enum node_block_result ni_process_block(void *ctx, struct val_state *st, const struct block *b, bool requested)
+static enum node_block_result ni_process_block(void *ctx, struct val_state *st, const struct block *b, bool requested,
+                                               bool min_pow_checked)
 {
     (void)ctx;
     val_state_init(st);
@@ -417,8 +418,15 @@ static enum node_block_result ni_process_block(void *ctx, struct val_state *st, 
         struct arith256 w;
         arith256_work_from_compact(&w, b->header.bits);
         arith256_add(&w, &w, &C.e[prev].work);
-        if (arith256_cmp(&w, &C.e[C.active[C.active_len - 1]].work) < 0)
-            return block_check(st, b, g_params, true, true) ? NODE_BLOCK_IGNORED : NODE_BLOCK_INVALID;
+        if (arith256_cmp(&w, &C.e[C.active[C.active_len - 1]].work) < 0) {
+            if (!block_check(st, b, g_params, true, true))
+                return NODE_BLOCK_INVALID;
+            /* Not stored; its header is if the caller checked its work (min_pow_checked). */
+            struct node_header_info last;
+            if (min_pow_checked && !ni_accept_headers(ctx, st, &last, &b->header, 1, NULL))
+                return st->mode == VAL_ERROR ? NODE_BLOCK_ERROR : NODE_BLOCK_INVALID;
+            return NODE_BLOCK_IGNORED;
+        }
     }
     if (!block_check(st, b, g_params, true, true))
         return NODE_BLOCK_INVALID;

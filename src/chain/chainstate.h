@@ -150,6 +150,21 @@ bool chainstate_process_new_block(struct chainstate *cs, struct val_state *st, b
                                   const struct block *b, bool force);
 
 /**
+ * A block a peer sent unasked (Core's ProcessNewBlock with force_processing
+ * false and min_pow_checked): chainstate_process_new_block without force,
+ * and, under the same chain lock, when the AcceptBlock rules leave the block
+ * unstored, its header is still validated and stored if min_pow_checked (the
+ * caller found that the header's chain clears its anti-DoS work threshold,
+ * Core's GetAntiDoSWorkThreshold), as Core's AcceptBlockHeader does before
+ * those rules. All of the unrequested-block policy is here, decided at once.
+ * Out: *new_block (may be NULL). Returns as chainstate_process_new_block;
+ * false with st set (the header's reason: "bad-diffbits", "time-too-new",
+ * ...) if the header of a block that was not stored is invalid.
+ */
+bool chainstate_process_unrequested_block(struct chainstate *cs, struct val_state *st, bool *new_block,
+                                          const struct block *b, bool min_pow_checked);
+
+/**
  * Validates headers and adds them to the tree (Core's ProcessNewBlockHeaders).
  * Out: *last (may be NULL): the index of the last header accepted.
  * Returns false with st set at the first bad header.

@@ -359,6 +359,25 @@ bool chainstate_process_new_block(struct chainstate *cs, struct val_state *st, b
     return ok;
 }
 
+bool chainstate_process_unrequested_block(struct chainstate *cs, struct val_state *st, bool *new_block,
+                                          const struct block *b, bool min_pow_checked)
+{
+    bool nb = false;
+    chainstate_lock(cs); /* recursive: one hold over the block and its header */
+    bool ok = chainstate_process_new_block(cs, st, &nb, b, false);
+    if (ok && !nb && min_pow_checked && val_is_valid(st)) {
+        struct hash256 hash;
+        block_header_hash(&hash, &b->header);
+        struct block_index *bi = block_map_find(cs->map, &hash);
+        if (!bi || !(bi->status & BLOCK_HAVE_DATA))
+            ok = cs_accept_header(cs, st, &bi, &b->header); /* not stored: its header is (AcceptBlockHeader) */
+    }
+    chainstate_unlock(cs);
+    if (new_block)
+        *new_block = nb;
+    return ok;
+}
+
 bool chainstate_process_headers(struct chainstate *cs, struct val_state *st, struct block_index **last,
                                 const struct block_header *headers, size_t count)
 {

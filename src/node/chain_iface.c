@@ -198,14 +198,16 @@ static bool gi_accept_headers(void *ctx, struct val_state *st, struct node_heade
     return ok;
 }
 
-static enum node_block_result gi_process_block(void *ctx, struct val_state *st, const struct block *b, bool requested)
+static enum node_block_result gi_process_block(void *ctx, struct val_state *st, const struct block *b, bool requested,
+                                               bool min_pow_checked)
 {
     struct chain_iface_ctx *g = ctx;
     bool is_new = false;
     val_state_init(st);
     /* One lock around the call and the look at what it did (the lock is recursive). */
     chainstate_lock(g->cs);
-    bool ok = chainstate_process_new_block(g->cs, st, &is_new, b, requested);
+    bool ok = requested ? chainstate_process_new_block(g->cs, st, &is_new, b, true)
+                        : chainstate_process_unrequested_block(g->cs, st, &is_new, b, min_pow_checked);
     enum node_block_result r;
     if (ok) {
         if (st->mode == VAL_INVALID) {

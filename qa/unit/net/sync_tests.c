@@ -50,6 +50,8 @@ static struct {
     int punishments;
     char last_punish[128];
     int accept_calls;
+    int unrequested_header_checks; /* process_block calls that had the chain check an unstored block's header */
+    char last_block_reject[256];
     bool last_min_work_set;
     struct arith256 last_min_work;
     /* Send-queue model: with pause_after > 0, a peer is paused once it has been
@@ -165,6 +167,21 @@ static bool spy_accept_headers(void *ctx, struct val_state *st, struct node_head
     return real_accept_headers(ctx, st, last, h, n, min_work);
 }
 
+static enum node_block_result (*real_process_block)(void *ctx, struct val_state *st, const struct block *b,
+                                                   bool requested, bool min_pow_checked);
+
+/* Counts the unrequested blocks whose header the chain was asked to check
+ * (min_pow_checked) and keeps the chain's answer. */
+static enum node_block_result spy_process_block(void *ctx, struct val_state *st, const struct block *b, bool requested,
+                                                bool min_pow_checked)
+{
+    enum node_block_result r = real_process_block(ctx, st, b, requested, min_pow_checked);
+    if (!requested && min_pow_checked)
+        F.unrequested_header_checks++;
+    snprintf(F.last_block_reject, sizeof(F.last_block_reject), "%s", st->reject);
+    return r;
+}
+
 /* The test chain's clock: half a day after genesis, so the chain (blocks a
  * second apart from genesis) is out of initial block download from the start. */
 static int64_t test_time(void)
@@ -218,6 +235,8 @@ static void setup_with(uint64_t min_work_u64)
     chain_iface_init(&NI, &CI, T.p);
     real_accept_headers = NI.accept_headers;
     NI.accept_headers = spy_accept_headers;
+    real_process_block = NI.process_block;
+    NI.process_block = spy_process_block;
     struct peer_dispatch_options o;
     peer_dispatch_options_init(&o);
     arith256_set_u64(&o.min_work, min_work_u64);
@@ -946,9 +965,10 @@ START_TEST(test_unrequested_low_work_block_checked)
     tc_solve(&future, T.p);
     struct hash256 h;
     block_hash(&h, &future);
-    F.accept_calls = 0;
+    F.unrequested_header_checks = 0;
     give_block(a, &future);
-    ck_assert_int_eq(F.accept_calls, 1); /* the header was checked */
+    ck_assert_int_eq(F.unrequested_header_checks, 1); /* the header was checked (by the chain, with the block) */
+    ck_assert_str_eq(F.last_block_reject, "time-too-new");
     ck_assert_ptr_null(chainstate_lookup(T.cs, &h));
     ck_assert_int_eq(F.punishments, 0);
     ck_assert(!a->disconnect);

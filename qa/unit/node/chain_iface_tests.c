@@ -167,8 +167,8 @@ START_TEST(test_accept_headers_and_blocks)
 
     /* Blocks: new, duplicate; readable afterwards. */
     for (int i = 0; i < 3; i++)
-        ck_assert_int_eq(n->process_block(n->ctx, &st, &b[i], true), NODE_BLOCK_NEW);
-    ck_assert_int_eq(n->process_block(n->ctx, &st, &b[2], true), NODE_BLOCK_DUPLICATE);
+        ck_assert_int_eq(n->process_block(n->ctx, &st, &b[i], true, false), NODE_BLOCK_NEW);
+    ck_assert_int_eq(n->process_block(n->ctx, &st, &b[2], true, false), NODE_BLOCK_DUPLICATE);
     ck_assert_int_eq(n->tip(n->ctx, NULL, NULL), 8);
     uint8_t *raw = NULL;
     size_t rlen = 0;
@@ -184,7 +184,7 @@ START_TEST(test_accept_headers_and_blocks)
     /* An invalid block (coinbase pays too much) is INVALID. */
     struct block ib;
     tc_make_block(&ib, f.t.p, chainstate_tip(f.t.cs), NULL, 0, 0, 1, 7);
-    ck_assert_int_eq(n->process_block(n->ctx, &st, &ib, true), NODE_BLOCK_INVALID);
+    ck_assert_int_eq(n->process_block(n->ctx, &st, &ib, true, false), NODE_BLOCK_INVALID);
     ck_assert_str_eq(st.reject, "bad-cb-amount");
     block_clear(&ib);
     ck_assert_int_eq(n->tip(n->ctx, NULL, NULL), 8);
@@ -220,11 +220,23 @@ START_TEST(test_window_and_unrequested)
     tc_make_block(&low, f.t.p, chainstate_at_height(f.t.cs, 4), NULL, 0, 0, 0, 601);
     struct hash256 lh;
     block_hash(&lh, &low);
-    ck_assert_int_eq(n->process_block(n->ctx, &st, &low, false), NODE_BLOCK_IGNORED);
+    ck_assert_int_eq(n->process_block(n->ctx, &st, &low, false, false), NODE_BLOCK_IGNORED);
     ck_assert(!n->header_info(n->ctx, NULL, &lh));
+    /* The same with min_pow_checked (its chain clears net's anti-DoS work):
+     * not stored either, but its header is, in the same call (Core's
+     * AcceptBlockHeader before AcceptBlock's rules). */
+    struct block low2;
+    tc_make_block(&low2, f.t.p, chainstate_at_height(f.t.cs, 4), NULL, 0, 0, 0, 602);
+    struct hash256 lh2;
+    block_hash(&lh2, &low2);
+    ck_assert_int_eq(n->process_block(n->ctx, &st, &low2, false, true), NODE_BLOCK_IGNORED);
+    struct node_header_info hi;
+    ck_assert(n->header_info(n->ctx, &hi, &lh2));
+    ck_assert(!hi.have_data && !hi.in_active_chain && hi.height == 5);
+    block_clear(&low2);
     /* Requested: stored as a side block. */
-    ck_assert_int_eq(n->process_block(n->ctx, &st, &low, true), NODE_BLOCK_NEW);
-    ck_assert_int_eq(n->process_block(n->ctx, &st, &low, false), NODE_BLOCK_DUPLICATE);
+    ck_assert_int_eq(n->process_block(n->ctx, &st, &low, true, false), NODE_BLOCK_NEW);
+    ck_assert_int_eq(n->process_block(n->ctx, &st, &low, false, false), NODE_BLOCK_DUPLICATE);
     struct node_header_info li;
     ck_assert(n->header_info(n->ctx, &li, &lh));
     ck_assert(li.have_data && !li.in_active_chain);
