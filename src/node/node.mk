@@ -1,8 +1,9 @@
 # src/node/: the node's non-program code in libhm_node.a (options, start-up
-# and shutdown, the node interface over the chain, the P2P wiring, the
-# mempool owner, hashmint-util's commands). The programs' main files are in
-# daemon.mk (hashmintd), tools.mk (hashmint-util) and src/rpc/methods.mk
-# (hashmint-cli); they link libhm_node.a before the layers.
+# and shutdown, the node interface over the chain, the P2P and wallet
+# wiring, the mempool owner, the vault keeper, hashmint-util's commands).
+# The programs' main files are in daemon.mk (hashmintd) and tools.mk
+# (hashmint-util, hashmint-cli, hashmint-oracle); they link libhm_node.a
+# before the layers.
 libhm_node_a_SOURCES += \
   src/node/args.c src/node/args.h \
   src/node/init.c src/node/init.h \
