@@ -261,7 +261,7 @@ static bool push_block(struct wb_fixture *f, struct block *b)
     block_serialize(&wb, b, true);
     nb->raw = wbuf_detach(&wb, &nb->len);
     block_header_hash(&nb->info.hash, &b->header);
-    nb->info.prev = prev->info.hash;
+    nb->info.prev = b->header.prev_hash; /* prev pointed into the array the realloc may have moved */
     nb->info.height = (int32_t)n->nblocks;
     nb->info.time = b->header.time;
     n->nblocks++;
