@@ -31,7 +31,6 @@
  * key hash and the memory access on a table of this size.
  */
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <pthread.h>
 #include <secp256k1.h>
 #include <stdio.h>
@@ -48,6 +47,7 @@
 #include "consensus/tx.h"
 #include "issuance/reserve_commitment.h"
 #include "src/bench/bench.h"
+#include "src/bench/bench_fixture.h"
 #include "src/chain/chainstate.h"
 #include "src/chain/chainstate_internal.h"
 #include "src/chain/coins_view.h"
@@ -110,13 +110,6 @@ struct fixture {
     size_t nlive;
 };
 
-static double now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* CPU seconds of the whole process (every thread): unlike the wall clock,
  * barely moved by other jobs on a shared machine, so the work a connect
  * costs against the ceiling stays comparable there (it cannot show the
@@ -126,18 +119,6 @@ static double cpu_sec(void)
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(double), cmp_double);
-    return v[n / 2];
 }
 
 /* Same layout as run_benchmark's lines. */
@@ -160,19 +141,6 @@ static uint64_t rng_next(void)
 
 /* ---- temporary data directories ---- */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void rm_tree(const char *dir)
-{
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static int64_t bench_adjusted_time(void)
 {
     /* regtest genesis time + 30 days: the blocks are never "time-too-new" */
@@ -181,11 +149,8 @@ static int64_t bench_adjusted_time(void)
 
 static struct chainstate *open_chainstate_ex(const struct fixture *fx, char dir[64], int par, bool defer_index)
 {
-    snprintf(dir, 64, "/tmp/hm-bench-chain-XXXXXX");
-    if (!mkdtemp(dir)) {
-        fprintf(stderr, "bench_chain: mkdtemp failed\n");
+    if (!bench_temp_dir(dir, 64, "chain"))
         return NULL;
-    }
     struct chainstate_options o;
     chainstate_options_init(&o);
     o.params = fx->p;
@@ -198,7 +163,7 @@ static struct chainstate *open_chainstate_ex(const struct fixture *fx, char dir[
     char err[512];
     if (chainstate_open(&cs, &o, err, sizeof(err)) != 0) {
         fprintf(stderr, "bench_chain: chainstate_open: %s\n", err);
-        rm_tree(dir);
+        bench_rm_tree(dir);
         return NULL;
     }
     return cs;
@@ -474,9 +439,9 @@ static bool connect_run_cpu(const struct fixture *fx, int par, double *seconds, 
         return false;
     bool ok = connect_raw(cs, fx->setup, fx->nsetup);
     if (ok) {
-        double t0 = now_sec(), c0 = cpu_sec();
+        double t0 = bench_now_sec(), c0 = cpu_sec();
         ok = connect_raw(cs, fx->timed, fx->ntimed);
-        *seconds = now_sec() - t0;
+        *seconds = bench_now_sec() - t0;
         if (cpu)
             *cpu = cpu_sec() - c0;
         ok = ok && chainstate_height(cs) == fx->height;
@@ -486,7 +451,7 @@ static bool connect_run_cpu(const struct fixture *fx, int par, double *seconds, 
         return true;
     }
     chainstate_close(cs);
-    rm_tree(dir);
+    bench_rm_tree(dir);
     return ok;
 }
 
@@ -519,7 +484,7 @@ static double verify_all(const struct fixture *fx, int threads, double *cpu)
     double c0 = cpu_sec();
     struct verify_job jobs[2];
     pthread_t th;
-    double t0 = now_sec();
+    double t0 = bench_now_sec();
     if (threads > 1) {
         size_t half = fx->nsigs / 2;
         jobs[0] = (struct verify_job){ fx, 0, half };
@@ -533,7 +498,7 @@ static double verify_all(const struct fixture *fx, int threads, double *cpu)
         verify_thread(&jobs[0]);
     }
     *cpu = cpu_sec() - c0;
-    return now_sec() - t0;
+    return bench_now_sec() - t0;
 }
 
 static void bench_connect(const struct fixture *fx)
@@ -565,22 +530,22 @@ static void bench_connect(const struct fixture *fx)
         cr_par1[r] = cv1 / cc1;
     }
     double in = (double)fx->timed_inputs, nb = (double)fx->ntimed;
-    double p2 = median(t_par2, CONNECT_REPS), p1 = median(t_par1, CONNECT_REPS);
-    double c2 = median(t_ceil2, CONNECT_REPS), c1 = median(t_ceil1, CONNECT_REPS);
+    double p2 = bench_median(t_par2, CONNECT_REPS), p1 = bench_median(t_par1, CONNECT_REPS);
+    double c2 = bench_median(t_ceil2, CONNECT_REPS), c1 = bench_median(t_ceil1, CONNECT_REPS);
     printf("chain_connect: %zu blocks, %.0f P2WPKH inputs (%.0f per block, mean weight %.0f), "
            "fresh chainstate each run, median of %d\n",
            fx->ntimed, in, in / nb, (double)fx->timed_weight / nb, CONNECT_REPS);
     print_rate("secp256k1_ecdsa_verify, 2 threads (ceiling)", (double)fx->nsigs / c2, "sig");
     print_rate("chain_connect_p2wpkh par=2 (blocks)", nb / p2, "block");
     print_rate("chain_connect_p2wpkh par=2 (inputs)", in / p2, "input");
-    bench_ratio("chain_connect_p2wpkh par=2 inputs/s", median(r_par2, CONNECT_REPS), "2-thread verify ceiling", 1.0);
+    bench_ratio("chain_connect_p2wpkh par=2 inputs/s", bench_median(r_par2, CONNECT_REPS), "2-thread verify ceiling", 1.0);
     print_rate("secp256k1_ecdsa_verify, 1 thread (ceiling)", (double)fx->nsigs / c1, "sig");
     print_rate("chain_connect_p2wpkh par=1 (blocks)", nb / p1, "block");
     print_rate("chain_connect_p2wpkh par=1 (inputs)", in / p1, "input");
-    bench_ratio("chain_connect_p2wpkh par=1 inputs/s", median(r_par1, CONNECT_REPS), "1-thread verify ceiling", 1.0);
+    bench_ratio("chain_connect_p2wpkh par=1 inputs/s", bench_median(r_par1, CONNECT_REPS), "1-thread verify ceiling", 1.0);
     bench_ratio("chain_connect_p2wpkh par=2", in / p2, "par=1", in / p1);
     printf("chain_connect_p2wpkh CPU time (all threads) against the ceiling's: par=2 %.3fx, par=1 %.3fx\n",
-           median(cr_par2, CONNECT_REPS), median(cr_par1, CONNECT_REPS));
+           bench_median(cr_par2, CONNECT_REPS), bench_median(cr_par1, CONNECT_REPS));
 }
 
 /* ---- the issuance layer's share of a connect ---- */
@@ -629,7 +594,7 @@ static double iss_pass(struct chainstate *cs, const struct iss_blocks *ib, int32
 {
     struct cs_block_iss *bx = mem_alloc(sizeof(*bx));
     chainstate_lock(cs);
-    double t0 = now_sec();
+    double t0 = bench_now_sec();
     for (size_t i = 0; i < ib->n; i++) {
         cs_iss_begin(bx, &cs->iss, &cs->rtree, false, 0);
         struct val_state st;
@@ -640,7 +605,7 @@ static double iss_pass(struct chainstate *cs, const struct iss_blocks *ib, int32
         }
         cs_iss_end(bx);
     }
-    double t = now_sec() - t0;
+    double t = bench_now_sec() - t0;
     chainstate_unlock(cs);
     mem_free(bx);
     return t;
@@ -663,22 +628,22 @@ static void bench_issuance(const struct fixture *fx)
         double passes[5];
         for (int k = 0; k < 5; k++)
             passes[k] = iss_pass(cs, &ib, fx->height - (int32_t)fx->ntimed + 1);
-        t_iss[r] = median(passes, 5);
+        t_iss[r] = bench_median(passes, 5);
         ratio[r] = t_iss[r] / t_conn[r];
         chainstate_close(cs);
-        rm_tree(dir);
+        bench_rm_tree(dir);
     }
     double nb = (double)fx->ntimed, in = (double)fx->timed_inputs;
-    double tc = median(t_conn, CONNECT_REPS), ti = median(t_iss, CONNECT_REPS);
+    double tc = bench_median(t_conn, CONNECT_REPS), ti = bench_median(t_iss, CONNECT_REPS);
     printf("chain_issuance: the issuance pass of ConnectBlock over %zu full blocks of %.0f ordinary transactions "
            "each, median of %d\n", fx->ntimed, in / nb, CONNECT_REPS);
     print_rate("chain_connect_p2wpkh par=2 (blocks, baseline)", nb / tc, "block");
     print_rate("chain_issuance_pass (blocks)", nb / ti, "block");
     printf("chain_issuance_pass: %.3f ms per block against %.1f ms per block connected\n", ti / nb * 1e3,
            tc / nb * 1e3);
-    bench_ratio("chain_issuance_pass time", median(ratio, CONNECT_REPS), "chain_connect_p2wpkh par=2 time", 1.0);
+    bench_ratio("chain_issuance_pass time", bench_median(ratio, CONNECT_REPS), "chain_connect_p2wpkh par=2 time", 1.0);
     printf("chain_issuance_pass: %.2f %% of the connect time (median of the per-run ratios; limit 5 %%)\n",
-           median(ratio, CONNECT_REPS) * 100.0);
+           bench_median(ratio, CONNECT_REPS) * 100.0);
     iss_blocks_free(&ib);
 }
 
@@ -717,12 +682,12 @@ static double accept_run(const struct fixture *fx, const struct raw_block *block
     struct chainstate *cs = open_chainstate_ex(fx, dir, 1, defer_index);
     if (!cs)
         return -1;
-    double t0 = now_sec();
+    double t0 = bench_now_sec();
     bool ok = connect_raw(cs, blocks, n);
-    double secs = now_sec() - t0;
+    double secs = bench_now_sec() - t0;
     ok = ok && chainstate_height(cs) == (int32_t)n;
     chainstate_close(cs);
-    rm_tree(dir);
+    bench_rm_tree(dir);
     return ok ? secs : -1;
 }
 
@@ -768,14 +733,14 @@ static void bench_accept(void)
         fprintf(stderr, "bench_chain: processing the small blocks failed\n");
         return;
     }
-    double td = median(durable, ACCEPT_REPS), tf = median(deferred, ACCEPT_REPS);
+    double td = bench_median(durable, ACCEPT_REPS), tf = bench_median(deferred, ACCEPT_REPS);
     printf("chain_accept_small: %zu coinbase-only blocks, fresh chainstate each run, -par=1, median of %d\n", nb,
            ACCEPT_REPS);
     print_rate("chain_accept_small index at flush only (baseline)", (double)nb / tf, "block");
     print_rate("chain_accept_small index batch per block", (double)nb / td, "block");
-    bench_ratio("chain_accept_small index batch per block", median(ratio, ACCEPT_REPS), "index at flush only", 1.0);
+    bench_ratio("chain_accept_small index batch per block", bench_median(ratio, ACCEPT_REPS), "index at flush only", 1.0);
     printf("  cost of the batch: %+.1f us per block (median of the runs' differences)\n",
-           median(extra, ACCEPT_REPS) * 1e6);
+           bench_median(extra, ACCEPT_REPS) * 1e6);
     fflush(stdout);
 }
 
@@ -960,7 +925,7 @@ static double cs_cold_rate(struct utxo_bench *u, struct outpoint *perm, size_t n
         if (!chainstate_flush(u->cs, CHAINSTATE_FLUSH_ALWAYS))
             abort();
         uint64_t f = 0;
-        double t0 = now_sec();
+        double t0 = bench_now_sec();
         for (size_t i = 0; i < n; i++) {
             struct coin c;
             if (!chainstate_get_coin(u->cs, &c, &perm[i]))
@@ -968,11 +933,11 @@ static double cs_cold_rate(struct utxo_bench *u, struct outpoint *perm, size_t n
             f += (uint64_t)c.out.value;
             coin_clear(&c);
         }
-        double dt = now_sec() - t0;
+        double dt = bench_now_sec() - t0;
         sink += f;
         rates[r] = dt > 0 ? (double)n / dt : 0;
     }
-    return median(rates, runs);
+    return bench_median(rates, runs);
 }
 
 static void bench_utxo(const struct fixture *fx, struct chainstate *cs, const char *dir)
@@ -1055,12 +1020,12 @@ static void bench_connect_profile(const struct fixture *fx)
     if (!cs)
         return;
     bool ok = connect_raw(cs, fx->setup, fx->nsetup);
-    double t0 = now_sec();
+    double t0 = bench_now_sec();
     ok = ok && profile_connect_timed(cs, fx);
-    double t = now_sec() - t0;
+    double t = bench_now_sec() - t0;
     printf("profile_connect_once: %zu blocks at par=1 in %.3f s%s\n", fx->ntimed, t, ok ? "" : " (FAILED)");
     chainstate_close(cs);
-    rm_tree(dir);
+    bench_rm_tree(dir);
 }
 
 void bench_chain_run(void)
@@ -1083,14 +1048,14 @@ void bench_chain_run(void)
     if (nblocks < 2)
         nblocks = 2;
     struct fixture fx;
-    double t0 = now_sec();
+    double t0 = bench_now_sec();
     if (!fixture_build(&fx, nblocks)) {
         fprintf(stderr, "bench_chain: building the chain failed\n");
         fixture_free(&fx);
         return;
     }
     printf("chain: built %zu setup + %zu full blocks (%zu signatures) in %.1f s (not timed)\n", fx.nsetup, fx.ntimed,
-           fx.nsigs, now_sec() - t0);
+           fx.nsigs, bench_now_sec() - t0);
     if (profile)
         bench_connect_profile(&fx);
     if (connect)
@@ -1103,7 +1068,7 @@ void bench_chain_run(void)
         struct chainstate *cs = NULL;
         if (connect_run(&fx, 2, &secs, &cs, dir)) {
             bench_utxo(&fx, cs, dir); /* closes cs */
-            rm_tree(dir);
+            bench_rm_tree(dir);
         } else {
             fprintf(stderr, "bench_chain: connecting the chain for the lookups failed\n");
         }

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "src/bench/bench.h"
+#include "src/bench/bench_fixture.h"
 
 static const char *filter = "";
 static double scale = 1.0;
@@ -24,19 +24,6 @@ static const struct {
     { "cmpct", bench_cmpct_run },
     { "wallet", bench_wallet_run },
 };
-
-static double now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 bool bench_selected(const char *name)
 {
@@ -61,15 +48,14 @@ double run_benchmark(const char *name, void (*fn)(void *data, uint64_t iters), v
     if (count > 64)
         count = 64;
     for (int i = 0; i < count; i++) {
-        double t0 = now_sec();
+        double t0 = bench_now_sec();
         fn(data, iters);
-        double dt = now_sec() - t0;
+        double dt = bench_now_sec() - t0;
         rates[i] = dt > 0 ? (double)iters / dt : 0;
     }
     if (teardown)
         teardown(data);
-    qsort(rates, (size_t)count, sizeof(double), cmp_double);
-    double median = rates[count / 2];
+    double median = bench_median(rates, count);
     printf("%-48s %14.0f ops/s  %10.1f ns/op\n", name, median, median > 0 ? 1e9 / median : 0);
     fflush(stdout);
     return median;

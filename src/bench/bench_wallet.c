@@ -27,7 +27,6 @@
  *    connect is dominated by script checks the wallet does not do.
  */
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +38,7 @@
 #include "consensus/params.h"
 #include "consensus/tx.h"
 #include "src/bench/bench.h"
+#include "src/bench/bench_fixture.h"
 #include "src/crypto/keys.h"
 #include "src/util/alloc.h"
 #include "src/util/log.h"
@@ -79,31 +79,12 @@ struct wb_fixture {
     int64_t *utxo_values; /* the values of the unspent coins, for the selection baseline */
 };
 
-static double now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* This thread's CPU time: the machine is shared, so figures print it beside wall time. */
 static double cpu_sec(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(double), cmp_double);
-    return v[n / 2];
 }
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dull;
@@ -113,14 +94,6 @@ static uint64_t rng_next(void)
     rng_state ^= rng_state << 25;
     rng_state ^= rng_state >> 27;
     return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
 }
 
 /* ---- the fake node ---- */
@@ -261,7 +234,7 @@ static bool push_block(struct wb_fixture *f, struct block *b)
     block_serialize(&wb, b, true);
     nb->raw = wbuf_detach(&wb, &nb->len);
     block_header_hash(&nb->info.hash, &b->header);
-    nb->info.prev = prev->info.hash;
+    nb->info.prev = b->header.prev_hash; /* prev pointed into the array the realloc may have moved */
     nb->info.height = (int32_t)n->nblocks;
     nb->info.time = b->header.time;
     n->nblocks++;
@@ -332,9 +305,9 @@ static bool build_history(struct wb_fixture *f, size_t ntxs)
         block_add_tx(&b, &t);
         tx_clear(&t);
         if (b.tx_count == WB_TXS_PER_BLOCK + 1 || i + 1 == ntxs) {
-            double t0 = now_sec(), u0 = cpu_sec();
+            double t0 = bench_now_sec(), u0 = cpu_sec();
             ok = push_block(f, &b);
-            feed += now_sec() - t0;
+            feed += bench_now_sec() - t0;
             f->feed_cpu += cpu_sec() - u0;
             block_clear(&b);
             block_init(&b);
@@ -356,8 +329,7 @@ static bool fixture_init(struct wb_fixture *f, size_t ntxs)
 {
     memset(f, 0, sizeof(*f));
     f->node.p = chain_params_get("regtest");
-    snprintf(f->dir, sizeof(f->dir), "/tmp/hm-bench-wallet-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!bench_temp_dir(f->dir, sizeof(f->dir), "wallet"))
         return false;
     /* genesis: height 0, no stored block (the wallet starts there) */
     f->node.blocks = mem_calloc(1, sizeof(*f->node.blocks));
@@ -406,7 +378,7 @@ static void fixture_free(struct wb_fixture *f)
     mem_free(f->mine);
     mem_free(f->mine_len);
     mem_free(f->utxo_values);
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    bench_rm_tree(f->dir);
 }
 
 /* ---- baselines ---- */
@@ -620,15 +592,15 @@ static double time_call(void (*fn)(struct call *), struct call *c, int reps)
         reps = WB_REPS;
     fn(c);
     for (int i = 0; i < reps && c->ok; i++) {
-        double t0 = now_sec(), u0 = cpu_sec();
+        double t0 = bench_now_sec(), u0 = cpu_sec();
         fn(c);
-        t[i] = now_sec() - t0;
+        t[i] = bench_now_sec() - t0;
         u[i] = cpu_sec() - u0;
     }
     if (!c->ok)
         return -1;
-    last_cpu = median(u, reps);
-    return median(t, reps);
+    last_cpu = bench_median(u, reps);
+    return bench_median(t, reps);
 }
 
 static double time_history_pass(const struct history *h, size_t *count)
@@ -636,14 +608,14 @@ static double time_history_pass(const struct history *h, size_t *count)
     double t[WB_REPS], u[WB_REPS];
     for (int i = 0; i < WB_REPS; i++) {
         int64_t sum;
-        double t0 = now_sec(), u0 = cpu_sec();
+        double t0 = bench_now_sec(), u0 = cpu_sec();
         *count = history_unspent(h, &sum);
-        t[i] = now_sec() - t0;
+        t[i] = bench_now_sec() - t0;
         u[i] = cpu_sec() - u0;
         sink += sum;
     }
-    last_cpu = median(u, WB_REPS);
-    return median(t, WB_REPS);
+    last_cpu = bench_median(u, WB_REPS);
+    return bench_median(t, WB_REPS);
 }
 
 static double time_coinsel(const struct wb_fixture *f, int64_t amount, size_t *count)
@@ -658,17 +630,17 @@ static double time_coinsel(const struct wb_fixture *f, int64_t amount, size_t *c
     uint64_t rng = 0x1234567;
     for (int i = 0; i < WB_REPS; i++) {
         struct coinsel_result r;
-        double t0 = now_sec(), u0 = cpu_sec();
+        double t0 = bench_now_sec(), u0 = cpu_sec();
         bool ok = coinsel_select(&r, coins, n, &t, &rng);
-        s[i] = now_sec() - t0;
+        s[i] = bench_now_sec() - t0;
         u[i] = cpu_sec() - u0;
         *count = ok ? r.count : 0;
         if (ok)
             coinsel_result_clear(&r);
     }
     mem_free(coins);
-    last_cpu = median(u, WB_REPS);
-    return median(s, WB_REPS);
+    last_cpu = bench_median(u, WB_REPS);
+    return bench_median(s, WB_REPS);
 }
 
 /* Decode of every stored block plus a walk over its inputs and outputs. */
@@ -677,7 +649,7 @@ static double time_decode_pass(const struct wb_node *n)
     double t[WB_REPS], u[WB_REPS];
     for (int r = 0; r < WB_REPS; r++) {
         int64_t acc = 0;
-        double t0 = now_sec(), u0 = cpu_sec();
+        double t0 = bench_now_sec(), u0 = cpu_sec();
         for (size_t i = 1; i < n->nblocks; i++) {
             struct block b;
             if (!block_decode(&b, n->blocks[i].raw, n->blocks[i].len, true))
@@ -690,12 +662,12 @@ static double time_decode_pass(const struct wb_node *n)
             }
             block_clear(&b);
         }
-        t[r] = now_sec() - t0;
+        t[r] = bench_now_sec() - t0;
         u[r] = cpu_sec() - u0;
         sink += acc;
     }
-    last_cpu = median(u, WB_REPS);
-    return median(t, WB_REPS);
+    last_cpu = bench_median(u, WB_REPS);
+    return bench_median(t, WB_REPS);
 }
 
 void bench_wallet_run(void)
@@ -708,13 +680,13 @@ void bench_wallet_run(void)
     if (ntxs < 50)
         ntxs = 50;
     struct wb_fixture f;
-    double t0 = now_sec();
+    double t0 = bench_now_sec();
     if (!fixture_init(&f, ntxs)) {
         fprintf(stderr, "bench_wallet: building the wallet failed\n");
         fixture_free(&f);
         return;
     }
-    double built = now_sec() - t0;
+    double built = bench_now_sec() - t0;
     size_t nblocks = f.node.nblocks - 1;
     printf("wallet: %zu transactions (%zu unspent coins) in %zu blocks; setup %.1f s, of which the block-connected"
            " feed %.2f s, cpu %.2f s (%.0f tx/s, %.2f ms/block)\n",

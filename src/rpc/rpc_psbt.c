@@ -161,6 +161,30 @@ static uint32_t le32_value(const struct bytes *v)
            (uint32_t)v->data[3] << 24;
 }
 
+/* Core shows a map's repeated fields only when present: an array made on
+ * first use, set on the map's object only if it was made (an object, such
+ * as "unknown", only if it has entries). */
+static json_t *lazy_array(json_t **a)
+{
+    if (!*a)
+        *a = json_array();
+    return *a;
+}
+
+static void set_present(json_t *o, const char *name, json_t *v)
+{
+    if (v && (!json_is_object(v) || json_object_size(v)))
+        json_object_set_new(o, name, v);
+    else
+        json_decref(v);
+}
+
+/* A script value (redeem or witness script) as decodescript shows it. */
+static json_t *value_script_json(const struct bytes *v, const struct rpc_tx_style *style)
+{
+    return script_json(bytes_or_empty(v->data), v->len, style, false);
+}
+
 /* The input's BIP 370 fields (version 2 only): the outpoint and sequence
  * the transaction carries. */
 static void input_v2_json(json_t *in, const struct psbt *p, size_t i)
@@ -219,8 +243,7 @@ static json_t *input_json(const struct psbt *p, size_t i, const struct rpc_tx_st
             break;
         }
         case PSBT_IN_SIGHASH: {
-            uint32_t v = (uint32_t)pr->value.data[0] | (uint32_t)pr->value.data[1] << 8 |
-                         (uint32_t)pr->value.data[2] << 16 | (uint32_t)pr->value.data[3] << 24;
+            uint32_t v = le32_value(&pr->value);
             const char *nm = sighash_name(v);
             char b[16];
             snprintf(b, sizeof(b), "%u", v);
@@ -228,17 +251,14 @@ static json_t *input_json(const struct psbt *p, size_t i, const struct rpc_tx_st
             break;
         }
         case PSBT_IN_REDEEM_SCRIPT:
-            json_object_set_new(in, "redeem_script",
-                                script_json(bytes_or_empty(pr->value.data), pr->value.len, style, false));
+            json_object_set_new(in, "redeem_script", value_script_json(&pr->value, style));
             break;
         case PSBT_IN_WITNESS_SCRIPT:
-            json_object_set_new(in, "witness_script",
-                                script_json(bytes_or_empty(pr->value.data), pr->value.len, style, false));
+            json_object_set_new(in, "witness_script", value_script_json(&pr->value, style));
             break;
         case PSBT_IN_BIP32_DERIVATION:
-            if (!derivs)
-                derivs = json_array();
-            json_array_append_new(derivs, keypath_json(key + 1, pr->key.len - 1, pr->value.data, pr->value.len));
+            json_array_append_new(lazy_array(&derivs),
+                                  keypath_json(key + 1, pr->key.len - 1, pr->value.data, pr->value.len));
             break;
         case PSBT_IN_SCRIPTSIG: {
             json_t *o = json_object();
@@ -267,31 +287,25 @@ static json_t *input_json(const struct psbt *p, size_t i, const struct rpc_tx_st
             json_object_set_new(in, "taproot_key_path_sig", hex_json(&pr->value));
             break;
         case PSBT_IN_TAP_SCRIPT_SIG: {
-            if (!tap_script_sigs)
-                tap_script_sigs = json_array();
             json_t *o = json_object();
             json_object_set_new(o, "pubkey", rpc_json_hex(key + 1, 32));
             json_object_set_new(o, "leaf_hash", rpc_json_hex(key + 33, 32));
             json_object_set_new(o, "sig", hex_json(&pr->value));
-            json_array_append_new(tap_script_sigs, o);
+            json_array_append_new(lazy_array(&tap_script_sigs), o);
             break;
         }
         case PSBT_IN_TAP_LEAF_SCRIPT: {
-            if (!tap_scripts)
-                tap_scripts = json_array();
             json_t *o = json_object();
             json_object_set_new(o, "script", rpc_json_hex(pr->value.data, pr->value.len - 1));
             json_object_set_new(o, "leaf_ver", json_integer(pr->value.data[pr->value.len - 1]));
             json_t *cb = json_array();
             json_array_append_new(cb, rpc_json_hex(key + 1, pr->key.len - 1));
             json_object_set_new(o, "control_blocks", cb);
-            json_array_append_new(tap_scripts, o);
+            json_array_append_new(lazy_array(&tap_scripts), o);
             break;
         }
         case PSBT_IN_TAP_BIP32_DERIVATION: {
-            if (!tap_derivs)
-                tap_derivs = json_array();
-            json_array_append_new(tap_derivs, tap_keypath_json(key + 1, pr->value.data, pr->value.len));
+            json_array_append_new(lazy_array(&tap_derivs), tap_keypath_json(key + 1, pr->value.data, pr->value.len));
             break;
         }
         case PSBT_IN_TAP_INTERNAL_KEY:
@@ -301,30 +315,19 @@ static json_t *input_json(const struct psbt *p, size_t i, const struct rpc_tx_st
             json_object_set_new(in, "taproot_merkle_root", hex_json(&pr->value));
             break;
         case PSBT_PROPRIETARY:
-            if (!prop)
-                prop = json_array();
-            add_proprietary(prop, pr);
+            add_proprietary(lazy_array(&prop), pr);
             break;
         default:
             add_unknown(unknown, pr);
         }
     }
-    if (partial)
-        json_object_set_new(in, "partial_signatures", partial);
-    if (derivs)
-        json_object_set_new(in, "bip32_derivs", derivs);
-    if (tap_script_sigs)
-        json_object_set_new(in, "taproot_script_path_sigs", tap_script_sigs);
-    if (tap_scripts)
-        json_object_set_new(in, "taproot_scripts", tap_scripts);
-    if (tap_derivs)
-        json_object_set_new(in, "taproot_bip32_derivs", tap_derivs);
-    if (prop)
-        json_object_set_new(in, "proprietary", prop);
-    if (json_object_size(unknown))
-        json_object_set_new(in, "unknown", unknown);
-    else
-        json_decref(unknown);
+    set_present(in, "partial_signatures", partial);
+    set_present(in, "bip32_derivs", derivs);
+    set_present(in, "taproot_script_path_sigs", tap_script_sigs);
+    set_present(in, "taproot_scripts", tap_scripts);
+    set_present(in, "taproot_bip32_derivs", tap_derivs);
+    set_present(in, "proprietary", prop);
+    set_present(in, "unknown", unknown);
     return in;
 }
 
@@ -369,46 +372,33 @@ static json_t *output_json(const struct psbt *p, size_t i, const struct rpc_tx_s
             json_object_set_new(out, "taproot_tree", tap_tree_json(&pr->value));
             break;
         case PSBT_OUT_REDEEM_SCRIPT:
-            json_object_set_new(out, "redeem_script",
-                                script_json(bytes_or_empty(pr->value.data), pr->value.len, style, false));
+            json_object_set_new(out, "redeem_script", value_script_json(&pr->value, style));
             break;
         case PSBT_OUT_WITNESS_SCRIPT:
-            json_object_set_new(out, "witness_script",
-                                script_json(bytes_or_empty(pr->value.data), pr->value.len, style, false));
+            json_object_set_new(out, "witness_script", value_script_json(&pr->value, style));
             break;
         case PSBT_OUT_BIP32_DERIVATION:
-            if (!derivs)
-                derivs = json_array();
-            json_array_append_new(derivs, keypath_json(key + 1, pr->key.len - 1, pr->value.data, pr->value.len));
+            json_array_append_new(lazy_array(&derivs),
+                                  keypath_json(key + 1, pr->key.len - 1, pr->value.data, pr->value.len));
             break;
         case PSBT_OUT_TAP_INTERNAL_KEY:
             json_object_set_new(out, "taproot_internal_key", hex_json(&pr->value));
             break;
         case PSBT_OUT_TAP_BIP32_DERIVATION: {
-            if (!tap_derivs)
-                tap_derivs = json_array();
-            json_array_append_new(tap_derivs, tap_keypath_json(key + 1, pr->value.data, pr->value.len));
+            json_array_append_new(lazy_array(&tap_derivs), tap_keypath_json(key + 1, pr->value.data, pr->value.len));
             break;
         }
         case PSBT_PROPRIETARY:
-            if (!prop)
-                prop = json_array();
-            add_proprietary(prop, pr);
+            add_proprietary(lazy_array(&prop), pr);
             break;
         default:
             add_unknown(unknown, pr);
         }
     }
-    if (derivs)
-        json_object_set_new(out, "bip32_derivs", derivs);
-    if (tap_derivs)
-        json_object_set_new(out, "taproot_bip32_derivs", tap_derivs);
-    if (prop)
-        json_object_set_new(out, "proprietary", prop);
-    if (json_object_size(unknown))
-        json_object_set_new(out, "unknown", unknown);
-    else
-        json_decref(unknown);
+    set_present(out, "bip32_derivs", derivs);
+    set_present(out, "taproot_bip32_derivs", tap_derivs);
+    set_present(out, "proprietary", prop);
+    set_present(out, "unknown", unknown);
     return out;
 }
 

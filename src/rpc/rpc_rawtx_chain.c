@@ -54,6 +54,15 @@ static void state_string(char *out, size_t cap, const struct val_state *st)
 
 /* ---- sendrawtransaction ------------------------------------------------ */
 
+/* The first steps of sendrawtransaction's and testmempoolaccept's examples (Core's help). */
+#define CREATE_AND_SIGN_EXAMPLES \
+    "Examples:\n" \
+    "\n" \
+    "Create a transaction\n" RPC_HELP_CLI( \
+        "createrawtransaction", "\"[{\\\"txid\\\" : \\\"mytxid\\\",\\\"vout\\\":0}]\" \"{\\\"myaddress\\\":0.01}\"") \
+    "Sign the transaction, and get back the hex\n" RPC_HELP_CLI("signrawtransactionwithkey", "\"myhex\" \"[\\\"key\\\"]\"") \
+    "\n"
+
 static const struct rpc_arg sendrawtransaction_args[] = {
     {"hexstring", RPC_ARG_STR, false},
     {"maxfeerate", RPC_ARG_ANY, true},
@@ -84,12 +93,7 @@ static const char sendrawtransaction_help[] =
     "Result:\n"
     "\"hex\"    (string) The transaction hash in hex\n"
     "\n"
-    "Examples:\n"
-    "\n"
-    "Create a transaction\n" RPC_HELP_CLI(
-        "createrawtransaction", "\"[{\\\"txid\\\" : \\\"mytxid\\\",\\\"vout\\\":0}]\" \"{\\\"myaddress\\\":0.01}\"")
-    "Sign the transaction, and get back the hex\n" RPC_HELP_CLI("signrawtransactionwithkey", "\"myhex\" \"[\\\"key\\\"]\"")
-    "\n"
+    CREATE_AND_SIGN_EXAMPLES
     "Send the transaction (signed hex)\n" RPC_HELP_CLI("sendrawtransaction", "\"signedhex\"") "\n"
     "As a JSON-RPC call\n" RPC_HELP_RPC("sendrawtransaction", "\"signedhex\"");
 
@@ -206,12 +210,7 @@ static const char testmempoolaccept_help[] =
     "  ...\n"
     "]\n"
     "\n"
-    "Examples:\n"
-    "\n"
-    "Create a transaction\n" RPC_HELP_CLI(
-        "createrawtransaction", "\"[{\\\"txid\\\" : \\\"mytxid\\\",\\\"vout\\\":0}]\" \"{\\\"myaddress\\\":0.01}\"")
-    "Sign the transaction, and get back the hex\n" RPC_HELP_CLI("signrawtransactionwithkey", "\"myhex\" \"[\\\"key\\\"]\"")
-    "\n"
+    CREATE_AND_SIGN_EXAMPLES
     "Test acceptance of the transaction (signed hex)\n" RPC_HELP_CLI("testmempoolaccept", "'[\"signedhex\"]'") "\n"
     "As a JSON-RPC call\n" RPC_HELP_RPC("testmempoolaccept", "[\"signedhex\"]");
 

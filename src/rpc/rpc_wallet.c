@@ -510,6 +510,20 @@ bool rpc_wallet_fee_rate_arg(struct rpc_error *err, struct wallet_send_options *
     return true;
 }
 
+struct wallet *rpc_wallet_pick_send(struct rpc_context *ctx, struct rpc_error *err, struct wallet_send_options *o,
+                                    const json_t *fee_rate)
+{
+    struct wallet *w = rpc_wallet_pick(ctx, err);
+    if (!w)
+        return NULL;
+    wallet_send_options_init(o, w);
+    if (!rpc_wallet_fee_rate_arg(err, o, fee_rate)) {
+        wallet_release(w);
+        return NULL;
+    }
+    return w;
+}
+
 /* Core's SetFeeEstimateMode: conf_target and estimate_mode for the node's
  * estimate, or an explicit fee_rate (sat/vB), not both. */
 static bool fee_mode_args(struct rpc_error *err, struct wallet_send_options *o, const json_t *conf_target,

@@ -29,6 +29,10 @@ struct wallet_send_options;
 /** Reads fee_rate (sat/vB, as sendtoaddress; NULL: none) into o->fee_rate
  *  in sat/kvB. Returns false with *err set if it is not a positive amount. */
 bool rpc_wallet_fee_rate_arg(struct rpc_error *err, struct wallet_send_options *o, const json_t *fee_rate);
+/** rpc_wallet_pick, then *o initialised for that wallet with fee_rate read into it: the
+ *  start of a call that sends. Returns the wallet (wallet_release it) or NULL with *err set. */
+struct wallet *rpc_wallet_pick_send(struct rpc_context *ctx, struct rpc_error *err, struct wallet_send_options *o,
+                                    const json_t *fee_rate);
 /** Registers setlabel, listlabels, getreceivedbyaddress, listreceivedbyaddress,
  *  listsinceblock and signmessage (src/rpc/rpc_wallet_labels.c). */
 void rpc_register_wallet_labels(struct rpc_table *t);

@@ -183,24 +183,21 @@ static json_t *rpc_vaultrepay(struct rpc_context *ctx, json_t *params, struct rp
     uint64_t amount;
     if (!rpc_outpoint_arg(err, &op, rpc_arg(params, 0), "outpoint") || !rpc_parse_token_amount(err, &amount, rpc_arg(params, 1)))
         return NULL;
-    struct wallet *w = rpc_wallet_pick(ctx, err);
+    struct wallet_send_options o;
+    struct wallet *w = rpc_wallet_pick_send(ctx, err, &o, rpc_arg(params, 2));
     if (!w)
         return NULL;
-    struct wallet_send_options o;
-    wallet_send_options_init(&o, w);
     json_t *r = NULL;
-    if (rpc_wallet_fee_rate_arg(err, &o, rpc_arg(params, 2))) {
-        struct hash256 txid;
-        uint64_t left;
-        struct wallet_error e = { 0, "" };
-        if (wallet_vault_repay(w, &e, &txid, &left, &op, amount, &o)) {
-            char hex[65], vault[80];
-            hash256_to_hex(hex, &txid);
-            snprintf(vault, sizeof(vault), "%s:0", hex);
-            r = json_pack("{s:s,s:s,s:I}", "txid", hex, "vault", vault, "debt", (json_int_t)left);
-        } else {
-            rpc_wallet_fail(err, &e);
-        }
+    struct hash256 txid;
+    uint64_t left;
+    struct wallet_error e = { 0, "" };
+    if (wallet_vault_repay(w, &e, &txid, &left, &op, amount, &o)) {
+        char hex[65], vault[80];
+        hash256_to_hex(hex, &txid);
+        snprintf(vault, sizeof(vault), "%s:0", hex);
+        r = json_pack("{s:s,s:s,s:I}", "txid", hex, "vault", vault, "debt", (json_int_t)left);
+    } else {
+        rpc_wallet_fail(err, &e);
     }
     wallet_release(w);
     return r;
@@ -218,24 +215,21 @@ static json_t *rpc_liquidatevault(struct rpc_context *ctx, json_t *params, struc
     struct outpoint op;
     if (!rpc_outpoint_arg(err, &op, rpc_arg(params, 0), "outpoint"))
         return NULL;
-    struct wallet *w = rpc_wallet_pick(ctx, err);
+    struct wallet_send_options o;
+    struct wallet *w = rpc_wallet_pick_send(ctx, err, &o, rpc_arg(params, 1));
     if (!w)
         return NULL;
-    struct wallet_send_options o;
-    wallet_send_options_init(&o, w);
     json_t *r = NULL;
-    if (rpc_wallet_fee_rate_arg(err, &o, rpc_arg(params, 1))) {
-        struct hash256 txid;
-        uint64_t seized;
-        int64_t fee;
-        struct wallet_error e = { 0, "" };
-        if (wallet_liquidate_vault(w, &e, &txid, &seized, &fee, &op, &o)) {
-            char hex[65];
-            hash256_to_hex(hex, &txid);
-            r = json_pack("{s:s,s:I,s:I}", "txid", hex, "seized", (json_int_t)seized, "fee", (json_int_t)fee);
-        } else {
-            rpc_wallet_fail(err, &e);
-        }
+    struct hash256 txid;
+    uint64_t seized;
+    int64_t fee;
+    struct wallet_error e = { 0, "" };
+    if (wallet_liquidate_vault(w, &e, &txid, &seized, &fee, &op, &o)) {
+        char hex[65];
+        hash256_to_hex(hex, &txid);
+        r = json_pack("{s:s,s:I,s:I}", "txid", hex, "seized", (json_int_t)seized, "fee", (json_int_t)fee);
+    } else {
+        rpc_wallet_fail(err, &e);
     }
     wallet_release(w);
     return r;

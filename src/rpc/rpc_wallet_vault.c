@@ -69,15 +69,10 @@ struct cmd_args {
 
 static json_t *run(struct rpc_context *ctx, struct rpc_error *err, const struct cmd_args *a)
 {
-    struct wallet *w = rpc_wallet_pick(ctx, err);
+    struct wallet_send_options o;
+    struct wallet *w = rpc_wallet_pick_send(ctx, err, &o, a->fee_rate);
     if (!w)
         return NULL;
-    struct wallet_send_options o;
-    wallet_send_options_init(&o, w);
-    if (!rpc_wallet_fee_rate_arg(err, &o, a->fee_rate)) {
-        wallet_release(w);
-        return NULL;
-    }
     struct wallet_error e = { 0, "" };
     struct wallet_issuance_result r;
     memset(&r, 0, sizeof(r));
