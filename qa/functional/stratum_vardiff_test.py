@@ -14,7 +14,9 @@ from shares the test sends at mock times it chose, never from scheduling:
 - mining.suggest_difficulty is honoured (clamped to the minimum and maximum,
   also before mining.subscribe, as ASIC firmware sends it), a bad one is an
   error; shares of a job sent before the change count at the old (lower)
-  difficulty, those of later jobs at the new one; the password's d=;
+  difficulty, those of later jobs at the new one; above the network's
+  difficulty a hash meeting only the network target is still a block;
+  the password's d=;
 - a connection that sends no share at all (its difficulty too high) is
   lowered by the server's timer every 120 seconds;
 - setmocktime's own errors.
@@ -174,6 +176,14 @@ class StratumVardiffTest(HashmintTestFramework):
         # Clamped to -stratummaxdifficulty and -stratummindifficulty.
         assert_equal(c.call("mining.suggest_difficulty", [1.0]), True)
         c.wait_for(lambda: c.difficulty == MAX_DIFF, what="clamped to the maximum")
+        # Above the network's difficulty: a hash that meets the network target but not the share target
+        # is a block all the same (on a job sent after the change).
+        tip = node.generatetoaddress(1, self.addr)[0]
+        job = c.wait_job(lambda j: j.clean and j.prev[::-1].hex() == tip)
+        self.en2 += 1
+        params, h = c.solve("block-only", job=job, extranonce2=self.en2)
+        assert_equal(c.submit(params), (True, None))
+        assert_equal(node.getbestblockhash(), "%064x" % h, "a block below the share difficulty")
         assert_equal(c.call("mining.suggest_difficulty", [1e-30]), True)
         c.wait_for(lambda: c.difficulty == MIN_DIFF, what="clamped to the minimum")
         c.close()
