@@ -206,10 +206,11 @@ class StratumNetworkTest(HashmintTestFramework):
         c = StratumClient(self.ports[0])
         c.subscribe()
         c.authorize(Key.from_label("net malformed").p2wpkh_address())
-        for line in (b"[1,2]\n", b"{\"id\":5,\"method\":\"mining.submit\",\"params\":\"x\"}\n",
-                     b"{\"id\":6,\"params\":[]}\n"):
+        for line, i in ((b"[1,2]\n", None), (b"{\"id\":5,\"method\":\"mining.submit\",\"params\":\"x\"}\n", 5),
+                        (b"{\"id\":6,\"params\":[]}\n", 6)):
             c.send_raw(line)
-            assert_equal(next_reply(c)["error"], [20, "Invalid request", None])
+            reply = next_reply(c)
+            assert_equal((reply["id"], reply["error"]), (i, [20, "Invalid request", None]), "the request's id back")
         for method, params, error in (("mining.submit", [c.worker, "1"], [20, "Invalid parameters", None]),
                                       ("mining.authorize", [], [20, "Worker name required", None]),
                                       ("mining.submit", [c.worker, "zz", "00000000", "00000000", "00000000"],

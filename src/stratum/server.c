@@ -706,7 +706,10 @@ static bool handle_line(struct conn *c, const char *line, size_t len)
     struct stratum_request r;
     char err[64];
     if (!stratum_request_parse(&r, line, len, err, sizeof(err))) {
-        send_msg(c, stratum_error(NULL, STRATUM_ERR_OTHER, err));
+        /* An object that is no valid request still gets its id back: miners match replies by id. */
+        json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
+        send_msg(c, stratum_error(json_is_object(root) ? json_object_get(root, "id") : NULL, STRATUM_ERR_OTHER, err));
+        json_decref(root);
         if (++c->bad_messages > MAX_BAD_MESSAGES) {
             conn_close(c, "too many malformed messages");
             return false;
