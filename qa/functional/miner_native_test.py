@@ -303,6 +303,7 @@ class MinerNativeTest(HashmintTestFramework):
         t0 = self.add_node([f"-miningaddress={addr}"] + p2p_listen_args(), chain="test")
         t0.start()
         assert_raises_rpc_error(-9, "is not connected", t0.getblocktemplate, {"rules": ["segwit"]})
+        assert_raises_rpc_error(-1, "setmocktime is for regression testing (-regtest mode) only", t0.setmocktime, 1)
         t1 = self.add_node(connect_args(t0), chain="test")
         t1.start()
         wait_until(lambda: t0.getconnectioncount() == 1 and t1.getconnectioncount() == 1, timeout=30,

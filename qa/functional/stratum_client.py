@@ -175,8 +175,9 @@ class StratumClient:
 
     def solve(self, kind, job=None, difficulty=None, extranonce2=0, version_bits=None, start_nonce=0, ntime=None):
         """Grinds nonces until the header is of `kind`: "share" (meets the share
-        target, not the network's), "block" (meets the network's) or "low"
-        (meets neither). Returns (submit params after the job id, hash int)."""
+        target, not the network's), "block" (meets the network's), "low"
+        (meets neither) or "block-only" (the network's, not the share
+        target's). Returns (submit params after the job id, hash int)."""
         job = job or self.job
         d = self.difficulty if difficulty is None else difficulty
         share_t, net_t = difficulty_target(d), compact_target(int(job.nbits, 16))
@@ -191,7 +192,7 @@ class StratumClient:
             block = h <= net_t
             share = h <= share_t
             if (kind == "block" and block) or (kind == "share" and share and not block) or \
-               (kind == "low" and not share and not block):
+               (kind == "low" and not share and not block) or (kind == "block-only" and block and not share):
                 params = [self.worker, job.job_id, en2.hex(), f"{t:08x}", f"{nonce:08x}"]
                 if version_bits is not None:
                     params.append(f"{version_bits:08x}")

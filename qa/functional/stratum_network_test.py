@@ -14,7 +14,9 @@
 - a request that is no object, has no method or params that are no array,
   a submit missing fields, an authorize without a name, a job id that is
   not hex: each gets its error and the client is still served;
-- more than 10 malformed lines disconnect a client; 2000 connections
+- more than 10 malformed lines disconnect a client;
+- with a -stratumjobinterval of an hour a mempool change brings no job
+  update (fee updates are rate-limited), the next tip does; 2000 connections
   against -stratummaxconnections=100: the extra ones are closed;
 - a client that never reads its replies is disconnected once more than
   1 MB waits for it, while the node and the other workers carry on.
@@ -46,6 +48,10 @@ def read_until_closed(sock, timeout=120):
         return True
     except socket.timeout:
         return False
+
+
+def notifies(c, start=0):
+    return [m["params"] for m in c.notifications[start:] if m["method"] == "mining.notify"]
 
 
 def next_reply(c):
@@ -82,6 +88,7 @@ class StratumNetworkTest(HashmintTestFramework):
         self.malformed()
         self.many_connections()
         self.never_reads()
+        self.fee_updates_limited()
 
     def workers(self, node_index, count):
         out = []
@@ -175,7 +182,10 @@ class StratumNetworkTest(HashmintTestFramework):
         n0 = self.n0
         socks = [socket.create_connection(("127.0.0.1", self.ports[0])) for _ in range(2000)]
         for s in socks:
-            s.sendall(b"{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}\n")
+            try:
+                s.sendall(b"{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}\n")
+            except (ConnectionResetError, BrokenPipeError):
+                pass  # one the server closed
         kept = 0
         for s in socks:
             s.settimeout(60)
@@ -196,10 +206,11 @@ class StratumNetworkTest(HashmintTestFramework):
         c = StratumClient(self.ports[0])
         c.subscribe()
         c.authorize(Key.from_label("net malformed").p2wpkh_address())
-        for line in (b"[1,2]\n", b"{\"id\":5,\"method\":\"mining.submit\",\"params\":\"x\"}\n",
-                     b"{\"id\":6,\"params\":[]}\n"):
+        for line, i in ((b"[1,2]\n", None), (b"{\"id\":5,\"method\":\"mining.submit\",\"params\":\"x\"}\n", 5),
+                        (b"{\"id\":6,\"params\":[]}\n", 6)):
             c.send_raw(line)
-            assert_equal(next_reply(c)["error"], [20, "Invalid request", None])
+            reply = next_reply(c)
+            assert_equal((reply["id"], reply["error"]), (i, [20, "Invalid request", None]), "the request's id back")
         for method, params, error in (("mining.submit", [c.worker, "1"], [20, "Invalid parameters", None]),
                                       ("mining.authorize", [], [20, "Worker name required", None]),
                                       ("mining.submit", [c.worker, "zz", "00000000", "00000000", "00000000"],
@@ -251,6 +262,29 @@ class StratumNetworkTest(HashmintTestFramework):
             assert_equal(c.submit(c.solve("share", extranonce2=2)[0]), (True, None))
         assert_equal(n0.getstratuminfo()["connections"], 3)
         log(f"a client that never reads was dropped after {sent >> 10} KiB sent; the others carry on")
+
+    def fee_updates_limited(self):
+        """-stratumjobinterval: no fee-driven update within the interval since the last job; the next tip
+        brings a clean job at once."""
+        port = free_port()
+        n2 = self.add_node(self.stratum_args(port) + ["-stratumjobinterval=3600000"])
+        n2.start()
+        w = MiniWallet(n2)
+        c = StratumClient(port)
+        c.subscribe()
+        c.authorize(Key.from_label("net limited").p2wpkh_address())
+        w.generate(101)
+        tip = n2.getbestblockhash()
+        c.wait_for(lambda: c.job is not None and c.job.prev[::-1].hex() == tip, what="the job on the tip")
+        mark = len(c.notifications)
+        tx = w.send_self_transfer()
+        [tip] = n2.generatetoaddress(1, Key.from_label("net other").p2wpkh_address())
+        assert_in(tx["txid"], n2.getblock(tip)["tx"])
+        c.wait_for(lambda: c.job.prev[::-1].hex() == tip, what="the job on the new tip")
+        assert_equal([p[8] for p in notifies(c, mark)], [True], "no fee update within the interval, then the tip")
+        c.close()
+        n2.stop()
+        log("-stratumjobinterval: a mempool change within the interval brings no update; the next tip does")
 
 
 if __name__ == "__main__":

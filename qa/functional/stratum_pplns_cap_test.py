@@ -14,7 +14,9 @@ for two P2WPKH outputs (31 bytes each: value, script length, script):
 - each block's outputs are redone from the share log (the shares with
   window_first <= seq <= window_last, doc/mining.md steps 1-4) and match
   the block's coinbase, and the log's own record of what it paid;
-- getstratuminfo's window: payees in the window and paid.
+- getstratuminfo's window: payees in the window and paid;
+- without a cap (0) every payee is paid; a worker asking vault=40 gets 40%
+  of its pplns payout in a VAULT output: its vault is in listvaults.
 
 Share difficulty 2^-32 (below regtest's network difficulty, 2^-30.99), so
 credits are exact multiples and the proportional split is exact.
@@ -128,6 +130,26 @@ class StratumPplnsCapTest(HashmintTestFramework):
         info = node.getstratuminfo()
         assert_equal((info["window"]["payees"], info["window"]["paid"], len(info["payout_split"])), (3, 3, 3))
         log("-stratumcoinbasemax=0: every payee of the window is paid")
+
+        # A vault=40 worker joins (3 shares): the window A 4, B 3, C 5, V 3; its block opens its vault.
+        v = StratumClient(self.port)
+        v.subscribe()
+        addr_v = Key.from_label("pplns cap vault worker").p2wpkh_address()
+        spk_v = node.validateaddress(addr_v)["scriptPubKey"]
+        v.authorize(addr_v + ".rig", "x,vault=40")
+        v.wait_for(lambda: v.job is not None, what="a job")
+        self.cl = {"v": v}
+        self.shares("v", 3)
+        value = node.getblocktemplate({"rules": ["segwit"]})["coinbasevalue"]
+        value_v = value * 3 // 15
+        vault = value_v * 40 // 100
+        tip = self.mine("v", [(spk_v, value_v - vault)])
+        outs = self.coinbase(tip)
+        assert_equal(len(outs), 5, "A, B, C, and V's payout and vault outputs")
+        assert_equal(sum(val for _, val in outs), value)
+        [vlt] = [x for x in node.listvaults() if x["owner_script"] == spk_v]
+        assert_equal((vlt["collateral"], vlt["coinbase"]), (vault, True), "the vault share of V's payout")
+        log("a vault=40 pplns payee: 40% of its payout in a vault listed by listvaults")
 
     def shares(self, n, k):
         c = self.cl[n]

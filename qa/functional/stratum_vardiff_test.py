@@ -14,7 +14,11 @@ from shares the test sends at mock times it chose, never from scheduling:
 - mining.suggest_difficulty is honoured (clamped to the minimum and maximum,
   also before mining.subscribe, as ASIC firmware sends it), a bad one is an
   error; shares of a job sent before the change count at the old (lower)
-  difficulty, those of later jobs at the new one; the password's d=;
+  difficulty, those of later jobs at the new one; above the network's
+  difficulty a hash meeting only the network target is still a block;
+  the password's d=;
+- a connection that sends no share at all (its difficulty too high) is
+  lowered by the server's timer every 120 seconds;
 - setmocktime's own errors.
 
 Share difficulties are powers of two below regtest's network difficulty
@@ -68,6 +72,7 @@ class StratumVardiffTest(HashmintTestFramework):
         self.vardiff()
         self.suggest()
         self.password_and_hashrate()
+        self.no_shares()
 
     def mock_errors(self):
         assert_raises_rpc_error(-8, "Mocktime cannot be negative: -1.", self.node.setmocktime, -1)
@@ -171,6 +176,14 @@ class StratumVardiffTest(HashmintTestFramework):
         # Clamped to -stratummaxdifficulty and -stratummindifficulty.
         assert_equal(c.call("mining.suggest_difficulty", [1.0]), True)
         c.wait_for(lambda: c.difficulty == MAX_DIFF, what="clamped to the maximum")
+        # Above the network's difficulty: a hash that meets the network target but not the share target
+        # is a block all the same (on a job sent after the change).
+        tip = node.generatetoaddress(1, self.addr)[0]
+        job = c.wait_job(lambda j: j.clean and j.prev[::-1].hex() == tip)
+        self.en2 += 1
+        params, h = c.solve("block-only", job=job, extranonce2=self.en2)
+        assert_equal(c.submit(params), (True, None))
+        assert_equal(node.getbestblockhash(), "%064x" % h, "a block below the share difficulty")
         assert_equal(c.call("mining.suggest_difficulty", [1e-30]), True)
         c.wait_for(lambda: c.difficulty == MIN_DIFF, what="clamped to the minimum")
         c.close()
@@ -205,6 +218,21 @@ class StratumVardiffTest(HashmintTestFramework):
             assert_equal(e.code, 20)
         c.close()
         log("the password's d= and the hash rate estimate")
+
+    def no_shares(self):
+        """A difficulty too high for the miner: no share comes, the server's timer lowers it every 120 s."""
+        z = StratumClient(self.port)
+        z.subscribe()
+        z.authorize(self.addr + ".z", f"d={2.0 ** -30!r}")
+        z.wait_for(lambda: z.difficulty == 2.0 ** -30 and z.job is not None, what="d= and a job")
+        self.at(398 + 120)
+        z.wait_for(lambda: z.difficulty == 2.0 ** -32, what="lowered without a share")
+        self.at(398 + 240)
+        z.wait_for(lambda: z.difficulty == 2.0 ** -34, what="lowered again")
+        assert_equal(set_difficulties(z), [D0, 2.0 ** -30, 2.0 ** -32, 2.0 ** -34])
+        self.share(z)
+        z.close()
+        log("no shares for 120 mock seconds: a quarter of the difficulty, twice")
 
 
 if __name__ == "__main__":

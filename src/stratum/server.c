@@ -39,6 +39,7 @@
 #define MAX_RIGS 8           /* worker names one connection may authorize (one payout address) */
 #define MAX_FUTURE_SECONDS 7200 /* a header may be 2 hours ahead (consensus) */
 #define RECENT_BLOCKS 16
+#define VARDIFF_TICK_SECONDS 1 /* how often connections without shares are looked at */
 
 struct conn {
     struct stratum_server *s;
@@ -76,6 +77,7 @@ struct stratum_server {
     size_t listener_count;
     uint16_t port;
     struct event *wake_ev;
+    struct event *vardiff_ev; /* lowers the difficulty of connections that send no shares */
     pthread_t thread;
     bool thread_started;
     struct stratum_jobs *jobs;
@@ -539,6 +541,24 @@ static void vardiff(struct conn *c)
         set_diff(c, next);
 }
 
+/* A connection whose difficulty is too high sends no share, so the submit
+ * path never retargets it: once STRATUM_VARDIFF_MAX_SECONDS have passed since
+ * its last retarget, the timer does (a quarter of the difficulty each time). */
+static void on_vardiff_tick(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct stratum_server *s = arg;
+    double now = clock_s(s);
+    for (struct conn *c = s->conns, *next; c; c = next) {
+        next = c->next;
+        if (c->subscribed && c->authorized && now - c->vd_start >= STRATUM_VARDIFF_MAX_SECONDS) {
+            vardiff(c);
+            check_unread(c); /* may free c */
+        }
+    }
+}
+
 static void do_submit(struct conn *c, struct stratum_request *r)
 {
     struct stratum_server *s = c->s;
@@ -686,7 +706,10 @@ static bool handle_line(struct conn *c, const char *line, size_t len)
     struct stratum_request r;
     char err[64];
     if (!stratum_request_parse(&r, line, len, err, sizeof(err))) {
-        send_msg(c, stratum_error(NULL, STRATUM_ERR_OTHER, err));
+        /* An object that is no valid request still gets its id back: miners match replies by id. */
+        json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
+        send_msg(c, stratum_error(json_is_object(root) ? json_object_get(root, "id") : NULL, STRATUM_ERR_OTHER, err));
+        json_decref(root);
         if (++c->bad_messages > MAX_BAD_MESSAGES) {
             conn_close(c, "too many malformed messages");
             return false;
@@ -918,6 +941,11 @@ struct stratum_server *stratum_server_start(const struct stratum_options *o, cha
         goto fail;
     }
     s->wake_ev = event_new(s->base, -1, 0, on_wake, s);
+    if (o->share_rate > 0) {
+        struct timeval tick = { VARDIFF_TICK_SECONDS, 0 };
+        s->vardiff_ev = event_new(s->base, -1, EV_PERSIST, on_vardiff_tick, s);
+        event_add(s->vardiff_ev, &tick);
+    }
     if (o->bind_count == 0) {
         if (!listen_on(s, "127.0.0.1", err, errlen))
             goto fail;
@@ -980,6 +1008,8 @@ void stratum_server_stop(struct stratum_server *s)
         stratum_job_unref(s->job_list[i]);
     if (s->wake_ev)
         event_free(s->wake_ev);
+    if (s->vardiff_ev)
+        event_free(s->vardiff_ev);
     if (s->base)
         event_base_free(s->base);
     if (s->share_log)
