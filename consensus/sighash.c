@@ -78,6 +78,16 @@ static void put_txout(struct sha256_ctx *h, const struct txout *out)
     put_var_bytes(h, out->script_pubkey.data, out->script_pubkey.len);
 }
 
+/* True if out might be spent through verify_taproot: its locking script
+ * (after any extension prefix) is OP_1 <32 bytes>, so the scriptPubKey
+ * ends in those 34 bytes. A superset of the taproot outputs, never less. */
+static bool may_be_taproot(const struct txout *out)
+{
+    size_t n = out->script_pubkey.len;
+    const uint8_t *p = out->script_pubkey.data;
+    return n >= 34 && p[n - 34] == 0x51 && p[n - 33] == 0x20;
+}
+
 void tx_precomputed_init(struct tx_precomputed *pre, const struct tx *tx, const struct txout *spent, size_t spent_count)
 {
     memset(pre, 0, sizeof(*pre));
@@ -104,6 +114,17 @@ void tx_precomputed_init(struct tx_precomputed *pre, const struct tx *tx, const 
     sha256(pre->hash_outputs, pre->sha_outputs, 32);
 
     if (spent && spent_count == tx->vin_count) {
+        pre->spent = spent;
+        pre->spent_count = spent_count;
+        pre->spent_ready = true;
+        /* Core's PrecomputedTransactionData hashes the spent amounts and
+         * scripts only when an input spends a taproot output: nothing
+         * else reads them, and they are two more passes over the inputs. */
+        bool taproot = false;
+        for (size_t i = 0; i < spent_count && !taproot; i++)
+            taproot = may_be_taproot(&spent[i]);
+        if (!taproot)
+            return;
         sha256_init(&h);
         for (size_t i = 0; i < spent_count; i++)
             put_u64(&h, (uint64_t)spent[i].value);
@@ -112,9 +133,7 @@ void tx_precomputed_init(struct tx_precomputed *pre, const struct tx *tx, const 
         for (size_t i = 0; i < spent_count; i++)
             put_var_bytes(&h, spent[i].script_pubkey.data, spent[i].script_pubkey.len);
         sha256_finalize(&h, pre->sha_scriptpubkeys);
-        pre->spent = spent;
-        pre->spent_count = spent_count;
-        pre->spent_ready = true;
+        pre->taproot_ready = true;
     }
 }
 
@@ -385,7 +404,7 @@ static bool taproot_hashable(const struct tx *tx, size_t in_index, uint8_t hash_
 {
     if (sigversion != SIGVERSION_TAPROOT && sigversion != SIGVERSION_TAPSCRIPT)
         return false;
-    if (in_index >= tx->vin_count || !pre->spent_ready || pre->spent_count != tx->vin_count)
+    if (in_index >= tx->vin_count || !pre->taproot_ready || pre->spent_count != tx->vin_count)
         return false;
     if (!(hash_type <= 0x03 || (hash_type >= 0x81 && hash_type <= 0x83)))
         return false;

@@ -57,9 +57,10 @@ struct tx_precomputed {
     uint8_t sha_prevouts[32];
     uint8_t sha_sequences[32];
     uint8_t sha_outputs[32];
-    uint8_t sha_amounts[32];       /* valid only if spent_ready */
-    uint8_t sha_scriptpubkeys[32]; /* valid only if spent_ready */
-    bool spent_ready;              /* spent outputs were given: taproot can be hashed */
+    uint8_t sha_amounts[32];       /* valid only if taproot_ready */
+    uint8_t sha_scriptpubkeys[32]; /* valid only if taproot_ready */
+    bool spent_ready;              /* spent outputs were given */
+    bool taproot_ready;            /* ... and one may be taproot: taproot can be hashed */
     const struct txout *spent;     /* borrowed, one per input, or NULL */
     size_t spent_count;
 };
@@ -69,7 +70,12 @@ struct tx_precomputed {
  * input order (spent_count must equal tx->vin_count), or NULL/0 when they are
  * unknown (legacy and BIP 143 hashing still work; taproot signatures then
  * fail, as Bitcoin Core's checker does when it lacks the data). A count that
- * does not match is treated as absent. Out: *pre. The array is borrowed.
+ * does not match is treated as absent. As in Core, the BIP 341 digests of
+ * the spent amounts and scripts are computed only if some spent output may
+ * be a taproot output (its scriptPubKey ends in OP_1 <32 bytes>, after any
+ * extension prefix); otherwise taproot hashing fails, which no valid spend
+ * can reach (only a taproot output is spent by a taproot signature).
+ * Out: *pre. The array is borrowed.
  */
 void tx_precomputed_init(struct tx_precomputed *pre, const struct tx *tx, const struct txout *spent, size_t spent_count);
 

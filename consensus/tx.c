@@ -178,11 +178,17 @@ bool txout_parse(struct txout *out, struct rbuf *r)
 }
 
 /* Mirrors Bitcoin Core's UnserializeTransaction: an empty input list in the
- * extended format is the marker; flag bit 0 announces witnesses. */
-static bool parse_body(struct tx *tx, struct rbuf *r, bool allow_witness)
+ * extended format is the marker; flag bit 0 announces witnesses.
+ * Out: *body, *body_end: where the inputs start and the outputs end (what
+ * the txid covers between version and locktime). */
+static bool parse_body(struct tx *tx, const uint8_t **body, const uint8_t **body_end, struct rbuf *r,
+                       bool allow_witness)
 {
     uint8_t flags = 0;
-    if (!rbuf_i32le(r, &tx->version) || !read_inputs(tx, r))
+    if (!rbuf_i32le(r, &tx->version))
+        return false;
+    *body = r->p;
+    if (!read_inputs(tx, r))
         return false;
     if (tx->vin_count == 0 && allow_witness) {
         if (!rbuf_u8(r, &flags))
@@ -190,12 +196,14 @@ static bool parse_body(struct tx *tx, struct rbuf *r, bool allow_witness)
         if (flags != 0) {
             mem_free(tx->vin);
             tx->vin = NULL;
+            *body = r->p;
             if (!read_inputs(tx, r) || !read_outputs(tx, r))
                 return false;
         }
     } else if (!read_outputs(tx, r)) {
         return false;
     }
+    *body_end = r->p;
     if ((flags & 1) && allow_witness) {
         flags ^= 1;
         for (size_t i = 0; i < tx->vin_count; i++)
@@ -212,13 +220,32 @@ static bool parse_body(struct tx *tx, struct rbuf *r, bool allow_witness)
 bool tx_parse(struct tx *out, struct rbuf *r, bool allow_witness)
 {
     struct rbuf save = *r;
+    const uint8_t *body = NULL, *body_end = NULL;
     tx_init(out);
-    if (!parse_body(out, r, allow_witness)) {
+    if (!parse_body(out, &body, &body_end, r, allow_witness)) {
         tx_clear(out);
         rbuf_rewind(r, save);
         return false;
     }
-    tx_update_hashes(out);
+    /* The ids straight from the bytes just read, as tx_update_hashes
+     * would compute them from a re-serialisation: a parsed transaction's
+     * encoding is the only one (CompactSizes are canonical, the witness
+     * flag is exactly 1, a witness section is never empty), so the bytes
+     * are the same and the copy is saved. */
+    const uint8_t *start = save.p;
+    size_t total = (size_t)(r->p - start);
+    if (tx_has_witness(out)) {
+        struct sha256_ctx h;
+        sha256_init(&h);
+        sha256_write(&h, start, 4);
+        sha256_write(&h, body, (size_t)(body_end - body));
+        sha256_write(&h, r->p - 4, 4);
+        sha256d_finalize(&h, out->txid.b);
+        sha256d(out->wtxid.b, start, total);
+    } else {
+        sha256d(out->txid.b, start, total);
+        out->wtxid = out->txid;
+    }
     return true;
 }
 

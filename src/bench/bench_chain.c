@@ -4,9 +4,13 @@
  * of 1-in-1-out P2WPKH spends with real signatures, built once and kept
  * serialised, then parsed and connected with chainstate_process_new_block
  * into a FRESH chainstate (new data directory, empty script cache, so
- * nothing is skipped) with -par=2 and -par=1. Baseline in the same run:
- * libsecp256k1 verifying the same signatures, pre-parsed, on the same
- * number of threads: the ceiling no validator can beat.
+ * nothing is skipped) with -par=2 and -par=1. Every spent coin pays to its
+ * own key, as on a real chain, so no cache of parsed keys can help.
+ * Baselines in the same run, on the same number of threads: libsecp256k1
+ * verifying the same signatures with signature and key pre-parsed (the
+ * ceiling no validator can beat, and the figure the 0.85x target is
+ * against), and the same with each key and signature parsed first
+ * ("parse + verify": what a validator that knows nothing else must pay).
  *
  * chain_accept_small: coinbase-only blocks processed into a fresh
  * chainstate, with the block index batch each accepted block writes (the
@@ -53,9 +57,11 @@
 #include "src/chain/coins_view.h"
 #include "src/crypto/keys.h"
 #include "src/crypto/ripemd160.h"
+#include "src/crypto/sha256.h"
 #include "src/crypto/siphash.h"
 #include "src/store/coins_db.h"
 #include "src/util/alloc.h"
+#include "src/util/endian.h"
 #include "src/util/log.h"
 #include "src/util/wbuf.h"
 
@@ -82,18 +88,31 @@ struct raw_block {
     size_t len;
 };
 
-/* One signature of the timed blocks, pre-parsed for the baseline. */
+/* A P2WPKH key: its secret, compressed public key, scriptPubKey and BIP 143 script code. */
+struct bench_key {
+    uint8_t sec[32];
+    uint8_t pub[33];
+    uint8_t spk[22];
+    uint8_t code[25];
+};
+
+/* One signature of the timed blocks: pre-parsed for the ceiling, serialised
+ * for the parse + verify baseline. */
 struct sig_rec {
     uint8_t msg[32];
     secp256k1_ecdsa_signature sig;
+    secp256k1_pubkey pubkey;
+    const uint8_t *pub; /* 33 bytes, in the fixture's keys */
+    uint8_t der[72];
+    size_t der_len;
 };
 
 struct fixture {
     const struct chain_params *p;
-    uint8_t pub[33];
-    uint8_t spk[22];   /* P2WPKH of SECKEY: every output here pays to it */
-    uint8_t code[25];  /* its BIP 143 script code */
-    secp256k1_pubkey pubkey;
+    struct bench_key base; /* SECKEY: coinbases, fan-out inputs and the timed outputs pay to it */
+    uint8_t spk[22];       /* base.spk */
+    struct bench_key *keys; /* one per fan-out output, so each timed input spends from its own key */
+    size_t nkeys;
     struct hash256 prev_hash; /* tip while building */
     uint32_t prev_time;
     int32_t height;
@@ -176,47 +195,75 @@ static struct chainstate *open_chainstate(const struct fixture *fx, char dir[64]
 
 /* ---- building the chain ---- */
 
-static void keys_setup(struct fixture *fx)
+/* Fills k from its secret key k->sec. */
+static void key_make(struct bench_key *k)
 {
-    size_t len = sizeof(fx->pub);
-    if (!keys_pubkey_create(fx->pub, &len, SECKEY, true) ||
-        !secp256k1_ec_pubkey_parse(secp256k1_context_static, &fx->pubkey, fx->pub, len))
+    size_t len = sizeof(k->pub);
+    if (!keys_pubkey_create(k->pub, &len, k->sec, true) || len != sizeof(k->pub))
         abort();
     uint8_t h160[20];
-    ripemd160_hash160(h160, fx->pub, len);
-    fx->spk[0] = 0x00;
-    fx->spk[1] = 0x14;
-    memcpy(fx->spk + 2, h160, 20);
-    fx->code[0] = 0x76;
-    fx->code[1] = 0xa9;
-    fx->code[2] = 0x14;
-    memcpy(fx->code + 3, h160, 20);
-    fx->code[23] = 0x88;
-    fx->code[24] = 0xac;
+    ripemd160_hash160(h160, k->pub, len);
+    k->spk[0] = 0x00;
+    k->spk[1] = 0x14;
+    memcpy(k->spk + 2, h160, 20);
+    k->code[0] = 0x76;
+    k->code[1] = 0xa9;
+    k->code[2] = 0x14;
+    memcpy(k->code + 3, h160, 20);
+    k->code[23] = 0x88;
+    k->code[24] = 0xac;
 }
 
-/* Signs input 0 of a one-input tx spending `value` from fx->spk; records the signature if rec. */
-static void sign_input(struct fixture *fx, struct tx *tx, int64_t value, struct sig_rec *rec)
+static void keys_setup(struct fixture *fx)
+{
+    memcpy(fx->base.sec, SECKEY, 32);
+    key_make(&fx->base);
+    memcpy(fx->spk, fx->base.spk, sizeof(fx->spk));
+}
+
+/* n distinct keys, secret i = SHA-256("hashmint bench key" || i LE64). */
+static void keys_derive(struct fixture *fx, size_t n)
+{
+    static const char tag[] = "hashmint bench key";
+    fx->keys = mem_alloc((n ? n : 1) * sizeof(*fx->keys));
+    fx->nkeys = n;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t buf[sizeof(tag) - 1 + 8];
+        memcpy(buf, tag, sizeof(tag) - 1);
+        le64_write(buf + sizeof(tag) - 1, (uint64_t)i);
+        sha256(fx->keys[i].sec, buf, sizeof(buf));
+        key_make(&fx->keys[i]);
+    }
+}
+
+/* Signs input 0 of a one-input tx spending `value` from key's P2WPKH output;
+ * records the signature if rec. */
+static void sign_input(struct tx *tx, int64_t value, struct bench_key *key, struct sig_rec *rec)
 {
     struct txout spent;
     spent.value = value;
-    spent.script_pubkey.data = fx->spk;
-    spent.script_pubkey.len = sizeof(fx->spk);
+    spent.script_pubkey.data = key->spk;
+    spent.script_pubkey.len = sizeof(key->spk);
     struct tx_precomputed pre;
     tx_precomputed_init(&pre, tx, &spent, 1);
     uint8_t msg[32], sig[73];
     size_t siglen = 0;
-    sighash_witness_v0(msg, tx, 0, fx->code, sizeof(fx->code), value, SIGHASH_ALL, &pre);
-    if (!keys_ecdsa_sign(sig, &siglen, msg, SECKEY))
+    sighash_witness_v0(msg, tx, 0, key->code, sizeof(key->code), value, SIGHASH_ALL, &pre);
+    if (!keys_ecdsa_sign(sig, &siglen, msg, key->sec))
         abort();
     if (rec) {
         memcpy(rec->msg, msg, 32);
-        if (!secp256k1_ecdsa_signature_parse_der(secp256k1_context_static, &rec->sig, sig, siglen))
+        if (!secp256k1_ecdsa_signature_parse_der(secp256k1_context_static, &rec->sig, sig, siglen) ||
+            !secp256k1_ec_pubkey_parse(secp256k1_context_static, &rec->pubkey, key->pub, sizeof(key->pub)) ||
+            siglen > sizeof(rec->der))
             abort();
+        rec->pub = key->pub;
+        memcpy(rec->der, sig, siglen);
+        rec->der_len = siglen;
     }
     sig[siglen++] = SIGHASH_ALL;
     txin_witness_push(&tx->vin[0], sig, siglen);
-    txin_witness_push(&tx->vin[0], fx->pub, sizeof(fx->pub));
+    txin_witness_push(&tx->vin[0], key->pub, sizeof(key->pub));
     tx_update_hashes(tx);
 }
 
@@ -323,7 +370,8 @@ static bool fixture_build(struct fixture *fx, size_t nblocks)
         block_clear(&b);
         push_raw(&fx->setup, &fx->nsetup, r);
     }
-    /* fan-out blocks */
+    /* fan-out blocks: output k of the pool pays to keys[k] */
+    keys_derive(fx, ncb * FANOUT_OUTPUTS);
     struct outpoint *pool = mem_alloc(ncb * FANOUT_OUTPUTS * sizeof(*pool));
     size_t npool = 0;
     for (size_t i = 0; i < ncb;) {
@@ -335,9 +383,11 @@ static bool fixture_build(struct fixture *fx, size_t nblocks)
             tx_init(&t);
             struct outpoint op = { cb_txid[i], 0 };
             tx_add_input(&t, &op, NULL, 0, 0xfffffffdu);
-            for (size_t o = 0; o < FANOUT_OUTPUTS; o++)
-                tx_add_output(&t, fan_value, fx->spk, sizeof(fx->spk));
-            sign_input(fx, &t, cb_value, NULL);
+            for (size_t o = 0; o < FANOUT_OUTPUTS; o++) {
+                const struct bench_key *key = &fx->keys[i * FANOUT_OUTPUTS + o];
+                tx_add_output(&t, fan_value, key->spk, sizeof(key->spk));
+            }
+            sign_input(&t, cb_value, &fx->base, NULL);
             fees += cb_value - fan_value * (int64_t)FANOUT_OUTPUTS;
             for (uint32_t o = 0; o < FANOUT_OUTPUTS; o++) {
                 pool[npool].txid = t.txid;
@@ -367,7 +417,7 @@ static bool fixture_build(struct fixture *fx, size_t nblocks)
             tx_init(&t);
             tx_add_input(&t, &pool[next], NULL, 0, 0xfffffffdu);
             tx_add_output(&t, fan_value - fee, fx->spk, sizeof(fx->spk));
-            sign_input(fx, &t, fan_value, &fx->sigs[fx->nsigs]);
+            sign_input(&t, fan_value, &fx->keys[next], &fx->sigs[fx->nsigs]);
             size_t w = tx_weight(&t);
             if (weight + w > FILL_WEIGHT) {
                 tx_clear(&t);
@@ -402,6 +452,7 @@ static void fixture_free(struct fixture *fx)
     mem_free(fx->timed);
     mem_free(fx->sigs);
     mem_free(fx->live);
+    mem_free(fx->keys);
     memset(fx, 0, sizeof(*fx));
 }
 
@@ -465,21 +516,35 @@ static bool connect_run(const struct fixture *fx, int par, double *seconds, stru
 struct verify_job {
     const struct fixture *fx;
     size_t begin, end;
+    bool parse; /* parse key and signature first (else both pre-parsed) */
 };
 
 static void *verify_thread(void *arg)
 {
     const struct verify_job *j = arg;
-    for (size_t i = j->begin; i < j->end; i++)
-        if (!secp256k1_ecdsa_verify(secp256k1_context_static, &j->fx->sigs[i].sig, j->fx->sigs[i].msg,
-                                    &j->fx->pubkey))
+    const secp256k1_context *c = secp256k1_context_static;
+    for (size_t i = j->begin; i < j->end; i++) {
+        const struct sig_rec *r = &j->fx->sigs[i];
+        bool ok;
+        if (j->parse) {
+            secp256k1_pubkey pk;
+            secp256k1_ecdsa_signature sig;
+            ok = secp256k1_ec_pubkey_parse(c, &pk, r->pub, 33) &&
+                 secp256k1_ecdsa_signature_parse_der(c, &sig, r->der, r->der_len) &&
+                 secp256k1_ecdsa_verify(c, &sig, r->msg, &pk);
+        } else {
+            ok = secp256k1_ecdsa_verify(c, &r->sig, r->msg, &r->pubkey);
+        }
+        if (!ok)
             abort(); /* every signature here is valid */
+    }
     return NULL;
 }
 
-/* Verifies all of fx's signatures on `threads` threads (the caller is one).
+/* Verifies all of fx's signatures on `threads` threads (the caller is one),
+ * pre-parsed or (parse) parsing each key and signature first.
  * Returns seconds; out: *cpu, CPU seconds of all threads. */
-static double verify_all(const struct fixture *fx, int threads, double *cpu)
+static double verify_all(const struct fixture *fx, int threads, bool parse, double *cpu)
 {
     double c0 = cpu_sec();
     struct verify_job jobs[2];
@@ -487,14 +552,14 @@ static double verify_all(const struct fixture *fx, int threads, double *cpu)
     double t0 = bench_now_sec();
     if (threads > 1) {
         size_t half = fx->nsigs / 2;
-        jobs[0] = (struct verify_job){ fx, 0, half };
-        jobs[1] = (struct verify_job){ fx, half, fx->nsigs };
+        jobs[0] = (struct verify_job){ fx, 0, half, parse };
+        jobs[1] = (struct verify_job){ fx, half, fx->nsigs, parse };
         if (pthread_create(&th, NULL, verify_thread, &jobs[1]) != 0)
             abort();
         verify_thread(&jobs[0]);
         pthread_join(th, NULL);
     } else {
-        jobs[0] = (struct verify_job){ fx, 0, fx->nsigs };
+        jobs[0] = (struct verify_job){ fx, 0, fx->nsigs, parse };
         verify_thread(&jobs[0]);
     }
     *cpu = cpu_sec() - c0;
@@ -503,55 +568,74 @@ static double verify_all(const struct fixture *fx, int threads, double *cpu)
 
 static void bench_connect(const struct fixture *fx)
 {
-    /* Each connect is followed at once by its ceiling, and the modes are
-     * interleaved across repetitions, so a busy moment on a shared machine
-     * does not land on one side of a ratio only. Ratios are the median of
-     * the per-repetition ratios. */
+    /* Each connect is followed at once by its two baselines, and the modes
+     * are interleaved across repetitions, so a busy moment on a shared
+     * machine does not land on one side of a ratio only. Ratios are the
+     * median of the per-repetition ratios. */
     double t_par2[CONNECT_REPS], t_par1[CONNECT_REPS], t_ceil2[CONNECT_REPS], t_ceil1[CONNECT_REPS];
-    double r_par2[CONNECT_REPS], r_par1[CONNECT_REPS];
+    double t_pv2[CONNECT_REPS], t_pv1[CONNECT_REPS]; /* parse + verify */
+    double r_par2[CONNECT_REPS], r_par1[CONNECT_REPS], rp_par2[CONNECT_REPS], rp_par1[CONNECT_REPS];
     double cr_par2[CONNECT_REPS], cr_par1[CONNECT_REPS]; /* the same ratios in CPU time */
+    double cp_par2[CONNECT_REPS], cp_par1[CONNECT_REPS];
     for (int r = 0; r < CONNECT_REPS; r++) {
         char dir[64];
-        double cc2, cc1, cv2, cv1;
+        double cc2, cc1, cv2, cv1, cp2, cp1;
         if (!connect_run_cpu(fx, 2, &t_par2[r], &cc2, NULL, dir)) {
             fprintf(stderr, "bench_chain: connecting the benchmark chain failed\n");
             return;
         }
-        t_ceil2[r] = verify_all(fx, 2, &cv2);
+        t_ceil2[r] = verify_all(fx, 2, false, &cv2);
+        t_pv2[r] = verify_all(fx, 2, true, &cp2);
         if (!connect_run_cpu(fx, 1, &t_par1[r], &cc1, NULL, dir)) {
             fprintf(stderr, "bench_chain: connecting the benchmark chain failed\n");
             return;
         }
-        t_ceil1[r] = verify_all(fx, 1, &cv1);
+        t_ceil1[r] = verify_all(fx, 1, false, &cv1);
+        t_pv1[r] = verify_all(fx, 1, true, &cp1);
         /* inputs == signatures, so the ratio of rates is the ratio of times */
         r_par2[r] = t_ceil2[r] / t_par2[r];
         r_par1[r] = t_ceil1[r] / t_par1[r];
+        rp_par2[r] = t_pv2[r] / t_par2[r];
+        rp_par1[r] = t_pv1[r] / t_par1[r];
         cr_par2[r] = cv2 / cc2;
         cr_par1[r] = cv1 / cc1;
+        cp_par2[r] = cp2 / cc2;
+        cp_par1[r] = cp1 / cc1;
     }
     double in = (double)fx->timed_inputs, nb = (double)fx->ntimed;
     double p2 = bench_median(t_par2, CONNECT_REPS), p1 = bench_median(t_par1, CONNECT_REPS);
     double c2 = bench_median(t_ceil2, CONNECT_REPS), c1 = bench_median(t_ceil1, CONNECT_REPS);
+    double v2 = bench_median(t_pv2, CONNECT_REPS), v1 = bench_median(t_pv1, CONNECT_REPS);
     printf("chain_connect: %zu blocks, %.0f P2WPKH inputs (%.0f per block, mean weight %.0f), "
-           "fresh chainstate each run, median of %d\n",
+           "one key per input, fresh chainstate each run, median of %d\n",
            fx->ntimed, in, in / nb, (double)fx->timed_weight / nb, CONNECT_REPS);
     print_rate("secp256k1_ecdsa_verify, 2 threads (ceiling)", (double)fx->nsigs / c2, "sig");
+    print_rate("secp256k1 parse + verify, 2 threads", (double)fx->nsigs / v2, "sig");
     print_rate("chain_connect_p2wpkh par=2 (blocks)", nb / p2, "block");
     print_rate("chain_connect_p2wpkh par=2 (inputs)", in / p2, "input");
     bench_ratio("chain_connect_p2wpkh par=2 inputs/s", bench_median(r_par2, CONNECT_REPS), "2-thread verify ceiling", 1.0);
+    bench_ratio("chain_connect_p2wpkh par=2 inputs/s", bench_median(rp_par2, CONNECT_REPS), "2-thread parse + verify",
+                1.0);
     print_rate("secp256k1_ecdsa_verify, 1 thread (ceiling)", (double)fx->nsigs / c1, "sig");
+    print_rate("secp256k1 parse + verify, 1 thread", (double)fx->nsigs / v1, "sig");
     print_rate("chain_connect_p2wpkh par=1 (blocks)", nb / p1, "block");
     print_rate("chain_connect_p2wpkh par=1 (inputs)", in / p1, "input");
     bench_ratio("chain_connect_p2wpkh par=1 inputs/s", bench_median(r_par1, CONNECT_REPS), "1-thread verify ceiling", 1.0);
+    bench_ratio("chain_connect_p2wpkh par=1 inputs/s", bench_median(rp_par1, CONNECT_REPS), "1-thread parse + verify",
+                1.0);
     bench_ratio("chain_connect_p2wpkh par=2", in / p2, "par=1", in / p1);
     printf("chain_connect_p2wpkh CPU time (all threads) against the ceiling's: par=2 %.3fx, par=1 %.3fx\n",
            bench_median(cr_par2, CONNECT_REPS), bench_median(cr_par1, CONNECT_REPS));
+    printf("chain_connect_p2wpkh CPU time (all threads) against parse + verify's: par=2 %.3fx, par=1 %.3fx\n",
+           bench_median(cp_par2, CONNECT_REPS), bench_median(cp_par1, CONNECT_REPS));
+    printf("parse + verify against the ceiling (the key and signature parsing the ceiling skips): "
+           "1 thread %.3fx\n", c1 / v1);
 }
 
 /* ---- the issuance layer's share of a connect ---- */
 
-/* The timed blocks decoded, with undo data for their spent coins (every
- * timed input spends a P2WPKH output of fx->spk). */
+/* The timed blocks decoded, with undo data for their spent coins (timed
+ * input k spends a P2WPKH output of fx->keys[k]). */
 struct iss_blocks {
     struct block *b;
     struct block_undo *u;
@@ -563,6 +647,7 @@ static void iss_blocks_build(struct iss_blocks *ib, const struct fixture *fx)
     ib->n = fx->ntimed;
     ib->b = mem_calloc(ib->n, sizeof(*ib->b));
     ib->u = mem_calloc(ib->n, sizeof(*ib->u));
+    size_t k = 0;
     for (size_t i = 0; i < ib->n; i++) {
         if (!block_decode(&ib->b[i], fx->timed[i].data, fx->timed[i].len, true))
             abort();
@@ -572,7 +657,8 @@ static void iss_blocks_build(struct iss_blocks *ib, const struct fixture *fx)
             struct tx_undo *tu = block_undo_add_tx(&ib->u[i], tx->vin_count);
             for (size_t j = 0; j < tx->vin_count; j++) {
                 tu->prevout[j].out.value = tx->vout[0].value + 1000;
-                bytes_set(&tu->prevout[j].out.script_pubkey, fx->spk, sizeof(fx->spk));
+                const uint8_t *spk = fx->keys[k++].spk;
+                bytes_set(&tu->prevout[j].out.script_pubkey, spk, sizeof(fx->keys[0].spk));
                 tu->prevout[j].height = 1;
             }
         }
@@ -1013,6 +1099,23 @@ __attribute__((noinline)) bool profile_connect_timed(struct chainstate *cs, cons
     return connect_raw(cs, fx->timed, fx->ntimed);
 }
 
+/* The two baselines on one thread, for the same tool: the instruction
+ * counts of these against profile_connect_timed's are the par=1 ratios
+ * without the noise of a shared machine. */
+__attribute__((noinline)) double profile_ceiling_timed(const struct fixture *fx);
+__attribute__((noinline)) double profile_ceiling_timed(const struct fixture *fx)
+{
+    double cpu;
+    return verify_all(fx, 1, false, &cpu);
+}
+
+__attribute__((noinline)) double profile_parse_verify_timed(const struct fixture *fx);
+__attribute__((noinline)) double profile_parse_verify_timed(const struct fixture *fx)
+{
+    double cpu;
+    return verify_all(fx, 1, true, &cpu);
+}
+
 static void bench_connect_profile(const struct fixture *fx)
 {
     char dir[64];
@@ -1024,6 +1127,9 @@ static void bench_connect_profile(const struct fixture *fx)
     ok = ok && profile_connect_timed(cs, fx);
     double t = bench_now_sec() - t0;
     printf("profile_connect_once: %zu blocks at par=1 in %.3f s%s\n", fx->ntimed, t, ok ? "" : " (FAILED)");
+    double tc = profile_ceiling_timed(fx);
+    double tp = profile_parse_verify_timed(fx);
+    printf("profile_connect_once: ceiling %.3f s, parse + verify %.3f s (1 thread)\n", tc, tp);
     chainstate_close(cs);
     bench_rm_tree(dir);
 }

@@ -245,7 +245,10 @@ bool check_queue_run(struct check_queue *q, const struct script_check *checks, s
 
 struct script_cache {
     pthread_mutex_t mu;
-    uint8_t salt[32];
+    /* The key hash after the 64 salt bytes: one full SHA-256 block, so a
+     * key costs one compression (salt, wtxid and flags would take two),
+     * as Core seeds its script execution cache hasher. */
+    struct sha256_ctx salted;
     uint8_t (*keys)[32]; /* all-zero = empty slot */
     size_t cap;          /* power of two, > max */
     size_t max;
@@ -264,15 +267,18 @@ struct script_cache *script_cache_new(size_t max_entries)
     while (sc->cap < max_entries * 2)
         sc->cap *= 2;
     sc->keys = mem_calloc(sc->cap, 32);
+    uint8_t salt[64] = { 0 };
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
-        ssize_t r = read(fd, sc->salt, sizeof(sc->salt));
+        ssize_t r = read(fd, salt, sizeof(salt));
         (void)r;
         close(fd);
     }
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    sc->salt[0] ^= (uint8_t)ts.tv_nsec;
+    salt[0] ^= (uint8_t)ts.tv_nsec;
+    sha256_init(&sc->salted);
+    sha256_write(&sc->salted, salt, sizeof(salt));
     sc->evict_seed = (uint64_t)ts.tv_nsec | 1;
     return sc;
 }
@@ -288,11 +294,9 @@ void script_cache_free(struct script_cache *sc)
 
 void script_cache_key(const struct script_cache *sc, uint8_t key[32], const struct hash256 *wtxid, uint32_t flags)
 {
-    struct sha256_ctx ctx;
+    struct sha256_ctx ctx = sc->salted;
     uint8_t f[4];
     le32_write(f, flags);
-    sha256_init(&ctx);
-    sha256_write(&ctx, sc->salt, sizeof(sc->salt));
     sha256_write(&ctx, wtxid->b, 32);
     sha256_write(&ctx, f, 4);
     sha256_finalize(&ctx, key);

@@ -6,7 +6,7 @@
  *  - a pthread pool (-par) that runs a block's checks in parallel, the
  *    calling thread included; the block fails cleanly when any check fails;
  *  - a set of fully validated transactions keyed by SHA-256(salt || wtxid ||
- *    flags), so a transaction the mempool verified is not re-verified when
+ *    flags) (a 64-byte salt: one compression per key), so a transaction the mempool verified is not re-verified when
  *    a block includes it. */
 #include <stdbool.h>
 #include <stddef.h>
@@ -85,7 +85,7 @@ struct script_cache;
 struct script_cache *script_cache_new(size_t max_entries);
 /** Frees the cache. NULL is a no-op. */
 void script_cache_free(struct script_cache *sc);
-/** Out: key = SHA-256(salt || wtxid || flags LE32). */
+/** Out: key = SHA-256(salt || wtxid || flags LE32), salt being 64 random bytes drawn by script_cache_new. */
 void script_cache_key(const struct script_cache *sc, uint8_t key[32], const struct hash256 *wtxid, uint32_t flags);
 /** Returns true if key is in the cache. Thread-safe. */
 bool script_cache_contains(struct script_cache *sc, const uint8_t key[32]);

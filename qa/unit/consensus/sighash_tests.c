@@ -535,6 +535,71 @@ START_TEST(bip341_keypath_vectors)
 }
 END_TEST
 
+/* The BIP 341 digests of the spent amounts and scripts are computed only
+ * when a spent output may be taproot (as Core): the same vectors' digests
+ * whichever input it is, with or without a TOKENS extension prefix, and
+ * none (taproot hashing refused) when no spent output can be taproot. */
+START_TEST(taproot_digests_only_for_taproot_spends)
+{
+    struct keypath k;
+    keypath_load(&k);
+    ck_assert(k.pre.spent_ready && k.pre.taproot_ready);
+    uint8_t want_amounts[32], want_spks[32], h[32];
+    memcpy(want_amounts, k.pre.sha_amounts, 32);
+    memcpy(want_spks, k.pre.sha_scriptpubkeys, 32);
+    size_t ntap = 0;
+    for (size_t i = 0; i < k.n; i++) {
+        const struct bytes *spk = &k.spent[i].script_pubkey;
+        bool tap = spk->len == 34 && spk->data[0] == 0x51 && spk->data[1] == 0x20;
+        ntap += tap;
+        if (!tap)
+            continue;
+        /* Only input i spends a taproot output: the digests are still computed. */
+        struct txout *only = mem_calloc(k.n, sizeof(*only));
+        static const uint8_t p2wpkh[22] = { 0x00, 0x14 };
+        for (size_t j = 0; j < k.n; j++) {
+            only[j] = k.spent[j];
+            if (j != i && k.spent[j].script_pubkey.len == 34 && k.spent[j].script_pubkey.data[0] == 0x51)
+                only[j].script_pubkey = (struct bytes){ (uint8_t *)p2wpkh, sizeof(p2wpkh) };
+        }
+        struct tx_precomputed pre;
+        tx_precomputed_init(&pre, &k.tx, only, k.n);
+        ck_assert(pre.taproot_ready);
+        ck_assert(sighash_taproot(h, &k.tx, i, SIGHASH_DEFAULT, SIGVERSION_TAPROOT, &NO_ANNEX, &pre));
+        /* The same with the taproot output behind an extension prefix (any bytes before the program). */
+        uint8_t prefixed[3 + 34] = { 0xee, 0x01, 0x02 };
+        memcpy(prefixed + 3, spk->data, 34);
+        only[i].script_pubkey = (struct bytes){ prefixed, sizeof(prefixed) };
+        tx_precomputed_init(&pre, &k.tx, only, k.n);
+        ck_assert(pre.taproot_ready);
+        mem_free(only);
+    }
+    ck_assert_uint_gt(ntap, 0);
+    ck_assert(ntap < k.n);
+
+    /* No spent output may be taproot: spent outputs known, taproot refused, BIP 143 unchanged. */
+    struct txout *none = mem_calloc(k.n, sizeof(*none));
+    static const uint8_t p2wsh_like[34] = { 0x00, 0x20 };
+    for (size_t j = 0; j < k.n; j++) {
+        none[j] = k.spent[j];
+        if (k.spent[j].script_pubkey.len == 34 && k.spent[j].script_pubkey.data[0] == 0x51)
+            none[j].script_pubkey = (struct bytes){ (uint8_t *)p2wsh_like, sizeof(p2wsh_like) };
+    }
+    struct tx_precomputed pre;
+    tx_precomputed_init(&pre, &k.tx, none, k.n);
+    ck_assert(pre.spent_ready && !pre.taproot_ready);
+    ck_assert(!sighash_taproot(h, &k.tx, 0, SIGHASH_DEFAULT, SIGVERSION_TAPROOT, &NO_ANNEX, &pre));
+    ck_assert(memcmp(pre.hash_prevouts, k.pre.hash_prevouts, 32) == 0);
+    ck_assert(memcmp(pre.hash_outputs, k.pre.hash_outputs, 32) == 0);
+    mem_free(none);
+    /* The full set again gives the vectors' digests. */
+    tx_precomputed_init(&pre, &k.tx, k.spent, k.n);
+    ck_assert(memcmp(pre.sha_amounts, want_amounts, 32) == 0);
+    ck_assert(memcmp(pre.sha_scriptpubkeys, want_spks, 32) == 0);
+    keypath_free(&k);
+}
+END_TEST
+
 START_TEST(bip341_hash_type_rules)
 {
     struct keypath k;
@@ -861,6 +926,7 @@ static Suite *sighash_suite(void)
     tcase_add_test(tc, bip143_signed_transactions);
     tcase_add_test(tc, bip341_keypath_vectors);
     tcase_add_test(tc, bip341_hash_type_rules);
+    tcase_add_test(tc, taproot_digests_only_for_taproot_spends);
     tcase_add_test(tc, tapleaf_hash_vector);
     tcase_add_test(tc, checker_schnorr_errors);
     tcase_add_test(tc, checker_locktime);

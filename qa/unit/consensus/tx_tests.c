@@ -95,6 +95,41 @@ START_TEST(parses_witness_tx)
 }
 END_TEST
 
+/* tx_parse takes the ids from the bytes it read instead of re-serialising:
+ * the same ids as tx_update_hashes, for a legacy and a witness transaction
+ * and for the empty extended form (marker, zero flag: no inputs, no outputs). */
+START_TEST(ids_from_raw_bytes)
+{
+    const char *cases[] = { BLOCK170_SPEND, SEGWIT_TX, "01000000000000000000" };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t len;
+        uint8_t *raw = unhex(cases[i], &len);
+        struct tx tx, copy;
+        ck_assert(tx_decode(&tx, raw, len, true));
+        tx_copy(&copy, &tx);
+        tx_update_hashes(&copy);
+        ck_assert(hash256_eq(&tx.txid, &copy.txid));
+        ck_assert(hash256_eq(&tx.wtxid, &copy.wtxid));
+        /* The same bytes inside a longer buffer (as in a block). */
+        uint8_t *padded = mem_alloc(len + 7);
+        memset(padded, 0xab, 3);
+        memcpy(padded + 3, raw, len);
+        memset(padded + 3 + len, 0xcd, 4);
+        struct rbuf r = rbuf_make(padded + 3, len + 4);
+        struct tx t2;
+        ck_assert(tx_parse(&t2, &r, true));
+        ck_assert_uint_eq(r.len, 4);
+        ck_assert(hash256_eq(&t2.txid, &copy.txid));
+        ck_assert(hash256_eq(&t2.wtxid, &copy.wtxid));
+        tx_clear(&t2);
+        mem_free(padded);
+        tx_clear(&copy);
+        tx_clear(&tx);
+        mem_free(raw);
+    }
+}
+END_TEST
+
 START_TEST(rejects_truncated_and_trailing)
 {
     size_t len;
@@ -175,6 +210,7 @@ static Suite *tx_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, parses_legacy_tx);
     tcase_add_test(tc, parses_witness_tx);
+    tcase_add_test(tc, ids_from_raw_bytes);
     tcase_add_test(tc, rejects_truncated_and_trailing);
     tcase_add_test(tc, rejects_bad_witness_flags);
     tcase_add_test(tc, caps_claimed_counts);

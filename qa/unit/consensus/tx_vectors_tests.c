@@ -185,6 +185,13 @@ static bool vtx_parse(struct vtx *v, const json_t *t, const char **why)
         *why = "transaction does not deserialize";
         return false;
     }
+    /* tx_parse hashes the bytes it read; a re-serialisation gives the same ids. */
+    struct tx copy;
+    tx_copy(&copy, &v->tx);
+    tx_update_hashes(&copy);
+    ck_assert(hash256_eq(&copy.txid, &v->tx.txid));
+    ck_assert(hash256_eq(&copy.wtxid, &v->tx.wtxid));
+    tx_clear(&copy);
     /* Every input's spent output, in input order (Core's map lookup; a
      * missing one is a bad test). A later duplicate entry wins, as in a map. */
     v->spent = mem_calloc(v->tx.vin_count ? v->tx.vin_count : 1, sizeof(struct txout));
