@@ -178,10 +178,14 @@ bool txout_parse(struct txout *out, struct rbuf *r)
 }
 
 /* Mirrors Bitcoin Core's UnserializeTransaction: an empty input list in the
- * extended format is the marker; flag bit 0 announces witnesses. */
-static bool parse_body(struct tx *tx, struct rbuf *r, bool allow_witness)
+ * extended format is the marker; flag bit 0 announces witnesses. Out:
+ * io_begin and io_end, where the inputs and outputs lie in the input when the
+ * transaction has witnesses (NULL otherwise). */
+static bool parse_body(struct tx *tx, struct rbuf *r, bool allow_witness, const uint8_t **io_begin,
+                       const uint8_t **io_end)
 {
     uint8_t flags = 0;
+    *io_begin = *io_end = NULL;
     if (!rbuf_i32le(r, &tx->version) || !read_inputs(tx, r))
         return false;
     if (tx->vin_count == 0 && allow_witness) {
@@ -190,8 +194,10 @@ static bool parse_body(struct tx *tx, struct rbuf *r, bool allow_witness)
         if (flags != 0) {
             mem_free(tx->vin);
             tx->vin = NULL;
+            *io_begin = r->p;
             if (!read_inputs(tx, r) || !read_outputs(tx, r))
                 return false;
+            *io_end = r->p;
         }
     } else if (!read_outputs(tx, r)) {
         return false;
@@ -209,16 +215,40 @@ static bool parse_body(struct tx *tx, struct rbuf *r, bool allow_witness)
     return rbuf_u32le(r, &tx->locktime);
 }
 
+/* txid and wtxid straight from the bytes just parsed, which are the
+ * transaction's own serialisation (CompactSizes are canonical, the marker
+ * and flag are 0 and 1, a witness record is never empty), so no copy is
+ * serialised again: wtxid over all of them; txid over version, inputs,
+ * outputs and locktime, leaving out marker, flag and witnesses. */
+static void hashes_from_raw(struct tx *tx, const uint8_t *begin, const uint8_t *end, const uint8_t *io_begin,
+                            const uint8_t *io_end)
+{
+    size_t len = (size_t)(end - begin);
+    if (!io_begin || !tx_has_witness(tx)) {
+        sha256d(tx->txid.b, begin, len);
+        tx->wtxid = tx->txid;
+        return;
+    }
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_write(&ctx, begin, 4);
+    sha256_write(&ctx, io_begin, (size_t)(io_end - io_begin));
+    sha256_write(&ctx, end - 4, 4);
+    sha256d_finalize(&ctx, tx->txid.b);
+    sha256d(tx->wtxid.b, begin, len);
+}
+
 bool tx_parse(struct tx *out, struct rbuf *r, bool allow_witness)
 {
     struct rbuf save = *r;
+    const uint8_t *io_begin, *io_end;
     tx_init(out);
-    if (!parse_body(out, r, allow_witness)) {
+    if (!parse_body(out, r, allow_witness, &io_begin, &io_end)) {
         tx_clear(out);
         rbuf_rewind(r, save);
         return false;
     }
-    tx_update_hashes(out);
+    hashes_from_raw(out, save.p, r->p, io_begin, io_end);
     return true;
 }
 
