@@ -178,17 +178,15 @@ bool txout_parse(struct txout *out, struct rbuf *r)
 }
 
 /* Mirrors Bitcoin Core's UnserializeTransaction: an empty input list in the
- * extended format is the marker; flag bit 0 announces witnesses.
- * Out: *body, *body_end: where the inputs start and the outputs end (what
- * the txid covers between version and locktime). */
-static bool parse_body(struct tx *tx, const uint8_t **body, const uint8_t **body_end, struct rbuf *r,
-                       bool allow_witness)
+ * extended format is the marker; flag bit 0 announces witnesses. Out:
+ * io_begin and io_end, where the inputs and outputs lie in the input when the
+ * transaction has witnesses (NULL otherwise). */
+static bool parse_body(struct tx *tx, struct rbuf *r, bool allow_witness, const uint8_t **io_begin,
+                       const uint8_t **io_end)
 {
     uint8_t flags = 0;
-    if (!rbuf_i32le(r, &tx->version))
-        return false;
-    *body = r->p;
-    if (!read_inputs(tx, r))
+    *io_begin = *io_end = NULL;
+    if (!rbuf_i32le(r, &tx->version) || !read_inputs(tx, r))
         return false;
     if (tx->vin_count == 0 && allow_witness) {
         if (!rbuf_u8(r, &flags))
@@ -196,14 +194,14 @@ static bool parse_body(struct tx *tx, const uint8_t **body, const uint8_t **body
         if (flags != 0) {
             mem_free(tx->vin);
             tx->vin = NULL;
-            *body = r->p;
+            *io_begin = r->p;
             if (!read_inputs(tx, r) || !read_outputs(tx, r))
                 return false;
+            *io_end = r->p;
         }
     } else if (!read_outputs(tx, r)) {
         return false;
     }
-    *body_end = r->p;
     if ((flags & 1) && allow_witness) {
         flags ^= 1;
         for (size_t i = 0; i < tx->vin_count; i++)
@@ -217,35 +215,40 @@ static bool parse_body(struct tx *tx, const uint8_t **body, const uint8_t **body
     return rbuf_u32le(r, &tx->locktime);
 }
 
+/* txid and wtxid straight from the bytes just parsed, which are the
+ * transaction's own serialisation (CompactSizes are canonical, the marker
+ * and flag are 0 and 1, a witness record is never empty), so no copy is
+ * serialised again: wtxid over all of them; txid over version, inputs,
+ * outputs and locktime, leaving out marker, flag and witnesses. */
+static void hashes_from_raw(struct tx *tx, const uint8_t *begin, const uint8_t *end, const uint8_t *io_begin,
+                            const uint8_t *io_end)
+{
+    size_t len = (size_t)(end - begin);
+    if (!io_begin || !tx_has_witness(tx)) {
+        sha256d(tx->txid.b, begin, len);
+        tx->wtxid = tx->txid;
+        return;
+    }
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_write(&ctx, begin, 4);
+    sha256_write(&ctx, io_begin, (size_t)(io_end - io_begin));
+    sha256_write(&ctx, end - 4, 4);
+    sha256d_finalize(&ctx, tx->txid.b);
+    sha256d(tx->wtxid.b, begin, len);
+}
+
 bool tx_parse(struct tx *out, struct rbuf *r, bool allow_witness)
 {
     struct rbuf save = *r;
-    const uint8_t *body = NULL, *body_end = NULL;
+    const uint8_t *io_begin, *io_end;
     tx_init(out);
-    if (!parse_body(out, &body, &body_end, r, allow_witness)) {
+    if (!parse_body(out, r, allow_witness, &io_begin, &io_end)) {
         tx_clear(out);
         rbuf_rewind(r, save);
         return false;
     }
-    /* The ids straight from the bytes just read, as tx_update_hashes
-     * would compute them from a re-serialisation: a parsed transaction's
-     * encoding is the only one (CompactSizes are canonical, the witness
-     * flag is exactly 1, a witness section is never empty), so the bytes
-     * are the same and the copy is saved. */
-    const uint8_t *start = save.p;
-    size_t total = (size_t)(r->p - start);
-    if (tx_has_witness(out)) {
-        struct sha256_ctx h;
-        sha256_init(&h);
-        sha256_write(&h, start, 4);
-        sha256_write(&h, body, (size_t)(body_end - body));
-        sha256_write(&h, r->p - 4, 4);
-        sha256d_finalize(&h, out->txid.b);
-        sha256d(out->wtxid.b, start, total);
-    } else {
-        sha256d(out->txid.b, start, total);
-        out->wtxid = out->txid;
-    }
+    hashes_from_raw(out, save.p, r->p, io_begin, io_end);
     return true;
 }
 

@@ -122,7 +122,11 @@ bool cs_connect_tip(struct chainstate *cs, struct block_index *bi, const struct 
     }
     struct val_state st;
     val_state_init(&st);
-    struct coins_cache *view = coins_cache_new_child(cs->coins);
+    /* The block's view holds at most an entry per input and per output. */
+    size_t expected = 0;
+    for (size_t i = 0; i < b->tx_count; i++)
+        expected += b->txs[i].vin_count + b->txs[i].vout_count;
+    struct coins_cache *view = coins_cache_new_child_sized(cs->coins, expected);
     struct cs_block_iss bx;
     cs_iss_begin(&bx, &cs->iss, &cs->rtree, true, b->tx_count);
     if (cs->iss_on && bi->prev && !cs->iss_loaded) {

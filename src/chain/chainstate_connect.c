@@ -237,6 +237,7 @@ static bool store_block(struct chainstate *cs, struct block_index *bi, const str
     struct wbuf w;
     wbuf_init(&w);
     if (!raw) {
+        wbuf_reserve(&w, block_size(b, true)); /* one allocation, not a doubling series of copies */
         block_serialize(&w, b, true);
         raw = w.data;
         raw_len = w.len;
@@ -450,6 +451,7 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
     int64_t prev_mtp = block_index_median_time_past(bi->prev);
     struct block_undo undo;
     block_undo_init(&undo);
+    block_undo_reserve(&undo, b->tx_count ? b->tx_count - 1 : 0);
     struct connect_scratch s;
     scratch_init(&s, b);
     int64_t fees = 0, sigops = 0;
@@ -462,6 +464,8 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
      * before, so the reported failure is the same whichever finishes first. */
     check_queue_begin(cs->checkq, s.checks);
     bool queue_open = true;
+    struct undo_record urec;
+    bool urec_built = false;
     size_t nspent = 0; /* entries of s.spent used so far */
     /* Coins lookups run ahead of the spends: the hash slots of the inputs
      * PREFETCH_FAR transactions on, the entries PREFETCH_NEAR on. */
@@ -584,6 +588,13 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
             val_invalid_debug(st, VAL_BLOCK_CONSENSUS, txst.reject, "%s", txst.debug);
         goto out;
     }
+    /* The undo record is serialised and hashed while the workers still
+     * verify; it is written only once every check has passed. */
+    bool write_undo = !just_check && !(bi->status & BLOCK_HAVE_UNDO);
+    if (write_undo) {
+        undo_record_build(&urec, &undo, bx ? &bx->undo : NULL, &bi->prev->hash);
+        urec_built = true;
+    }
     size_t failed = 0;
     enum script_error serr = SCRIPT_ERR_OK;
     queue_open = false;
@@ -597,11 +608,11 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
         goto out;
     }
     if (!just_check) {
-        if (!(bi->status & BLOCK_HAVE_UNDO)) {
+        if (write_undo) {
             struct flat_pos pos;
             struct store_error err;
             store_error_clear(&err);
-            if (undo_write(cs->ff, &pos, bi->file, &undo, bx ? &bx->undo : NULL, &bi->prev->hash, &err) < 0) {
+            if (undo_record_write(cs->ff, &pos, bi->file, &urec, &err) < 0) {
                 cs_fatal(cs, "Failed to write undo data: %s", err.msg);
                 val_error(st, "failed to write undo data");
                 goto out;
@@ -618,6 +629,8 @@ bool cs_connect_block(struct chainstate *cs, struct val_state *st, struct coins_
 out:
     if (queue_open)
         check_queue_abandon(cs->checkq); /* no worker may still read the scratch or the undo coins */
+    if (urec_built)
+        undo_record_clear(&urec);
     scratch_clear(&s);
     block_undo_clear(&undo);
     return ok;

@@ -27,6 +27,15 @@ struct centry {
     uint8_t flags;
 };
 
+/* A run of entries for a view made by coins_cache_new_child_sized. */
+struct slab {
+    struct slab *next;
+    size_t used, cap;
+    struct centry e[];
+};
+
+#define SLAB_MIN 1024
+
 struct coins_cache {
     struct coins_cache *parent; /* either this ... */
     struct coins_db *db;        /* ... or this */
@@ -39,6 +48,9 @@ struct coins_cache {
     struct hash256 best;
     bool read_failed;
     struct store_error read_err;
+    bool slabbed;       /* entries come from slabs (freed all at once) */
+    size_t slab_next;   /* entries in the next slab */
+    struct slab *slabs; /* newest first */
 };
 
 /* Approximate heap bytes a coin uses (for cache accounting). */
@@ -68,14 +80,18 @@ static void salt(uint64_t *k0, uint64_t *k1)
     *k1 = k[1] ^ (uint64_t)ts.tv_sec ^ (uint64_t)(uintptr_t)k0;
 }
 
-static struct coins_cache *cache_new(void)
+static struct coins_cache *cache_new_sized(size_t expected)
 {
     struct coins_cache *c = mem_calloc(1, sizeof(*c));
     c->nbuckets = 1024;
+    while (c->nbuckets < expected && c->nbuckets < ((size_t)1 << 26))
+        c->nbuckets *= 2;
     c->buckets = mem_calloc(c->nbuckets, sizeof(*c->buckets));
     salt(&c->k0, &c->k1);
     return c;
 }
+
+static struct coins_cache *cache_new(void) { return cache_new_sized(0); }
 
 struct coins_cache *coins_cache_new_db(struct coins_db *db)
 {
@@ -97,11 +113,42 @@ struct coins_cache *coins_cache_new_child(struct coins_cache *parent)
     return c;
 }
 
-static void entry_free(struct centry *e)
+struct coins_cache *coins_cache_new_child_sized(struct coins_cache *parent, size_t expected)
+{
+    struct coins_cache *c = cache_new_sized(expected);
+    c->parent = parent;
+    c->best = parent->best;
+    c->slabbed = true;
+    c->slab_next = expected > SLAB_MIN ? expected : SLAB_MIN;
+    return c;
+}
+
+/* A zeroed entry: from the current slab, or its own allocation. */
+static struct centry *entry_alloc(struct coins_cache *c)
+{
+    if (!c->slabbed)
+        return mem_calloc(1, sizeof(struct centry));
+    struct slab *s = c->slabs;
+    if (!s || s->used == s->cap) {
+        size_t cap = c->slab_next;
+        s = mem_alloc(sizeof(*s) + cap * sizeof(struct centry));
+        s->used = 0;
+        s->cap = cap;
+        s->next = c->slabs;
+        c->slabs = s;
+        c->slab_next = SLAB_MIN; /* the first slab was sized for the expected entries */
+    }
+    struct centry *e = &s->e[s->used++];
+    memset(e, 0, sizeof(*e));
+    return e;
+}
+
+static void entry_free(struct coins_cache *c, struct centry *e)
 {
     if (!(e->flags & F_SPENT))
         coin_clear(&e->coin);
-    mem_free(e);
+    if (!c->slabbed)
+        mem_free(e);
 }
 
 static void clear_all(struct coins_cache *c)
@@ -110,10 +157,15 @@ static void clear_all(struct coins_cache *c)
         struct centry *e = c->buckets[i];
         while (e) {
             struct centry *n = e->next;
-            entry_free(e);
+            entry_free(c, e);
             e = n;
         }
         c->buckets[i] = NULL;
+    }
+    while (c->slabs) {
+        struct slab *n = c->slabs->next;
+        mem_free(c->slabs);
+        c->slabs = n;
     }
     c->count = c->dirty = c->usage = 0;
 }
@@ -178,7 +230,7 @@ static struct centry *insert(struct coins_cache *c, const struct outpoint *op)
 {
     if (c->count >= c->nbuckets)
         rehash(c);
-    struct centry *e = mem_calloc(1, sizeof(*e));
+    struct centry *e = entry_alloc(c);
     e->op = *op;
     e->flags = F_SPENT;
     coin_init(&e->coin);
@@ -206,7 +258,7 @@ static void erase(struct coins_cache *c, struct centry *target)
         c->dirty--;
     }
     c->count--;
-    entry_free(target);
+    entry_free(c, target);
 }
 
 static void note_error(struct coins_cache *c, const struct store_error *err)
@@ -492,7 +544,7 @@ int coins_cache_sync_with(struct coins_cache *c, const struct hash256 *old_head,
                 *pp = e->next;
                 c->usage -= entry_usage(e);
                 c->count--;
-                entry_free(e);
+                entry_free(c, e);
                 continue;
             }
             e->flags = 0;

@@ -35,6 +35,14 @@ struct coins_cache;
 struct coins_cache *coins_cache_new_db(struct coins_db *db);
 /** Returns a cache over another cache (borrowed; must outlive this one). Its best block is the parent's. */
 struct coins_cache *coins_cache_new_child(struct coins_cache *parent);
+/**
+ * The same for a short-lived view expected to hold about `expected` entries
+ * (one block's inputs and outputs): its table is sized for them up front
+ * and its entries come from a few large slabs freed with the view, instead
+ * of one allocation each. Memory of entries erased before the view is
+ * freed (or flushed) is not reused: not for long-lived views.
+ */
+struct coins_cache *coins_cache_new_child_sized(struct coins_cache *parent, size_t expected);
 /** Frees the cache and its entries without flushing (NULL is a no-op). */
 void coins_cache_free(struct coins_cache *c);
 

@@ -540,7 +540,10 @@ bool mempool_accept(struct mempool *mp, struct val_state *st, struct mempool_acc
 void mempool_on_block_connected(struct mempool *mp, const struct block *b)
 {
     mp_lock(mp);
-    for (size_t t = 0; t < b->tx_count; t++) {
+    /* Nothing to find, no delta, no stash (initial sync): the loop would
+     * look every transaction and input up for nothing. */
+    size_t ntx = mp->entry_count || mp->delta_count || mp->stash_count ? b->tx_count : 0;
+    for (size_t t = 0; t < ntx; t++) {
         const struct tx *tx = &b->txs[t];
         struct mp_entry *e = mp_find(mp, &tx->txid);
         if (e)

@@ -9,16 +9,31 @@
 #include "src/util/alloc.h"
 #include "src/util/wbuf.h"
 
+void undo_record_build(struct undo_record *r, const struct block_undo *u, const struct issuance_undo *iu,
+                       const struct hash256 *parent_hash)
+{
+    wbuf_init(&r->w);
+    block_undo_serialize(&r->w, u);
+    if (iu)
+        issuance_undo_serialize(&r->w, iu);
+    flatfile_undo_checksum(r->sum, parent_hash, r->w.data, r->w.len);
+}
+
+int undo_record_write(struct flatfile *ff, struct flat_pos *pos, int file, const struct undo_record *r,
+                      struct store_error *err)
+{
+    return flatfile_write_undo_summed(ff, pos, file, r->w.data, r->w.len, r->sum, err);
+}
+
+void undo_record_clear(struct undo_record *r) { wbuf_clear(&r->w); }
+
 int undo_write(struct flatfile *ff, struct flat_pos *pos, int file, const struct block_undo *u,
                const struct issuance_undo *iu, const struct hash256 *parent_hash, struct store_error *err)
 {
-    struct wbuf w;
-    wbuf_init(&w);
-    block_undo_serialize(&w, u);
-    if (iu)
-        issuance_undo_serialize(&w, iu);
-    int rc = flatfile_write_undo(ff, pos, file, w.data, w.len, parent_hash, err);
-    wbuf_clear(&w);
+    struct undo_record r;
+    undo_record_build(&r, u, iu, parent_hash);
+    int rc = undo_record_write(ff, pos, file, &r, err);
+    undo_record_clear(&r);
     return rc;
 }
 

@@ -16,6 +16,7 @@
 #include "src/store/error.h"
 #include "src/store/flatfile.h"
 #include "src/util/hash256.h"
+#include "src/util/wbuf.h"
 
 /**
  * Serialises u and appends it to rev<file>.dat with the checksum keyed to
@@ -27,6 +28,23 @@
  */
 int undo_write(struct flatfile *ff, struct flat_pos *pos, int file, const struct block_undo *u,
                const struct issuance_undo *iu, const struct hash256 *parent_hash, struct store_error *err);
+/**
+ * An undo record prepared for undo_record_write: the serialised bytes and
+ * their checksum, built while a block's script checks still run (nothing is
+ * written before they pass).
+ */
+struct undo_record {
+    struct wbuf w;
+    uint8_t sum[32];
+};
+/** Out: *r, u and iu (may be NULL) serialised as undo_write would, with the checksum keyed to parent_hash. */
+void undo_record_build(struct undo_record *r, const struct block_undo *u, const struct issuance_undo *iu,
+                       const struct hash256 *parent_hash);
+/** Appends r to rev<file>.dat. Out: *pos. Returns 0, or -1 with err (as undo_write). */
+int undo_record_write(struct flatfile *ff, struct flat_pos *pos, int file, const struct undo_record *r,
+                      struct store_error *err);
+/** Frees r's bytes. */
+void undo_record_clear(struct undo_record *r);
 /**
  * Reads the undo record at pos, verifies its checksum against parent_hash
  * and parses it. Out: *out (block_undo_clear it; empty on failure) and,

@@ -82,6 +82,15 @@ void block_undo_init(struct block_undo *u)
 {
     u->txs = NULL;
     u->count = 0;
+    u->cap = 0;
+}
+
+void block_undo_reserve(struct block_undo *u, size_t ntx)
+{
+    if (ntx <= u->cap)
+        return;
+    u->txs = mem_realloc(u->txs, ntx * sizeof(*u->txs));
+    u->cap = ntx;
 }
 
 void block_undo_clear(struct block_undo *u)
@@ -97,7 +106,8 @@ void block_undo_clear(struct block_undo *u)
 
 struct tx_undo *block_undo_add_tx(struct block_undo *u, size_t inputs)
 {
-    u->txs = mem_realloc(u->txs, (u->count + 1) * sizeof(*u->txs));
+    if (u->count == u->cap)
+        block_undo_reserve(u, u->cap ? u->cap * 2 : 16);
     struct tx_undo *t = &u->txs[u->count++];
     t->count = inputs;
     t->prevout = inputs ? mem_alloc(inputs * sizeof(*t->prevout)) : NULL;

@@ -41,11 +41,14 @@ struct tx_undo {
 struct block_undo {
     struct tx_undo *txs; /* owned array */
     size_t count;
+    size_t cap; /* room in txs */
 };
 
 /** Starts/frees an empty block undo. */
 void block_undo_init(struct block_undo *u);
 void block_undo_clear(struct block_undo *u);
+/** Makes room for ntx transactions in u, so adding them does not reallocate. */
+void block_undo_reserve(struct block_undo *u, size_t ntx);
 /** Appends an empty tx_undo with room for `inputs` coins (all coin_init'ed,
  *  count = inputs) and returns it for filling. Earlier pointers into u->txs
  *  become invalid. */

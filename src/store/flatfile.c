@@ -438,7 +438,7 @@ int flatfile_read_block(struct flatfile *ff, uint8_t **data, size_t *len, const 
     return read_record(ff, data, len, "blk", pos, 0, err);
 }
 
-static void undo_checksum(uint8_t out[32], const struct hash256 *check_hash, const uint8_t *undo, size_t len)
+void flatfile_undo_checksum(uint8_t out[32], const struct hash256 *check_hash, const uint8_t *undo, size_t len)
 {
     struct sha256_ctx ctx;
     sha256_init(&ctx);
@@ -449,6 +449,14 @@ static void undo_checksum(uint8_t out[32], const struct hash256 *check_hash, con
 
 int flatfile_write_undo(struct flatfile *ff, struct flat_pos *pos, int file, const uint8_t *undo, size_t len,
                         const struct hash256 *check_hash, struct store_error *err)
+{
+    uint8_t sum[32];
+    flatfile_undo_checksum(sum, check_hash, undo, len);
+    return flatfile_write_undo_summed(ff, pos, file, undo, len, sum, err);
+}
+
+int flatfile_write_undo_summed(struct flatfile *ff, struct flat_pos *pos, int file, const uint8_t *undo, size_t len,
+                               const uint8_t sum[32], struct store_error *err)
 {
     pos->file = -1;
     pos->pos = 0;
@@ -466,11 +474,10 @@ int flatfile_write_undo(struct flatfile *ff, struct flat_pos *pos, int file, con
     }
     if (switch_fd(ff, &ff->rev_fd, &ff->rev_file, &ff->rev_unsynced, "rev", file, err) != 0)
         goto out;
-    uint8_t hdr[FLATFILE_HEADER_SIZE], sum[32];
+    uint8_t hdr[FLATFILE_HEADER_SIZE];
     memcpy(hdr, ff->magic, 4);
     le32_write(hdr + 4, (uint32_t)len);
-    undo_checksum(sum, check_hash, undo, len);
-    const struct piece pc[] = { { hdr, sizeof(hdr) }, { undo, len }, { sum, sizeof(sum) } };
+    const struct piece pc[] = { { hdr, sizeof(hdr) }, { undo, len }, { sum, 32 } };
     if (write_record(ff->rev_fd, (off_t)info->undo_size, pc, 3, &ff->fault_undo) != 0) {
         char path[4096];
         flatfile_path(path, sizeof(path), ff->dir, "rev", file);
@@ -498,7 +505,7 @@ int flatfile_read_undo(struct flatfile *ff, uint8_t **undo, size_t *len, const s
     if (read_record(ff, &buf, &n, "rev", pos, FLATFILE_UNDO_CHECKSUM_SIZE, err) != 0)
         return -1;
     uint8_t sum[32];
-    undo_checksum(sum, check_hash, buf, n);
+    flatfile_undo_checksum(sum, check_hash, buf, n);
     if (memcmp(sum, buf + n, 32) != 0) {
         mem_free(buf);
         return store_error_set(err, STORE_ERR_CORRUPT, "undo data checksum mismatch at rev%05d.dat:%u", pos->file,

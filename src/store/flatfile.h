@@ -131,6 +131,15 @@ int flatfile_read_block(struct flatfile *ff, uint8_t **data, size_t *len, const 
  */
 int flatfile_write_undo(struct flatfile *ff, struct flat_pos *pos, int file, const uint8_t *undo, size_t len,
                         const struct hash256 *check_hash, struct store_error *err);
+/** Out: sum = sha256d(check_hash || undo[0..len)), the checksum following an undo record. */
+void flatfile_undo_checksum(uint8_t sum[32], const struct hash256 *check_hash, const uint8_t *undo, size_t len);
+/**
+ * flatfile_write_undo with its checksum already computed
+ * (flatfile_undo_checksum), so a caller can hash the record before it may
+ * write it (while a block's scripts are still being checked). Same results.
+ */
+int flatfile_write_undo_summed(struct flatfile *ff, struct flat_pos *pos, int file, const uint8_t *undo, size_t len,
+                               const uint8_t sum[32], struct store_error *err);
 /**
  * Reads the undo record at pos and verifies its checksum against check_hash
  * (the same hash given when writing). Out: *undo (heap, mem_free it), *len.

@@ -130,6 +130,34 @@ START_TEST(ids_from_raw_bytes)
 }
 END_TEST
 
+/* tx_parse hashes the bytes it read; they must give what hashing the
+ * parsed transaction's own serialisation gives. */
+static void assert_parse_hashes(const char *hex)
+{
+    size_t len;
+    uint8_t *raw = unhex(hex, &len);
+    struct tx tx, again;
+    ck_assert(tx_decode(&tx, raw, len, true));
+    tx_copy(&again, &tx);
+    memset(&again.txid, 0, sizeof(again.txid));
+    memset(&again.wtxid, 0, sizeof(again.wtxid));
+    tx_update_hashes(&again);
+    ck_assert(hash256_eq(&tx.txid, &again.txid));
+    ck_assert(hash256_eq(&tx.wtxid, &again.wtxid));
+    tx_clear(&again);
+    tx_clear(&tx);
+    mem_free(raw);
+}
+
+START_TEST(parse_hashes_match_serialisation)
+{
+    assert_parse_hashes(BLOCK170_SPEND);
+    assert_parse_hashes(SEGWIT_TX);
+    /* No inputs and a zero flag byte: Core reads no outputs either. */
+    assert_parse_hashes("02000000000000000000");
+}
+END_TEST
+
 START_TEST(rejects_truncated_and_trailing)
 {
     size_t len;
@@ -211,6 +239,7 @@ static Suite *tx_suite(void)
     tcase_add_test(tc, parses_legacy_tx);
     tcase_add_test(tc, parses_witness_tx);
     tcase_add_test(tc, ids_from_raw_bytes);
+    tcase_add_test(tc, parse_hashes_match_serialisation);
     tcase_add_test(tc, rejects_truncated_and_trailing);
     tcase_add_test(tc, rejects_bad_witness_flags);
     tcase_add_test(tc, caps_claimed_counts);
