@@ -29,6 +29,7 @@ struct stratum_jobs {
     bool stop;
     bool tip_changed, mempool_changed, window_changed, payees_changed;
     int64_t tip_ns; /* when the last tip event came (guarded by mu) */
+    struct hash256 tip_hash; /* the block of the last tip event (guarded by mu) */
     struct stratum_payee *payees; /* wanted (guarded by mu) */
     size_t payee_count;
     struct queued *head, *tail;   /* guarded by mu */
@@ -319,6 +320,13 @@ static void *builder_main(void *arg)
             break;
         int64_t now = mono_ms();
         bool refresh_due = now - last_build >= js->o.refresh_ms;
+        if (js->tip_changed && js->current && hash256_eq(&js->tip_hash, &js->current->prev)) {
+            /* The event of a tip the current job already builds on: the block came while
+             * the job was being assembled (events fire under the chain lock, assembly
+             * takes it), so the job has it; a second build would be an early fee update. */
+            js->tip_changed = false;
+            continue;
+        }
         if (js->tip_changed || ((js->mempool_changed || js->window_changed) && refresh_due)) {
             int64_t tip_ns = js->tip_changed ? js->tip_ns : 0;
             js->tip_changed = js->mempool_changed = js->window_changed = js->payees_changed = false;
@@ -357,12 +365,12 @@ static void signal_flag(struct stratum_jobs *js, bool *flag)
 
 static void on_tip(void *ctx, const struct block_index *new_tip, const struct block_index *fork, bool ibd)
 {
-    (void)new_tip;
     (void)fork;
     (void)ibd;
     struct stratum_jobs *js = ctx;
     pthread_mutex_lock(&js->mu);
     js->tip_ns = mono_ns();
+    js->tip_hash = new_tip->hash;
     js->tip_changed = true;
     pthread_cond_signal(&js->cv);
     pthread_mutex_unlock(&js->mu);
