@@ -7,11 +7,21 @@
 #include <stdlib.h>
 #include <time.h>
 
-double bench_now_sec(void)
+static double clock_sec(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double bench_now_sec(void)
+{
+    return clock_sec(CLOCK_MONOTONIC);
+}
+
+double bench_thread_cpu_sec(void)
+{
+    return clock_sec(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -8,6 +8,10 @@
 /** Seconds on the monotonic clock (only differences mean anything). */
 double bench_now_sec(void);
 
+/** CPU seconds of the calling thread: on a shared machine the wall clock
+ *  also counts the time other processes hold the CPU. */
+double bench_thread_cpu_sec(void);
+
 /** Sorts v[0..n) in place and returns its middle element (n >= 1). */
 double bench_median(double *v, int n);
 

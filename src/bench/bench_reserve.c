@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "consensus/merkle.h"
 #include "consensus/pow.h"
@@ -26,6 +25,7 @@
 #include "issuance/reserve_memstore.h"
 #include "issuance/reserve_proof.h"
 #include "src/bench/bench.h"
+#include "src/bench/bench_fixture.h"
 #include "src/crypto/sha256.h"
 #include "src/util/alloc.h"
 #include "src/util/endian.h"
@@ -56,28 +56,6 @@ static uint64_t rnd(struct rb *b)
     return b->rng * 0x2545F4914F6CDD1Du;
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* CPU time of this thread: on a shared machine the wall clock also counts
- * the time other processes hold the CPU. */
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Median CPU seconds of one fn(data, 1) over reps calls. */
 static double cpu_median(void (*fn)(void *, uint64_t), void *data, int reps)
 {
@@ -85,12 +63,11 @@ static double cpu_median(void (*fn)(void *, uint64_t), void *data, int reps)
     if (reps > 32)
         reps = 32;
     for (int i = 0; i < reps; i++) {
-        double t0 = cpu_now();
+        double t0 = bench_thread_cpu_sec();
         fn(data, 1);
-        t[i] = cpu_now() - t0;
+        t[i] = bench_thread_cpu_sec() - t0;
     }
-    qsort(t, (size_t)reps, sizeof(double), cmp_d);
-    return t[reps / 2];
+    return bench_median(t, reps);
 }
 
 static void make_leaf(struct reserve_leaf *l, uint64_t id)
@@ -291,7 +268,7 @@ void bench_reserve_run(void)
     b->ch = mem_alloc(2 * UPDATES_PER_BLOCK * sizeof(*b->ch));
 
     /* Build the tree in batches of 100,000 (bounds the batch's memory). */
-    double t0 = now();
+    double t0 = bench_now_sec();
     enum { CHUNK = 100000 };
     struct reserve_change *chunk = mem_alloc(CHUNK * sizeof(*chunk));
     while (b->nlive < n) {
@@ -308,7 +285,7 @@ void bench_reserve_run(void)
         b->nlive += k;
     }
     mem_free(chunk);
-    printf("  reserve tree of %zu vaults built in %.2f s: %zu records, %.0f MB in memory\n", n, now() - t0,
+    printf("  reserve tree of %zu vaults built in %.2f s: %zu records, %.0f MB in memory\n", n, bench_now_sec() - t0,
            reserve_memstore_count(b->mem), (double)reserve_memstore_usage(b->mem) / 1e6);
 
     if (upd) {

@@ -30,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "consensus/address.h"
 #include "consensus/amount.h"
@@ -78,14 +77,6 @@ struct wb_fixture {
     double feed_secs, feed_cpu; /* the block-connected feed alone: wall, CPU */
     int64_t *utxo_values; /* the values of the unspent coins, for the selection baseline */
 };
-
-/* This thread's CPU time: the machine is shared, so figures print it beside wall time. */
-static double cpu_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dull;
 static uint64_t rng_next(void)
@@ -305,10 +296,10 @@ static bool build_history(struct wb_fixture *f, size_t ntxs)
         block_add_tx(&b, &t);
         tx_clear(&t);
         if (b.tx_count == WB_TXS_PER_BLOCK + 1 || i + 1 == ntxs) {
-            double t0 = bench_now_sec(), u0 = cpu_sec();
+            double t0 = bench_now_sec(), u0 = bench_thread_cpu_sec();
             ok = push_block(f, &b);
             feed += bench_now_sec() - t0;
-            f->feed_cpu += cpu_sec() - u0;
+            f->feed_cpu += bench_thread_cpu_sec() - u0;
             block_clear(&b);
             block_init(&b);
             add_coinbase(&b, (int32_t)f->node.nblocks);
@@ -592,10 +583,10 @@ static double time_call(void (*fn)(struct call *), struct call *c, int reps)
         reps = WB_REPS;
     fn(c);
     for (int i = 0; i < reps && c->ok; i++) {
-        double t0 = bench_now_sec(), u0 = cpu_sec();
+        double t0 = bench_now_sec(), u0 = bench_thread_cpu_sec();
         fn(c);
         t[i] = bench_now_sec() - t0;
-        u[i] = cpu_sec() - u0;
+        u[i] = bench_thread_cpu_sec() - u0;
     }
     if (!c->ok)
         return -1;
@@ -608,10 +599,10 @@ static double time_history_pass(const struct history *h, size_t *count)
     double t[WB_REPS], u[WB_REPS];
     for (int i = 0; i < WB_REPS; i++) {
         int64_t sum;
-        double t0 = bench_now_sec(), u0 = cpu_sec();
+        double t0 = bench_now_sec(), u0 = bench_thread_cpu_sec();
         *count = history_unspent(h, &sum);
         t[i] = bench_now_sec() - t0;
-        u[i] = cpu_sec() - u0;
+        u[i] = bench_thread_cpu_sec() - u0;
         sink += sum;
     }
     last_cpu = bench_median(u, WB_REPS);
@@ -630,10 +621,10 @@ static double time_coinsel(const struct wb_fixture *f, int64_t amount, size_t *c
     uint64_t rng = 0x1234567;
     for (int i = 0; i < WB_REPS; i++) {
         struct coinsel_result r;
-        double t0 = bench_now_sec(), u0 = cpu_sec();
+        double t0 = bench_now_sec(), u0 = bench_thread_cpu_sec();
         bool ok = coinsel_select(&r, coins, n, &t, &rng);
         s[i] = bench_now_sec() - t0;
-        u[i] = cpu_sec() - u0;
+        u[i] = bench_thread_cpu_sec() - u0;
         *count = ok ? r.count : 0;
         if (ok)
             coinsel_result_clear(&r);
@@ -649,7 +640,7 @@ static double time_decode_pass(const struct wb_node *n)
     double t[WB_REPS], u[WB_REPS];
     for (int r = 0; r < WB_REPS; r++) {
         int64_t acc = 0;
-        double t0 = bench_now_sec(), u0 = cpu_sec();
+        double t0 = bench_now_sec(), u0 = bench_thread_cpu_sec();
         for (size_t i = 1; i < n->nblocks; i++) {
             struct block b;
             if (!block_decode(&b, n->blocks[i].raw, n->blocks[i].len, true))
@@ -663,7 +654,7 @@ static double time_decode_pass(const struct wb_node *n)
             block_clear(&b);
         }
         t[r] = bench_now_sec() - t0;
-        u[r] = cpu_sec() - u0;
+        u[r] = bench_thread_cpu_sec() - u0;
         sink += acc;
     }
     last_cpu = bench_median(u, WB_REPS);

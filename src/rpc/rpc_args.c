@@ -464,6 +464,19 @@ bool rpc_need_mempool(const struct rpc_context *ctx, struct rpc_error *err)
     return false;
 }
 
+bool rpc_address_arg(struct rpc_error *err, uint8_t *script, size_t *len, const struct chain_params *p,
+                     const json_t *v)
+{
+    const char *a = rpc_json_cstr(v);
+    if (!a || !address_to_script(script, len, &p->address, a)) {
+        char shown[120];
+        rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Invalid hashmint address: %s",
+                 json_is_string(v) ? rpc_json_str_show(shown, sizeof(shown), v) : "");
+        return false;
+    }
+    return true;
+}
+
 bool rpc_outpoint_arg(struct rpc_error *err, struct outpoint *op, const json_t *v, const char *noun)
 {
     const char *s = rpc_json_cstr(v);

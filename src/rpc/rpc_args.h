@@ -157,6 +157,15 @@ __attribute__((warn_unused_result)) bool rpc_parse_hash(struct rpc_error *err, s
 uint8_t *rpc_parse_hex(struct rpc_error *err, size_t *len, const json_t *v, const char *name);
 
 /**
+ * An address argument of chain p. Out: script[0..*len) (script holds
+ * ADDRESS_MAX_SCRIPT bytes). Returns false with *err =
+ * RPC_INVALID_ADDRESS_OR_KEY "Invalid hashmint address: <v>" (an embedded
+ * NUL byte shown as "\0").
+ */
+__attribute__((warn_unused_result)) bool rpc_address_arg(struct rpc_error *err, uint8_t *script, size_t *len,
+                                                         const struct chain_params *p, const json_t *v);
+
+/**
  * An outpoint argument "txid:vout" (rpc_parse_outpoint_text). noun names
  * the argument in the message. Out: *op. Returns false with *err =
  * RPC_INVALID_PARAMETER "Invalid <noun>: expected \"txid:vout\"".

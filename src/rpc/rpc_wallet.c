@@ -477,15 +477,9 @@ static json_t *rpc_rescanblockchain(struct rpc_context *ctx, json_t *params, str
 static bool parse_recipient(struct rpc_context *ctx, struct rpc_error *err, struct wallet_recipient *r,
                             const json_t *addr, const json_t *amount)
 {
-    const char *a = rpc_json_cstr(addr);
     memset(r, 0, sizeof(*r));
-    if (!a || !address_to_script(r->script, &r->script_len, &ctx->params->address, a)) {
-        char shown[120];
-        rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Invalid hashmint address: %s",
-                 json_is_string(addr) ? rpc_json_str_show(shown, sizeof(shown), addr) : "");
-        return false;
-    }
-    if (!rpc_parse_amount(err, &r->amount, amount))
+    if (!rpc_address_arg(err, r->script, &r->script_len, ctx->params, addr) ||
+        !rpc_parse_amount(err, &r->amount, amount))
         return false;
     if (r->amount <= 0) {
         rpc_fail(err, RPC_TYPE_ERROR, "Invalid amount for send");

@@ -138,17 +138,11 @@ static const char sendtoken_help[] =
 static json_t *rpc_sendtoken(struct rpc_context *ctx, json_t *params, struct rpc_error *err)
 {
     RPC_ARGS_CHECK(sendtoken, sendtoken_help);
-    const json_t *av = rpc_arg(params, 0);
-    const char *addr = rpc_json_cstr(av);
     uint8_t spk[ADDRESS_MAX_SCRIPT];
     size_t len;
-    if (!addr || !address_to_script(spk, &len, &ctx->params->address, addr)) {
-        char shown[120];
-        return rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Invalid hashmint address: %s",
-                        json_is_string(av) ? rpc_json_str_show(shown, sizeof(shown), av) : "");
-    }
     uint64_t amount;
-    if (!rpc_parse_token_amount(err, &amount, rpc_arg(params, 1)))
+    if (!rpc_address_arg(err, spk, &len, ctx->params, rpc_arg(params, 0)) ||
+        !rpc_parse_token_amount(err, &amount, rpc_arg(params, 1)))
         return NULL;
     struct wallet *w = rpc_wallet_pick(ctx, err);
     if (!w)

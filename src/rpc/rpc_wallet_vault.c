@@ -22,16 +22,7 @@
 static bool parse_dest(struct rpc_context *ctx, struct rpc_error *err, uint8_t *script, size_t *len, const json_t *v)
 {
     *len = 0;
-    if (!v)
-        return true;
-    const char *a = rpc_json_cstr(v);
-    if (!a || !address_to_script(script, len, &ctx->params->address, a)) {
-        char shown[120];
-        rpc_fail(err, RPC_INVALID_ADDRESS_OR_KEY, "Invalid hashmint address: %s",
-                 json_is_string(v) ? rpc_json_str_show(shown, sizeof(shown), v) : "");
-        return false;
-    }
-    return true;
+    return !v || rpc_address_arg(err, script, len, ctx->params, v);
 }
 
 /* The result object of every command. */
