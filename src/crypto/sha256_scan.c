@@ -130,6 +130,11 @@ enum sha256_scan_kernel sha256_scan_kernel_best(void)
     return SHA256_SCAN_PORTABLE;
 }
 
+sha256_scan_fn sha256_scan_shani_fn(void)
+{
+    return sha256_avx512vl_supported() ? sha256_scan_shani_avx512 : sha256_scan_shani;
+}
+
 sha256_scan_fn sha256_scan_kernel_fn(enum sha256_scan_kernel k)
 {
     if (!sha256_scan_kernel_available(k))
@@ -142,7 +147,7 @@ sha256_scan_fn sha256_scan_kernel_fn(enum sha256_scan_kernel k)
     case SHA256_SCAN_AVX512:
         return sha256_scan_avx512;
     case SHA256_SCAN_SHANI:
-        return sha256_scan_shani;
+        return sha256_scan_shani_fn();
     default:
         return sha256_scan_portable;
     }
