@@ -80,12 +80,12 @@ SHANI_INLINE uint32_t ssig0(uint32_t x)
  * first two, kw2[l]'s of the next two. SHA256RNDS2(CDGH, ABEF) returns the
  * new ABEF and the old ABEF is the new CDGH, so two calls with the names
  * swapped leave abef and cdgh named right. */
-#define QUAD2(abef, cdgh, kw1, kw2)                                            \
-    do {                                                                       \
-        _Pragma("GCC unroll 8") for (int l_ = 0; l_ < NWAY; l_++)             \
-            cdgh[l_] = _mm_sha256rnds2_epu32(cdgh[l_], abef[l_], (kw1)[l_]);  \
-        _Pragma("GCC unroll 8") for (int l_ = 0; l_ < NWAY; l_++)             \
-            abef[l_] = _mm_sha256rnds2_epu32(abef[l_], cdgh[l_], (kw2)[l_]);  \
+#define QUAD2(abef, cdgh, kw1, kw2)                                               \
+    do {                                                                          \
+        _Pragma("GCC unroll 8") for (int l_ = 0; l_ < NWAY; l_++)                 \
+            cdgh[l_] = _mm_sha256rnds2_epu32(cdgh[l_], abef[l_], (kw1)[l_]);      \
+        _Pragma("GCC unroll 8") for (int l_ = 0; l_ < NWAY; l_++)                 \
+            abef[l_] = _mm_sha256rnds2_epu32(abef[l_], cdgh[l_], (kw2)[l_]);      \
     } while (0)
 
 /* Four rounds with the same K + W quad k on every lane. */
@@ -99,15 +99,17 @@ SHANI_INLINE uint32_t ssig0(uint32_t x)
         QUAD2(abef, cdgh, kc_, kh_);                                              \
     } while (0)
 
-/* Four rounds of quad q with scheduled words (q >= 5 extends the schedule). */
-#define QUAD_SCHED(abef, cdgh, m, q, s1)                                                                \
-    do {                                                                                              \
-        __m128i kw_[NWAY], kh_[NWAY];                                                                 \
-        _Pragma("GCC unroll 8") for (int l_ = 0; l_ < NWAY; l_++) {                                   \
-            kw_[l_] = _mm_add_epi32((q) < (s1) ? m[l_][(q) & 3] : next_words(m[l_], q), load4(sha256_k + 4 * (q))); \
-            kh_[l_] = _mm_shuffle_epi32(kw_[l_], 0x0E);                                               \
-        }                                                                                             \
-        QUAD2(abef, cdgh, kw_, kh_);                                                                  \
+/* Four rounds of quad q with scheduled words: quads below s1 read
+ * m[q & 3] as it is, the others extend the schedule (next_words). */
+#define QUAD_SCHED(abef, cdgh, m, q, s1)                                          \
+    do {                                                                          \
+        __m128i kw_[NWAY], kh_[NWAY];                                             \
+        _Pragma("GCC unroll 8") for (int l_ = 0; l_ < NWAY; l_++) {               \
+            __m128i w_ = (q) < (s1) ? m[l_][(q) & 3] : next_words(m[l_], q);      \
+            kw_[l_] = _mm_add_epi32(w_, load4(sha256_k + 4 * (q)));               \
+            kh_[l_] = _mm_shuffle_epi32(kw_[l_], 0x0E);                           \
+        }                                                                         \
+        QUAD2(abef, cdgh, kw_, kh_);                                              \
     } while (0)
 
 /* The e after round 60 of the second hash, for NWAY consecutive nonces.
