@@ -28,6 +28,15 @@ bool sha256_avx512_supported(void)
     return b & (1u << 16);
 }
 
+bool sha256_avx512vl_supported(void)
+{
+    if (!sha256_avx512_supported())
+        return false;
+    unsigned a, b, c, d;
+    __cpuid_count(7, 0, a, b, c, d);
+    return b & (1u << 31);
+}
+
 #define V __m512i
 #define LANES 16
 #define VINLINE __attribute__((target("avx512f"), always_inline)) static inline
@@ -58,6 +67,11 @@ VINLINE unsigned v_mask_le(V h, V t) { return (unsigned)_mm512_cmple_epu32_mask(
 #else /* not x86: never selected */
 
 bool sha256_avx512_supported(void)
+{
+    return false;
+}
+
+bool sha256_avx512vl_supported(void)
 {
     return false;
 }

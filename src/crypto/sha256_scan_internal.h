@@ -26,8 +26,21 @@ bool sha256_avx512_supported(void);
 uint64_t sha256_scan_avx512(const struct sha256_scan_job *job, uint32_t *found, size_t cap, size_t *nfound,
                             uint32_t start, uint64_t count);
 
-/** SHA-NI, nonces interleaved (sha256_scan_shani.c); only after sha256_shani_supported(). */
+/** Returns true if sha256_avx512_supported() and the CPU has AVX-512VL (the 512-bit
+ *  instructions on xmm registers, and xmm16..31). */
+bool sha256_avx512vl_supported(void);
+
+/** SHA-NI, nonces interleaved, SSE encoding (sha256_scan_shani.c); only after
+ *  sha256_shani_supported(). */
 uint64_t sha256_scan_shani(const struct sha256_scan_job *job, uint32_t *found, size_t cap, size_t *nfound,
                            uint32_t start, uint64_t count);
+/** The same with AVX-512VL around the SHA instructions (sha256_scan_shani_avx512.c); only
+ *  after sha256_shani_supported() and sha256_avx512vl_supported(). */
+uint64_t sha256_scan_shani_avx512(const struct sha256_scan_job *job, uint32_t *found, size_t cap,
+                                  size_t *nfound, uint32_t start, uint64_t count);
+
+/** The SHA-NI build this CPU runs best: sha256_scan_shani_avx512 if AVX-512VL is there, else
+ *  sha256_scan_shani. Only after sha256_shani_supported(). */
+sha256_scan_fn sha256_scan_shani_fn(void);
 
 #endif

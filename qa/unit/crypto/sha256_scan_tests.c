@@ -5,6 +5,7 @@
 
 #include "qa/unit/unit.h"
 #include "src/crypto/sha256.h"
+#include "src/crypto/sha256_scan_internal.h"
 #include "src/util/endian.h"
 #include "src/util/hex.h"
 
@@ -25,6 +26,27 @@ static void rng_fill(uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         p[i] = (uint8_t)(rng_next() >> 56);
+}
+
+/* Every scan function this CPU runs: each kernel as the registry hands it
+ * out, plus both SHA-NI builds (the registry gives only the better one). */
+#define MAX_FNS (N_KERNELS + 2)
+static size_t scan_fns(sha256_scan_fn fns[MAX_FNS], const char *names[MAX_FNS])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < N_KERNELS; i++) {
+        if ((fns[n] = sha256_scan_kernel_fn(KERNELS[i])))
+            names[n++] = sha256_scan_kernel_name(KERNELS[i]);
+    }
+    if (sha256_shani_supported()) {
+        fns[n] = sha256_scan_shani;
+        names[n++] = "shani (sse build)";
+        if (sha256_avx512vl_supported()) {
+            fns[n] = sha256_scan_shani_avx512;
+            names[n++] = "shani (avx512vl build)";
+        }
+    }
+    return n;
 }
 
 /* The plain sha256d of the header with this nonce: the reference. */
@@ -116,14 +138,14 @@ START_TEST(genesis_nonce)
     ck_assert(hex_decode(header, sizeof(header), &hlen, hdr_hex) && hlen == 80);
     struct sha256_scan_job job;
     sha256_scan_job_init(&job, header, 0); /* bits 0x1d00ffff: the target's top word is 0 */
-    for (size_t i = 0; i < N_KERNELS; i++) {
-        sha256_scan_fn fn = sha256_scan_kernel_fn(KERNELS[i]);
-        if (!fn)
-            continue;
+    sha256_scan_fn fns[MAX_FNS];
+    const char *names[MAX_FNS];
+    size_t nfns = scan_fns(fns, names);
+    for (size_t i = 0; i < nfns; i++) {
         uint32_t got[64];
         /* A range that starts off any lane boundary and ends inside a step. */
-        size_t n = scan_all(fn, &job, got, 64, nonce - 37, 101, 16);
-        ck_assert_msg(n == 1 && got[0] == nonce, "kernel %s: %zu candidates", sha256_scan_kernel_name(KERNELS[i]), n);
+        size_t n = scan_all(fns[i], &job, got, 64, nonce - 37, 101, 16);
+        ck_assert_msg(n == 1 && got[0] == nonce, "kernel %s: %zu candidates", names[i], n);
     }
 }
 END_TEST
@@ -136,6 +158,9 @@ START_TEST(kernels_match_plain_sha256d)
     rng_state = 0x5ca1ab1e0ddba11ULL;
     static const uint32_t tops[] = { 0xffffffffu, 0x7fffffffu, 0x0fffffffu, 0x01ffffffu, 0x00ffffffu, 0 };
     uint32_t want[700], got[700], port[700];
+    sha256_scan_fn fns[MAX_FNS];
+    const char *names[MAX_FNS];
+    size_t nfns = scan_fns(fns, names);
     for (int round = 0; round < 40; round++) {
         uint8_t header[80];
         rng_fill(header, 80);
@@ -152,14 +177,10 @@ START_TEST(kernels_match_plain_sha256d)
         size_t nport = scan_all(sha256_scan_kernel_fn(SHA256_SCAN_PORTABLE), &job, port, 700, start, count, 256);
         ck_assert_uint_eq(nport, nwant);
         ck_assert(memcmp(port, want, nwant * sizeof(uint32_t)) == 0);
-        for (size_t i = 0; i < N_KERNELS; i++) {
-            sha256_scan_fn fn = sha256_scan_kernel_fn(KERNELS[i]);
-            if (!fn)
-                continue;
+        for (size_t i = 0; i < nfns; i++) {
             size_t cap = round % 2 ? 16 : 256; /* small buffers stop early and resume */
-            size_t n = scan_all(fn, &job, got, 700, start, count, cap);
-            ck_assert_msg(n == nwant, "kernel %s round %d: %zu candidates, want %zu",
-                          sha256_scan_kernel_name(KERNELS[i]), round, n, nwant);
+            size_t n = scan_all(fns[i], &job, got, 700, start, count, cap);
+            ck_assert_msg(n == nwant, "kernel %s round %d: %zu candidates, want %zu", names[i], round, n, nwant);
             ck_assert(memcmp(got, port, n * sizeof(uint32_t)) == 0);
         }
     }
@@ -174,6 +195,9 @@ START_TEST(early_reject_keeps_every_winner)
     rng_state = 0xfeedfacecafebeefULL;
     static const uint32_t ks[] = { 2, 3, 5, 16, 100 };
     uint32_t cand[4096];
+    sha256_scan_fn fns[MAX_FNS];
+    const char *names[MAX_FNS];
+    size_t nfns = scan_fns(fns, names);
     for (size_t ki = 0; ki < sizeof(ks) / sizeof(ks[0]); ki++) {
         for (int rep = 0; rep < 2; rep++) {
             uint8_t header[80], target[32];
@@ -195,11 +219,8 @@ START_TEST(early_reject_keeps_every_winner)
             ck_assert_uint_gt(winners, count / ks[ki] / 2);
             struct sha256_scan_job job;
             sha256_scan_job_init(&job, header, sha256_scan_top_word(target));
-            for (size_t i = 0; i < N_KERNELS; i++) {
-                sha256_scan_fn fn = sha256_scan_kernel_fn(KERNELS[i]);
-                if (!fn)
-                    continue;
-                size_t n = scan_all(fn, &job, cand, 4096, start, count, 16 + (size_t)(rng_next() % 200));
+            for (size_t i = 0; i < nfns; i++) {
+                size_t n = scan_all(fns[i], &job, cand, 4096, start, count, 16 + (size_t)(rng_next() % 200));
                 size_t confirmed = 0;
                 bool seen[2000] = { false };
                 for (size_t c = 0; c < n; c++) {
@@ -212,8 +233,7 @@ START_TEST(early_reject_keeps_every_winner)
                     confirmed += le256(h, target);
                 }
                 for (uint32_t o = 0; o < count; o++)
-                    ck_assert_msg(!win[o] || seen[o], "kernel %s dropped winning nonce %u",
-                                  sha256_scan_kernel_name(KERNELS[i]), start + o);
+                    ck_assert_msg(!win[o] || seen[o], "kernel %s dropped winning nonce %u", names[i], start + o);
                 ck_assert_uint_eq(confirmed, winners);
             }
         }
