@@ -245,10 +245,12 @@ json_t *wallet_list_received(struct wallet *w, struct wallet_error *e, int minco
 /**
  * listsinceblock's object: {"transactions", "removed" (if include_removed),
  * "lastblock"}. since: NULL for every transaction; -5 "Block not found" if
- * unknown. label: NULL or the label entries must carry.
+ * unknown. include_change: also list outputs to the wallet's change addresses
+ * (Core's include_change). label: NULL or the label entries must carry.
  */
 json_t *wallet_list_since_block(struct wallet *w, struct wallet_error *e, const struct hash256 *since,
-                                int target_confirmations, bool include_removed, const char *label);
+                                int target_confirmations, bool include_removed, bool include_change,
+                                const char *label);
 /** signmessage: the Base64 signature (mem_free it) with the key of a P2PKH address, or NULL with
  *  -5 invalid address, -3 not P2PKH, -4 "Private key not available", -13 locked. */
 char *wallet_sign_message(struct wallet *w, struct wallet_error *e, const char *address, const char *msg,

@@ -139,7 +139,7 @@ void wallet_secret_ad(uint8_t ad[32], const struct wdesc *d);
 int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, const struct wallet_send_options *so);
 /* wallet_json.c: listtransactions' entries of t (Core's ListTransactions, change left out) into arr;
  * the label of an address ("" if none; a thread-local buffer). Wallet lock held. */
-void wallet_json_tx_entries(struct wallet *w, json_t *arr, const struct wtx *t);
+void wallet_json_tx_entries(struct wallet *w, json_t *arr, const struct wtx *t, bool include_change);
 const char *wallet_json_label_of(struct wallet *w, const char *address);
 /* wallet.c: runs the -walletnotify hook for t (its block, or unconfirmed). Wallet lock held. */
 void wallet_notify_tx(struct wallet *w, const struct wtx *t);

@@ -451,8 +451,10 @@ static void common_fields(struct wallet *w, json_t *o, const struct wtx *t)
         json_object_set_new(o, "abandoned", json_true());
 }
 
-/* Core's ListTransactions entries of one transaction into arr. */
-static void tx_entries(struct wallet *w, json_t *arr, const struct wtx *t, bool with_common)
+/* Core's ListTransactions entries of one transaction into arr. include_change:
+ * also list the outputs to the wallet's change addresses (HMC or token change),
+ * as "send" and "receive", as Core's CachedTxGetAmounts(include_change). */
+static void tx_entries(struct wallet *w, json_t *arr, const struct wtx *t, bool with_common, bool include_change)
 {
     int64_t credit, debit;
     bool from_me;
@@ -465,7 +467,8 @@ static void tx_entries(struct wallet *w, json_t *arr, const struct wtx *t, bool 
             const struct txout *o = &t->tx.vout[n];
             bool prefixed;
             const struct spkent *s = wallet_find_owner(w, NULL, &prefixed, o->script_pubkey.data, o->script_pubkey.len);
-            if (s && (w->descs[s->desc].internal || prefixed))
+            bool change = s && w->descs[s->desc].internal;
+            if ((change && !include_change) || (s && prefixed && !change))
                 continue; /* change (HMC or token); tokens or a vault the wallet keeps are only "receive" */
             json_t *e = json_object();
             char addr[ADDRESS_MAX_STRING];
@@ -488,7 +491,7 @@ static void tx_entries(struct wallet *w, json_t *arr, const struct wtx *t, bool 
     for (size_t n = 0; n < t->tx.vout_count; n++) {
         const struct txout *o = &t->tx.vout[n];
         const struct spkent *s = wallet_find_owner(w, NULL, NULL, o->script_pubkey.data, o->script_pubkey.len);
-        if (!s || (from_me && w->descs[s->desc].internal))
+        if (!s || (from_me && w->descs[s->desc].internal && !include_change))
             continue;
         json_t *e = json_object();
         char addr[ADDRESS_MAX_STRING];
@@ -517,7 +520,7 @@ json_t *wallet_list_transactions(struct wallet *w, int count, int skip)
     pthread_mutex_lock(&w->mu);
     json_t *all = json_array();
     for (size_t i = 0; i < w->ntxs; i++)
-        tx_entries(w, all, w->txs[i], true);
+        tx_entries(w, all, w->txs[i], true, false);
     /* the last `count` entries before the last `skip`, oldest first (Core) */
     size_t n = json_array_size(all);
     size_t end = (size_t)skip >= n ? 0 : n - (size_t)skip;
@@ -553,7 +556,7 @@ json_t *wallet_get_transaction(struct wallet *w, struct wallet_error *e, const s
         json_object_set_new(o, "tokens", tok);
     common_fields(w, o, t);
     json_t *details = json_array();
-    tx_entries(w, details, t, false);
+    tx_entries(w, details, t, false, false);
     json_object_set_new(o, "details", details);
     struct wbuf raw;
     wbuf_init(&raw);
@@ -813,9 +816,9 @@ out:
 }
 
 /* For the wallet's other JSON files (wallet_labels.c). */
-void wallet_json_tx_entries(struct wallet *w, json_t *arr, const struct wtx *t)
+void wallet_json_tx_entries(struct wallet *w, json_t *arr, const struct wtx *t, bool include_change)
 {
-    tx_entries(w, arr, t, true);
+    tx_entries(w, arr, t, true, include_change);
 }
 
 const char *wallet_json_label_of(struct wallet *w, const char *address)

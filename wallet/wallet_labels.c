@@ -254,7 +254,8 @@ static void append_filtered(struct wallet *w, json_t *dst, json_t *src, const ch
 }
 
 json_t *wallet_list_since_block(struct wallet *w, struct wallet_error *e, const struct hash256 *since,
-                                int target_confirmations, bool include_removed, const char *label)
+                                int target_confirmations, bool include_removed, bool include_change,
+                                const char *label)
 {
     const struct wallet_chain *c = w->chain;
     int32_t fork = -1, alt_height = -1;
@@ -278,7 +279,7 @@ json_t *wallet_list_since_block(struct wallet *w, struct wallet_error *e, const 
         int d = wallet_tx_depth(w, w->txs[i]);
         if (depth == -1 || abs(d) < depth) {
             json_t *tmp = json_array();
-            wallet_json_tx_entries(w, tmp, w->txs[i]);
+            wallet_json_tx_entries(w, tmp, w->txs[i], include_change);
             append_filtered(w, txs, tmp, label);
             json_decref(tmp);
         }
@@ -298,7 +299,7 @@ json_t *wallet_list_since_block(struct wallet *w, struct wallet_error *e, const 
             const struct wtx *t = wallet_find_tx(w, &b.txs[i].txid);
             if (t) {
                 json_t *tmp = json_array();
-                wallet_json_tx_entries(w, tmp, t);
+                wallet_json_tx_entries(w, tmp, t, include_change);
                 append_filtered(w, removed, tmp, label);
                 json_decref(tmp);
             }

@@ -5,8 +5,8 @@
 - setlabel / listlabels (purposes), labels in getaddressinfo, Core's errors;
 - getreceivedbyaddress / listreceivedbyaddress (minconf, include_empty,
   address_filter) for payments from node 0's wallet to node 1's;
-- listsinceblock: only what came after the block, lastblock, and after a
-  reorganisation the detached block's transactions in "removed";
+- listsinceblock: only what came after the block, lastblock, include_change
+  (the sender's change listed only when asked), and after a reorganisation the detached block's transactions in "removed";
 - signmessage with a legacy address verifies with verifymessage; other
   address types, foreign keys and a locked wallet are refused (-3, -4, -13);
 - -walletnotify on node 1 writes one line per wallet transaction, unconfirmed
@@ -110,6 +110,24 @@ class WalletLabelsTest(HashmintTestFramework):
         assert_not_in("removed", w1.listsinceblock(tip0, 1, False, False))
         assert_raises_rpc_error(-5, "Block not found", w1.listsinceblock, "00" * 32)
         assert_raises_rpc_error(-8, "Invalid parameter", w1.listsinceblock, tip0, 0)
+
+        log("listsinceblock include_change lists the sender's change (Core's 5th argument)")
+        raw = n0.decoderawtransaction(w0.gettransaction(txid)["hex"])
+        change = [o["scriptPubKey"]["address"] for o in raw["vout"] if o["scriptPubKey"].get("address") != alpha]
+        assert_equal(len(change), 1)
+        change = change[0]
+        assert_true(w0.getaddressinfo(change)["ischange"])
+
+        def entries(res):
+            return sorted((t["category"], t["address"]) for t in res["transactions"] if t["txid"] == txid)
+        assert_equal(entries(w0.listsinceblock(tip0)), [("send", alpha)])
+        assert_equal(entries(w0.listsinceblock(tip0, 1, False, True, False)), [("send", alpha)])
+        assert_equal(entries(w0.listsinceblock(tip0, 1, False, True, True)),
+                     sorted([("send", alpha), ("send", change), ("receive", change)]))
+        assert_equal(entries(w0.listsinceblock(blockhash=tip0, include_change=True)),
+                     sorted([("send", alpha), ("send", change), ("receive", change)]))
+        # the receiving side has no change: nothing changes there
+        assert_equal(w1.listsinceblock(tip0, 1, False, True, True)["transactions"], since["transactions"])
 
         log("listsinceblock after a reorganisation lists the detached block's transactions as removed")
         txid2 = w0.sendtoaddress(beta, 1)

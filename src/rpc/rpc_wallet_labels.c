@@ -172,7 +172,7 @@ static const char listsinceblock_help[] =
     "2. target_confirmations    (numeric, optional, default=1) Return the nth block hash from the main chain. e.g. 1 would mean the best block hash.\n"
     "3. include_watchonly       (boolean, optional) Ignored (descriptor wallets).\n"
     "4. include_removed         (boolean, optional, default=true) Show transactions that were removed due to a reorg in the \"removed\" array\n"
-    "5. include_change          (boolean, optional, default=false) Ignored: change outputs are never listed.\n"
+    "5. include_change          (boolean, optional, default=false) Also add change\n"
     "6. label                   (string, optional) Return only incoming transactions paying to addresses with the specified label.\n"
     "\n"
     "Result:\n"
@@ -200,7 +200,8 @@ static json_t *rpc_listsinceblock(struct rpc_context *ctx, json_t *params, struc
     if (!w)
         return NULL;
     struct wallet_error e = { 0, "" };
-    json_t *r = wallet_list_since_block(w, &e, *bh ? &since : NULL, (int)target, rpc_arg_bool(params, 3, true), label);
+    json_t *r = wallet_list_since_block(w, &e, *bh ? &since : NULL, (int)target, rpc_arg_bool(params, 3, true),
+                                        rpc_arg_bool(params, 4, false), label);
     wallet_release(w);
     return r ? r : rpc_wallet_fail(err, &e);
 }
