@@ -38,17 +38,10 @@ json_t *wallet_token_balance_json(struct wallet *w, int asset, int minconf)
     return out;
 }
 
-/* The label of addr ("" if none). */
+/* The label of addr ("" if none), from the wallet's in-memory labels. Wallet lock held. */
 static void label_of(struct wallet *w, char *out, size_t cap, const char *addr)
 {
-    out[0] = '\0';
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(w->db, "SELECT label FROM labels WHERE address = ?", -1, &st, NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    snprintf(out, cap, "%s", wallet_label_lookup(w, addr));
 }
 
 static bool address_wanted(const json_t *addresses, const char *addr)

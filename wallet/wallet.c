@@ -1251,6 +1251,7 @@ void wallet_close(struct wallet *w)
     widx_free(&w->tx_idx);
     widx_free(&w->spend_idx);
     mem_free(w->locked);
+    wallet_labels_invalidate(w);
     crypter_wipe(w->mkey, sizeof(w->mkey));
     pthread_mutex_destroy(&w->mu);
     mem_free(w->name);

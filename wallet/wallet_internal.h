@@ -89,6 +89,13 @@ struct wallet {
     struct outpoint *locked;
     size_t nlocked;
 
+    /* the labels table in memory, sorted by address (wallet_labels.c): read
+     * once at the first lookup, dropped by every write to the table, so
+     * listunspent and the history do not query SQLite per output */
+    struct wlabel *labels;
+    size_t nlabels;
+    bool labels_loaded;
+
     bool encrypted;
     struct crypter_master master;
     bool unlocked;
@@ -137,7 +144,15 @@ void wallet_secret_ad(uint8_t ad[32], const struct wdesc *d);
  * target, else -fallbackfee; at least the relay/mempool minimum; 0 with e set
  * when there is none (Core's GetMinimumFeeRate). */
 int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, const struct wallet_send_options *so);
-/* wallet_json.c: listtransactions' entries of t (Core's ListTransactions, change left out) into arr;
+/* wallet_labels.c: the label of address ("" if none), from the in-memory copy
+ * of the labels table (loaded on first use). The pointer is valid until the
+ * next label change. Wallet lock held. */
+const char *wallet_label_lookup(struct wallet *w, const char *address);
+/* Drops the in-memory labels: call after any write to the labels table
+ * (committed or rolled back). Wallet lock held. */
+void wallet_labels_invalidate(struct wallet *w);
+
+/* wallet_json.c: listtransactions' entries of t (Core's ListTransactions; change only if include_change) into arr;
  * the label of an address ("" if none; a thread-local buffer). Wallet lock held. */
 void wallet_json_tx_entries(struct wallet *w, json_t *arr, const struct wtx *t, bool include_change);
 const char *wallet_json_label_of(struct wallet *w, const char *address);

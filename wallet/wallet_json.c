@@ -144,6 +144,8 @@ bool wallet_new_address(struct wallet *w, struct wallet_error *e, char out[91], 
             }
         }
         wbuf_clear(&spk);
+        if (label && !change)
+            wallet_labels_invalidate(w);
         if (ok)
             ok = wallet_db_commit(w, e);
         else {
@@ -157,17 +159,11 @@ bool wallet_new_address(struct wallet *w, struct wallet_error *e, char out[91], 
     return ok;
 }
 
+/* The label of addr ("" if none), copied so it outlives a label change. Wallet lock held. */
 static const char *label_of(struct wallet *w, const char *addr)
 {
     static __thread char buf[256];
-    sqlite3_stmt *st;
-    buf[0] = '\0';
-    if (sqlite3_prepare_v2(w->db, "SELECT label FROM labels WHERE address = ?", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-            snprintf(buf, sizeof(buf), "%s", (const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
-    }
+    snprintf(buf, sizeof(buf), "%s", wallet_label_lookup(w, addr));
     return buf;
 }
 

@@ -32,6 +32,63 @@ static json_t *amount(int64_t v)
     return json_real((double)v / 1e8);
 }
 
+/* One row of the labels table, kept in memory. */
+struct wlabel {
+    char *address;
+    char *label;
+};
+
+static int cmp_wlabel(const void *a, const void *b)
+{
+    return strcmp(((const struct wlabel *)a)->address, ((const struct wlabel *)b)->address);
+}
+
+void wallet_labels_invalidate(struct wallet *w)
+{
+    for (size_t i = 0; i < w->nlabels; i++) {
+        mem_free(w->labels[i].address);
+        mem_free(w->labels[i].label);
+    }
+    mem_free(w->labels);
+    w->labels = NULL;
+    w->nlabels = 0;
+    w->labels_loaded = false;
+}
+
+/* Reads the whole table once (one query) and sorts it for binary search. */
+static void labels_load(struct wallet *w)
+{
+    size_t cap = 16;
+    w->labels = mem_calloc(cap, sizeof(*w->labels));
+    w->nlabels = 0;
+    w->labels_loaded = true;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(w->db, "SELECT address, label FROM labels", -1, &st, NULL) != SQLITE_OK)
+        return;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(st, 0);
+        const char *l = (const char *)sqlite3_column_text(st, 1);
+        if (!a)
+            continue;
+        if (w->nlabels == cap)
+            w->labels = mem_realloc(w->labels, (cap *= 2) * sizeof(*w->labels));
+        w->labels[w->nlabels].address = mem_strdup(a);
+        w->labels[w->nlabels].label = mem_strdup(l ? l : "");
+        w->nlabels++;
+    }
+    sqlite3_finalize(st);
+    qsort(w->labels, w->nlabels, sizeof(*w->labels), cmp_wlabel);
+}
+
+const char *wallet_label_lookup(struct wallet *w, const char *address)
+{
+    if (!w->labels_loaded)
+        labels_load(w);
+    struct wlabel key = { (char *)address, NULL };
+    const struct wlabel *hit = w->nlabels ? bsearch(&key, w->labels, w->nlabels, sizeof(key), cmp_wlabel) : NULL;
+    return hit ? hit->label : "";
+}
+
 /* Out: the script of address (of the wallet's chain). Returns false with Core's -5. */
 static bool script_of(struct wallet *w, struct wallet_error *e, uint8_t spk[ADDRESS_MAX_SCRIPT], size_t *len,
                       const char *address)
@@ -67,6 +124,7 @@ bool wallet_set_label(struct wallet *w, struct wallet_error *e, const char *addr
             wallet_db_rollback(w);
             werr(e, WALLET_E_DATABASE, "Error: cannot write the label");
         }
+        wallet_labels_invalidate(w);
     }
     pthread_mutex_unlock(&w->mu);
     return ok;
