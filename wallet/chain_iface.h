@@ -88,8 +88,11 @@ struct wallet_chain {
     bool (*issuance_state)(void *ctx, struct issuance_state *out, int32_t *tip_height);
     /** The node's fee estimate for confirmation within conf_target blocks
      *  (Core's estimateSmartFee), sat/kvB; 0 when there is none. Out:
-     *  *returned_target (may be NULL). The member may be NULL: no estimator. */
-    int64_t (*estimate_fee)(void *ctx, int *returned_target, int conf_target, bool conservative);
+     *  *returned_target (may be NULL); *reason (may be NULL), the estimate
+     *  step that won in Core's FeeReason words (a static string). The member
+     *  may be NULL: no estimator. */
+    int64_t (*estimate_fee)(void *ctx, int *returned_target, const char **reason, int conf_target,
+                            bool conservative);
 };
 
 #endif

@@ -180,6 +180,10 @@ struct wallet_send_options {
     /* Weight of inputs and outputs added after funding whose values balance
      * (an ISSUER or ORACLE spend and its recreation): paid for, not funded. */
     int64_t extra_weight;
+    /* Out (may be NULL): why the fee rate is what it is, Core's FeeReason
+     * string ("Fallback fee", "PayTxFee set", "Target 85% Threshold", ...,
+     * doc/wallet.md "Fee reasons"); a static string, set by the fee rate step. */
+    const char **fee_reason;
 };
 void wallet_send_options_init(struct wallet_send_options *o, const struct wallet *w);
 

@@ -119,6 +119,8 @@ static size_t available_coins(struct wallet *w, struct avail **out)
 int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, const struct wallet_send_options *so)
 {
     const struct wallet_options *o = wallet_context_options(w->ctx);
+    const char *why_unused;
+    const char **why = so->fee_reason ? so->fee_reason : &why_unused;
     int64_t requested = so->fee_rate;
     int64_t floor = o->min_relay_fee;
     int64_t mempool_min = w->chain ? w->chain->min_fee_rate(w->chain->ctx) : 0;
@@ -130,28 +132,38 @@ int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, const struct w
                         "Fee rate (%.3f sat/vB) is lower than the minimum fee rate setting (%.3f sat/vB)",
                         (double)requested / 1000, (double)floor / 1000),
                    0;
+        *why = "PayTxFee set"; /* Core reports an explicit fee_rate as PAYTXFEE too */
         return requested;
     }
     int64_t rate;
     if (!so->conf_target && o->pay_tx_fee) {
         rate = o->pay_tx_fee;
+        *why = "PayTxFee set";
     } else {
         int target = so->conf_target ? so->conf_target : o->tx_confirm_target;
         bool conservative = so->fee_mode == WALLET_FEE_MODE_CONSERVATIVE ||
                             (so->fee_mode == WALLET_FEE_MODE_UNSET && !so->replaceable);
-        rate = w->chain && w->chain->estimate_fee ? w->chain->estimate_fee(w->chain->ctx, NULL, target, conservative)
-                                                   : 0;
+        rate = w->chain && w->chain->estimate_fee
+                   ? w->chain->estimate_fee(w->chain->ctx, NULL, why, target, conservative)
+                   : 0;
         if (!rate) {
             rate = o->fallback_fee;
+            *why = "Fallback fee";
             if (!rate)
                 return werr(e, WALLET_E_WALLET,
                             "Fee estimation failed. Fallbackfee is disabled. Wait a few blocks or enable -fallbackfee."),
                        0;
         }
-        if (rate < mempool_min)
+        if (rate < mempool_min) {
             rate = mempool_min;
+            *why = "Mempool Min Fee";
+        }
     }
-    return rate < o->min_relay_fee ? o->min_relay_fee : rate;
+    if (rate < o->min_relay_fee) {
+        rate = o->min_relay_fee;
+        *why = "Minimum Required Fee";
+    }
+    return rate;
 }
 
 /* Adds inputs (and change) to tx so its outputs and fee are covered. */

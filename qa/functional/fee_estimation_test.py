@@ -10,7 +10,9 @@
   later; both nodes (node 1 only relays and follows) then estimate: the
   estimate falls as the target grows, one or two blocks ask for the high
   rate, a long target accepts the low one; estimaterawfee has Core's shape;
-- node 1's wallet (-fallbackfee=0) now pays the estimated rate;
+- node 1's wallet (-fallbackfee=0) now pays the estimated rate, and
+  sendtoaddress verbose=true names the estimator's step as fee_reason
+  ("Fallback fee" / "PayTxFee set" before, on node 0);
 - argument errors are Core's (-8, -3);
 - the estimates survive a restart through fee_estimates.dat; a corrupt or a
   newer-version file is refused with a log line and ignored, a file older
@@ -28,6 +30,9 @@ from framework import (HashmintTestFramework, assert_equal, assert_in,  # noqa: 
 from p2p_util import connect_nodes, p2p_listen_args, wait_for_tip  # noqa: E402
 
 HIGH, MID, LOW = 50, 20, 4          # sat/vB
+# Core's FeeReason strings for the estimator's steps (sendtoaddress verbose)
+ESTIMATE_REASONS = ["Half Target 60% Threshold", "Target 85% Threshold", "Double Target 95% Threshold",
+                    "Conservative Double Target longer horizon"]
 DELAY = {HIGH: 1, MID: 3, LOW: 10}  # blocks from broadcast to confirmation
 PER_RATE = 3                        # transactions per rate per block
 ROUNDS = 45
@@ -85,7 +90,15 @@ class FeeEstimationTest(HashmintTestFramework):
         assert_equal(res, {"errors": [NO_DATA], "blocks": 0})
         n0.generatetoaddress(110, self.mine_to)
         wait_for_tip(self.nodes)
-        w0.sendtoaddress(w1.getnewaddress(), 5)
+        res = w0.sendtoaddress(address=w1.getnewaddress(), amount=5, verbose=True)
+        assert_equal(sorted(res.keys()), ["fee_reason", "txid"])
+        assert_equal(res["fee_reason"], "Fallback fee")  # no estimate yet: -fallbackfee decided
+        assert_in(res["txid"], n0.getrawmempool())
+        res = w0.sendtoaddress(address=w1.getnewaddress(), amount=1, fee_rate=7, verbose=True)
+        assert_equal(res["fee_reason"], "PayTxFee set")  # Core reports an explicit fee_rate so
+        res = w0.sendmany(amounts={w1.getnewaddress(): 1}, verbose=True)
+        assert_equal(res["fee_reason"], "Fallback fee")
+        assert_true(isinstance(w0.sendtoaddress(w1.getnewaddress(), 1), str))  # not verbose: the txid
         n0.generatetoaddress(1, self.mine_to)
         wait_for_tip(self.nodes)
         assert_raises_rpc_error(-4, "Fee estimation failed. Fallbackfee is disabled", w1.sendtoaddress,
@@ -144,7 +157,10 @@ class FeeEstimationTest(HashmintTestFramework):
 
         log("the wallet pays the estimate when no fee rate is given")
         est6 = satoshi(n1.estimatesmartfee(6)["feerate"])
-        txid = w1.sendtoaddress(w1.getnewaddress(), 1, "", "", False, True, 6, "economical")
+        res = w1.sendtoaddress(address=w1.getnewaddress(), amount=1, replaceable=True, conf_target=6,
+                               estimate_mode="economical", verbose=True)
+        assert_in(res["fee_reason"], ESTIMATE_REASONS)  # the estimator's step, never the fallback
+        txid = res["txid"]
         entry = n1.getmempoolentry(txid)
         paid = satoshi(entry["fees"]["base"]) * 1000 // entry["vsize"]
         assert_true(abs(paid - est6) <= est6 // 50 + 10, (paid, est6))

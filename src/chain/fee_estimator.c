@@ -530,6 +530,15 @@ static double conservative_fee(const struct fee_estimator *fe, unsigned double_t
 
 int64_t fee_estimator_estimate_smart(struct fee_estimator *fe, int *returned_target, int target, bool conservative)
 {
+    return fee_estimator_estimate_smart_why(fe, returned_target, NULL, target, conservative);
+}
+
+int64_t fee_estimator_estimate_smart_why(struct fee_estimator *fe, int *returned_target, const char **reason,
+                                         int target, bool conservative)
+{
+    const char *why = "None";
+    if (reason)
+        *reason = why;
     if (returned_target)
         *returned_target = target;
     if (target <= 0 || (unsigned)target > fee_estimator_highest_target(FEE_HORIZON_LONG))
@@ -546,18 +555,27 @@ int64_t fee_estimator_estimate_smart(struct fee_estimator *fe, int *returned_tar
     if (target > 1) {
         unsigned t = (unsigned)target;
         median = combined(fe, t / 2, FEE_EST_HALF_SUCCESS_PCT, true, NULL);
+        why = "Half Target 60% Threshold";
         double actual = combined(fe, t, FEE_EST_SUCCESS_PCT, true, NULL);
-        if (actual > median)
+        if (actual > median) {
             median = actual;
+            why = "Target 85% Threshold";
+        }
         double dbl = combined(fe, 2 * t, FEE_EST_DOUBLE_SUCCESS_PCT, !conservative, NULL);
-        if (dbl > median)
+        if (dbl > median) {
             median = dbl;
+            why = "Double Target 95% Threshold";
+        }
         if (conservative || median == -1) {
             double c = conservative_fee(fe, 2 * t);
-            if (c > median)
+            if (c > median) {
                 median = c;
+                why = "Conservative Double Target longer horizon";
+            }
         }
     }
     pthread_mutex_unlock(&fe->mu);
+    if (reason)
+        *reason = median < 0 ? "None" : why;
     return median < 0 ? 0 : (int64_t)llround(median);
 }

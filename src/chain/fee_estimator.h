@@ -108,6 +108,15 @@ int64_t fee_estimator_estimate_raw(struct fee_estimator *fe, struct fee_estimati
  * target the estimate is for (clamped by the history available).
  */
 int64_t fee_estimator_estimate_smart(struct fee_estimator *fe, int *returned_target, int target, bool conservative);
+/**
+ * fee_estimator_estimate_smart, also naming the step whose rate won, in
+ * Core's FeeReason words (its fee_reason strings): "Half Target 60%
+ * Threshold", "Target 85% Threshold", "Double Target 95% Threshold",
+ * "Conservative Double Target longer horizon"; "None" when there is no
+ * estimate. Out: *reason (may be NULL; a static string).
+ */
+int64_t fee_estimator_estimate_smart_why(struct fee_estimator *fe, int *returned_target, const char **reason,
+                                         int target, bool conservative);
 
 /* ---- fee_estimates.dat (src/chain/fee_estimator_file.c) ---- */
 

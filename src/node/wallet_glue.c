@@ -136,10 +136,14 @@ static bool g_issuance_state(void *ctx, struct issuance_state *out, int32_t *tip
     struct wallet_glue *g = ctx;
     return chainstate_issuance_state(g->cs, out, NULL, tip_height);
 }
-static int64_t g_estimate_fee(void *ctx, int *returned_target, int conf_target, bool conservative)
+static int64_t g_estimate_fee(void *ctx, int *returned_target, const char **reason, int conf_target,
+                              bool conservative)
 {
     struct wallet_glue *g = ctx;
-    return g->fees ? fee_estimator_estimate_smart(g->fees, returned_target, conf_target, conservative) : 0;
+    if (reason)
+        *reason = "None";
+    return g->fees ? fee_estimator_estimate_smart_why(g->fees, returned_target, reason, conf_target, conservative)
+                   : 0;
 }
 
 /* The event adapters: one per subscription, holding the wallet's listener. */

@@ -520,8 +520,8 @@ struct wallet *rpc_wallet_pick_send(struct rpc_context *ctx, struct rpc_error *e
 
 /* Core's SetFeeEstimateMode: conf_target and estimate_mode for the node's
  * estimate, or an explicit fee_rate (sat/vB), not both. */
-static bool fee_mode_args(struct rpc_error *err, struct wallet_send_options *o, const json_t *conf_target,
-                          const json_t *estimate_mode, const json_t *fee_rate)
+bool rpc_wallet_fee_mode_args(struct rpc_error *err, struct wallet_send_options *o, const json_t *conf_target,
+                              const json_t *estimate_mode, const json_t *fee_rate)
 {
     const char *mode = estimate_mode ? json_string_value(estimate_mode) : NULL;
     if (fee_rate) {
@@ -588,19 +588,21 @@ static json_t *rpc_sendtoaddress(struct rpc_context *ctx, json_t *params, struct
     struct wallet_send_options o;
     wallet_send_options_init(&o, w);
     o.replaceable = rpc_arg_bool(params, 5, o.replaceable);
-    if (!fee_mode_args(err, &o, rpc_arg(params, 6), rpc_arg(params, 7), rpc_arg(params, 9))) {
+    if (!rpc_wallet_fee_mode_args(err, &o, rpc_arg(params, 6), rpc_arg(params, 7), rpc_arg(params, 9))) {
         wallet_release(w);
         return NULL;
     }
     struct hash256 txid;
     int64_t fee;
     struct wallet_error e = { 0, "" };
+    const char *reason = "None";
+    o.fee_reason = &reason;
     bool ok = wallet_send(w, &e, &txid, &fee, &r, 1, &o);
     wallet_release(w);
     if (!ok)
         return rpc_wallet_fail(err, &e);
     if (rpc_arg_bool(params, 10, false))
-        return json_pack("{s:o,s:s}", "txid", rpc_json_hash(&txid), "fee_reason", "Fallback fee");
+        return json_pack("{s:o,s:s}", "txid", rpc_json_hash(&txid), "fee_reason", reason);
     return rpc_json_hash(&txid);
 }
 
@@ -656,12 +658,16 @@ static json_t *rpc_sendmany(struct rpc_context *ctx, json_t *params, struct rpc_
     wallet_send_options_init(&o, w);
     o.replaceable = rpc_arg_bool(params, 5, o.replaceable);
     json_t *res = NULL;
-    if (fee_mode_args(err, &o, rpc_arg(params, 6), rpc_arg(params, 7), rpc_arg(params, 8))) {
+    if (rpc_wallet_fee_mode_args(err, &o, rpc_arg(params, 6), rpc_arg(params, 7), rpc_arg(params, 8))) {
         struct hash256 txid;
         int64_t fee;
         struct wallet_error e = { 0, "" };
+        const char *reason = "None";
+        o.fee_reason = &reason;
         if (wallet_send(w, &e, &txid, &fee, r, n, &o))
-            res = rpc_json_hash(&txid);
+            res = rpc_arg_bool(params, 9, false)
+                      ? json_pack("{s:o,s:s}", "txid", rpc_json_hash(&txid), "fee_reason", reason)
+                      : rpc_json_hash(&txid);
         else
             rpc_wallet_fail(err, &e);
     }
@@ -721,7 +727,7 @@ static json_t *rpc_fundrawtransaction(struct rpc_context *ctx, json_t *params, s
         }
         if ((v = json_object_get(opt, "fee_rate")) && !rpc_wallet_fee_rate_arg(err, &o, v))
             goto out;
-        if (!o.fee_rate && !fee_mode_args(err, &o, json_object_get(opt, "conf_target"),
+        if (!o.fee_rate && !rpc_wallet_fee_mode_args(err, &o, json_object_get(opt, "conf_target"),
                                           json_object_get(opt, "estimate_mode"), NULL))
             goto out;
         size_t i;

@@ -29,6 +29,10 @@ struct wallet_send_options;
 /** Reads fee_rate (sat/vB, as sendtoaddress; NULL: none) into o->fee_rate
  *  in sat/kvB. Returns false with *err set if it is not a positive amount. */
 bool rpc_wallet_fee_rate_arg(struct rpc_error *err, struct wallet_send_options *o, const json_t *fee_rate);
+/** Core's SetFeeEstimateMode: conf_target (1..1008) and estimate_mode into o, or fee_rate
+ *  (sat/vB), not both (-8). Any may be NULL. Returns false with *err set. */
+bool rpc_wallet_fee_mode_args(struct rpc_error *err, struct wallet_send_options *o, const json_t *conf_target,
+                              const json_t *estimate_mode, const json_t *fee_rate);
 /** rpc_wallet_pick, then *o initialised for that wallet with fee_rate read into it: the
  *  start of a call that sends. Returns the wallet (wallet_release it) or NULL with *err set. */
 struct wallet *rpc_wallet_pick_send(struct rpc_context *ctx, struct rpc_error *err, struct wallet_send_options *o,
