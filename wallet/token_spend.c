@@ -182,7 +182,7 @@ static bool sign_inputs(struct wallet *w, struct wallet_error *e, struct tx *tx,
 /* The issuance rules exactly as the mempool applies them (the tip's
  * state, the next block's height), then the whole mempool acceptance in
  * test mode. Refusals are -26 with the rule's reason. */
-static bool check_tx(struct wallet *w, struct wallet_error *e, const struct tx *tx, const struct spent_set *s)
+static bool check_rules(struct wallet *w, struct wallet_error *e, const struct tx *tx, const struct spent_set *s)
 {
     if (!w->chain)
         return true;
@@ -204,10 +204,26 @@ static bool check_tx(struct wallet *w, struct wallet_error *e, const struct tx *
                       st.debug[0] ? ": " : "", st.debug);
     }
     mem_free(state);
-    char rej[256];
-    if (ok && !w->chain->submit_tx(w->chain->ctx, tx, true, 0, rej, sizeof(rej)))
-        ok = werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
     return ok;
+}
+
+bool wallet_token_check_rules(struct wallet *w, struct wallet_error *e, const struct tx *tx)
+{
+    struct spent_set s;
+    memset(&s, 0, sizeof(s));
+    bool ok = spent_fill(w, e, &s, tx) && check_rules(w, e, tx, &s);
+    spent_clear(&s);
+    return ok;
+}
+
+static bool check_tx(struct wallet *w, struct wallet_error *e, const struct tx *tx, const struct spent_set *s)
+{
+    if (!check_rules(w, e, tx, s))
+        return false;
+    char rej[256];
+    if (w->chain && !w->chain->submit_tx(w->chain->ctx, tx, true, 0, rej, sizeof(rej)))
+        return werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
+    return true;
 }
 
 /* Stores tx in the wallet (one SQL transaction), then submits it. */
@@ -314,16 +330,22 @@ static bool settle_change(struct wallet *w, struct wallet_error *e, struct tx *t
 
 /* The HMC side: inputs from the wallet's HMC coins for the fee (and any
  * HMC the outputs carry), HMC change appended. Out: *fee. */
-static bool fund_fee(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_t *fee,
-                     const struct wallet_send_options *o)
+static bool fund_fee_at(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_t *fee, int *change_pos,
+                        const struct wallet_send_options *o)
 {
     struct wallet_send_options fo = *o;
     fo.lock_unspents = false;
     fo.add_inputs = true;
     /* HMC change last: the outputs keep their places (a vault stays output 0) */
     fo.change_pos = (int)tx->vout_count;
+    return wallet_fund(w, e, tx, fee, change_pos, NULL, &fo);
+}
+
+static bool fund_fee(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_t *fee,
+                     const struct wallet_send_options *o)
+{
     int change_pos;
-    return wallet_fund(w, e, tx, fee, &change_pos, NULL, &fo);
+    return fund_fee_at(w, e, tx, fee, &change_pos, o);
 }
 
 /* Signs and checks tx (token change still on the placeholder), so a
@@ -336,38 +358,83 @@ static bool finish(struct wallet *w, struct wallet_error *e, struct tx *tx, stru
            store_and_submit(w, e, tx);
 }
 
-/* ---- sendtoken -------------------------------------------------------- */
+/* ---- sendtoken, send / walletcreatefundedpsbt with an asset ------------ */
 
-bool wallet_send_token(struct wallet *w, struct wallet_error *e, struct hash256 *txid, const uint8_t *script,
-                       size_t script_len, uint64_t amount, uint32_t asset, const struct wallet_send_options *o)
+/* sendtoken's transaction for n recipients of asset (wallet lock held):
+ * the token outputs in order, the token coins, token change (placeholder
+ * lock), then the HMC fee inputs and HMC change last. Out: *tx, *fee. */
+static bool build_token_send(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_t *fee, int *change_pos,
+                             const struct wallet_token_recipient *r, size_t n, uint32_t asset,
+                             const struct wallet_send_options *o)
 {
-    if (amount == 0 || amount > TOKEN_AMOUNT_MAX)
-        return werr(e, WALLET_E_TYPE, "Amount out of range");
+    if (n == 0)
+        return werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, no outputs");
     if (asset >= w->params->asset_count)
         return werr(e, WALLET_E_INVALID_PARAMETER, "Unknown asset");
-    if (wallet_spk_prefixed(w, script, script_len))
-        return werr(e, WALLET_E_INVALID_ADDRESS, "Invalid address: its script starts with a token prefix");
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].amount == 0 || r[i].amount > TOKEN_AMOUNT_MAX || total + r[i].amount > TOKEN_AMOUNT_MAX)
+            return werr(e, WALLET_E_TYPE, "Amount out of range");
+        if (wallet_spk_prefixed(w, r[i].script, r[i].script_len))
+            return werr(e, WALLET_E_INVALID_ADDRESS, "Invalid address: its script starts with a token prefix");
+        total += r[i].amount;
+        struct wbuf spk;
+        wbuf_init(&spk);
+        prefixed_script(&spk, TOKEN_KIND_TOKEN, w->params->assets[asset].asset_id, r[i].amount, r[i].script,
+                        r[i].script_len);
+        tx_add_output(tx, 0, spk.data, spk.len);
+        wbuf_clear(&spk);
+    }
+    tx->locktime = w->best_height > 0 ? (uint32_t)w->best_height : 0; /* anti-fee-sniping, as wallet_send */
+    return add_tokens(w, e, tx, asset, total, o) && fund_fee_at(w, e, tx, fee, change_pos, o);
+}
+
+bool wallet_send_tokens(struct wallet *w, struct wallet_error *e, struct hash256 *txid, int64_t *fee,
+                        const struct wallet_token_recipient *r, size_t n, uint32_t asset,
+                        const struct wallet_send_options *o)
+{
     lock_both(w);
     struct tx tx;
     tx_init(&tx);
     struct spent_set s;
     memset(&s, 0, sizeof(s));
-    int64_t fee;
-    bool ok = can_sign(w, e);
+    int64_t f = 0;
+    int change_pos;
+    bool ok = can_sign(w, e) && build_token_send(w, e, &tx, &f, &change_pos, r, n, asset, o) && finish(w, e, &tx, &s);
     if (ok) {
-        struct wbuf spk;
-        wbuf_init(&spk);
-        prefixed_script(&spk, TOKEN_KIND_TOKEN, w->params->assets[asset].asset_id, amount, script, script_len);
-        tx_add_output(&tx, 0, spk.data, spk.len);
-        wbuf_clear(&spk);
-        tx.locktime = w->best_height > 0 ? (uint32_t)w->best_height : 0; /* anti-fee-sniping, as wallet_send */
-        ok = add_tokens(w, e, &tx, asset, amount, o);
-    }
-    ok = ok && fund_fee(w, e, &tx, &fee, o) && finish(w, e, &tx, &s);
-    if (ok)
         *txid = tx.txid;
+        if (fee)
+            *fee = f;
+    }
     spent_clear(&s);
     tx_clear(&tx);
+    unlock_both(w);
+    return ok;
+}
+
+bool wallet_send_token(struct wallet *w, struct wallet_error *e, struct hash256 *txid, const uint8_t *script,
+                       size_t script_len, uint64_t amount, uint32_t asset, const struct wallet_send_options *o)
+{
+    struct wallet_token_recipient r = { script, script_len, amount };
+    return wallet_send_tokens(w, e, txid, NULL, &r, 1, asset, o);
+}
+
+bool wallet_fund_tokens(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_t *fee, int *change_pos,
+                        const struct wallet_token_recipient *r, size_t n, uint32_t asset,
+                        const struct wallet_send_options *o)
+{
+    lock_both(w);
+    struct spent_set s;
+    memset(&s, 0, sizeof(s));
+    tx_init(tx);
+    /* the issuance rules on the unsigned transaction (they read amounts and
+     * prefixes, not signatures), before a change address is used up; the
+     * mempool runs them again, with the signatures, at sendrawtransaction */
+    bool ok = build_token_send(w, e, tx, fee, change_pos, r, n, asset, o) && spent_fill(w, e, &s, tx) &&
+              check_rules(w, e, tx, &s) && settle_change(w, e, tx);
+    if (!ok)
+        tx_clear(tx);
+    spent_clear(&s);
     unlock_both(w);
     return ok;
 }

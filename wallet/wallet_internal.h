@@ -159,6 +159,12 @@ const char *wallet_json_label_of(struct wallet *w, const char *address);
 /* wallet.c: runs the -walletnotify hook for t (its block, or unconfirmed). Wallet lock held. */
 void wallet_notify_tx(struct wallet *w, const struct wtx *t);
 
+/* token_spend.c: the issuance rules (issuance_tx_check against the tip's
+ * state at the next height, as the mempool runs them) on tx, whose inputs are
+ * the wallet's or in the UTXO set. -26 with the rule's reason. Chain and
+ * wallet locks held. */
+bool wallet_token_check_rules(struct wallet *w, struct wallet_error *e, const struct tx *tx);
+
 /* wallets.c */
 const struct chain_params *wallet_context_params(const struct wallet_context *c);
 const struct wallet_chain *wallet_context_chain(const struct wallet_context *c);

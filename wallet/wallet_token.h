@@ -45,6 +45,39 @@ __attribute__((warn_unused_result)) bool wallet_send_token(struct wallet *w, str
                                                            size_t script_len, uint64_t amount, uint32_t asset,
                                                            const struct wallet_send_options *o);
 
+/** One token payment: amount (1 .. 2^53 base units) to script (an address's script, without prefix). */
+struct wallet_token_recipient {
+    const uint8_t *script;
+    size_t script_len;
+    uint64_t amount;
+};
+
+/**
+ * send with options.asset: sendtoken's transaction for n recipients of
+ * asset (token outputs in order, token change, HMC change last), signed,
+ * checked (issuance rules, mempool test), stored and submitted. Out: *txid,
+ * *fee (HMC base units; may be NULL). Errors as wallet_send_token; -8 no
+ * recipients.
+ */
+__attribute__((warn_unused_result)) bool wallet_send_tokens(struct wallet *w, struct wallet_error *e,
+                                                            struct hash256 *txid, int64_t *fee,
+                                                            const struct wallet_token_recipient *r, size_t n,
+                                                            uint32_t asset, const struct wallet_send_options *o);
+
+/**
+ * walletcreatefundedpsbt with options.asset: the same transaction as
+ * wallet_send_tokens, unsigned, after the issuance rules passed on it (a
+ * fresh change address only then); its coins are not locked (as sendtoken's
+ * fee coins in a PSBT round: lockUnspents is not applied).
+ * Out: *tx (tx_init'ed here; the caller tx_clear's it), *fee, *change_pos
+ * (the HMC change output, -1: none). Nothing is
+ * stored or broadcast.
+ */
+__attribute__((warn_unused_result)) bool wallet_fund_tokens(struct wallet *w, struct wallet_error *e, struct tx *tx,
+                                                            int64_t *fee, int *change_pos,
+                                                            const struct wallet_token_recipient *r, size_t n,
+                                                            uint32_t asset, const struct wallet_send_options *o);
+
 /**
  * vaultrepay: burns amount (1 .. the debt) of the wallet's tokens against
  * the debt of the wallet's vault at vault, which is recreated with the same

@@ -9,7 +9,7 @@ libhm_rpc_a_SOURCES += \
   src/rpc/rpc_issuance_debug.c \
   src/rpc/rpc_issuance.c src/rpc/rpc_reserve.c src/rpc/issuance_view.c src/rpc/issuance_view.h \
   src/rpc/rpc_wallet.c src/rpc/rpc_wallet.h src/rpc/rpc_wallet_labels.c \
-  src/rpc/rpc_wallet_token.c src/rpc/rpc_wallet_token.h \
+  src/rpc/rpc_wallet_token.c src/rpc/rpc_wallet_token.h src/rpc/rpc_wallet_send.c \
   src/rpc/rpc_psbt.c \
   src/rpc/rpc_fees.c \
   src/rpc/rpc_wallet_vault.c

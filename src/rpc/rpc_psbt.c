@@ -28,6 +28,7 @@
 #include "wallet/psbt_v2.h"
 #include "wallet/tx_sign.h"
 #include "wallet/wallet.h"
+#include "wallet/wallet_token.h"
 
 /* Core's DecodeBase64PSBT failure: -22 "TX decode failed <why>". */
 static bool decode_arg(struct rpc_error *err, struct psbt *p, const json_t *v)
@@ -1094,6 +1095,59 @@ static json_t *rpc_walletprocesspsbt(struct rpc_context *ctx, json_t *params, st
     return r;
 }
 
+/* walletcreatefundedpsbt with options.asset: the outputs are token payments
+ * (whole base units), funded as sendtoken funds them (doc/wallet.md,
+ * "Tokens in send and walletcreatefundedpsbt"); no preset inputs. */
+static json_t *token_funded_psbt(struct rpc_context *ctx, struct rpc_error *err, struct wallet *w,
+                                 struct wallet_send_options *o, const json_t *asset, json_t *params)
+{
+    const json_t *inputs = rpc_arg(params, 0);
+    const json_t *opts = rpc_arg(params, 3);
+    if (inputs && json_array_size(inputs))
+        return rpc_fail(err, RPC_INVALID_PARAMETER, "Token payments choose their own inputs: pass no inputs");
+    const json_t *lt = rpc_arg(params, 2);
+    if ((lt && !(json_is_integer(lt) && json_integer_value(lt) == 0)) || json_object_get(opts, "subtractFeeFromOutputs") ||
+        json_object_get(opts, "changePosition") || json_object_get(opts, "lockUnspents"))
+        return rpc_fail(err, RPC_INVALID_PARAMETER,
+                        "A locktime, changePosition, lockUnspents and subtractFeeFromOutputs are not for token payments");
+    const json_t *v = json_object_get(opts, "fee_rate");
+    if (v && !rpc_wallet_fee_rate_arg(err, o, v))
+        return NULL;
+    size_t a, n;
+    struct wallet_token_recipient *rec;
+    uint8_t *scripts;
+    if (!rpc_asset_arg(err, &a, ctx->params, asset) ||
+        !rpc_token_recipients_parse(ctx, err, &rec, &scripts, &n, rpc_arg(params, 1)))
+        return NULL;
+    struct tx tx;
+    int64_t fee;
+    struct wallet_error e = { 0, "" };
+    int change_pos;
+    bool ok = wallet_fund_tokens(w, &e, &tx, &fee, &change_pos, rec, n, (uint32_t)a, o);
+    mem_free(rec);
+    mem_free(scripts);
+    if (!ok)
+        return rpc_wallet_fail(err, &e);
+    json_t *r = NULL;
+    struct psbt p;
+    bool complete;
+    if (!psbt_from_tx(&p, &tx)) {
+        rpc_fail(err, RPC_INVALID_PARAMETER, "Inputs must not have scriptSigs and scriptWitnesses");
+    } else if (!wallet_process_psbt(w, &e, &p, false, SIGHASH_DEFAULT, false, rpc_arg_bool(params, 4, true), false,
+                                    &complete)) {
+        rpc_fail(err, e.code, "%s", e.message);
+        psbt_clear(&p);
+    } else {
+        r = json_object();
+        json_object_set_new(r, "psbt", psbt_json_string(&p));
+        json_object_set_new(r, "fee", rpc_json_amount(fee));
+        json_object_set_new(r, "changepos", json_integer(change_pos));
+        psbt_clear(&p);
+    }
+    tx_clear(&tx);
+    return r;
+}
+
 RPC_ARGS(walletcreatefundedpsbt, { "inputs", RPC_ARG_ARR, true }, { "outputs", RPC_ARG_ANY, false },
          { "locktime", RPC_ARG_NUM, true }, { "options", RPC_ARG_OBJ, true }, { "bip32derivs", RPC_ARG_BOOL, true });
 static const char walletcreatefundedpsbt_help[] =
@@ -1123,6 +1177,11 @@ static json_t *rpc_walletcreatefundedpsbt(struct rpc_context *ctx, json_t *param
     json_t *empty = json_array();
     struct tx tx;
     tx_init(&tx);
+    const json_t *asset = opts ? json_object_get(opts, "asset") : NULL;
+    if (asset) {
+        r = token_funded_psbt(ctx, err, w, &o, asset, params);
+        goto out;
+    }
     if (!rpc_construct_tx(err, &tx, ctx->params, inputs ? inputs : empty, rpc_arg(params, 1), rpc_arg(params, 2),
                           replaceable))
         goto out;

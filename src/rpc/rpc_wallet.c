@@ -999,6 +999,7 @@ void rpc_register_wallet(struct rpc_table *t)
         rpc_table_add(t, &wallet_commands[i]);
     rpc_register_wallet_psbt(t);
     rpc_register_wallet_token(t);
+    rpc_register_wallet_send(t);
     rpc_register_wallet_labels(t);
     rpc_register_wallet_vault(t);
 }

@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct rpc_table;
 
@@ -40,6 +42,14 @@ struct wallet *rpc_wallet_pick_send(struct rpc_context *ctx, struct rpc_error *e
 /** Registers setlabel, listlabels, getreceivedbyaddress, listreceivedbyaddress,
  *  listsinceblock and signmessage (src/rpc/rpc_wallet_labels.c). */
 void rpc_register_wallet_labels(struct rpc_table *t);
+/** Registers send (src/rpc/rpc_wallet_send.c). */
+void rpc_register_wallet_send(struct rpc_table *t);
+/** Reads Core-style outputs ({"address": amount, ...} or [{"address": amount}, ...]) as token
+ *  payments: amounts in the asset's base units (rpc_parse_token_amount's rules), no "data".
+ *  Out: *r and its scripts (mem_free both), *n. Returns false with *err set (-5, -8, -3). */
+struct wallet_token_recipient;
+bool rpc_token_recipients_parse(struct rpc_context *ctx, struct rpc_error *err, struct wallet_token_recipient **r,
+                                uint8_t **scripts, size_t *n, const json_t *outputs);
 /** Registers walletprocesspsbt and walletcreatefundedpsbt (src/rpc/rpc_psbt.c). */
 void rpc_register_wallet_psbt(struct rpc_table *t);
 /** Registers vaultdeposit, vaultwithdraw, mint, setoracleprice, setissuerpaused (src/rpc/rpc_wallet_vault.c). */
