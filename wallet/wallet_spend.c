@@ -9,6 +9,7 @@
 
 #include "consensus/params.h"
 #include "consensus/sighash.h"
+#include "consensus/token_prefix.h"
 #include "src/util/alloc.h"
 #include "consensus/script.h"
 #include "src/crypto/ripemd160.h"
@@ -794,11 +795,19 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
     if (!rbf)
         return werr(e, WALLET_E_WALLET, "Transaction is not BIP 125 replaceable");
     int64_t in_total = 0, out_total = 0;
+    bool tokens = false; /* a token spend (sendtoken, send with an asset): the issuance rules run before broadcast */
     for (size_t i = 0; i < t->tx.vin_count; i++) {
         const struct wtx *p = wallet_find_tx(w, &t->tx.vin[i].prevout.txid);
         const struct txout *o = p && t->tx.vin[i].prevout.n < p->tx.vout_count ? &p->tx.vout[t->tx.vin[i].prevout.n] : NULL;
-        if (!o || !wallet_find_spk(w, o->script_pubkey.data, o->script_pubkey.len))
+        struct token_prefix tp;
+        bool prefixed = false;
+        if (!o || !wallet_find_owner(w, &tp, &prefixed, o->script_pubkey.data, o->script_pubkey.len))
             return werr(e, WALLET_E_WALLET, "Transaction contains inputs that don't belong to this wallet");
+        /* token coins of the wallet may be re-spent as they were; a vault,
+         * issuer or oracle input carries state a fee bump must not touch */
+        if (prefixed && tp.kind != TOKEN_KIND_TOKEN)
+            return werr(e, WALLET_E_WALLET, "Transaction spends a vault, issuer or oracle output: use the command that made it");
+        tokens |= prefixed;
         in_total += o->value;
     }
     if (!tx_value_out(&t->tx, &out_total))
@@ -861,6 +870,8 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
     ok = sign_tx(w, e, &nt, &complete, NULL, SIGHASH_ALL);
     if (ok && !complete)
         ok = werr(e, WALLET_E_WALLET, "Can't sign transaction.");
+    if (ok && tokens)
+        ok = wallet_token_check_rules(w, e, &nt);
     char rej[256];
     if (ok && w->chain && !w->chain->submit_tx(w->chain->ctx, &nt, true, 0, rej, sizeof(rej)))
         ok = werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);

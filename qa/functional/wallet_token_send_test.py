@@ -15,6 +15,8 @@
 - refusals: insufficient tokens (-6), fractional amounts (-3), unknown asset
   (-8), an unexpected option (-3), token options that make no sense (-8);
   nothing is written;
+- bumpfee of a sendtoken: the same inputs and token outputs, the HMC change
+  pays the higher fee;
 - send without an asset pays HMC (Core's send).
 """
 import os
@@ -113,11 +115,31 @@ class WalletTokenSendTest(WalletTokenTest):
         assert_equal(w0.gettokenbalance("HUSD"), 238 * HUSD)
         assert_equal(w0.gettransaction(txid)["tokens"][0]["amount"], -30 * HUSD)
 
+        log("bumpfee of a token spend: the HMC change pays, the token outputs stay exact")
+        orig = w0.sendtoken(t1, HUSD)
+        wait_until(lambda: orig in n1.getrawmempool(), what="relay")
+        before = n0.decoderawtransaction(w0.gettransaction(orig)["hex"])
+        bumped = w0.bumpfee(orig)
+        assert_true(bumped["fee"] > bumped["origfee"], bumped)
+        after = n0.decoderawtransaction(w0.gettransaction(bumped["txid"])["hex"])
+        assert_equal(n0.getrawmempool(), [bumped["txid"]])
+        assert_equal([(o["scriptPubKey"]["hex"], o["token"]) for o in after["vout"] if "token" in o],
+                     [(o["scriptPubKey"]["hex"], o["token"]) for o in before["vout"] if "token" in o])
+        assert_equal([i["txid"] + str(i["vout"]) for i in after["vin"]], [i["txid"] + str(i["vout"]) for i in before["vin"]])
+        [hmc_before] = [o for o in before["vout"] if "token" not in o]
+        [hmc_after] = [o for o in after["vout"] if "token" not in o]
+        assert_equal(hmc_after["scriptPubKey"]["hex"], hmc_before["scriptPubKey"]["hex"])
+        assert_equal(satoshi(hmc_before["value"]) - satoshi(hmc_after["value"]),
+                     satoshi(bumped["fee"]) - satoshi(bumped["origfee"]))
+        self.mine()
+        wait_until(lambda: w1.gettokenbalance("HUSD") == w1_before + 31 * HUSD, what="the bumped payment")
+        assert_equal(w0.gettokenbalance("HUSD"), 237 * HUSD)
+
         log("refusals write nothing")
         txs_before = w0.getwalletinfo()["txcount"]
-        assert_raises_rpc_error(-6, "Insufficient token funds", w0.send, {t1: 238 * HUSD + 1}, None, None, None,
+        assert_raises_rpc_error(-6, "Insufficient token funds", w0.send, {t1: 237 * HUSD + 1}, None, None, None,
                                 {"asset": "HUSD"})
-        assert_raises_rpc_error(-6, "Insufficient token funds", w0.walletcreatefundedpsbt, [], [{t1: 239 * HUSD}], 0,
+        assert_raises_rpc_error(-6, "Insufficient token funds", w0.walletcreatefundedpsbt, [], [{t1: 238 * HUSD}], 0,
                                 {"asset": "HUSD"})
         assert_raises_rpc_error(-3, "Invalid amount", w0.send, {t1: 1.5}, None, None, None, {"asset": "HUSD"})
         assert_raises_rpc_error(-8, "Unknown asset", w0.send, {t1: 1}, None, None, None, {"asset": "EUR"})
@@ -127,7 +149,7 @@ class WalletTokenSendTest(WalletTokenTest):
         assert_raises_rpc_error(-5, "Invalid hashmint address", w0.send, {"nope": 1}, None, None, None,
                                 {"asset": "HUSD"})
         assert_equal(w0.getwalletinfo()["txcount"], txs_before)
-        assert_equal(w0.gettokenbalance("HUSD"), 238 * HUSD)
+        assert_equal(w0.gettokenbalance("HUSD"), 237 * HUSD)
 
         log("send without an asset pays HMC")
         hmc = w1.getnewaddress()
@@ -136,7 +158,7 @@ class WalletTokenSendTest(WalletTokenTest):
         wait_until(lambda: res["txid"] in n1.getrawmempool(), what="relay")
         self.mine()
         assert_equal(w1.getreceivedbyaddress(hmc), 1.5)
-        assert_equal(w0.gettokenbalance("HUSD"), 238 * HUSD)
+        assert_equal(w0.gettokenbalance("HUSD"), 237 * HUSD)
 
 
 if __name__ == "__main__":
