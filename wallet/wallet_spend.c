@@ -819,8 +819,12 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
     int64_t rate = fee_rate > 0 ? fee_rate : old_rate + WALLET_INCREMENTAL_FEE;
     if (rate < opt->min_relay_fee)
         rate = opt->min_relay_fee;
-    int64_t fee = (rate * vsize + 999) / 1000;
-    int64_t min_fee = *old_fee + (WALLET_INCREMENTAL_FEE * vsize + 999) / 1000;
+    /* the replacement is signed afresh and a DER signature may come out a
+     * byte longer: one vbyte of slack per input, or the mempool's
+     * incremental-fee check can miss by a satoshi (as liquidation bumps) */
+    int64_t new_vsize = vsize + (int64_t)t->tx.vin_count;
+    int64_t fee = (rate * new_vsize + 999) / 1000;
+    int64_t min_fee = *old_fee + (WALLET_INCREMENTAL_FEE * new_vsize + 999) / 1000;
     if (fee < min_fee)
         return werr(e, WALLET_E_INVALID_PARAMETER,
                     "Insufficient total fee %lld.%08lld, must be at least %lld.%08lld (oldFee %lld.%08lld + incrementalFee %lld.%08lld)",
