@@ -19,6 +19,7 @@
   pays the higher fee;
 - send without an asset pays HMC (Core's send).
 """
+import json
 import os
 import sys
 
@@ -159,6 +160,15 @@ class WalletTokenSendTest(WalletTokenTest):
         self.mine()
         assert_equal(w1.getreceivedbyaddress(hmc), 1.5)
         assert_equal(w0.gettokenbalance("HUSD"), 237 * HUSD)
+
+        log("hashmint-cli send: outputs, fee_rate and options go as JSON")
+        rc, out, err = n0.cli("-rpcwallet=w0", "-named", "send", "outputs=" + json.dumps({t2: 2 * HUSD}),
+                              "fee_rate=2", "options=" + json.dumps({"asset": "HUSD"}))
+        assert_equal(rc, 0, err)
+        res = json.loads(out)
+        assert_true(res["complete"])
+        self.mine()
+        assert_equal(w0.gettokenbalance("HUSD"), 235 * HUSD)
 
 
 if __name__ == "__main__":
