@@ -56,7 +56,8 @@ static double log2_work(const struct arith256 *w)
     return log2((double)arith256_low64(&top)) + shift;
 }
 
-void cs_log_tip(struct chainstate *cs, bool force)
+/* Logs an UpdateTip line (every block outside IBD, every few seconds during it). */
+static void cs_log_tip(struct chainstate *cs, bool force)
 {
     const struct block_index *tip = active_chain_tip(&cs->chain);
     if (!tip)

@@ -104,7 +104,8 @@ static void unlinked_add(struct chainstate *cs, struct block_index *parent, stru
     cs->nunlinked++;
 }
 
-void cs_received_block_data(struct chainstate *cs, struct block_index *bi)
+/* Updates chain_tx of bi (which just got its data) and of descendants waiting for it; adds candidates. */
+static void cs_received_block_data(struct chainstate *cs, struct block_index *bi)
 {
     if (bi->prev && bi->prev->chain_tx == 0) {
         unlinked_add(cs, bi->prev, bi);
@@ -328,7 +329,8 @@ bool cs_accept_block(struct chainstate *cs, struct val_state *st, struct block_i
 
 /* ---- connecting ---- */
 
-bool cs_is_bip30_exception(const struct chainstate *cs, const struct block_index *bi)
+/* Returns true if the block is one of Bitcoin's BIP 30 exceptions (duplicate coinbases). */
+static bool cs_is_bip30_exception(const struct chainstate *cs, const struct block_index *bi)
 {
     /* The two Bitcoin blocks whose coinbases duplicated earlier ones (Core's IsBIP30Repeat/Unspendable). */
     static const struct {

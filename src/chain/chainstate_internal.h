@@ -125,8 +125,6 @@ void cs_candidates_rebuild(struct chainstate *cs);
 /** Returns true if a is a better chain tip than b (more work, then earlier sequence id). */
 bool cs_better(const struct block_index *a, const struct block_index *b);
 
-/** Updates chain_tx of bi (which just got its data) and of descendants waiting for it; adds candidates. */
-void cs_received_block_data(struct chainstate *cs, struct block_index *bi);
 /** Marks bi BLOCK_FAILED_VALID and every descendant BLOCK_FAILED_CHILD; updates best_invalid. */
 void cs_mark_invalid(struct chainstate *cs, struct block_index *bi, const struct val_state *st);
 
@@ -329,9 +327,5 @@ void cs_txindex_catch_up(struct chainstate *cs);
 bool cs_txindex_add_block(struct chainstate *cs, const struct block *b, const struct block_index *bi);
 /** Reads a block by index without the lock (positions copied under it). */
 bool cs_read_block(struct chainstate *cs, struct block *out, const struct block_index *bi);
-/** Logs an UpdateTip line (every block outside IBD, every few seconds during it). */
-void cs_log_tip(struct chainstate *cs, bool force);
-/** Returns true if the block is one of Bitcoin's BIP 30 exceptions (duplicate coinbases). */
-bool cs_is_bip30_exception(const struct chainstate *cs, const struct block_index *bi);
 
 #endif
