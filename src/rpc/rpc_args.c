@@ -445,17 +445,6 @@ bool rpc_need_chain(const struct rpc_context *ctx, struct rpc_error *err)
     return false;
 }
 
-bool rpc_need_issuance(const struct rpc_context *ctx, struct rpc_error *err)
-{
-    if (!rpc_need_chain(ctx, err))
-        return false;
-    if (!chainstate_issuance_enabled(ctx->chain)) {
-        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
-        return false;
-    }
-    return true;
-}
-
 bool rpc_need_mempool(const struct rpc_context *ctx, struct rpc_error *err)
 {
     if (ctx->mempool)

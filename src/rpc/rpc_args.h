@@ -203,8 +203,6 @@ __attribute__((warn_unused_result)) bool rpc_decode_hex_tx(struct tx *out, const
 
 /** Sets *err to RPC_IN_WARMUP "Loading block index..." and returns false if ctx has no chainstate. */
 bool rpc_need_chain(const struct rpc_context *ctx, struct rpc_error *err);
-/** rpc_need_chain, then RPC_MISC_ERROR "This chain has no issuance layer" and false if its issuance layer is off. */
-bool rpc_need_issuance(const struct rpc_context *ctx, struct rpc_error *err);
 /** Sets *err to Core's -33 "Mempool disabled or instance not found" and returns false if ctx has no mempool. */
 bool rpc_need_mempool(const struct rpc_context *ctx, struct rpc_error *err);
 #define RPC_CLIENT_MEMPOOL_DISABLED (-33)

@@ -65,4 +65,8 @@ bool rpc_getblocktemplate_ready(struct rpc_context *ctx, struct rpc_error *err);
  *  `lpid` names. Returns false with *err set (bad id, shutting down). */
 bool rpc_longpoll_wait(struct rpc_context *ctx, struct rpc_error *err, const json_t *lpid);
 
+/** rpc_need_chain, then RPC_MISC_ERROR "This chain has no issuance layer" and false if its issuance
+ *  layer is off (rpc_issuance.c: it reads the chainstate, which rpc_args.c must not need). */
+bool rpc_need_issuance(const struct rpc_context *ctx, struct rpc_error *err);
+
 #endif

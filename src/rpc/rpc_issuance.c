@@ -18,6 +18,7 @@
 #include "src/rpc/json_write.h"
 #include "src/rpc/rpc.h"
 #include "src/rpc/rpc_args.h"
+#include "src/rpc/rpc_internal.h"
 #include "src/rpc/rpc_wallet.h"
 #include "src/util/alloc.h"
 #include "src/util/hex.h"
@@ -25,6 +26,17 @@
 #include "wallet/wallet_issuance.h"
 
 /* ---- shared ---- */
+
+bool rpc_need_issuance(const struct rpc_context *ctx, struct rpc_error *err)
+{
+    if (!rpc_need_chain(ctx, err))
+        return false;
+    if (!chainstate_issuance_enabled(ctx->chain)) {
+        rpc_fail(err, RPC_MISC_ERROR, "This chain has no issuance layer");
+        return false;
+    }
+    return true;
+}
 
 static json_t *asset_id_json(const uint8_t id[32])
 {
