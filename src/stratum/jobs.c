@@ -40,6 +40,7 @@ struct stratum_jobs {
     bool current_pool;           /* current has the pool's coinbase */
     bool ibd_logged;
     uint64_t next_id;
+    int64_t last_build; /* mono_ms of the last job built, whatever brought it */
 };
 
 static int64_t mono_ns(void)
@@ -245,6 +246,7 @@ static void build_job(struct stratum_jobs *js, int64_t tip_ns)
         stratum_job_unref(job);
         return;
     }
+    js->last_build = mono_ms();
     job->id = ++js->next_id;
     job->prev = job->base.block.header.prev_hash;
     job->height = job->base.height;
@@ -312,18 +314,19 @@ static void build_missing(struct stratum_jobs *js)
 static void *builder_main(void *arg)
 {
     struct stratum_jobs *js = arg;
-    int64_t last_build = 0;
     pthread_mutex_lock(&js->mu);
     js->tip_changed = true; /* the first job at once */
     for (;;) {
         if (js->stop)
             break;
         int64_t now = mono_ms();
-        bool refresh_due = now - last_build >= js->o.refresh_ms;
+        bool refresh_due = !js->current || now - js->last_build >= js->o.refresh_ms;
         if (js->tip_changed && js->current && hash256_eq(&js->tip_hash, &js->current->prev)) {
-            /* The event of a tip the current job already builds on: the block came while
-             * the job was being assembled (events fire under the chain lock, assembly
-             * takes it), so the job has it; a second build would be an early fee update. */
+            /* The event of a tip the current job already builds on: the block came after
+             * tip_changed was cleared for the previous event and before the assembly read
+             * the tip (events fire under the chain lock, assembly takes it), so the job
+             * has it; a second build would be a same-prev job (clean_jobs false) outside
+             * -stratumjobinterval. */
             js->tip_changed = false;
             continue;
         }
@@ -332,7 +335,6 @@ static void *builder_main(void *arg)
             js->tip_changed = js->mempool_changed = js->window_changed = js->payees_changed = false;
             pthread_mutex_unlock(&js->mu);
             build_job(js, tip_ns);
-            last_build = mono_ms();
             pthread_mutex_lock(&js->mu);
             continue;
         }
@@ -344,7 +346,7 @@ static void *builder_main(void *arg)
             continue;
         }
         if (js->mempool_changed || js->window_changed) {
-            int64_t until = last_build + js->o.refresh_ms;
+            int64_t until = js->last_build + js->o.refresh_ms;
             struct timespec ts = { (time_t)(until / 1000), (long)(until % 1000) * 1000000 };
             pthread_cond_timedwait(&js->cv, &js->mu, &ts);
         } else {

@@ -57,6 +57,7 @@ struct conn {
     double diff, old_diff;
     uint64_t old_diff_until_job; /* shares of jobs up to this id may meet old_diff */
     uint64_t last_job_sent;
+    struct hash256 last_prev; /* prev of the last job sent (if last_job_sent) */
     /* vardiff */
     double vd_start;
     uint32_t vd_shares;
@@ -196,10 +197,15 @@ static void send_job(struct conn *c, struct stratum_job *j, bool clean)
     json_t *branch = json_array();
     for (size_t i = 0; i < j->branch_len; i++)
         json_array_append_new(branch, json_string(j->branch_hex[i]));
+    /* clean_jobs false says "your jobs stay valid": only for a job on the prev of
+     * the last one this connection got (it may have missed the server's previous
+     * job on another prev, e.g. one without its coinbase). */
+    bool same_prev = c->last_job_sent != 0 && hash256_eq(&c->last_prev, &j->prev);
     json_t *params = json_pack("[s,s,s,s,o,s,s,s,b]", id, prev, v->coinb1_hex, v->coinb2_hex, branch, version, bits,
-                               ntime, clean || c->last_job_sent == 0);
+                               ntime, clean || !same_prev);
     send_msg(c, stratum_notification("mining.notify", params));
     c->last_job_sent = j->id;
+    c->last_prev = j->prev;
 }
 
 /* ---- jobs from the builder ---- */
