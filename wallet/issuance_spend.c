@@ -18,19 +18,6 @@
 #include "wallet/wallet_internal.h"
 #include "wallet/wallet_owner.h"
 
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
-{
-    if (e) {
-        e->code = code;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(e->message, sizeof(e->message), fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
-
 void wallet_issuance_result_clear(struct wallet_issuance_result *r)
 {
     mem_free(r->psbt);
@@ -53,15 +40,15 @@ bool ispend_begin(struct ispend *s, struct wallet *w, struct wallet_error *e)
     tx_init(&s->tx);
     wbuf_init(&s->proto_spk);
     if (!w->chain)
-        return werr(e, WALLET_E_WALLET, "Error: the wallet is not connected to a chain");
+        return wallet_fail(e, WALLET_E_WALLET, "Error: the wallet is not connected to a chain");
     if (w->no_private_keys)
-        return werr(e, WALLET_E_WALLET, "Error: Private keys are disabled for this wallet");
+        return wallet_fail(e, WALLET_E_WALLET, "Error: Private keys are disabled for this wallet");
     s->state = mem_calloc(1, sizeof(*s->state));
     w->chain->lock(w->chain->ctx);
     pthread_mutex_lock(&w->mu);
     if (!w->chain->issuance_state(w->chain->ctx, s->state, &s->tip)) {
         ispend_end(s);
-        return werr(e, WALLET_E_MISC, "This chain has no issuance layer");
+        return wallet_fail(e, WALLET_E_MISC, "This chain has no issuance layer");
     }
     return true;
 }
@@ -88,12 +75,12 @@ bool ispend_load_proto(struct ispend *s, struct wallet_error *e, struct token_pr
     int32_t height;
     bool coinbase;
     if (!s->w->chain->get_coin(s->w->chain->ctx, &s->proto_in, &height, &coinbase, &s->proto_op))
-        return werr(e, WALLET_E_MISC, "The %s's %s output is not in the UTXO set", a->ticker, token_kind_name(kind));
+        return wallet_fail(e, WALLET_E_MISC, "The %s's %s output is not in the UTXO set", a->ticker, token_kind_name(kind));
     size_t plen;
     if (token_prefix_parse(prefix, &plen, s->proto_in.script_pubkey.data, s->proto_in.script_pubkey.len) !=
             TOKEN_PREFIX_OK ||
         prefix->kind != kind)
-        return werr(e, WALLET_E_MISC, "The %s's %s output does not carry its prefix", a->ticker,
+        return wallet_fail(e, WALLET_E_MISC, "The %s's %s output does not carry its prefix", a->ticker,
                     token_kind_name(kind));
     s->has_proto = true;
     /* The chain's initial m-of-n script is known: put it in the PSBT, so any
@@ -177,30 +164,30 @@ static bool refuse(const struct ispend *s, struct wallet_error *e, const struct 
     if (!strcmp(r, ISSUANCE_REJECT_MINT_RATIO) || !strcmp(r, ISSUANCE_REJECT_WITHDRAW_RATIO)) {
         unsigned __int128 num = (unsigned __int128)coll * as->price * 100;
         unsigned __int128 den = (unsigned __int128)100000000 * (debt ? debt : 1);
-        return werr(e, WALLET_E_WALLET,
+        return wallet_fail(e, WALLET_E_WALLET,
                     "Collateral ratio after this transaction would be %llu%%, below the minimum %u%% (%s)",
                     (unsigned long long)(num / den), a->min_collateral_ratio_pct, r);
     }
     if (!strcmp(r, ISSUANCE_REJECT_MINT_PRICE_STALE) || !strcmp(r, ISSUANCE_REJECT_WITHDRAW_PRICE_STALE))
-        return werr(e, WALLET_E_WALLET,
+        return wallet_fail(e, WALLET_E_WALLET,
                     "The %s oracle price is stale: set at height %d, more than %u blocks before the next block "
                     "(%s)",
                     a->ticker, as->price_height, a->max_price_age, r);
     if (!strcmp(r, ISSUANCE_REJECT_MINT_PAUSED))
-        return werr(e, WALLET_E_WALLET, "Minting %s is paused by the issuer (%s)", a->ticker, r);
+        return wallet_fail(e, WALLET_E_WALLET, "Minting %s is paused by the issuer (%s)", a->ticker, r);
     if (!strcmp(r, ISSUANCE_REJECT_MINT_BREAKER))
-        return werr(e, WALLET_E_WALLET, "Minting %s is paused by the circuit breaker until height %d (%s)", a->ticker,
+        return wallet_fail(e, WALLET_E_WALLET, "Minting %s is paused by the circuit breaker until height %d (%s)", a->ticker,
                     as->breaker_until, r);
     if (!strcmp(r, ISSUANCE_REJECT_VAULT_DUST)) {
         char amount[48];
         units_text(amount, a->min_vault_debt, a->decimals);
-        return werr(e, WALLET_E_WALLET, "A vault's debt must be 0 or at least %s %s (%s)", amount, a->ticker, r);
+        return wallet_fail(e, WALLET_E_WALLET, "A vault's debt must be 0 or at least %s %s (%s)", amount, a->ticker, r);
     }
     if (!strcmp(r, ISSUANCE_REJECT_MINT_CEILING))
-        return werr(e, WALLET_E_WALLET, "The mint would take the %s supply above its debt ceiling (%s)", a->ticker, r);
+        return wallet_fail(e, WALLET_E_WALLET, "The mint would take the %s supply above its debt ceiling (%s)", a->ticker, r);
     if (!strcmp(r, ISSUANCE_REJECT_ORACLE_PRICE_ZERO))
-        return werr(e, WALLET_E_WALLET, "The oracle price must be above 0 (%s)", r);
-    return werr(e, WALLET_E_WALLET, "The issuance rules refuse this transaction (%s%s%s)", r, st->debug[0] ? ": " : "",
+        return wallet_fail(e, WALLET_E_WALLET, "The oracle price must be above 0 (%s)", r);
+    return wallet_fail(e, WALLET_E_WALLET, "The issuance rules refuse this transaction (%s%s%s)", r, st->debug[0] ? ": " : "",
                 st->debug);
 }
 
@@ -218,7 +205,7 @@ static bool spent_coins(struct ispend *s, struct wallet_error *e, struct txout *
         }
         const struct wtx *t = wallet_find_tx(s->w, &op->txid);
         if (!t || op->n >= t->tx.vout_count)
-            return werr(e, WALLET_E_MISC, "Input not found or already spent");
+            return wallet_fail(e, WALLET_E_MISC, "Input not found or already spent");
         const struct txout *o = &t->tx.vout[op->n];
         outs[i].value = o->value;
         bytes_set(&outs[i].script_pubkey, o->script_pubkey.data, o->script_pubkey.len);
@@ -277,13 +264,13 @@ static bool broadcast(struct ispend *s, struct wallet_error *e, const struct tx 
     struct wallet *w = s->w;
     char rej[256];
     if (!w->chain->submit_tx(w->chain->ctx, tx, true, 0, rej, sizeof(rej)))
-        return werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
+        return wallet_fail(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
     if (!wallet_db_begin(w, e))
         return false;
     struct wtx *t = wallet_add_tx_mem(w, tx);
     if (!wallet_db_put_tx(w, t)) {
         wallet_db_rollback(w);
-        return werr(e, WALLET_E_DATABASE, "Error: the wallet database could not be written");
+        return wallet_fail(e, WALLET_E_DATABASE, "Error: the wallet database could not be written");
     }
     if (!wallet_db_commit(w, e))
         return false;
@@ -314,7 +301,7 @@ bool ispend_finish(struct ispend *s, struct wallet_error *e, struct wallet_issua
         return false;
     struct psbt p;
     if (!psbt_from_tx(&p, &s->tx))
-        return werr(e, WALLET_E_MISC, "Internal error: the transaction is not unsigned");
+        return wallet_fail(e, WALLET_E_MISC, "Internal error: the transaction is not unsigned");
     if (s->has_proto) {
         size_t i = s->tx.vin_count - 1;
         struct wbuf b;
@@ -334,7 +321,7 @@ bool ispend_finish(struct ispend *s, struct wallet_error *e, struct wallet_issua
         struct tx final;
         tx_init(&final);
         ok = psbt_extract(&p, &final) ? broadcast(s, e, &final)
-                                      : werr(e, WALLET_E_MISC, "Internal error: a complete PSBT did not extract");
+                                      : wallet_fail(e, WALLET_E_MISC, "Internal error: a complete PSBT did not extract");
         if (ok) {
             r->complete = true;
             r->txid = final.txid;

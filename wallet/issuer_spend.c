@@ -12,26 +12,13 @@
 #include "wallet/wallet_internal.h"
 #include "wallet/wallet_issuance.h"
 
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
-{
-    if (e) {
-        e->code = code;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(e->message, sizeof(e->message), fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
-
 /* Spends and recreates the asset's protocol output of kind, changed by set. */
 static bool update_proto(struct wallet *w, struct wallet_error *e, struct wallet_issuance_result *r, size_t asset,
                          enum token_kind kind, uint64_t price, bool paused, const struct wallet_send_options *o)
 {
     memset(r, 0, sizeof(*r));
     if (asset >= w->params->asset_count)
-        return werr(e, WALLET_E_INVALID_PARAMETER, "Unknown asset");
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Unknown asset");
     struct ispend s;
     if (!ispend_begin(&s, w, e))
         return false;

@@ -22,17 +22,6 @@
 #include "wallet/wallet_owner.h"
 #include "wallet/wallet_token.h"
 
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    e->code = code;
-    vsnprintf(e->message, sizeof(e->message), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
 /* The chain lock first, then the wallet's (wallet/chain_iface.h). */
 static void lock_both(struct wallet *w)
 {
@@ -53,7 +42,7 @@ static bool can_sign(struct wallet *w, struct wallet_error *e)
     if (!wallet_check_unlocked(w, e))
         return false;
     if (w->no_private_keys)
-        return werr(e, WALLET_E_WALLET, "Error: Private keys are disabled for this wallet");
+        return wallet_fail(e, WALLET_E_WALLET, "Error: Private keys are disabled for this wallet");
     return true;
 }
 
@@ -124,7 +113,7 @@ static bool spent_fill(struct wallet *w, struct wallet_error *e, struct spent_se
             }
         }
         if (!s->have[i])
-            return werr(e, WALLET_E_VERIFY, "Input not found or already spent");
+            return wallet_fail(e, WALLET_E_VERIFY, "Input not found or already spent");
         s->coins[i].out = &s->outs[i];
     }
     return true;
@@ -146,14 +135,14 @@ static bool sign_inputs(struct wallet *w, struct wallet_error *e, struct tx *tx,
         const struct txout *o = &s->outs[i];
         const struct spkent *se = wallet_find_owner(w, NULL, NULL, o->script_pubkey.data, o->script_pubkey.len);
         if (!se || !w->descs[se->desc].priv) {
-            ok = werr(e, WALLET_E_WALLET, "Error: Transaction signing failed (input %zu is not the wallet's)", i);
+            ok = wallet_fail(e, WALLET_E_WALLET, "Error: Transaction signing failed (input %zu is not the wallet's)", i);
             break;
         }
         struct wbuf tmp;
         wbuf_init(&tmp);
         char err[256];
         ok = descriptor_expand(w->descs[se->desc].priv, &tmp, &sg, NULL, se->index, err, sizeof(err)) ||
-             werr(e, WALLET_E_WALLET, "Error: Transaction signing failed: %s", err);
+             wallet_fail(e, WALLET_E_WALLET, "Error: Transaction signing failed: %s", err);
         wbuf_clear(&tmp);
     }
     for (size_t i = 0; i < tx->vin_count && ok; i++) {
@@ -170,7 +159,7 @@ static bool sign_inputs(struct wallet *w, struct wallet_error *e, struct tx *tx,
         in->witness.count = 0;
         const char *why = tx_sign_input(&sg, tx, i, s->outs, s->have, true, SIGHASH_ALL);
         if (why)
-            ok = werr(e, WALLET_E_WALLET, "Error: Transaction signing failed: %s", why);
+            ok = wallet_fail(e, WALLET_E_WALLET, "Error: Transaction signing failed: %s", why);
     }
     tx_signer_clear(&sg);
     tx_update_hashes(tx);
@@ -190,7 +179,7 @@ static bool check_rules(struct wallet *w, struct wallet_error *e, const struct t
     int32_t tip;
     bool ok = w->chain->issuance_state(w->chain->ctx, state, &tip);
     if (!ok) {
-        ok = werr(e, WALLET_E_MISC, "This chain has no issuance layer");
+        ok = wallet_fail(e, WALLET_E_MISC, "This chain has no issuance layer");
     } else {
         struct issuance_view view = { .assets = w->params->assets,
                                       .asset_count = w->params->asset_count,
@@ -200,7 +189,7 @@ static bool check_rules(struct wallet *w, struct wallet_error *e, const struct t
         val_state_init(&st);
         struct issuance_effects fx;
         if (!issuance_tx_check(&st, &fx, tx, s->coins, &view))
-            ok = werr(e, WALLET_E_VERIFY_REJECTED, "Transaction rejected by the issuance rules: %s%s%s", st.reject,
+            ok = wallet_fail(e, WALLET_E_VERIFY_REJECTED, "Transaction rejected by the issuance rules: %s%s%s", st.reject,
                       st.debug[0] ? ": " : "", st.debug);
     }
     mem_free(state);
@@ -222,7 +211,7 @@ static bool check_tx(struct wallet *w, struct wallet_error *e, const struct tx *
         return false;
     char rej[256];
     if (w->chain && !w->chain->submit_tx(w->chain->ctx, tx, true, 0, rej, sizeof(rej)))
-        return werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
+        return wallet_fail(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
     return true;
 }
 
@@ -234,7 +223,7 @@ static bool store_and_submit(struct wallet *w, struct wallet_error *e, const str
     struct wtx *t = wallet_add_tx_mem(w, tx);
     if (!wallet_db_put_tx(w, t)) {
         wallet_db_rollback(w);
-        return werr(e, WALLET_E_DATABASE, "Error: wallet write failed");
+        return wallet_fail(e, WALLET_E_DATABASE, "Error: wallet write failed");
     }
     if (!wallet_db_commit(w, e))
         return false;
@@ -281,7 +270,7 @@ static bool add_tokens(struct wallet *w, struct wallet_error *e, struct tx *tx, 
     const struct chain_asset *a = &w->params->assets[asset];
     bool ok = token_select(idx, &count, amounts, m, amount);
     if (!ok) {
-        werr(e, WALLET_E_INSUFFICIENT_FUNDS, "Insufficient token funds: %llu %s base units available, %llu needed",
+        wallet_fail(e, WALLET_E_INSUFFICIENT_FUNDS, "Insufficient token funds: %llu %s base units available, %llu needed",
              (unsigned long long)have, a->ticker, (unsigned long long)amount);
     } else {
         uint64_t sum = 0;
@@ -321,7 +310,7 @@ static bool settle_change(struct wallet *w, struct wallet_error *e, struct tx *t
         if (!wallet_new_address(w, e, addr, "bech32", true, NULL))
             return false;
         if (!address_to_script(lock, &lock_len, &w->params->address, addr) || lock_len != 22)
-            return werr(e, WALLET_E_WALLET, "Error: cannot make a change script");
+            return wallet_fail(e, WALLET_E_WALLET, "Error: cannot make a change script");
         memcpy(spk->data + plen, lock, 22);
     }
     tx_update_hashes(tx);
@@ -368,15 +357,15 @@ static bool build_token_send(struct wallet *w, struct wallet_error *e, struct tx
                              const struct wallet_send_options *o)
 {
     if (n == 0)
-        return werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, no outputs");
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, no outputs");
     if (asset >= w->params->asset_count)
-        return werr(e, WALLET_E_INVALID_PARAMETER, "Unknown asset");
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Unknown asset");
     uint64_t total = 0;
     for (size_t i = 0; i < n; i++) {
         if (r[i].amount == 0 || r[i].amount > TOKEN_AMOUNT_MAX || total + r[i].amount > TOKEN_AMOUNT_MAX)
-            return werr(e, WALLET_E_TYPE, "Amount out of range");
+            return wallet_fail(e, WALLET_E_TYPE, "Amount out of range");
         if (wallet_spk_prefixed(w, r[i].script, r[i].script_len))
-            return werr(e, WALLET_E_INVALID_ADDRESS, "Invalid address: its script starts with a token prefix");
+            return wallet_fail(e, WALLET_E_INVALID_ADDRESS, "Invalid address: its script starts with a token prefix");
         total += r[i].amount;
         struct wbuf spk;
         wbuf_init(&spk);
@@ -447,15 +436,15 @@ static bool find_vault(struct wallet *w, struct wallet_error *e, struct txout *o
                        size_t *lock_off, int32_t *height, bool *coinbase, const struct outpoint *op)
 {
     if (!w->chain)
-        return werr(e, WALLET_E_MISC, "No chain");
+        return wallet_fail(e, WALLET_E_MISC, "No chain");
     if (!w->chain->get_coin(w->chain->ctx, out, height, coinbase, op))
-        return werr(e, WALLET_E_INVALID_ADDRESS, "No unspent vault at this outpoint");
+        return wallet_fail(e, WALLET_E_INVALID_ADDRESS, "No unspent vault at this outpoint");
     size_t plen;
     if (token_prefix_parse(tp, &plen, out->script_pubkey.data, out->script_pubkey.len) != TOKEN_PREFIX_OK ||
         tp->kind != TOKEN_KIND_VAULT ||
         issuance_asset_index(w->params->assets, w->params->asset_count, tp->asset_id) < 0) {
         txout_clear(out);
-        return werr(e, WALLET_E_INVALID_ADDRESS, "No unspent vault at this outpoint");
+        return wallet_fail(e, WALLET_E_INVALID_ADDRESS, "No unspent vault at this outpoint");
     }
     *lock_off = plen;
     return true;
@@ -464,7 +453,7 @@ static bool find_vault(struct wallet *w, struct wallet_error *e, struct txout *o
 static bool vault_mature(struct wallet *w, struct wallet_error *e, int32_t height, bool coinbase)
 {
     if (coinbase && !chain_params_coin_mature(w->params, true, height, w->best_height + 1))
-        return werr(e, WALLET_E_WALLET,
+        return wallet_fail(e, WALLET_E_WALLET,
                     "Vault is immature: opened by a coinbase at height %d, spendable from height %d", height,
                     height + (int32_t)w->params->coinbase_maturity);
     return true;
@@ -474,7 +463,7 @@ bool wallet_vault_repay(struct wallet *w, struct wallet_error *e, struct hash256
                         const struct outpoint *vault, uint64_t amount, const struct wallet_send_options *o)
 {
     if (amount == 0 || amount > TOKEN_AMOUNT_MAX)
-        return werr(e, WALLET_E_TYPE, "Amount out of range");
+        return wallet_fail(e, WALLET_E_TYPE, "Amount out of range");
     lock_both(w);
     struct tx tx;
     tx_init(&tx);
@@ -494,18 +483,18 @@ bool wallet_vault_repay(struct wallet *w, struct wallet_error *e, struct hash256
     if (ok) {
         const struct spkent *owner = wallet_find_spk(w, lock, lock_len);
         if (!owner || !w->descs[owner->desc].secret)
-            ok = werr(e, WALLET_E_WALLET, "Vault is not owned by this wallet");
+            ok = wallet_fail(e, WALLET_E_WALLET, "Vault is not owned by this wallet");
     }
     ok = ok && vault_mature(w, e, vh, vcb);
     if (ok) {
         const struct chain_asset *a = &w->params->assets[asset];
         if (tp.amount == 0)
-            ok = werr(e, WALLET_E_INVALID_PARAMETER, "Vault has no debt to repay");
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Vault has no debt to repay");
         else if (amount > tp.amount)
-            ok = werr(e, WALLET_E_INVALID_PARAMETER, "Amount %llu exceeds the vault's debt of %llu",
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Amount %llu exceeds the vault's debt of %llu",
                       (unsigned long long)amount, (unsigned long long)tp.amount);
         else if (tp.amount - amount != 0 && tp.amount - amount < a->min_vault_debt)
-            ok = werr(e, WALLET_E_INVALID_PARAMETER,
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER,
                       "Repaying %llu would leave %llu of debt, below the minimum vault debt of %llu "
                       "(bad-issuance-vault-dust): repay all of it or leave at least the minimum",
                       (unsigned long long)amount, (unsigned long long)(tp.amount - amount),
@@ -525,7 +514,7 @@ bool wallet_vault_repay(struct wallet *w, struct wallet_error *e, struct hash256
     }
     /* fund() looks preset inputs up among the wallet's transactions */
     if (ok && !wallet_find_tx(w, &vault->txid))
-        ok = werr(e, WALLET_E_WALLET, "The vault's transaction is not in the wallet; run rescanblockchain");
+        ok = wallet_fail(e, WALLET_E_WALLET, "The vault's transaction is not in the wallet; run rescanblockchain");
     ok = ok && fund_fee(w, e, &tx, &fee, o) && finish(w, e, &tx, &s);
     if (ok) {
         *txid = tx.txid;
@@ -554,7 +543,7 @@ static bool liquidation_fee(struct wallet *w, struct wallet_error *e, struct tx 
     int64_t vsize = (int64_t)tx_vsize(tx) + (int64_t)tx->vin_count;
     *fee = (rate * vsize + 999) / 1000;
     if (tx->vout[payout].value - *fee < 546)
-        return werr(e, WALLET_E_WALLET,
+        return wallet_fail(e, WALLET_E_WALLET,
                     "The seized collateral (%lld base units) does not cover the fee (%lld base units) and a "
                     "spendable output",
                     (long long)tx->vout[payout].value, (long long)*fee);
@@ -580,9 +569,9 @@ bool wallet_liquidate_vault(struct wallet *w, struct wallet_error *e, struct has
     bool ok = can_sign(w, e) && (have_vault = find_vault(w, e, &vo, &tp, &lock_off, &vh, &vcb, vault));
     int asset = have_vault ? issuance_asset_index(w->params->assets, w->params->asset_count, tp.asset_id) : -1;
     if (ok && tp.amount == 0)
-        ok = werr(e, WALLET_E_INVALID_PARAMETER, "Vault has no debt: there is nothing to liquidate");
+        ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Vault has no debt: there is nothing to liquidate");
     if (ok && !w->chain->issuance_state(w->chain->ctx, state, &tip))
-        ok = werr(e, WALLET_E_MISC, "This chain has no issuance layer");
+        ok = wallet_fail(e, WALLET_E_MISC, "This chain has no issuance layer");
     ok = ok && vault_mature(w, e, vh, vcb);
     int64_t rate = 0, topup = 0;
     uint64_t take = 0;
@@ -591,12 +580,12 @@ bool wallet_liquidate_vault(struct wallet *w, struct wallet_error *e, struct has
         const struct issuance_asset_state *as = &state->asset[asset];
         uint64_t collateral = (uint64_t)vo.value;
         if (!issuance_price_fresh(as->price, as->price_height, tip + 1, a->max_price_age))
-            ok = werr(e, WALLET_E_WALLET,
+            ok = wallet_fail(e, WALLET_E_WALLET,
                       "The oracle price is stale (set at height %d, at most %u blocks old for the next block %d): "
                       "liquidation needs a fresh price (bad-issuance-liquidate-price-stale)",
                       as->price_height, a->max_price_age, tip + 1);
         else if (issuance_ratio_at_least(collateral, as->price, tp.amount, a->liquidation_ratio_pct))
-            ok = werr(e, WALLET_E_WALLET,
+            ok = wallet_fail(e, WALLET_E_WALLET,
                       "Vault is not below the liquidation ratio of %u%% at the price %llu "
                       "(bad-issuance-liquidate-healthy)",
                       a->liquidation_ratio_pct, (unsigned long long)as->price);
@@ -644,7 +633,7 @@ bool wallet_liquidate_vault(struct wallet *w, struct wallet_error *e, struct has
             tx_update_hashes(&tx);
             ok = settle_change(w, e, &tx) && sign_inputs(w, e, &tx, &s, 0) && check_tx(w, e, &tx, &s);
         } else if (ok) {
-            ok = e->code ? false : werr(e, WALLET_E_WALLET, "Error: cannot make a payout script");
+            ok = e->code ? false : wallet_fail(e, WALLET_E_WALLET, "Error: cannot make a payout script");
         }
     }
     ok = ok && store_and_submit(w, e, &tx);
@@ -675,23 +664,23 @@ bool wallet_liquidation_bump(struct wallet *w, struct wallet_error *e, struct ha
     const struct wtx *t = wallet_find_tx(w, txid);
     bool ok = can_sign(w, e);
     if (ok && !t)
-        ok = werr(e, WALLET_E_INVALID_ADDRESS, "Invalid or non-wallet transaction id");
+        ok = wallet_fail(e, WALLET_E_INVALID_ADDRESS, "Invalid or non-wallet transaction id");
     if (ok && (wallet_tx_depth(w, t) != 0 || t->abandoned))
-        ok = werr(e, WALLET_E_WALLET, "Transaction has been mined, or is conflicted with a mined transaction");
+        ok = wallet_fail(e, WALLET_E_WALLET, "Transaction has been mined, or is conflicted with a mined transaction");
     /* ours: input 0 on the liquidation path (empty scriptSig and witness),
      * BIP 125 signalled, the payout (our key) last */
     if (ok && (t->tx.vin_count < 2 || t->tx.vout_count < 1 || t->tx.vin[0].script_sig.len != 0 ||
                t->tx.vin[0].witness.count != 0 || t->tx.vin[0].sequence >= 0xfffffffeu))
-        ok = werr(e, WALLET_E_WALLET, "Transaction is not a replaceable liquidation");
+        ok = wallet_fail(e, WALLET_E_WALLET, "Transaction is not a replaceable liquidation");
     size_t payout = ok ? t->tx.vout_count - 1 : 0;
     if (ok && !wallet_find_spk(w, t->tx.vout[payout].script_pubkey.data, t->tx.vout[payout].script_pubkey.len))
-        ok = werr(e, WALLET_E_WALLET, "Transaction is not a liquidation paying this wallet");
+        ok = wallet_fail(e, WALLET_E_WALLET, "Transaction is not a liquidation paying this wallet");
     ok = ok && spent_fill(w, e, &s, &t->tx);
     int64_t in_total = 0, out_total = 0;
     for (size_t i = 0; ok && i < s.n; i++)
         in_total += s.outs[i].value;
     if (ok && !tx_value_out(&t->tx, &out_total))
-        ok = werr(e, WALLET_E_WALLET, "Transaction has invalid output values");
+        ok = wallet_fail(e, WALLET_E_WALLET, "Transaction has invalid output values");
     if (ok) {
         int64_t old_fee = in_total - out_total;
         int64_t vsize = (int64_t)tx_vsize(&t->tx) + (int64_t)t->tx.vin_count; /* as liquidation_fee's slack */
@@ -705,11 +694,11 @@ bool wallet_liquidation_bump(struct wallet *w, struct wallet_error *e, struct ha
         int64_t fee = (rate * vsize + 999) / 1000;
         int64_t min_fee = old_fee + (LIQ_INCREMENTAL_FEE * vsize + 999) / 1000;
         if (fee < min_fee)
-            ok = werr(e, WALLET_E_INVALID_PARAMETER,
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER,
                       "The fee rate is at the maximum (%lld base units/kvB): no replacement pays the incremental fee",
                       (long long)max_rate);
         if (ok && t->tx.vout[payout].value - (fee - old_fee) < 546)
-            ok = werr(e, WALLET_E_WALLET, "The payout is too small to bump the fee");
+            ok = wallet_fail(e, WALLET_E_WALLET, "The payout is too small to bump the fee");
         if (ok) {
             tx_copy(&nt, &t->tx);
             nt.vout[payout].value -= fee - old_fee;

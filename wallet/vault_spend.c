@@ -14,19 +14,6 @@
 #include "wallet/wallet_owner.h"
 #include "wallet/wallet_issuance.h"
 
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
-{
-    if (e) {
-        e->code = code;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(e->message, sizeof(e->message), fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
-
 /* The wallet's output op if it is a vault the wallet's keys lock (whether spent or not). */
 static const struct txout *vault_output(struct wallet *w, const struct outpoint *op)
 {
@@ -81,22 +68,22 @@ static bool load_vault(struct ispend *s, struct wallet_error *e, struct vault_in
                                     : NULL;
     txout_clear(&u);
     if (!found)
-        return werr(e, WALLET_E_INVALID_ADDRESS, "No unspent vault at this outpoint");
+        return wallet_fail(e, WALLET_E_INVALID_ADDRESS, "No unspent vault at this outpoint");
     if (!se || !s->w->descs[se->desc].secret)
-        return werr(e, WALLET_E_WALLET, "Vault is not owned by this wallet");
+        return wallet_fail(e, WALLET_E_WALLET, "Vault is not owned by this wallet");
     const struct txout *mine = vault_output(s->w, op);
     if (!mine)
-        return werr(e, WALLET_E_WALLET, "Vault %s is not among the wallet's transactions (rescanblockchain)", text);
+        return wallet_fail(e, WALLET_E_WALLET, "Vault %s is not among the wallet's transactions (rescanblockchain)", text);
     if (wallet_is_spent(s->w, op))
-        return werr(e, WALLET_E_WALLET, "Vault %s is already spent by an unconfirmed wallet transaction", text);
+        return wallet_fail(e, WALLET_E_WALLET, "Vault %s is already spent by an unconfirmed wallet transaction", text);
     if (!chain_params_coin_mature(s->params, coinbase, height, s->tip + 1))
-        return werr(e, WALLET_E_WALLET,
+        return wallet_fail(e, WALLET_E_WALLET,
                     "Vault is immature: opened by a coinbase at height %d, spendable after %d blocks", height,
                     s->params->coinbase_maturity);
     int a = issuance_asset_index(s->params->assets, s->params->asset_count, v->prefix.asset_id);
     if (a < 0 || token_prefix_parse(&v->prefix, &plen, mine->script_pubkey.data, mine->script_pubkey.len) !=
                      TOKEN_PREFIX_OK)
-        return werr(e, WALLET_E_MISC, "Internal error: vault prefix");
+        return wallet_fail(e, WALLET_E_MISC, "Internal error: vault prefix");
     v->asset = (size_t)a;
     v->collateral = mine->value;
     v->lock = mine->script_pubkey.data + plen;
@@ -124,14 +111,14 @@ bool wallet_vault_deposit(struct wallet *w, struct wallet_error *e, struct walle
 {
     memset(r, 0, sizeof(*r));
     if (amount <= 0 || amount > MAX_MONEY)
-        return werr(e, WALLET_E_TYPE, "Invalid amount for deposit");
+        return wallet_fail(e, WALLET_E_TYPE, "Invalid amount for deposit");
     struct ispend s;
     if (!ispend_begin(&s, w, e))
         return false;
     struct vault_in v;
     bool ok = load_vault(&s, e, &v, vault, o);
     if (ok && amount > MAX_MONEY - v.collateral)
-        ok = werr(e, WALLET_E_INVALID_PARAMETER, "Amount out of range");
+        ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Amount out of range");
     if (ok) {
         add_vault_out(&s, &v, v.collateral + amount, v.prefix.amount);
         ok = ispend_finish(&s, e, r, o);
@@ -146,7 +133,7 @@ bool wallet_vault_withdraw(struct wallet *w, struct wallet_error *e, struct wall
 {
     memset(r, 0, sizeof(*r));
     if (amount <= 0 || amount > MAX_MONEY)
-        return werr(e, WALLET_E_TYPE, "Invalid amount for withdrawal");
+        return wallet_fail(e, WALLET_E_TYPE, "Invalid amount for withdrawal");
     struct ispend s;
     if (!ispend_begin(&s, w, e))
         return false;
@@ -155,7 +142,7 @@ bool wallet_vault_withdraw(struct wallet *w, struct wallet_error *e, struct wall
     size_t own_len = 0;
     bool ok = load_vault(&s, e, &v, vault, o);
     if (ok && amount > v.collateral)
-        ok = werr(e, WALLET_E_INVALID_PARAMETER, "Amount exceeds the vault's collateral");
+        ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Amount exceeds the vault's collateral");
     if (ok && !dest) {
         char addr[91];
         ok = wallet_new_address(w, e, addr, NULL, false, NULL) &&
@@ -181,7 +168,7 @@ bool wallet_vault_mint(struct wallet *w, struct wallet_error *e, struct wallet_i
 {
     memset(r, 0, sizeof(*r));
     if (amount == 0 || amount > TOKEN_AMOUNT_MAX)
-        return werr(e, WALLET_E_TYPE, "Invalid amount for mint");
+        return wallet_fail(e, WALLET_E_TYPE, "Invalid amount for mint");
     struct ispend s;
     if (!ispend_begin(&s, w, e))
         return false;
@@ -189,7 +176,7 @@ bool wallet_vault_mint(struct wallet *w, struct wallet_error *e, struct wallet_i
     struct token_prefix ip;
     bool ok = load_vault(&s, e, &v, vault, o);
     if (ok && amount > TOKEN_AMOUNT_MAX - v.prefix.amount)
-        ok = werr(e, WALLET_E_INVALID_PARAMETER, "Amount out of range: the debt would exceed 2^53 base units");
+        ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Amount out of range: the debt would exceed 2^53 base units");
     ok = ok && ispend_load_proto(&s, e, &ip, TOKEN_KIND_ISSUER, v.asset);
     if (ok) {
         ispend_set_proto_out(&s, &ip); /* the ISSUER as it is: same script, value and flags */

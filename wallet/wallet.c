@@ -26,13 +26,12 @@ int64_t wallet_now(void)
     return (int64_t)time(NULL);
 }
 
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
+bool wallet_fail(struct wallet_error *e, int code, const char *fmt, ...)
 {
     if (e) {
+        e->code = code;
         va_list ap;
         va_start(ap, fmt);
-        e->code = code;
         vsnprintf(e->message, sizeof(e->message), fmt, ap);
         va_end(ap);
     }
@@ -261,9 +260,9 @@ static bool exec(struct wallet *w, const char *sql)
 bool wallet_db_begin(struct wallet *w, struct wallet_error *e)
 {
     if (w->failed)
-        return werr(e, WALLET_E_WALLET, "Error: wallet database write failed earlier; restart the node");
+        return wallet_fail(e, WALLET_E_WALLET, "Error: wallet database write failed earlier; restart the node");
     if (!exec(w, "BEGIN IMMEDIATE"))
-        return werr(e, WALLET_E_DATABASE, "Error: cannot start a wallet database transaction: %s",
+        return wallet_fail(e, WALLET_E_DATABASE, "Error: cannot start a wallet database transaction: %s",
                     sqlite3_errmsg(w->db));
     return true;
 }
@@ -273,7 +272,7 @@ bool wallet_db_commit(struct wallet *w, struct wallet_error *e)
     if (!exec(w, "COMMIT")) {
         exec(w, "ROLLBACK");
         w->failed = true;
-        return werr(e, WALLET_E_DATABASE, "Error: wallet database write failed: %s", sqlite3_errmsg(w->db));
+        return wallet_fail(e, WALLET_E_DATABASE, "Error: wallet database write failed: %s", sqlite3_errmsg(w->db));
     }
     return true;
 }
@@ -456,7 +455,7 @@ static bool derive_range(struct wallet *w, struct wallet_error *e, size_t di, in
                 add_spk(w, di, 0, spk.data, spk.len);
             wbuf_clear(&spk);
         }
-        return ok || werr(e, WALLET_E_WALLET, "%s", err);
+        return ok || wallet_fail(e, WALLET_E_WALLET, "%s", err);
     }
     for (int64_t i = from; i < to; i++) {
         for (size_t nth = 0; nth < scripts; nth++) {
@@ -469,7 +468,7 @@ static bool derive_range(struct wallet *w, struct wallet_error *e, size_t di, in
                 add_spk(w, di, (uint32_t)i, spk.data, spk.len);
             wbuf_clear(&spk);
             if (!ok)
-                return werr(e, WALLET_E_KEYPOOL_RAN_OUT, "Error: Keypool ran out, please call keypoolrefill first");
+                return wallet_fail(e, WALLET_E_KEYPOOL_RAN_OUT, "Error: Keypool ran out, please call keypoolrefill first");
         }
     }
     return true;
@@ -498,13 +497,13 @@ bool wallet_top_up(struct wallet *w, struct wallet_error *e, size_t di)
 bool wallet_keypool_refill(struct wallet *w, struct wallet_error *e, int64_t size)
 {
     if (size < 0 || size > WALLET_KEYPOOL_MAX)
-        return werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, expected valid size.");
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, expected valid size.");
     if (!size)
         size = wallet_context_options(w->ctx)->keypool;
     pthread_mutex_lock(&w->mu);
     bool ok = true;
     if (w->no_private_keys)
-        ok = werr(e, WALLET_E_WALLET, "Error: Private keys are disabled for this wallet");
+        ok = wallet_fail(e, WALLET_E_WALLET, "Error: Private keys are disabled for this wallet");
     ok = ok && wallet_check_unlocked(w, e) && wallet_db_begin(w, e);
     if (ok) {
         /* Every active ranged descriptor in one transaction: all or none. */
@@ -514,7 +513,7 @@ bool wallet_keypool_refill(struct wallet *w, struct wallet_error *e, int64_t siz
                 ok = top_up_to(w, e, di, size);
                 if (ok && w->descs[di].range_end != before)
                     ok = wallet_db_put_desc_pub(w, &w->descs[di]) ||
-                         werr(e, WALLET_E_DATABASE, "Error: cannot write the wallet's descriptors");
+                         wallet_fail(e, WALLET_E_DATABASE, "Error: cannot write the wallet's descriptors");
             }
         if (ok)
             ok = wallet_db_commit(w, e);
@@ -539,17 +538,17 @@ static bool make_desc(struct wallet *w, struct wallet_error *e, struct wdesc *ou
     memset(out, 0, sizeof(*out));
     struct descriptor *d;
     if (!descriptor_parse(&d, str, w->params, false, err, sizeof(err)))
-        return werr(e, WALLET_E_INVALID_PARAMETER, "%s", err);
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "%s", err);
     out->pub_str = descriptor_to_string(d, w->params, false);
     if (!out->pub_str) {
         descriptor_free(d);
-        return werr(e, WALLET_E_INVALID_PARAMETER, "Cannot expand descriptor");
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Cannot expand descriptor");
     }
     char err2[256];
     if (!descriptor_parse(&out->pub, out->pub_str, w->params, true, err2, sizeof(err2))) {
         descriptor_free(d);
         mem_free(out->pub_str);
-        return werr(e, WALLET_E_INVALID_PARAMETER, "%s", err2);
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "%s", err2);
     }
     out->range = descriptor_is_range(d);
     if (descriptor_has_private(d)) {
@@ -588,11 +587,11 @@ static bool setup_default_descriptors(struct wallet *w, struct wallet_error *e)
     uint8_t seed[32];
     struct bip32_key master, account;
     if (!keys_random(seed, sizeof(seed)))
-        return werr(e, WALLET_E_WALLET, "Error: no randomness for the wallet seed");
+        return wallet_fail(e, WALLET_E_WALLET, "Error: no randomness for the wallet seed");
     bool ok = bip32_from_seed(&master, seed, sizeof(seed));
     crypter_wipe(seed, sizeof(seed));
     if (!ok)
-        return werr(e, WALLET_E_WALLET, "Error: bad seed");
+        return wallet_fail(e, WALLET_E_WALLET, "Error: bad seed");
     uint8_t fp[4];
     bip32_fingerprint(fp, &master);
     char fph[9];
@@ -630,7 +629,7 @@ static bool setup_default_descriptors(struct wallet *w, struct wallet_error *e)
     }
     bip32_key_wipe(&master);
     bip32_key_wipe(&account);
-    return ok || (e && e->code) || werr(e, WALLET_E_DATABASE, "Error: cannot write the wallet's descriptors");
+    return ok || (e && e->code) || wallet_fail(e, WALLET_E_DATABASE, "Error: cannot write the wallet's descriptors");
 }
 
 /* ---- encryption state -------------------------------------------------- */
@@ -652,7 +651,7 @@ bool wallet_check_unlocked(struct wallet *w, struct wallet_error *e)
 {
     wallet_maybe_relock(w);
     if (w->encrypted && !w->unlocked)
-        return werr(e, WALLET_E_UNLOCK_NEEDED, "Error: Please enter the wallet passphrase with walletpassphrase first.");
+        return wallet_fail(e, WALLET_E_UNLOCK_NEEDED, "Error: Please enter the wallet passphrase with walletpassphrase first.");
     return true;
 }
 
@@ -880,7 +879,7 @@ static bool scan_blocks(struct wallet *w, struct wallet_error *e, int32_t from, 
         struct wallet_block_info info;
         struct block b;
         if (!w->chain->block_at(w->chain->ctx, &info, h) || !w->chain->read_block(w->chain->ctx, &b, &info.hash))
-            return werr(e, WALLET_E_MISC, "Failed to read block at height %d", h);
+            return wallet_fail(e, WALLET_E_MISC, "Failed to read block at height %d", h);
         bool ok = wallet_db_begin(w, e);
         if (ok) {
             /* a rescan never moves the wallet's best block backwards */
@@ -892,7 +891,7 @@ static bool scan_blocks(struct wallet *w, struct wallet_error *e, int32_t from, 
                 w->best_height = best_h;
                 ok = put_best(w) && ok;
             }
-            ok = ok ? wallet_db_commit(w, e) : (wallet_db_rollback(w), werr(e, WALLET_E_DATABASE, "Error: wallet write failed"));
+            ok = ok ? wallet_db_commit(w, e) : (wallet_db_rollback(w), wallet_fail(e, WALLET_E_DATABASE, "Error: wallet write failed"));
         }
         block_clear(&b);
         if (!ok)
@@ -904,17 +903,17 @@ static bool scan_blocks(struct wallet *w, struct wallet_error *e, int32_t from, 
 json_t *wallet_rescan(struct wallet *w, struct wallet_error *e, int32_t start, int32_t stop)
 {
     if (!w->chain)
-        return werr(e, WALLET_E_MISC, "No chain"), NULL;
+        return wallet_fail(e, WALLET_E_MISC, "No chain"), NULL;
     w->chain->lock(w->chain->ctx);
     pthread_mutex_lock(&w->mu);
     struct wallet_block_info tip;
     json_t *out = NULL;
     if (!w->chain->tip(w->chain->ctx, &tip)) {
-        werr(e, WALLET_E_MISC, "Failed to rescan the blockchain");
+        wallet_fail(e, WALLET_E_MISC, "Failed to rescan the blockchain");
     } else if (start < 0 || start > tip.height) {
-        werr(e, WALLET_E_INVALID_PARAMETER, "Invalid start_height");
+        wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid start_height");
     } else if (stop != -1 && (stop < start || stop > tip.height)) {
-        werr(e, WALLET_E_INVALID_PARAMETER, "Invalid stop_height");
+        wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid stop_height");
     } else {
         int32_t end = stop == -1 ? tip.height : stop;
         if (scan_blocks(w, e, start, end)) {
@@ -1000,7 +999,7 @@ bool wallet_attach(struct wallet *w, struct wallet_error *e)
     }
     pthread_mutex_unlock(&w->mu);
     w->chain->unlock(w->chain->ctx);
-    return ok || (e->code ? false : werr(e, WALLET_E_DATABASE, "Error: wallet write failed"));
+    return ok || (e->code ? false : wallet_fail(e, WALLET_E_DATABASE, "Error: wallet write failed"));
 }
 
 /* ---- open / create / close ------------------------------------------- */
@@ -1024,7 +1023,7 @@ static bool load_all(struct wallet *w, struct wallet_error *e)
     if (b) {
         if (!crypter_master_parse(&w->master, b, len)) {
             mem_free(b);
-            return werr(e, WALLET_E_WALLET, "Wallet corrupted: bad encryption record");
+            return wallet_fail(e, WALLET_E_WALLET, "Wallet corrupted: bad encryption record");
         }
         w->encrypted = true;
     }
@@ -1033,7 +1032,7 @@ static bool load_all(struct wallet *w, struct wallet_error *e)
                            "SELECT id, descriptor, secret, type, internal, active, next_index, range_end, timestamp "
                            "FROM descriptors ORDER BY id",
                            -1, &st, NULL) != SQLITE_OK)
-        return werr(e, WALLET_E_WALLET, "Wallet corrupted: %s", sqlite3_errmsg(w->db));
+        return wallet_fail(e, WALLET_E_WALLET, "Wallet corrupted: %s", sqlite3_errmsg(w->db));
     bool ok = true;
     while (ok && sqlite3_step(st) == SQLITE_ROW) {
         struct wdesc d;
@@ -1042,7 +1041,7 @@ static bool load_all(struct wallet *w, struct wallet_error *e)
         const char *ds = (const char *)sqlite3_column_text(st, 1);
         char err[256];
         if (!ds || !descriptor_parse(&d.pub, ds, w->params, true, err, sizeof(err))) {
-            ok = werr(e, WALLET_E_WALLET, "Wallet corrupted: descriptor %lld does not parse", (long long)d.id);
+            ok = wallet_fail(e, WALLET_E_WALLET, "Wallet corrupted: descriptor %lld does not parse", (long long)d.id);
             break;
         }
         d.pub_str = mem_strdup(ds);
@@ -1051,7 +1050,7 @@ static bool load_all(struct wallet *w, struct wallet_error *e)
             d.secret_len = (size_t)sqlite3_column_bytes(st, 2);
             d.secret = mem_dup(sqlite3_column_blob(st, 2), d.secret_len);
             if (!w->encrypted && !parse_secret(w, &d, d.secret, d.secret_len))
-                ok = werr(e, WALLET_E_WALLET, "Wallet corrupted: private descriptor %lld", (long long)d.id);
+                ok = wallet_fail(e, WALLET_E_WALLET, "Wallet corrupted: private descriptor %lld", (long long)d.id);
         }
         const char *ty = (const char *)sqlite3_column_text(st, 3);
         snprintf(d.type, sizeof(d.type), "%s", ty ? ty : "");
@@ -1061,7 +1060,7 @@ static bool load_all(struct wallet *w, struct wallet_error *e)
         d.range_end = sqlite3_column_int64(st, 7);
         d.timestamp = sqlite3_column_int64(st, 8);
         if (d.next_index < 0 || d.range_end < d.next_index || d.range_end > BIP32_HARDENED)
-            ok = werr(e, WALLET_E_WALLET, "Wallet corrupted: descriptor %lld range", (long long)d.id);
+            ok = wallet_fail(e, WALLET_E_WALLET, "Wallet corrupted: descriptor %lld range", (long long)d.id);
         size_t di = add_desc_mem(w, &d);
         if (ok)
             ok = derive_range(w, e, di, 0, d.range ? d.range_end : 1);
@@ -1073,14 +1072,14 @@ static bool load_all(struct wallet *w, struct wallet_error *e)
                            "SELECT raw, height, block_hash, block_time, time_received, order_pos, abandoned, "
                            "conflict_height, conflict_block FROM txs ORDER BY order_pos",
                            -1, &st, NULL) != SQLITE_OK)
-        return werr(e, WALLET_E_WALLET, "Wallet corrupted: %s", sqlite3_errmsg(w->db));
+        return wallet_fail(e, WALLET_E_WALLET, "Wallet corrupted: %s", sqlite3_errmsg(w->db));
     while (ok && sqlite3_step(st) == SQLITE_ROW) {
         struct tx tx;
         tx_init(&tx);
         const uint8_t *raw = sqlite3_column_blob(st, 0);
         size_t rlen = (size_t)sqlite3_column_bytes(st, 0);
         if (!raw || !tx_decode(&tx, raw, rlen, true)) {
-            ok = werr(e, WALLET_E_WALLET, "Wallet corrupted: a transaction does not parse");
+            ok = wallet_fail(e, WALLET_E_WALLET, "Wallet corrupted: a transaction does not parse");
             break;
         }
         struct wtx *t = wallet_add_tx_mem(w, &tx);
@@ -1132,7 +1131,7 @@ struct wallet *wallet_open(struct wallet_context *c, struct wallet_error *e, con
     w->chain = wallet_context_chain(c);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &w->db, flags, NULL) != SQLITE_OK) {
-        werr(e, WALLET_E_WALLET, "Wallet file verification failed. SQLiteDatabase: Unable to open database: %s",
+        wallet_fail(e, WALLET_E_WALLET, "Wallet file verification failed. SQLiteDatabase: Unable to open database: %s",
              w->db ? sqlite3_errmsg(w->db) : "out of memory");
         goto fail;
     }
@@ -1140,7 +1139,7 @@ struct wallet *wallet_open(struct wallet_context *c, struct wallet_error *e, con
     /* One process owns the file (Core's exclusive locking); every commit is durable. */
     if (!exec(w, "PRAGMA locking_mode=EXCLUSIVE") || !exec(w, "PRAGMA synchronous=FULL") ||
         !exec(w, "PRAGMA journal_mode=DELETE")) {
-        werr(e, WALLET_E_WALLET, "SQLiteDatabase: Unable to obtain an exclusive lock on the database, is it being used "
+        wallet_fail(e, WALLET_E_WALLET, "SQLiteDatabase: Unable to obtain an exclusive lock on the database, is it being used "
              "by another instance of hashmintd?");
         goto fail;
     }
@@ -1151,7 +1150,7 @@ struct wallet *wallet_open(struct wallet_context *c, struct wallet_error *e, con
             app = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
     } else {
-        werr(e, WALLET_E_WALLET, "Error loading %s: Wallet corrupted", name);
+        wallet_fail(e, WALLET_E_WALLET, "Error loading %s: Wallet corrupted", name);
         goto fail;
     }
     if (sqlite3_prepare_v2(w->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
@@ -1161,13 +1160,13 @@ struct wallet *wallet_open(struct wallet_context *c, struct wallet_error *e, con
     }
     if (create) {
         if (app != 0 || uver != 0) {
-            werr(e, WALLET_E_WALLET, "Wallet file verification failed. Failed to create database path '%s'. Database already exists.", path);
+            wallet_fail(e, WALLET_E_WALLET, "Wallet file verification failed. Failed to create database path '%s'. Database already exists.", path);
             goto fail;
         }
         char sql[200];
         snprintf(sql, sizeof(sql), "PRAGMA application_id=%d; PRAGMA user_version=%d;", WALLET_APP_ID, WALLET_DB_VERSION);
         if (!exec(w, "BEGIN IMMEDIATE") || !exec(w, SCHEMA) || !exec(w, sql)) {
-            werr(e, WALLET_E_DATABASE, "Error: cannot create the wallet database: %s", sqlite3_errmsg(w->db));
+            wallet_fail(e, WALLET_E_DATABASE, "Error: cannot create the wallet database: %s", sqlite3_errmsg(w->db));
             exec(w, "ROLLBACK");
             goto fail;
         }
@@ -1190,7 +1189,7 @@ struct wallet *wallet_open(struct wallet_context *c, struct wallet_error *e, con
         if (!ok || !exec(w, "COMMIT")) {
             exec(w, "ROLLBACK");
             if (!e->code)
-                werr(e, WALLET_E_DATABASE, "Error: cannot create the wallet database");
+                wallet_fail(e, WALLET_E_DATABASE, "Error: cannot create the wallet database");
             goto fail;
         }
         if (w->encrypted) {
@@ -1200,23 +1199,23 @@ struct wallet *wallet_open(struct wallet_context *c, struct wallet_error *e, con
         return w;
     }
     if (app != WALLET_APP_ID) {
-        werr(e, WALLET_E_WALLET, "Error loading %s: Wallet corrupted (not a hashmint wallet)", name);
+        wallet_fail(e, WALLET_E_WALLET, "Error loading %s: Wallet corrupted (not a hashmint wallet)", name);
         goto fail;
     }
     if (uver > WALLET_DB_VERSION) {
-        werr(e, WALLET_E_WALLET, "Error loading %s: Wallet requires newer version of hashmint", name);
+        wallet_fail(e, WALLET_E_WALLET, "Error loading %s: Wallet requires newer version of hashmint", name);
         goto fail;
     }
     if (sqlite3_prepare_v2(w->db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
         sqlite3_finalize(st);
-        werr(e, WALLET_E_WALLET, "Error loading %s: Wallet corrupted", name);
+        wallet_fail(e, WALLET_E_WALLET, "Error loading %s: Wallet corrupted", name);
         goto fail;
     }
     sqlite3_finalize(st);
     int64_t ver;
     if (!meta_get_int(w, "version", &ver) || ver > WALLET_DB_VERSION) {
-        werr(e, WALLET_E_WALLET, ver > WALLET_DB_VERSION ? "Error loading %s: Wallet requires newer version of hashmint"
+        wallet_fail(e, WALLET_E_WALLET, ver > WALLET_DB_VERSION ? "Error loading %s: Wallet requires newer version of hashmint"
                                                          : "Error loading %s: Wallet corrupted", name);
         goto fail;
     }

@@ -17,6 +17,10 @@
 /* SQLite application_id of a hashmint wallet ("HMWT"). */
 #define WALLET_APP_ID 0x484d5754
 
+/* Sets *e (when e is not NULL) to code and the formatted message; returns
+ * false, so a failing path reads `return wallet_fail(e, ...)`. */
+bool wallet_fail(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* An index from a 64-bit key to array positions (open addressing). */
 struct widx {
     uint64_t *keys;

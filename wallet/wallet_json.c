@@ -15,17 +15,6 @@
 #include "wallet/wallet_internal.h"
 #include "wallet/wallet_owner.h"
 
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    e->code = code;
-    vsnprintf(e->message, sizeof(e->message), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
 static json_t *amount(int64_t v)
 {
     /* Core prints amounts with 8 decimals; jansson's real keeps them exact enough
@@ -110,14 +99,14 @@ bool wallet_new_address(struct wallet *w, struct wallet_error *e, char out[91], 
     if (!type)
         type = "bech32";
     if (strcmp(type, "legacy") && strcmp(type, "p2sh-segwit") && strcmp(type, "bech32") && strcmp(type, "bech32m"))
-        return werr(e, WALLET_E_INVALID_ADDRESS, "Unknown address type '%s'", type);
+        return wallet_fail(e, WALLET_E_INVALID_ADDRESS, "Unknown address type '%s'", type);
     pthread_mutex_lock(&w->mu);
     bool ok = false;
     size_t di;
     if (w->no_private_keys && w->ndescs == 0) {
-        werr(e, WALLET_E_WALLET, "Error: This wallet has no available keys");
+        wallet_fail(e, WALLET_E_WALLET, "Error: This wallet has no available keys");
     } else if (!find_active(w, &di, type, change)) {
-        werr(e, WALLET_E_WALLET, "Error: No %s addresses available.", type);
+        wallet_fail(e, WALLET_E_WALLET, "Error: No %s addresses available.", type);
     } else if (wallet_db_begin(w, e)) {
         struct wdesc *d = &w->descs[di];
         int64_t idx = d->next_index;
@@ -152,7 +141,7 @@ bool wallet_new_address(struct wallet *w, struct wallet_error *e, char out[91], 
             wallet_db_rollback(w);
             d->next_index = idx;
             if (!e->code)
-                werr(e, WALLET_E_WALLET, "Error: cannot derive an address");
+                wallet_fail(e, WALLET_E_WALLET, "Error: cannot derive an address");
         }
     }
     pthread_mutex_unlock(&w->mu);
@@ -172,7 +161,7 @@ json_t *wallet_address_info(struct wallet *w, struct wallet_error *e, const char
     uint8_t spk[ADDRESS_MAX_SCRIPT];
     size_t len;
     if (!address_to_script(spk, &len, &w->params->address, address))
-        return werr(e, WALLET_E_INVALID_ADDRESS, "Invalid address"), NULL;
+        return wallet_fail(e, WALLET_E_INVALID_ADDRESS, "Invalid address"), NULL;
     pthread_mutex_lock(&w->mu);
     json_t *o = json_object();
     json_object_set_new(o, "address", json_string(address));
@@ -245,7 +234,7 @@ json_t *wallet_list_descriptors(struct wallet *w, struct wallet_error *e, bool p
     pthread_mutex_lock(&w->mu);
     json_t *out = NULL;
     if (priv && w->no_private_keys) {
-        werr(e, WALLET_E_WALLET, "Can't get descriptor string.");
+        wallet_fail(e, WALLET_E_WALLET, "Can't get descriptor string.");
         goto done;
     }
     if (priv && !wallet_check_unlocked(w, e))
@@ -536,7 +525,7 @@ json_t *wallet_get_transaction(struct wallet *w, struct wallet_error *e, const s
     const struct wtx *t = wallet_find_tx(w, txid);
     json_t *o = NULL;
     if (!t) {
-        werr(e, WALLET_E_INVALID_ADDRESS, "Invalid or non-wallet transaction id");
+        wallet_fail(e, WALLET_E_INVALID_ADDRESS, "Invalid or non-wallet transaction id");
         goto done;
     }
     int64_t credit, debit;
@@ -585,23 +574,23 @@ bool wallet_lock_unspent(struct wallet *w, struct wallet_error *e, bool unlock, 
     {
         json_t *tid = json_object_get(o, "txid"), *vout = json_object_get(o, "vout");
         if (!json_is_object(o) || !json_is_string(tid) || !json_is_integer(vout)) {
-            ok = werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, expected object with txid and vout");
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, expected object with txid and vout");
             break;
         }
         const char *s = json_string_value(tid);
         if (strlen(s) != 64 || !hex_is_valid(s)) {
-            ok = werr(e, WALLET_E_INVALID_PARAMETER, "txid must be of length 64 (not %zu, for '%s')", strlen(s), s);
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "txid must be of length 64 (not %zu, for '%s')", strlen(s), s);
             break;
         }
         if (json_integer_value(vout) < 0) {
-            ok = werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, vout cannot be negative");
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, vout cannot be negative");
             break;
         }
         struct outpoint op;
         uint8_t b[32];
         size_t bl;
         if (!hex_decode(b, 32, &bl, s)) {
-            ok = werr(e, WALLET_E_INVALID_PARAMETER, "txid must be hexadecimal string (not '%s')", s);
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "txid must be hexadecimal string (not '%s')", s);
             break;
         }
         for (int k = 0; k < 32; k++)
@@ -609,24 +598,24 @@ bool wallet_lock_unspent(struct wallet *w, struct wallet_error *e, bool unlock, 
         op.n = (uint32_t)json_integer_value(vout);
         const struct wtx *t = wallet_find_tx(w, &op.txid);
         if (!t) {
-            ok = werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, unknown transaction");
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, unknown transaction");
             break;
         }
         if (op.n >= t->tx.vout_count) {
-            ok = werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, vout index out of bounds");
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, vout index out of bounds");
             break;
         }
         if (!unlock && wallet_is_spent(w, &op)) {
-            ok = werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, expected unspent output");
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, expected unspent output");
             break;
         }
         bool is_locked = wallet_is_locked_coin(w, &op);
         if (unlock && !is_locked) {
-            ok = werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, expected locked output");
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, expected locked output");
             break;
         }
         if (!unlock && is_locked) {
-            ok = werr(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, output already locked");
+            ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid parameter, output already locked");
             break;
         }
         ops[nops++] = op;
@@ -689,9 +678,9 @@ bool wallet_abandon(struct wallet *w, struct wallet_error *e, const struct hash2
     struct wtx *t = wallet_find_tx(w, txid);
     bool ok = false;
     if (!t)
-        werr(e, WALLET_E_INVALID_ADDRESS, "Invalid or non-wallet transaction id");
+        wallet_fail(e, WALLET_E_INVALID_ADDRESS, "Invalid or non-wallet transaction id");
     else if (wallet_tx_depth(w, t) != 0 || t->in_mempool)
-        werr(e, WALLET_E_INVALID_ADDRESS, "Transaction not eligible for abandonment");
+        wallet_fail(e, WALLET_E_INVALID_ADDRESS, "Transaction not eligible for abandonment");
     else if (wallet_db_begin(w, e)) {
         t->abandoned = true;
         ok = wallet_db_put_tx(w, t) ? wallet_db_commit(w, e) : (wallet_db_rollback(w), false);
@@ -708,13 +697,13 @@ json_t *wallet_import_descriptor(struct wallet *w, const json_t *req)
     bool ok = false;
     pthread_mutex_lock(&w->mu);
     if (!ds) {
-        werr(&e, WALLET_E_TYPE, "Descriptor not found.");
+        wallet_fail(&e, WALLET_E_TYPE, "Descriptor not found.");
         goto out;
     }
     char err[256];
     struct descriptor *d;
     if (!descriptor_parse(&d, ds, w->params, true, err, sizeof(err))) {
-        werr(&e, WALLET_E_INVALID_ADDRESS, "%s", err);
+        wallet_fail(&e, WALLET_E_INVALID_ADDRESS, "%s", err);
         goto out;
     }
     bool range = descriptor_is_range(d), has_priv = descriptor_has_private(d);
@@ -723,7 +712,7 @@ json_t *wallet_import_descriptor(struct wallet *w, const json_t *req)
     json_t *jr = json_object_get(req, "range");
     int64_t rstart = 0, rend = 1000;
     if (jr && !range) {
-        werr(&e, WALLET_E_INVALID_PARAMETER, "Range should not be specified for an un-ranged descriptor");
+        wallet_fail(&e, WALLET_E_INVALID_PARAMETER, "Range should not be specified for an un-ranged descriptor");
         goto out;
     }
     if (json_is_integer(jr)) {
@@ -733,22 +722,22 @@ json_t *wallet_import_descriptor(struct wallet *w, const json_t *req)
         rend = json_integer_value(json_array_get(jr, 1)) + 1;
     }
     if (rstart < 0 || rend <= rstart || rend > 0x7fffffff || rend - rstart > 1000000) {
-        werr(&e, WALLET_E_INVALID_PARAMETER, "Range specified as [begin,end] must not have begin after end");
+        wallet_fail(&e, WALLET_E_INVALID_PARAMETER, "Range specified as [begin,end] must not have begin after end");
         goto out;
     }
     bool active = json_is_true(json_object_get(req, "active"));
     bool internal = json_is_true(json_object_get(req, "internal"));
     if (active && !range) {
-        werr(&e, WALLET_E_INVALID_PARAMETER, "Active descriptors must be ranged");
+        wallet_fail(&e, WALLET_E_INVALID_PARAMETER, "Active descriptors must be ranged");
         goto out;
     }
     if (has_priv && w->no_private_keys) {
-        werr(&e, WALLET_E_MISC, "Cannot import private keys to a wallet with private keys disabled");
+        wallet_fail(&e, WALLET_E_MISC, "Cannot import private keys to a wallet with private keys disabled");
         goto out;
     }
     if (!has_priv && !w->no_private_keys && w->ndescs > 0) {
         /* Core refuses watch-only descriptors in a wallet with private keys */
-        werr(&e, WALLET_E_WALLET, "Cannot import descriptor without private keys to a wallet with private keys enabled");
+        wallet_fail(&e, WALLET_E_WALLET, "Cannot import descriptor without private keys to a wallet with private keys enabled");
         goto out;
     }
     if (has_priv && !wallet_check_unlocked(w, &e))

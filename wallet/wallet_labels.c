@@ -16,17 +16,6 @@
 #include "wallet/tx_sign.h"
 #include "wallet/wallet_internal.h"
 
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    e->code = code;
-    vsnprintf(e->message, sizeof(e->message), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
 static json_t *amount(int64_t v)
 {
     return json_real((double)v / 1e8);
@@ -94,7 +83,7 @@ static bool script_of(struct wallet *w, struct wallet_error *e, uint8_t spk[ADDR
                       const char *address)
 {
     if (!address || !address_to_script(spk, len, &w->params->address, address))
-        return werr(e, WALLET_E_INVALID_ADDRESS, "Invalid hashmint address");
+        return wallet_fail(e, WALLET_E_INVALID_ADDRESS, "Invalid hashmint address");
     return true;
 }
 
@@ -105,7 +94,7 @@ bool wallet_set_label(struct wallet *w, struct wallet_error *e, const char *addr
     if (!script_of(w, e, spk, &len, address))
         return false;
     if (!strcmp(label, "*"))
-        return werr(e, WALLET_E_INVALID_LABEL, "Invalid label name");
+        return wallet_fail(e, WALLET_E_INVALID_LABEL, "Invalid label name");
     pthread_mutex_lock(&w->mu);
     bool ok = wallet_db_begin(w, e);
     if (ok) {
@@ -122,7 +111,7 @@ bool wallet_set_label(struct wallet *w, struct wallet_error *e, const char *addr
             ok = wallet_db_commit(w, e);
         else {
             wallet_db_rollback(w);
-            werr(e, WALLET_E_DATABASE, "Error: cannot write the label");
+            wallet_fail(e, WALLET_E_DATABASE, "Error: cannot write the label");
         }
         wallet_labels_invalidate(w);
     }
@@ -226,7 +215,7 @@ bool wallet_received_by_address(struct wallet *w, struct wallet_error *e, int64_
     pthread_mutex_lock(&w->mu);
     bool ok = wallet_find_spk(w, spk, len) != NULL;
     if (!ok)
-        werr(e, WALLET_E_WALLET, "Address not found in wallet");
+        wallet_fail(e, WALLET_E_WALLET, "Address not found in wallet");
     for (size_t i = 0; ok && i < w->ntxs; i++) {
         const struct wtx *t = w->txs[i];
         int depth;
@@ -246,7 +235,7 @@ json_t *wallet_list_received(struct wallet *w, struct wallet_error *e, int minco
     uint8_t fspk[ADDRESS_MAX_SCRIPT];
     size_t flen = 0;
     if (filter && !address_to_script(fspk, &flen, &w->params->address, filter))
-        return werr(e, WALLET_E_WALLET, "address_filter parameter was invalid"), NULL;
+        return wallet_fail(e, WALLET_E_WALLET, "address_filter parameter was invalid"), NULL;
     pthread_mutex_lock(&w->mu);
     struct book_entry *b;
     size_t n = book_read(w, &b);
@@ -321,7 +310,7 @@ json_t *wallet_list_since_block(struct wallet *w, struct wallet_error *e, const 
         struct wallet_block_info info;
         bool active;
         if (!c || !c->find_block(c->ctx, &info, &active, &fork, since))
-            return werr(e, WALLET_E_INVALID_ADDRESS, "Block not found"), NULL;
+            return wallet_fail(e, WALLET_E_INVALID_ADDRESS, "Block not found"), NULL;
         alt_height = info.height;
         if (active)
             fork = info.height;
@@ -348,7 +337,7 @@ json_t *wallet_list_since_block(struct wallet *w, struct wallet_error *e, const 
     while (include_removed && since && alt_height > fork) {
         struct block b;
         if (!c->read_block(c->ctx, &b, &cur)) {
-            werr(e, WALLET_E_MISC, "Can't read block from disk");
+            wallet_fail(e, WALLET_E_MISC, "Can't read block from disk");
             json_decref(txs);
             json_decref(removed);
             goto done;
@@ -395,15 +384,15 @@ char *wallet_sign_message(struct wallet *w, struct wallet_error *e, const char *
     uint8_t spk[ADDRESS_MAX_SCRIPT];
     size_t len;
     if (!address || !address_to_script(spk, &len, &w->params->address, address))
-        return werr(e, WALLET_E_INVALID_ADDRESS, "Invalid address"), NULL;
+        return wallet_fail(e, WALLET_E_INVALID_ADDRESS, "Invalid address"), NULL;
     /* Core's legacy message signatures commit to a key hash: P2PKH only. */
     if (!(len == 25 && spk[0] == 0x76 && spk[1] == 0xa9 && spk[2] == 20 && spk[23] == 0x88 && spk[24] == 0xac))
-        return werr(e, WALLET_E_TYPE, "Address does not refer to key"), NULL;
+        return wallet_fail(e, WALLET_E_TYPE, "Address does not refer to key"), NULL;
     pthread_mutex_lock(&w->mu);
     char *sig = NULL;
     const struct spkent *s = wallet_find_spk(w, spk, len);
     if (!s || !w->descs[s->desc].secret) {
-        werr(e, WALLET_E_WALLET, "Private key not available");
+        wallet_fail(e, WALLET_E_WALLET, "Private key not available");
         goto done;
     }
     if (!wallet_check_unlocked(w, e))
@@ -422,7 +411,7 @@ char *wallet_sign_message(struct wallet *w, struct wallet_error *e, const char *
         mem_wipe(sec, sizeof(sec));
     }
     if (!sig)
-        werr(e, WALLET_E_WALLET, "Private key not available");
+        wallet_fail(e, WALLET_E_WALLET, "Private key not available");
     wbuf_clear(&tmp);
     tx_signer_clear(&signer);
 done:

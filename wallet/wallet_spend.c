@@ -20,17 +20,6 @@
 #include "wallet/wallet_internal.h"
 #include "wallet/wallet_owner.h"
 
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    e->code = code;
-    vsnprintf(e->message, sizeof(e->message), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
 void wallet_send_options_init(struct wallet_send_options *o, const struct wallet *w)
 {
     memset(o, 0, sizeof(*o));
@@ -129,7 +118,7 @@ int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, const struct w
         floor = mempool_min;
     if (requested) {
         if (requested < floor)
-            return werr(e, WALLET_E_INSUFFICIENT_FUNDS,
+            return wallet_fail(e, WALLET_E_INSUFFICIENT_FUNDS,
                         "Fee rate (%.3f sat/vB) is lower than the minimum fee rate setting (%.3f sat/vB)",
                         (double)requested / 1000, (double)floor / 1000),
                    0;
@@ -151,7 +140,7 @@ int64_t wallet_fee_rate(struct wallet *w, struct wallet_error *e, const struct w
             rate = o->fallback_fee;
             *why = "Fallback fee";
             if (!rate)
-                return werr(e, WALLET_E_WALLET,
+                return wallet_fail(e, WALLET_E_WALLET,
                             "Fee estimation failed. Fallbackfee is disabled. Wait a few blocks or enable -fallbackfee."),
                        0;
         }
@@ -185,13 +174,13 @@ static bool fund(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_
     for (size_t i = 0; i < tx->vin_count; i++) {
         const struct wtx *p = wallet_find_tx(w, &tx->vin[i].prevout.txid);
         if (!p || tx->vin[i].prevout.n >= p->tx.vout_count)
-            return werr(e, WALLET_E_INVALID_PARAMETER, "Unable to find UTXO for external input");
+            return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Unable to find UTXO for external input");
         const struct txout *po = &p->tx.vout[tx->vin[i].prevout.n];
         /* a preset token or vault input (wallet/token_spend.c) is the
          * wallet's when its locking script is; its nValue counts as HMC */
         const struct spkent *ps = wallet_find_owner(w, NULL, NULL, po->script_pubkey.data, po->script_pubkey.len);
         if (!ps)
-            return werr(e, WALLET_E_INVALID_PARAMETER, "Not solvable pre-selected input %s", "(not the wallet's)");
+            return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Not solvable pre-selected input %s", "(not the wallet's)");
         preset_value += po->value;
         preset_weight += input_weight(ps->script, ps->len);
     }
@@ -236,7 +225,7 @@ static bool fund(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_
     if (!ok) {
         mem_free(coins);
         mem_free(av);
-        return werr(e, WALLET_E_INSUFFICIENT_FUNDS, "Insufficient funds");
+        return wallet_fail(e, WALLET_E_INSUFFICIENT_FUNDS, "Insufficient funds");
     }
     int64_t in_value = preset_value;
     int64_t weight = fixed_weight;
@@ -261,7 +250,7 @@ static bool fund(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_
             fee = fee_for(rate, weight + output_weight(cl));
             int pos = o->change_pos >= 0 ? o->change_pos : (int)(w->rng % (tx->vout_count + 1));
             if (pos > (int)tx->vout_count) {
-                ok = werr(e, WALLET_E_INVALID_PARAMETER, "Change index out of bounds");
+                ok = wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Change index out of bounds");
             } else {
                 tx_add_output(tx, 0, cs, cl);
                 for (size_t i = tx->vout_count - 1; i > (size_t)pos; i--) {
@@ -292,13 +281,13 @@ static bool fund(struct wallet *w, struct wallet_error *e, struct tx *tx, int64_
                 tx->vout[i].value -= each + (done_first ? 0 : first);
                 done_first = true;
                 if (tx->vout[i].value <= 294)
-                    ok = werr(e, WALLET_E_WALLET, "The transaction amount is too small to pay the fee");
+                    ok = wallet_fail(e, WALLET_E_WALLET, "The transaction amount is too small to pay the fee");
             }
             orig++;
         }
     }
     if (ok && fee > wallet_context_options(w->ctx)->max_tx_fee)
-        ok = werr(e, WALLET_E_WALLET, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)");
+        ok = wallet_fail(e, WALLET_E_WALLET, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)");
     *fee_out = fee;
     coinsel_result_clear(&r);
     mem_free(coins);
@@ -394,7 +383,7 @@ bool wallet_send(struct wallet *w, struct wallet_error *e, struct hash256 *txid,
                  const struct wallet_recipient *r, size_t n, const struct wallet_send_options *o)
 {
     if (n == 0)
-        return werr(e, WALLET_E_INVALID_PARAMETER, "Transaction must have at least one recipient");
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Transaction must have at least one recipient");
     if (w->chain)
         w->chain->lock(w->chain->ctx);
     pthread_mutex_lock(&w->mu);
@@ -403,7 +392,7 @@ bool wallet_send(struct wallet *w, struct wallet_error *e, struct hash256 *txid,
     bool *sub = mem_calloc(n, sizeof(bool));
     bool ok = wallet_check_unlocked(w, e);
     if (ok && w->no_private_keys)
-        ok = werr(e, WALLET_E_WALLET, "Error: Private keys are disabled for this wallet");
+        ok = wallet_fail(e, WALLET_E_WALLET, "Error: Private keys are disabled for this wallet");
     for (size_t i = 0; ok && i < n; i++) {
         tx_add_output(&tx, r[i].amount, r[i].script, r[i].script_len);
         sub[i] = r[i].subtract_fee;
@@ -417,10 +406,10 @@ bool wallet_send(struct wallet *w, struct wallet_error *e, struct hash256 *txid,
     bool complete = false;
     ok = ok && sign_tx(w, e, &tx, &complete, NULL, SIGHASH_ALL);
     if (ok && !complete)
-        ok = werr(e, WALLET_E_WALLET, "Error: Transaction signing failed");
+        ok = wallet_fail(e, WALLET_E_WALLET, "Error: Transaction signing failed");
     char rej[256];
     if (ok && w->chain && !w->chain->submit_tx(w->chain->ctx, &tx, true, 0, rej, sizeof(rej)))
-        ok = werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
+        ok = wallet_fail(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
     if (ok) {
         /* store first, then submit: a crash in between leaves the transaction
          * in the wallet, and it is submitted again at the next load */
@@ -448,22 +437,22 @@ bool wallet_send(struct wallet *w, struct wallet_error *e, struct hash256 *txid,
 bool wallet_encrypt(struct wallet *w, struct wallet_error *e, const char *pass, size_t len)
 {
     if (len == 0)
-        return werr(e, WALLET_E_INVALID_PARAMETER, "passphrase cannot be empty");
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "passphrase cannot be empty");
     pthread_mutex_lock(&w->mu);
     bool ok = false;
     if (w->encrypted) {
-        werr(e, WALLET_E_WRONG_ENC_STATE, "Error: running with an encrypted wallet, but encryptwallet was called.");
+        wallet_fail(e, WALLET_E_WRONG_ENC_STATE, "Error: running with an encrypted wallet, but encryptwallet was called.");
         goto done;
     }
     if (w->no_private_keys) {
-        werr(e, WALLET_E_WALLET, "Error: wallet does not contain private keys, nothing to encrypt.");
+        wallet_fail(e, WALLET_E_WALLET, "Error: wallet does not contain private keys, nothing to encrypt.");
         goto done;
     }
     const struct wallet_options *o = wallet_context_options(w->ctx);
     struct crypter_master m;
     uint8_t key[CRYPTER_KEY_LEN];
     if (!crypter_master_new(key, &m, pass, len, o->kdf_ops, o->kdf_mem)) {
-        werr(e, WALLET_E_ENCRYPTION_FAILED, "Error: Failed to encrypt the wallet.");
+        wallet_fail(e, WALLET_E_ENCRYPTION_FAILED, "Error: Failed to encrypt the wallet.");
         goto done;
     }
     if (!wallet_db_begin(w, e)) {
@@ -518,7 +507,7 @@ bool wallet_encrypt(struct wallet *w, struct wallet_error *e, const char *pass, 
     mem_free(slen);
     crypter_wipe(key, sizeof(key));
     if (!ok && !e->code)
-        werr(e, WALLET_E_ENCRYPTION_FAILED, "Error: Failed to encrypt the wallet.");
+        wallet_fail(e, WALLET_E_ENCRYPTION_FAILED, "Error: Failed to encrypt the wallet.");
 done:
     pthread_mutex_unlock(&w->mu);
     return ok;
@@ -550,18 +539,18 @@ static bool open_secrets(struct wallet *w, const uint8_t key[CRYPTER_KEY_LEN])
 bool wallet_unlock(struct wallet *w, struct wallet_error *e, const char *pass, size_t len, int64_t timeout)
 {
     if (timeout < 0)
-        return werr(e, WALLET_E_INVALID_PARAMETER, "Timeout cannot be negative.");
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Timeout cannot be negative.");
     if (timeout > 100000000)
         timeout = 100000000;
     if (len == 0)
-        return werr(e, WALLET_E_INVALID_PARAMETER, "passphrase cannot be empty");
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "passphrase cannot be empty");
     pthread_mutex_lock(&w->mu);
     bool ok = false;
     uint8_t key[CRYPTER_KEY_LEN];
     if (!w->encrypted) {
-        werr(e, WALLET_E_WRONG_ENC_STATE, "Error: running with an unencrypted wallet, but walletpassphrase was called.");
+        wallet_fail(e, WALLET_E_WRONG_ENC_STATE, "Error: running with an unencrypted wallet, but walletpassphrase was called.");
     } else if (!crypter_master_open(key, &w->master, pass, len) || !open_secrets(w, key)) {
-        werr(e, WALLET_E_PASSPHRASE_INCORRECT, "Error: The wallet passphrase entered was incorrect.");
+        wallet_fail(e, WALLET_E_PASSPHRASE_INCORRECT, "Error: The wallet passphrase entered was incorrect.");
     } else {
         memcpy(w->mkey, key, sizeof(key));
         w->unlocked = true;
@@ -580,7 +569,7 @@ bool wallet_lock(struct wallet *w, struct wallet_error *e)
     pthread_mutex_lock(&w->mu);
     bool ok = w->encrypted;
     if (!ok)
-        werr(e, WALLET_E_WRONG_ENC_STATE, "Error: running with an unencrypted wallet, but walletlock was called.");
+        wallet_fail(e, WALLET_E_WRONG_ENC_STATE, "Error: running with an unencrypted wallet, but walletlock was called.");
     else {
         w->relock_at = 1;
         w->unlocked = true; /* force the wipe path */
@@ -594,15 +583,15 @@ bool wallet_change_passphrase(struct wallet *w, struct wallet_error *e, const ch
                               const char *new_pass, size_t new_len)
 {
     if (old_len == 0 || new_len == 0)
-        return werr(e, WALLET_E_INVALID_PARAMETER, "passphrase cannot be empty");
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "passphrase cannot be empty");
     pthread_mutex_lock(&w->mu);
     bool ok = false;
     uint8_t key[CRYPTER_KEY_LEN];
     if (!w->encrypted) {
-        werr(e, WALLET_E_WRONG_ENC_STATE,
+        wallet_fail(e, WALLET_E_WRONG_ENC_STATE,
              "Error: running with an unencrypted wallet, but walletpassphrasechange was called.");
     } else if (!crypter_master_open(key, &w->master, old_pass, old_len)) {
-        werr(e, WALLET_E_PASSPHRASE_INCORRECT, "Error: The wallet passphrase entered was incorrect.");
+        wallet_fail(e, WALLET_E_PASSPHRASE_INCORRECT, "Error: The wallet passphrase entered was incorrect.");
     } else {
         struct crypter_master m = w->master;
         uint8_t ser[CRYPTER_MASTER_SERIALIZED];
@@ -615,7 +604,7 @@ bool wallet_change_passphrase(struct wallet *w, struct wallet_error *e, const ch
         if (ok)
             w->master = m;
         else if (!e->code)
-            werr(e, WALLET_E_ENCRYPTION_FAILED, "Error: Failed to change the wallet passphrase.");
+            wallet_fail(e, WALLET_E_ENCRYPTION_FAILED, "Error: Failed to change the wallet passphrase.");
     }
     crypter_wipe(key, sizeof(key));
     pthread_mutex_unlock(&w->mu);
@@ -627,7 +616,7 @@ bool wallet_backup(struct wallet *w, struct wallet_error *e, const char *dest)
     pthread_mutex_lock(&w->mu);
     bool ok = false;
     if (!strcmp(dest, w->path)) {
-        werr(e, WALLET_E_WALLET, "Error: Wallet backup failed! (destination is the wallet itself)");
+        wallet_fail(e, WALLET_E_WALLET, "Error: Wallet backup failed! (destination is the wallet itself)");
         goto done;
     }
     sqlite3 *out = NULL;
@@ -642,7 +631,7 @@ bool wallet_backup(struct wallet *w, struct wallet_error *e, const char *dest)
     if (out)
         sqlite3_close_v2(out);
     if (!ok)
-        werr(e, WALLET_E_WALLET, "Error: Wallet backup failed!");
+        wallet_fail(e, WALLET_E_WALLET, "Error: Wallet backup failed!");
 done:
     pthread_mutex_unlock(&w->mu);
     return ok;
@@ -764,7 +753,7 @@ bool wallet_process_psbt(struct wallet *w, struct wallet_error *e, struct psbt *
     if (ok) {
         char err[256];
         if (!psbt_sign(p, &s, hash_type, finalize, complete, hash_type_given, err, sizeof(err)))
-            ok = werr(e, WALLET_E_DESERIALIZATION, "%s", err);
+            ok = wallet_fail(e, WALLET_E_DESERIALIZATION, "%s", err);
     }
     tx_signer_clear(&s);
     pthread_mutex_unlock(&w->mu);
@@ -781,19 +770,19 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
 {
     const struct wtx *t = wallet_find_tx(w, txid);
     if (!t)
-        return werr(e, WALLET_E_INVALID_ADDRESS, "Invalid or non-wallet transaction id");
+        return wallet_fail(e, WALLET_E_INVALID_ADDRESS, "Invalid or non-wallet transaction id");
     for (size_t k = 0; k < w->ntxs; k++)
         for (size_t i = 0; i < w->txs[k]->tx.vin_count; i++)
             if (!memcmp(&w->txs[k]->tx.vin[i].prevout.txid, txid, 32) && !w->txs[k]->abandoned &&
                 wallet_tx_depth(w, w->txs[k]) >= 0)
-                return werr(e, WALLET_E_INVALID_PARAMETER, "Transaction has descendants in the wallet");
+                return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Transaction has descendants in the wallet");
     if (wallet_tx_depth(w, t) != 0 || t->abandoned)
-        return werr(e, WALLET_E_WALLET, "Transaction has been mined, or is conflicted with a mined transaction");
+        return wallet_fail(e, WALLET_E_WALLET, "Transaction has been mined, or is conflicted with a mined transaction");
     bool rbf = false;
     for (size_t i = 0; i < t->tx.vin_count; i++)
         rbf = rbf || t->tx.vin[i].sequence < 0xfffffffeu;
     if (!rbf)
-        return werr(e, WALLET_E_WALLET, "Transaction is not BIP 125 replaceable");
+        return wallet_fail(e, WALLET_E_WALLET, "Transaction is not BIP 125 replaceable");
     int64_t in_total = 0, out_total = 0;
     bool tokens = false; /* a token spend (sendtoken, send with an asset): the issuance rules run before broadcast */
     for (size_t i = 0; i < t->tx.vin_count; i++) {
@@ -802,16 +791,16 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
         struct token_prefix tp;
         bool prefixed = false;
         if (!o || !wallet_find_owner(w, &tp, &prefixed, o->script_pubkey.data, o->script_pubkey.len))
-            return werr(e, WALLET_E_WALLET, "Transaction contains inputs that don't belong to this wallet");
+            return wallet_fail(e, WALLET_E_WALLET, "Transaction contains inputs that don't belong to this wallet");
         /* token coins of the wallet may be re-spent as they were; a vault,
          * issuer or oracle input carries state a fee bump must not touch */
         if (prefixed && tp.kind != TOKEN_KIND_TOKEN)
-            return werr(e, WALLET_E_WALLET, "Transaction spends a vault, issuer or oracle output: use the command that made it");
+            return wallet_fail(e, WALLET_E_WALLET, "Transaction spends a vault, issuer or oracle output: use the command that made it");
         tokens |= prefixed;
         in_total += o->value;
     }
     if (!tx_value_out(&t->tx, &out_total))
-        return werr(e, WALLET_E_WALLET, "Transaction has invalid output values");
+        return wallet_fail(e, WALLET_E_WALLET, "Transaction has invalid output values");
     *old_fee = in_total - out_total;
     int64_t vsize = (int64_t)tx_vsize(&t->tx);
     const struct wallet_options *opt = wallet_context_options(w->ctx);
@@ -826,14 +815,14 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
     int64_t fee = (rate * new_vsize + 999) / 1000;
     int64_t min_fee = *old_fee + (WALLET_INCREMENTAL_FEE * new_vsize + 999) / 1000;
     if (fee < min_fee)
-        return werr(e, WALLET_E_INVALID_PARAMETER,
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER,
                     "Insufficient total fee %lld.%08lld, must be at least %lld.%08lld (oldFee %lld.%08lld + incrementalFee %lld.%08lld)",
                     (long long)(fee / 100000000), (long long)(fee % 100000000), (long long)(min_fee / 100000000),
                     (long long)(min_fee % 100000000), (long long)(*old_fee / 100000000),
                     (long long)(*old_fee % 100000000), (long long)((min_fee - *old_fee) / 100000000),
                     (long long)((min_fee - *old_fee) % 100000000));
     if (fee > opt->max_tx_fee)
-        return werr(e, WALLET_E_WALLET, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)");
+        return wallet_fail(e, WALLET_E_WALLET, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)");
     /* the fee comes out of the change output */
     int change = -1;
     for (size_t i = 0; i < t->tx.vout_count; i++) {
@@ -844,10 +833,10 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
         }
     }
     if (change < 0)
-        return werr(e, WALLET_E_WALLET, "Unable to create transaction. Transaction does not have a change output");
+        return wallet_fail(e, WALLET_E_WALLET, "Unable to create transaction. Transaction does not have a change output");
     int64_t delta = fee - *old_fee;
     if (t->tx.vout[change].value - delta <= 546)
-        return werr(e, WALLET_E_WALLET, "Change output is too small to bump the fee");
+        return wallet_fail(e, WALLET_E_WALLET, "Change output is too small to bump the fee");
     struct tx nt;
     tx_copy(&nt, &t->tx);
     for (size_t i = 0; i < nt.vin_count; i++) {
@@ -873,12 +862,12 @@ static bool bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
     bool complete = false;
     ok = sign_tx(w, e, &nt, &complete, NULL, SIGHASH_ALL);
     if (ok && !complete)
-        ok = werr(e, WALLET_E_WALLET, "Can't sign transaction.");
+        ok = wallet_fail(e, WALLET_E_WALLET, "Can't sign transaction.");
     if (ok && tokens)
         ok = wallet_token_check_rules(w, e, &nt);
     char rej[256];
     if (ok && w->chain && !w->chain->submit_tx(w->chain->ctx, &nt, true, 0, rej, sizeof(rej)))
-        ok = werr(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
+        ok = wallet_fail(e, WALLET_E_VERIFY_REJECTED, "%s", rej);
     if (ok && (ok = wallet_db_begin(w, e))) {
         struct wtx *nw = wallet_add_tx_mem(w, &nt);
         ok = wallet_db_put_tx(w, nw) ? wallet_db_commit(w, e) : (wallet_db_rollback(w), false);
@@ -902,7 +891,7 @@ bool wallet_bump_fee(struct wallet *w, struct wallet_error *e, const struct hash
     if (!out_psbt) {
         ok = wallet_check_unlocked(w, e);
         if (ok && w->no_private_keys)
-            ok = werr(e, WALLET_E_WALLET, "bumpfee is not available with wallets that have private keys disabled. Use psbtbumpfee instead.");
+            ok = wallet_fail(e, WALLET_E_WALLET, "bumpfee is not available with wallets that have private keys disabled. Use psbtbumpfee instead.");
     }
     ok = ok && bump_fee(w, e, txid, fee_rate, out_psbt, new_txid, old_fee, new_fee);
     pthread_mutex_unlock(&w->mu);

@@ -23,17 +23,6 @@ struct wallet_context {
     size_t n;
 };
 
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool werr(struct wallet_error *e, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    e->code = code;
-    vsnprintf(e->message, sizeof(e->message), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
 void wallet_options_init(struct wallet_options *o, const struct chain_params *params)
 {
     memset(o, 0, sizeof(*o));
@@ -126,20 +115,20 @@ bool wallet_context_create(struct wallet_context *c, struct wallet_error *e, con
                            const struct wallet_create_flags *f)
 {
     if (!name_ok(name))
-        return werr(e, WALLET_E_INVALID_PARAMETER, "Invalid wallet name '%s': it must be a single path component", name);
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid wallet name '%s': it must be a single path component", name);
     char dir[4200], file[4300];
     paths(c, name, dir, sizeof(dir), file, sizeof(file));
     pthread_mutex_lock(&c->mu);
     bool ok = false;
     struct stat st;
     if (find_loaded(c, name)) {
-        werr(e, WALLET_E_ALREADY_LOADED, "Wallet \"%s\" is already loaded.", name);
+        wallet_fail(e, WALLET_E_ALREADY_LOADED, "Wallet \"%s\" is already loaded.", name);
     } else if (stat(file, &st) == 0) {
-        werr(e, WALLET_E_WALLET, "Wallet file verification failed. Failed to create database path '%s'. Database already exists.", dir);
+        wallet_fail(e, WALLET_E_WALLET, "Wallet file verification failed. Failed to create database path '%s'. Database already exists.", dir);
     } else if (mkdir(c->dir, 0700) != 0 && errno != EEXIST) {
-        werr(e, WALLET_E_WALLET, "Error creating wallet directory %s: %s", c->dir, strerror(errno));
+        wallet_fail(e, WALLET_E_WALLET, "Error creating wallet directory %s: %s", c->dir, strerror(errno));
     } else if (name[0] && mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        werr(e, WALLET_E_WALLET, "Error creating %s: %s", dir, strerror(errno));
+        wallet_fail(e, WALLET_E_WALLET, "Error creating %s: %s", dir, strerror(errno));
     } else {
         struct wallet *w = wallet_open(c, e, name, file, true, f);
         if (w)
@@ -160,16 +149,16 @@ bool wallet_context_create(struct wallet_context *c, struct wallet_error *e, con
 bool wallet_context_load(struct wallet_context *c, struct wallet_error *e, const char *name)
 {
     if (!name_ok(name))
-        return werr(e, WALLET_E_INVALID_PARAMETER, "Invalid wallet name '%s': it must be a single path component", name);
+        return wallet_fail(e, WALLET_E_INVALID_PARAMETER, "Invalid wallet name '%s': it must be a single path component", name);
     char dir[4200], file[4300];
     paths(c, name, dir, sizeof(dir), file, sizeof(file));
     pthread_mutex_lock(&c->mu);
     bool ok = false;
     struct stat st;
     if (find_loaded(c, name)) {
-        werr(e, WALLET_E_ALREADY_LOADED, "Wallet \"%s\" is already loaded.", name);
+        wallet_fail(e, WALLET_E_ALREADY_LOADED, "Wallet \"%s\" is already loaded.", name);
     } else if (stat(file, &st) != 0) {
-        werr(e, WALLET_E_NOT_FOUND, "Wallet file verification failed. Failed to load database path '%s'. Path does not exist.", dir);
+        wallet_fail(e, WALLET_E_NOT_FOUND, "Wallet file verification failed. Failed to load database path '%s'. Path does not exist.", dir);
     } else {
         struct wallet *w = wallet_open(c, e, name, file, false, NULL);
         ok = w && add_loaded(c, e, w);
@@ -197,7 +186,7 @@ bool wallet_context_unload(struct wallet_context *c, struct wallet_error *e, con
         }
     }
     if (!ok)
-        werr(e, WALLET_E_NOT_FOUND, "Requested wallet does not exist or is not loaded");
+        wallet_fail(e, WALLET_E_NOT_FOUND, "Requested wallet does not exist or is not loaded");
     pthread_mutex_unlock(&c->mu);
     return ok;
 }
@@ -209,14 +198,14 @@ struct wallet *wallet_context_pick(struct wallet_context *c, struct wallet_error
     if (uri_name) {
         w = find_loaded(c, uri_name);
         if (!w)
-            werr(e, WALLET_E_NOT_FOUND, "Requested wallet does not exist or is not loaded");
+            wallet_fail(e, WALLET_E_NOT_FOUND, "Requested wallet does not exist or is not loaded");
     } else if (c->n == 1) {
         w = c->list[0];
     } else if (c->n == 0) {
-        werr(e, WALLET_E_NOT_FOUND, "No wallet is loaded. Load a wallet using loadwallet or create a new one with "
+        wallet_fail(e, WALLET_E_NOT_FOUND, "No wallet is loaded. Load a wallet using loadwallet or create a new one with "
                                     "createwallet. (Note: A default wallet is no longer automatically created)");
     } else {
-        werr(e, WALLET_E_NOT_SPECIFIED,
+        wallet_fail(e, WALLET_E_NOT_SPECIFIED,
              "Wallet file not specified (must request wallet RPC through /wallet/<filename> uri-path).");
     }
     if (w) {
