@@ -7,6 +7,7 @@ libhm_crypto_a_SOURCES += \
   src/crypto/sha256_scan.c src/crypto/sha256_scan.h src/crypto/sha256_scan_internal.h \
   src/crypto/sha256_scan_lanes.h src/crypto/sha256_scan_avx2.c src/crypto/sha256_scan_avx512.c \
   src/crypto/sha256_scan_shani.c src/crypto/sha256_scan_shani_avx512.c src/crypto/sha256_scan_shani_body.h \
+  src/crypto/sha256_shani_state.h \
   src/crypto/sha512.c src/crypto/sha512.h \
   src/crypto/ripemd160.c src/crypto/ripemd160.h \
   src/crypto/hmac.c src/crypto/hmac.h \

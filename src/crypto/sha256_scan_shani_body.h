@@ -34,26 +34,7 @@
 #endif
 #define NWAY SCAN_SHANI_NWAY
 
-/* s[0..7] (A..H) to the ABEF / CDGH register pair. */
-SHANI_INLINE void state_load(__m128i *abef, __m128i *cdgh, const uint32_t s[8])
-{
-    __m128i dcba = _mm_loadu_si128((const __m128i *)s);
-    __m128i hgfe = _mm_loadu_si128((const __m128i *)(s + 4));
-    __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
-    __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
-    *abef = _mm_alignr_epi8(cdab, efgh, 8);
-    *cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
-}
-
-/* ABEF / CDGH back to A..D and E..H in element order: the digest's words,
- * which are the message words of the second hash. */
-SHANI_INLINE void state_unpack(__m128i *dcba, __m128i *hgfe, __m128i abef, __m128i cdgh)
-{
-    __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
-    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
-    *dcba = _mm_blend_epi16(feba, dchg, 0xF0);
-    *hgfe = _mm_alignr_epi8(dchg, feba, 8);
-}
+#include "src/crypto/sha256_shani_state.h"
 
 /* Schedule words 4i..4i+3 from the four groups before them; m[j & 3]
  * holds group j, so m[i & 3] is the oldest and is replaced. */
